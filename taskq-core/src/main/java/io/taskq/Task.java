@@ -1,0 +1,66 @@
+package io.taskq;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method of an ordinary object as a task that workers can run and clients can submit.
+ *
+ * <p>Registration ({@link Taskq.Builder#tasks(Object...)}) scans an object's {@code @Task} methods. Durations are
+ * strings such as {@code "500ms"}, {@code "30s"}, {@code "5m"}, {@code "2h"}, {@code "1d"} or ISO-8601
+ * ({@code "PT30S"}); an empty string means "not set". Invalid values are rejected at registration.
+ *
+ * <pre>{@code
+ * class EmailTasks {
+ *     @Task(name = "email.send", queue = "email", maxRetries = 5, retryOn = IOException.class)
+ *     public String send(String to, String subject) { ... }
+ * }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Task {
+
+    /** Task name; defaults to the declaring class's fully qualified name, a dot, and the method name. */
+    String name() default "";
+
+    /** Queue the task is sent to unless a submit call says otherwise. */
+    String queue() default "default";
+
+    /** Priority 0 (lowest) to 9 (highest); higher runs first within a queue. */
+    int priority() default 4;
+
+    /** How many times a failed attempt is retried; 0 means a failure is final. */
+    int maxRetries() default 0;
+
+    /** Delay before the first retry. */
+    String backoff() default "1s";
+
+    /** Factor applied to the delay for each further retry. */
+    double backoffMultiplier() default 2.0;
+
+    /** Upper bound of the retry delay. */
+    String backoffMax() default "10m";
+
+    /**
+     * Fraction of the delay that is randomised, from 0 (none) to 1 (full jitter: anywhere between 0 and the
+     * delay). Spreads retries of many tasks that failed together.
+     */
+    double backoffJitter() default 0.5;
+
+    /** Exceptions that are retried (with their subclasses); empty means every exception. */
+    Class<? extends Throwable>[] retryOn() default {};
+
+    /** Exceptions that are never retried, even if {@link #retryOn()} matches. */
+    Class<? extends Throwable>[] noRetryOn() default {};
+
+    /** Hard time limit of one attempt; empty means none. See {@link TaskTimeLimitExceededException}. */
+    String timeLimit() default "";
+
+    /** When true, a successful result is not stored (state tracking ends at STARTED). */
+    boolean ignoreResult() default false;
+}

@@ -1,0 +1,27 @@
+package io.taskq;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A snapshot of what is known about a task.
+ *
+ * @param id        task id
+ * @param queue     queue the task belongs to
+ * @param task      task name, when known
+ * @param state     current state
+ * @param retries   retries scheduled so far
+ * @param attempt   number of times a worker claimed the task (crash recoveries included)
+ * @param worker    id of the worker that last claimed it, when known
+ * @param updatedAt time of the last state change, when known
+ * @param error     error of the last failed attempt, if any
+ * @param reason    why the task was revoked or dead-lettered, if it was
+ */
+public record TaskInfo(String id, String queue, String task, TaskState state, int retries, int attempt,
+                       String worker, Instant updatedAt, TaskError error, String reason) {
+
+    /** The error of the last failed attempt. */
+    public Optional<TaskError> lastError() {
+        return Optional.ofNullable(error);
+    }
+}

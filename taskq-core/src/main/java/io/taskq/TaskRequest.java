@@ -1,0 +1,298 @@
+package io.taskq;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.taskq.internal.Json;
+import io.taskq.internal.MethodRefs;
+import io.taskq.internal.TaskDefinition;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One task call with its options, ready to submit (Celery's signature with {@code apply_async} options). Immutable:
+ * every {@code with}-style method returns a copy.
+ *
+ * <pre>{@code
+ * TaskRequest<String> r = TaskRequest.of(EmailTasks::send, "a@example.com", "Hello")
+ *         .countdown(Duration.ofMinutes(5))
+ *         .priority(8)
+ *         .id("welcome-mail-42");
+ * taskq.submit(r);
+ * }</pre>
+ *
+ * @param <R> the task's result type
+ */
+public final class TaskRequest<R> {
+    private final String taskName;
+    private final List<Object> args;
+    private final JavaType resultType;
+    private final TaskDefinition definition;
+    private String queue;
+    private Integer priority;
+    private Instant eta;
+    private Duration countdown;
+    private Instant expires;
+    private Duration expiresIn;
+    private String id;
+    private Duration timeLimit;
+    private Map<String, String> headers = Map.of();
+
+    private TaskRequest(String taskName, List<Object> args, JavaType resultType, TaskDefinition definition) {
+        this.taskName = taskName;
+        this.args = args;
+        this.resultType = resultType;
+        this.definition = definition;
+    }
+
+    private TaskRequest<R> copy() {
+        TaskRequest<R> c = new TaskRequest<>(taskName, args, resultType, definition);
+        c.queue = queue;
+        c.priority = priority;
+        c.eta = eta;
+        c.countdown = countdown;
+        c.expires = expires;
+        c.expiresIn = expiresIn;
+        c.id = id;
+        c.timeLimit = timeLimit;
+        c.headers = headers;
+        return c;
+    }
+
+    private static <R> TaskRequest<R> ofRef(Serializable ref, Object[] args) {
+        TaskDefinition def = MethodRefs.definitionOf(ref);
+        return new TaskRequest<>(def.name(), Collections.unmodifiableList(Arrays.asList(args)), def.resultType(), def);
+    }
+
+    /** A request for a task method with 0 argument(s); the compiler checks the argument types. */
+    public static <T, R> TaskRequest<R> of(TaskRef.Fn0<T, R> task) {
+        return ofRef(task, new Object[] {});
+    }
+
+    /** A request for a task method with 0 argument(s); the compiler checks the argument types. */
+    public static <T> TaskRequest<Void> of(TaskRef.Proc0<T> task) {
+        return ofRef(task, new Object[] {});
+    }
+
+    /** A request for a task method with 1 argument(s); the compiler checks the argument types. */
+    public static <T, A, R> TaskRequest<R> of(TaskRef.Fn1<T, A, R> task, A a) {
+        return ofRef(task, new Object[] {a});
+    }
+
+    /** A request for a task method with 1 argument(s); the compiler checks the argument types. */
+    public static <T, A> TaskRequest<Void> of(TaskRef.Proc1<T, A> task, A a) {
+        return ofRef(task, new Object[] {a});
+    }
+
+    /** A request for a task method with 2 argument(s); the compiler checks the argument types. */
+    public static <T, A, B, R> TaskRequest<R> of(TaskRef.Fn2<T, A, B, R> task, A a, B b) {
+        return ofRef(task, new Object[] {a, b});
+    }
+
+    /** A request for a task method with 2 argument(s); the compiler checks the argument types. */
+    public static <T, A, B> TaskRequest<Void> of(TaskRef.Proc2<T, A, B> task, A a, B b) {
+        return ofRef(task, new Object[] {a, b});
+    }
+
+    /** A request for a task method with 3 argument(s); the compiler checks the argument types. */
+    public static <T, A, B, C, R> TaskRequest<R> of(TaskRef.Fn3<T, A, B, C, R> task, A a, B b, C c) {
+        return ofRef(task, new Object[] {a, b, c});
+    }
+
+    /** A request for a task method with 3 argument(s); the compiler checks the argument types. */
+    public static <T, A, B, C> TaskRequest<Void> of(TaskRef.Proc3<T, A, B, C> task, A a, B b, C c) {
+        return ofRef(task, new Object[] {a, b, c});
+    }
+
+    /** A request for a task method with 4 argument(s); the compiler checks the argument types. */
+    public static <T, A, B, C, D, R> TaskRequest<R> of(TaskRef.Fn4<T, A, B, C, D, R> task, A a, B b, C c, D d) {
+        return ofRef(task, new Object[] {a, b, c, d});
+    }
+
+    /** A request for a task method with 4 argument(s); the compiler checks the argument types. */
+    public static <T, A, B, C, D> TaskRequest<Void> of(TaskRef.Proc4<T, A, B, C, D> task, A a, B b, C c, D d) {
+        return ofRef(task, new Object[] {a, b, c, d});
+    }
+
+    /** A request for a task method with 5 argument(s); the compiler checks the argument types. */
+    public static <T, A, B, C, D, E, R> TaskRequest<R> of(TaskRef.Fn5<T, A, B, C, D, E, R> task, A a, B b, C c, D d, E e) {
+        return ofRef(task, new Object[] {a, b, c, d, e});
+    }
+
+    /** A request for a task method with 5 argument(s); the compiler checks the argument types. */
+    public static <T, A, B, C, D, E> TaskRequest<Void> of(TaskRef.Proc5<T, A, B, C, D, E> task, A a, B b, C c, D d, E e) {
+        return ofRef(task, new Object[] {a, b, c, d, e});
+    }
+
+    /** A request for a task method with 6 argument(s); the compiler checks the argument types. */
+    public static <T, A, B, C, D, E, F, R> TaskRequest<R> of(TaskRef.Fn6<T, A, B, C, D, E, F, R> task, A a, B b, C c, D d, E e, F f) {
+        return ofRef(task, new Object[] {a, b, c, d, e, f});
+    }
+
+    /** A request for a task method with 6 argument(s); the compiler checks the argument types. */
+    public static <T, A, B, C, D, E, F> TaskRequest<Void> of(TaskRef.Proc6<T, A, B, C, D, E, F> task, A a, B b, C c, D d, E e, F f) {
+        return ofRef(task, new Object[] {a, b, c, d, e, f});
+    }
+
+    /** A request by task name; the result is decoded as plain JSON values (maps, lists, strings, numbers). */
+    public static TaskRequest<Object> named(String taskName, Object... args) {
+        return named(taskName, Object.class, args);
+    }
+
+    /** A request by task name whose result is decoded as {@code resultType}. */
+    public static <R> TaskRequest<R> named(String taskName, Class<R> resultType, Object... args) {
+        Objects.requireNonNull(taskName, "taskName");
+        if (taskName.isBlank()) {
+            throw new IllegalArgumentException("task name must not be blank");
+        }
+        return new TaskRequest<>(taskName, Collections.unmodifiableList(Arrays.asList(args.clone())),
+                Json.mapper().constructType(resultType), null);
+    }
+
+    /** Sends to this queue instead of the task's default. */
+    public TaskRequest<R> queue(String queue) {
+        Objects.requireNonNull(queue, "queue");
+        if (queue.isBlank()) {
+            throw new IllegalArgumentException("queue must not be blank");
+        }
+        TaskRequest<R> c = copy();
+        c.queue = queue;
+        return c;
+    }
+
+    /** Priority 0 (lowest) to 9 (highest) instead of the task's default. */
+    public TaskRequest<R> priority(int priority) {
+        if (priority < 0 || priority > 9) {
+            throw new IllegalArgumentException("priority must be 0..9, was " + priority);
+        }
+        TaskRequest<R> c = copy();
+        c.priority = priority;
+        return c;
+    }
+
+    /** Runs no earlier than this delay after submit. Replaces an ETA. */
+    public TaskRequest<R> countdown(Duration countdown) {
+        if (countdown.isNegative()) {
+            throw new IllegalArgumentException("countdown must not be negative");
+        }
+        TaskRequest<R> c = copy();
+        c.countdown = countdown;
+        c.eta = null;
+        return c;
+    }
+
+    /** Runs no earlier than this instant. Replaces a countdown. */
+    public TaskRequest<R> eta(Instant eta) {
+        TaskRequest<R> c = copy();
+        c.eta = Objects.requireNonNull(eta, "eta");
+        c.countdown = null;
+        return c;
+    }
+
+    /** Not run (REVOKED, reason "expired") if it has not started by this instant. */
+    public TaskRequest<R> expires(Instant expires) {
+        TaskRequest<R> c = copy();
+        c.expires = Objects.requireNonNull(expires, "expires");
+        c.expiresIn = null;
+        return c;
+    }
+
+    /** Not run (REVOKED, reason "expired") if it has not started this long after submit. */
+    public TaskRequest<R> expiresIn(Duration expiresIn) {
+        TaskRequest<R> c = copy();
+        c.expiresIn = Objects.requireNonNull(expiresIn, "expiresIn");
+        c.expires = null;
+        return c;
+    }
+
+    /**
+     * Uses this task id instead of a random one. Submitting a request with an id the queue already knows (queued,
+     * running, or finished and its result still kept) creates nothing new: the handle follows the existing task.
+     */
+    public TaskRequest<R> id(String id) {
+        Objects.requireNonNull(id, "id");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("id must not be blank");
+        }
+        TaskRequest<R> c = copy();
+        c.id = id;
+        return c;
+    }
+
+    /** A time limit for each attempt, instead of the task's own. */
+    public TaskRequest<R> timeLimit(Duration timeLimit) {
+        if (timeLimit.isNegative() || timeLimit.isZero()) {
+            throw new IllegalArgumentException("timeLimit must be positive");
+        }
+        TaskRequest<R> c = copy();
+        c.timeLimit = timeLimit;
+        return c;
+    }
+
+    /** Adds a custom header, visible to the task through {@link TaskContext#headers()}. */
+    public TaskRequest<R> header(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (io.taskq.internal.Envelope.RESERVED.contains(name)) {
+            throw new IllegalArgumentException("header name '" + name + "' is reserved by taskq");
+        }
+        TaskRequest<R> c = copy();
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put(name, value);
+        c.headers = Collections.unmodifiableMap(h);
+        return c;
+    }
+
+    /** The task name. */
+    public String taskName() {
+        return taskName;
+    }
+
+    /** The arguments, in order. */
+    public List<Object> args() {
+        return args;
+    }
+
+    /** The explicit task id, if one was set. */
+    public Optional<String> id() {
+        return Optional.ofNullable(id);
+    }
+
+    JavaType resultType() {
+        return resultType;
+    }
+
+    TaskDefinition definition() {
+        return definition;
+    }
+
+    String queueOr(String fallback) {
+        return queue != null ? queue : fallback;
+    }
+
+    Integer priorityOrNull() {
+        return priority;
+    }
+
+    Instant etaAt(Instant now) {
+        return eta != null ? eta : countdown != null ? now.plus(countdown) : null;
+    }
+
+    Instant expiresAt(Instant now) {
+        return expires != null ? expires : expiresIn != null ? now.plus(expiresIn) : null;
+    }
+
+    Duration timeLimitOrNull() {
+        return timeLimit;
+    }
+
+    Map<String, String> headers() {
+        return headers;
+    }
+}

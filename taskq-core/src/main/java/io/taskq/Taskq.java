@@ -1,0 +1,373 @@
+package io.taskq;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.taskq.internal.CurrentTask;
+import io.taskq.internal.Envelope;
+import io.taskq.internal.Ids;
+import io.taskq.internal.InMemoryBroker;
+import io.taskq.internal.Json;
+import io.taskq.internal.TaskDefinition;
+import io.taskq.internal.TaskRegistry;
+import io.taskq.internal.WorkerEngine;
+import io.taskq.spi.Broker;
+import io.taskq.spi.ResultBackend;
+import io.taskq.spi.TaskMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The entry point: registers tasks, submits them, starts workers, and inspects queues. One instance per
+ * application; thread-safe; closing it stops the workers it started.
+ *
+ * <pre>{@code
+ * try (Taskq taskq = Taskq.builder().tasks(new EmailTasks()).build()) {   // in-memory broker
+ *     taskq.startWorker(WorkerOptions.builder().concurrency(4).build());
+ *     TaskHandle<String> h = taskq.submit(EmailTasks::send, "a@example.com", "Hello");
+ *     String receipt = h.get(Duration.ofSeconds(10));
+ * }
+ * }</pre>
+ */
+public final class Taskq implements AutoCloseable {
+    private final Broker broker;
+    private final ResultBackend results;
+    private final boolean ownsBroker;
+    private final Clock clock;
+    private final TaskRegistry registry;
+    private final int maxMessageBytes;
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
+
+    private Taskq(Builder b) {
+        this.clock = b.clock;
+        this.registry = TaskRegistry.scan(b.tasks);
+        if (b.broker == null) {
+            InMemoryBroker memory = new InMemoryBroker(clock);
+            this.broker = memory;
+            this.results = memory;
+            this.ownsBroker = true;
+        } else {
+            this.broker = b.broker;
+            this.ownsBroker = b.closeBroker;
+            if (b.results != null) {
+                this.results = b.results;
+            } else if (b.broker instanceof ResultBackend rb) {
+                this.results = rb;
+            } else {
+                throw new IllegalArgumentException("the broker " + b.broker.getClass().getName()
+                        + " keeps no results: set a resultBackend too");
+            }
+        }
+        this.maxMessageBytes = b.maxMessageBytes;
+    }
+
+    /** A builder; with nothing set it makes an in-memory taskq with no tasks. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ submit
+
+    /** Submits a task method with 0 argument(s); the compiler checks the argument types. */
+    public <T, R> TaskHandle<R> submit(TaskRef.Fn0<T, R> task) {
+        return submit(TaskRequest.of(task));
+    }
+
+    /** Submits a task method with 0 argument(s); the compiler checks the argument types. */
+    public <T> TaskHandle<Void> submit(TaskRef.Proc0<T> task) {
+        return submit(TaskRequest.of(task));
+    }
+
+    /** Submits a task method with 1 argument(s); the compiler checks the argument types. */
+    public <T, A, R> TaskHandle<R> submit(TaskRef.Fn1<T, A, R> task, A a) {
+        return submit(TaskRequest.of(task, a));
+    }
+
+    /** Submits a task method with 1 argument(s); the compiler checks the argument types. */
+    public <T, A> TaskHandle<Void> submit(TaskRef.Proc1<T, A> task, A a) {
+        return submit(TaskRequest.of(task, a));
+    }
+
+    /** Submits a task method with 2 argument(s); the compiler checks the argument types. */
+    public <T, A, B, R> TaskHandle<R> submit(TaskRef.Fn2<T, A, B, R> task, A a, B b) {
+        return submit(TaskRequest.of(task, a, b));
+    }
+
+    /** Submits a task method with 2 argument(s); the compiler checks the argument types. */
+    public <T, A, B> TaskHandle<Void> submit(TaskRef.Proc2<T, A, B> task, A a, B b) {
+        return submit(TaskRequest.of(task, a, b));
+    }
+
+    /** Submits a task method with 3 argument(s); the compiler checks the argument types. */
+    public <T, A, B, C, R> TaskHandle<R> submit(TaskRef.Fn3<T, A, B, C, R> task, A a, B b, C c) {
+        return submit(TaskRequest.of(task, a, b, c));
+    }
+
+    /** Submits a task method with 3 argument(s); the compiler checks the argument types. */
+    public <T, A, B, C> TaskHandle<Void> submit(TaskRef.Proc3<T, A, B, C> task, A a, B b, C c) {
+        return submit(TaskRequest.of(task, a, b, c));
+    }
+
+    /** Submits a task method with 4 argument(s); the compiler checks the argument types. */
+    public <T, A, B, C, D, R> TaskHandle<R> submit(TaskRef.Fn4<T, A, B, C, D, R> task, A a, B b, C c, D d) {
+        return submit(TaskRequest.of(task, a, b, c, d));
+    }
+
+    /** Submits a task method with 4 argument(s); the compiler checks the argument types. */
+    public <T, A, B, C, D> TaskHandle<Void> submit(TaskRef.Proc4<T, A, B, C, D> task, A a, B b, C c, D d) {
+        return submit(TaskRequest.of(task, a, b, c, d));
+    }
+
+    /** Submits a task method with 5 argument(s); the compiler checks the argument types. */
+    public <T, A, B, C, D, E, R> TaskHandle<R> submit(TaskRef.Fn5<T, A, B, C, D, E, R> task, A a, B b, C c, D d, E e) {
+        return submit(TaskRequest.of(task, a, b, c, d, e));
+    }
+
+    /** Submits a task method with 5 argument(s); the compiler checks the argument types. */
+    public <T, A, B, C, D, E> TaskHandle<Void> submit(TaskRef.Proc5<T, A, B, C, D, E> task, A a, B b, C c, D d, E e) {
+        return submit(TaskRequest.of(task, a, b, c, d, e));
+    }
+
+    /** Submits a task method with 6 argument(s); the compiler checks the argument types. */
+    public <T, A, B, C, D, E, F, R> TaskHandle<R> submit(TaskRef.Fn6<T, A, B, C, D, E, F, R> task, A a, B b, C c, D d, E e, F f) {
+        return submit(TaskRequest.of(task, a, b, c, d, e, f));
+    }
+
+    /** Submits a task method with 6 argument(s); the compiler checks the argument types. */
+    public <T, A, B, C, D, E, F> TaskHandle<Void> submit(TaskRef.Proc6<T, A, B, C, D, E, F> task, A a, B b, C c, D d, E e, F f) {
+        return submit(TaskRequest.of(task, a, b, c, d, e, f));
+    }
+
+    /** Submits a task by name (Celery's {@code send_task}); the result is decoded as plain JSON values. */
+    public TaskHandle<Object> submit(String taskName, Object... args) {
+        return submit(TaskRequest.named(taskName, args));
+    }
+
+    /** Submits a request with its options. */
+    public <R> TaskHandle<R> submit(TaskRequest<R> request) {
+        Prepared p = prepare(request, clock.instant());
+        broker.enqueue(List.of(p.message));
+        return new TaskHandle<>(p.message.id(), p.message.queue(), request.resultType(), this);
+    }
+
+    /** Submits many requests in one broker call; handles come back in the same order. */
+    public List<TaskHandle<?>> submitAll(List<? extends TaskRequest<?>> requests) {
+        Instant now = clock.instant();
+        List<TaskMessage> messages = new ArrayList<>(requests.size());
+        List<TaskHandle<?>> handles = new ArrayList<>(requests.size());
+        for (TaskRequest<?> r : requests) {
+            Prepared p = prepare(r, now);
+            messages.add(p.message);
+            handles.add(new TaskHandle<>(p.message.id(), p.message.queue(), r.resultType(), this));
+        }
+        if (!messages.isEmpty()) {
+            broker.enqueue(messages);
+        }
+        return handles;
+    }
+
+    private record Prepared(TaskMessage message) {
+    }
+
+    private Prepared prepare(TaskRequest<?> r, Instant now) {
+        TaskDefinition def = r.definition();
+        if (def == null) {
+            def = registry.find(r.taskName()).map(TaskRegistry.Registered::definition).orElse(null);
+        }
+        if (def != null && r.args().size() != def.parameterTypes().size()) {
+            throw new IllegalArgumentException("task '" + def.name() + "' takes " + def.parameterTypes().size()
+                    + " argument(s), got " + r.args().size());
+        }
+        String queue = r.queueOr(def != null ? def.queue() : "default");
+        int priority = r.priorityOrNull() != null ? r.priorityOrNull() : def != null ? def.priority() : 4;
+        ArrayNode args = Json.mapper().createArrayNode();
+        for (int i = 0; i < r.args().size(); i++) {
+            try {
+                args.add(Json.mapper().valueToTree(r.args().get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("argument " + (i + 1) + " of task '" + r.taskName()
+                        + "' cannot be encoded as JSON: " + e.getMessage(), e);
+            }
+        }
+        String id = r.id().orElseGet(Ids::newTaskId);
+        TaskContext parent = CurrentTask.get();
+        Envelope env = new Envelope(id, r.taskName(), queue, priority, args, r.etaAt(now), r.expiresAt(now), 0,
+                r.timeLimitOrNull(), parent != null ? parent.rootId() : id,
+                parent != null ? parent.taskId() : null, def != null && def.ignoreResult(), Ids.processName(),
+                r.headers());
+        String body = env.encode();
+        int size = body.getBytes(StandardCharsets.UTF_8).length;
+        if (size > maxMessageBytes) {
+            throw new IllegalArgumentException("message for task '" + r.taskName() + "' is " + size
+                    + " bytes, over the limit of " + maxMessageBytes + " (pass large data by reference)");
+        }
+        return new Prepared(new TaskMessage(id, queue, r.taskName(), priority, env.eta(), body));
+    }
+
+    // ------------------------------------------------------------------ follow
+
+    /** A handle for a task submitted elsewhere, known by queue and id; its result decodes as plain JSON values. */
+    public TaskHandle<Object> handle(String queue, String id) {
+        return new TaskHandle<>(id, queue, Json.mapper().constructType(Object.class), this);
+    }
+
+    /** A handle whose result decodes as {@code resultType}. */
+    public <R> TaskHandle<R> handle(String queue, String id, Class<R> resultType) {
+        return new TaskHandle<>(id, queue, Json.mapper().constructType(resultType), this);
+    }
+
+    // ------------------------------------------------------------------ workers
+
+    /** Starts a worker with the default options (8 threads, queue "default"). */
+    public Worker startWorker() {
+        return startWorker(WorkerOptions.defaults());
+    }
+
+    /** Starts a worker; it runs until it or this taskq is closed. */
+    public Worker startWorker(WorkerOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (registry.names().isEmpty()) {
+            throw new IllegalStateException("no tasks registered: pass task objects to Taskq.builder().tasks(...)");
+        }
+        Worker w = new WorkerEngine(broker, registry, clock, options);
+        workers.add(w);
+        return w;
+    }
+
+    // ------------------------------------------------------------------ inspect
+
+    /** Counts of a queue. */
+    public QueueStats stats(String queue) {
+        return broker.stats(queue);
+    }
+
+    /** Dead letters of a queue, newest first. */
+    public List<DeadLetter> deadLetters(String queue, int limit) {
+        return broker.deadLetters(queue, limit);
+    }
+
+    /**
+     * Sends a dead letter back to its queue with its retry count reset.
+     *
+     * @return false if there is no such dead letter
+     */
+    public boolean resubmitDeadLetter(String queue, String id) {
+        Optional<DeadLetter> d = broker.deadLetters(queue, Integer.MAX_VALUE).stream()
+                .filter(x -> x.id().equals(id)).findFirst();
+        if (d.isEmpty()) {
+            return false;
+        }
+        String body = d.get().body();
+        try {
+            body = Envelope.decode(body).withRetriesReset().encode();
+        } catch (Envelope.MalformedException e) {
+            // A malformed message goes back as it was; it will be dead-lettered again, with the reason.
+        }
+        return broker.resubmitDeadLetter(queue, id, body);
+    }
+
+    /** Deletes a queue's dead letters; returns how many there were. */
+    public long purgeDeadLetters(String queue) {
+        return broker.purgeDeadLetters(queue);
+    }
+
+    /** Names of the tasks registered here. */
+    public java.util.Set<String> taskNames() {
+        return registry.names();
+    }
+
+    /** The broker, for operations the facade does not offer. */
+    public Broker broker() {
+        return broker;
+    }
+
+    /** The result backend. */
+    public ResultBackend resultBackend() {
+        return results;
+    }
+
+    /** The clock taskq uses. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Stops the workers this taskq started (draining each), then closes the broker if taskq created it. */
+    @Override
+    public void close() {
+        List<Worker> ws = new ArrayList<>(workers);
+        ws.parallelStream().forEach(Worker::close);
+        workers.clear();
+        if (ownsBroker) {
+            broker.close();
+        }
+    }
+
+    /** Builds a {@link Taskq}. */
+    public static final class Builder {
+        private final List<Object> tasks = new ArrayList<>();
+        private Broker broker;
+        private ResultBackend results;
+        private boolean closeBroker;
+        private Clock clock = Clock.systemUTC();
+        private int maxMessageBytes = 1 << 20;
+
+        private Builder() {
+        }
+
+        /**
+         * Registers objects whose {@link Task} methods this application runs. A task name defined twice is
+         * rejected by {@link #build()}.
+         */
+        public Builder tasks(Object... instances) {
+            tasks.addAll(Arrays.asList(instances));
+            return this;
+        }
+
+        /**
+         * The broker to use; by default an in-memory one. If it also implements {@link ResultBackend} it serves as
+         * the result backend too.
+         */
+        public Builder broker(Broker broker) {
+            this.broker = Objects.requireNonNull(broker);
+            return this;
+        }
+
+        /** Closes the broker when taskq is closed (default: the caller closes a broker it passed in). */
+        public Builder closeBrokerOnClose(boolean close) {
+            this.closeBroker = close;
+            return this;
+        }
+
+        /** The result backend, when the broker is not one. */
+        public Builder resultBackend(ResultBackend results) {
+            this.results = Objects.requireNonNull(results);
+            return this;
+        }
+
+        /** The clock for ETAs, expiry and backoff (tests pass a controllable one). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Largest message a submit may produce (default 1 MiB). */
+        public Builder maxMessageBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxMessageBytes must be at least 1024");
+            }
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** Scans the tasks and builds. */
+        public Taskq build() {
+            return new Taskq(this);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.taskq;
+
+/**
+ * A pool of threads inside the application that claims tasks from the broker and runs them. Created and started
+ * by {@link Taskq#startWorker(WorkerOptions)}; {@link #close()} drains it gracefully.
+ */
+public interface Worker extends AutoCloseable {
+
+    /** This worker's id, as recorded with its claims. */
+    String id();
+
+    /**
+     * True while the fetch loop completes claim cycles. It turns false when the broker has failed for longer than
+     * a few claim waits, when the worker is stopped, or when too many threads are abandoned; it is based on the
+     * loop itself, not on a ping.
+     */
+    boolean isHealthy();
+
+    /** Tasks running now. */
+    int activeCount();
+
+    /** Threads abandoned by time limits that have not ended yet. */
+    int abandonedCount();
+
+    /** Outcomes this worker computed but the broker refused because the lease had been lost. */
+    long staleOutcomeCount();
+
+    /**
+     * Stops taking work, lets running tasks finish up to the grace period, then interrupts the rest and hands
+     * them back to the broker. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,245 @@
+package io.taskq;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link Worker} runs: its concurrency, the queues it consumes and in what order, its lease and its
+ * shutdown behaviour. Immutable; build with {@link #builder()}.
+ */
+public final class WorkerOptions {
+
+    /** How a worker chooses between its queues on each claim. */
+    public enum QueueOrder {
+        /** Always try queues in the order given: a later queue is served only when earlier ones are empty. */
+        STRICT,
+        /** Try queues in a random order drawn by weight, so that no queue starves (Sidekiq's weighted mode). */
+        WEIGHTED
+    }
+
+    private final String workerId;
+    private final int concurrency;
+    private final Map<String, Integer> queues;
+    private final List<String> queueList;
+    private final QueueOrder queueOrder;
+    private final Duration lease;
+    private final Duration leaseRenewInterval;
+    private final Duration shutdownGrace;
+    private final Duration abandonAfter;
+    private final int maxAbandoned;
+    private final Duration claimWait;
+    private final int maxMessageBytes;
+
+    private WorkerOptions(Builder b) {
+        this.workerId = b.workerId;
+        this.concurrency = b.concurrency;
+        this.queues = Map.copyOf(b.queues.isEmpty() ? Map.of("default", 1) : b.queues);
+        this.queueList = b.queues.isEmpty() ? List.of("default") : List.copyOf(b.queues.keySet());
+        this.queueOrder = b.queueOrder;
+        this.lease = b.lease;
+        this.leaseRenewInterval = b.leaseRenewInterval != null ? b.leaseRenewInterval : b.lease.dividedBy(3);
+        this.shutdownGrace = b.shutdownGrace;
+        this.abandonAfter = b.abandonAfter;
+        this.maxAbandoned = b.maxAbandoned >= 0 ? b.maxAbandoned : b.concurrency;
+        this.claimWait = b.claimWait;
+        this.maxMessageBytes = b.maxMessageBytes;
+        if (leaseRenewInterval.compareTo(lease) >= 0) {
+            throw new IllegalArgumentException("leaseRenewInterval must be shorter than lease");
+        }
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults: 8 threads, queue "default", 30 s lease. */
+    public static WorkerOptions defaults() {
+        return builder().build();
+    }
+
+    /** Worker id recorded with each claim; null means one is generated from host and process id. */
+    public String workerId() {
+        return workerId;
+    }
+
+    /** Number of tasks run at the same time. */
+    public int concurrency() {
+        return concurrency;
+    }
+
+    /** Queues consumed, in the given order. */
+    public List<String> queues() {
+        return queueList;
+    }
+
+    /** Weight of a queue for {@link QueueOrder#WEIGHTED}. */
+    public int weight(String queue) {
+        return queues.getOrDefault(queue, 0);
+    }
+
+    /** Strict or weighted. */
+    public QueueOrder queueOrder() {
+        return queueOrder;
+    }
+
+    /** Lease of a claimed task; renewed while it runs. */
+    public Duration lease() {
+        return lease;
+    }
+
+    /** How often running tasks' leases are renewed. */
+    public Duration leaseRenewInterval() {
+        return leaseRenewInterval;
+    }
+
+    /** How long {@link Worker#close()} lets running tasks finish before handing them back. */
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
+    /** How long a task that ran past its time limit may ignore the interrupt before its slot is freed. */
+    public Duration abandonAfter() {
+        return abandonAfter;
+    }
+
+    /** How many abandoned threads may exist before the worker stops claiming. */
+    public int maxAbandoned() {
+        return maxAbandoned;
+    }
+
+    /** Longest wait for work in one claim call. */
+    public Duration claimWait() {
+        return claimWait;
+    }
+
+    /** Largest message body the worker accepts; larger ones are dead-lettered. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    /** Builds {@link WorkerOptions}. */
+    public static final class Builder {
+        private String workerId;
+        private int concurrency = 8;
+        private final Map<String, Integer> queues = new LinkedHashMap<>();
+        private QueueOrder queueOrder = QueueOrder.STRICT;
+        private Duration lease = Duration.ofSeconds(30);
+        private Duration leaseRenewInterval;
+        private Duration shutdownGrace = Duration.ofSeconds(25);
+        private Duration abandonAfter = Duration.ofSeconds(5);
+        private int maxAbandoned = -1;
+        private Duration claimWait = Duration.ofSeconds(2);
+        private int maxMessageBytes = 1 << 20;
+
+        private Builder() {
+        }
+
+        /** Sets the worker id. */
+        public Builder workerId(String workerId) {
+            this.workerId = Objects.requireNonNull(workerId);
+            return this;
+        }
+
+        /** Sets how many tasks run at once (default 8). */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be positive");
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /** Consumes these queues, in this order (default: "default"). Replaces earlier queues. */
+        public Builder queues(String... names) {
+            queues.clear();
+            for (String name : names) {
+                queue(name, 1);
+            }
+            return this;
+        }
+
+        /** Adds a queue with a weight for {@link QueueOrder#WEIGHTED} order. */
+        public Builder queue(String name, int weight) {
+            Objects.requireNonNull(name, "name");
+            if (weight < 1) {
+                throw new IllegalArgumentException("weight must be positive");
+            }
+            queues.put(name, weight);
+            return this;
+        }
+
+        /** Strict (default) or weighted queue order. */
+        public Builder queueOrder(QueueOrder order) {
+            this.queueOrder = Objects.requireNonNull(order);
+            return this;
+        }
+
+        /** Lease of a claimed task (default 30 s): how soon a dead worker's tasks run elsewhere. */
+        public Builder lease(Duration lease) {
+            if (lease.toMillis() < 100) {
+                throw new IllegalArgumentException("lease must be at least 100 ms");
+            }
+            this.lease = lease;
+            return this;
+        }
+
+        /** How often leases are renewed (default a third of the lease). */
+        public Builder leaseRenewInterval(Duration interval) {
+            this.leaseRenewInterval = Objects.requireNonNull(interval);
+            return this;
+        }
+
+        /** Grace period for running tasks on close (default 25 s). */
+        public Builder shutdownGrace(Duration grace) {
+            this.shutdownGrace = Objects.requireNonNull(grace);
+            return this;
+        }
+
+        /**
+         * How long a task past its time limit may ignore the interrupt (default 5 s). After that the attempt is
+         * failed with a time-limit error, its slot is given to new work and its thread is abandoned: the thread
+         * keeps running until the task returns, and whatever it returns is discarded.
+         */
+        public Builder abandonAfter(Duration abandonAfter) {
+            this.abandonAfter = Objects.requireNonNull(abandonAfter);
+            return this;
+        }
+
+        /**
+         * How many abandoned threads the worker tolerates (default: the concurrency). At that number it stops
+         * claiming and reports itself unhealthy until some of them end, so runaway tasks cannot multiply threads
+         * without bound.
+         */
+        public Builder maxAbandoned(int maxAbandoned) {
+            if (maxAbandoned < 0) {
+                throw new IllegalArgumentException("maxAbandoned must not be negative");
+            }
+            this.maxAbandoned = maxAbandoned;
+            return this;
+        }
+
+        /** Longest wait for work in one claim call (default 2 s). */
+        public Builder claimWait(Duration claimWait) {
+            this.claimWait = Objects.requireNonNull(claimWait);
+            return this;
+        }
+
+        /** Largest message body accepted (default 1 MiB). */
+        public Builder maxMessageBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxMessageBytes must be at least 1024");
+            }
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** Builds the options. */
+        public WorkerOptions build() {
+            return new WorkerOptions(this);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.taskq.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The taskq message envelope, version 1, modelled on Celery's message protocol v2 so that a Celery transport can
+ * map it one to one (docs/protocol.md):
+ *
+ * <pre>{"v":1, "headers":{"lang":"java","task":...,"id":...,"eta":...,"expires":...,"retries":0,
+ *   "timelimit":[hard,soft],"root_id":...,"parent_id":...,"group":null,"argsrepr":...,"origin":...,
+ *   "ignore_result":false,"queue":...,"priority":4, ...custom headers},
+ *  "body":[[args...], {kwargs}, {"callbacks":null,"errbacks":null,"chain":null,"chord":null}]}</pre>
+ *
+ * @param id           task id
+ * @param task         task name
+ * @param queue        queue
+ * @param priority     priority 0..9
+ * @param args         positional arguments as JSON
+ * @param eta          earliest start, or null
+ * @param expires      latest start, or null
+ * @param retries      retries before this message
+ * @param timeLimit    hard time limit per attempt, or null for the task's own
+ * @param rootId       id of the first task of the workflow
+ * @param parentId     id of the task that submitted this one, or null
+ * @param ignoreResult whether the result is stored
+ * @param origin       who sent it
+ * @param headers      custom headers
+ */
+public record Envelope(String id, String task, String queue, int priority, ArrayNode args, Instant eta,
+                       Instant expires, int retries, Duration timeLimit, String rootId, String parentId,
+                       boolean ignoreResult, String origin, Map<String, String> headers) {
+
+    /** Current envelope version. */
+    public static final int VERSION = 1;
+
+    /** Header names taskq uses itself; custom headers may not use them. */
+    public static final Set<String> RESERVED = Set.of("lang", "task", "id", "shadow", "eta", "expires", "group",
+            "group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr", "origin",
+            "ignore_result", "queue", "priority");
+
+    private static final int ARGSREPR_MAX = 200;
+
+    /** Thrown when text is not a valid envelope; the message says what is wrong. */
+    public static final class MalformedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Validates the fields. */
+    public Envelope {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(args, "args");
+        headers = Map.copyOf(headers);
+        if (rootId == null) {
+            rootId = id;
+        }
+    }
+
+    /** The envelope of the next attempt after a retry. */
+    public Envelope nextRetry() {
+        return new Envelope(id, task, queue, priority, args, null, expires, retries + 1, timeLimit, rootId,
+                parentId, ignoreResult, origin, headers);
+    }
+
+    /** A copy with the retry count reset (re-submitting a dead letter). */
+    public Envelope withRetriesReset() {
+        return new Envelope(id, task, queue, priority, args, null, expires, 0, timeLimit, rootId, parentId,
+                ignoreResult, origin, headers);
+    }
+
+    /** Encodes to JSON text. */
+    public String encode() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode h = f.objectNode();
+        h.put("lang", "java");
+        h.put("task", task);
+        h.put("id", id);
+        h.put("eta", eta == null ? null : eta.toString());
+        h.put("expires", expires == null ? null : expires.toString());
+        h.putNull("group");
+        h.put("retries", retries);
+        ArrayNode tl = h.putArray("timelimit");
+        if (timeLimit == null) {
+            tl.addNull();
+        } else {
+            tl.add(timeLimit.toMillis() / 1000.0);
+        }
+        tl.addNull();
+        h.put("root_id", rootId);
+        h.put("parent_id", parentId);
+        String repr = args.toString();
+        h.put("argsrepr", repr.length() > ARGSREPR_MAX ? repr.substring(0, ARGSREPR_MAX) + "..." : repr);
+        h.put("origin", origin);
+        h.put("ignore_result", ignoreResult);
+        h.put("queue", queue);
+        h.put("priority", priority);
+        headers.forEach(h::put);
+        ObjectNode root = f.objectNode();
+        root.put("v", VERSION);
+        root.set("headers", h);
+        ArrayNode body = root.putArray("body");
+        body.add(args);
+        body.addObject();
+        ObjectNode embed = body.addObject();
+        embed.putNull("callbacks");
+        embed.putNull("errbacks");
+        embed.putNull("chain");
+        embed.putNull("chord");
+        try {
+            return Json.mapper().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode envelope", e);
+        }
+    }
+
+    /** Decodes JSON text, validating every field taskq relies on. */
+    public static Envelope decode(String text) throws MalformedException {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new MalformedException("not JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedException("not a JSON object");
+        }
+        JsonNode v = root.get("v");
+        if (v == null || !v.isInt()) {
+            throw new MalformedException("missing envelope version 'v'");
+        }
+        if (v.intValue() != VERSION) {
+            throw new MalformedException("unsupported envelope version " + v.intValue() + " (this taskq reads "
+                    + VERSION + ")");
+        }
+        JsonNode h = root.get("headers");
+        if (h == null || !h.isObject()) {
+            throw new MalformedException("missing 'headers' object");
+        }
+        JsonNode body = root.get("body");
+        if (body == null || !body.isArray() || body.size() != 3) {
+            throw new MalformedException("'body' must be an array of [args, kwargs, embed]");
+        }
+        JsonNode args = body.get(0);
+        if (!args.isArray()) {
+            throw new MalformedException("'body[0]' (args) must be an array");
+        }
+        if (!body.get(1).isObject() || body.get(1).size() > 0) {
+            throw new MalformedException("keyword arguments are not supported by Java tasks");
+        }
+        Map<String, String> custom = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!RESERVED.contains(e.getKey())) {
+                if (!e.getValue().isTextual()) {
+                    throw new MalformedException("custom header '" + e.getKey() + "' must be a string");
+                }
+                custom.put(e.getKey(), e.getValue().textValue());
+            }
+        }
+        JsonNode tl = h.get("timelimit");
+        Duration timeLimit = null;
+        if (tl != null && tl.isArray() && tl.size() > 0 && tl.get(0).isNumber()) {
+            timeLimit = Duration.ofMillis((long) (tl.get(0).doubleValue() * 1000));
+        }
+        int priority = h.path("priority").asInt(4);
+        if (priority < 0 || priority > 9) {
+            throw new MalformedException("priority must be 0..9, was " + priority);
+        }
+        return new Envelope(requiredText(h, "id"), requiredText(h, "task"), requiredText(h, "queue"), priority,
+                (ArrayNode) args, instant(h, "eta"), instant(h, "expires"), h.path("retries").asInt(0), timeLimit,
+                optionalText(h, "root_id"), optionalText(h, "parent_id"), h.path("ignore_result").asBoolean(false),
+                optionalText(h, "origin"), custom);
+    }
+
+    private static String requiredText(JsonNode h, String field) throws MalformedException {
+        JsonNode n = h.get(field);
+        if (n == null || !n.isTextual() || n.textValue().isEmpty()) {
+            throw new MalformedException("missing header '" + field + "'");
+        }
+        return n.textValue();
+    }
+
+    private static String optionalText(JsonNode h, String field) {
+        JsonNode n = h.get(field);
+        return n == null || !n.isTextual() ? null : n.textValue();
+    }
+
+    private static Instant instant(JsonNode h, String field) throws MalformedException {
+        String text = optionalText(h, field);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                // Celery treats a naive time as UTC.
+                return java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                throw new MalformedException("header '" + field + "' is not an ISO-8601 time: " + text);
+            }
+        }
+    }
+}

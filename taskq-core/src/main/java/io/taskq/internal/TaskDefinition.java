@@ -1,0 +1,85 @@
+package io.taskq.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.taskq.Task;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A {@link Task} method with its options parsed and validated: what the worker needs to run it and what the
+ * client needs to submit it.
+ */
+public record TaskDefinition(String name, Method method, List<JavaType> parameterTypes, JavaType resultType,
+                             String queue, int priority, int maxRetries, Backoff backoff,
+                             List<Class<? extends Throwable>> retryOn, List<Class<? extends Throwable>> noRetryOn,
+                             Duration timeLimit, boolean ignoreResult) {
+
+    /** Reads and validates the annotation of a method. */
+    public static TaskDefinition of(Method method) {
+        Task t = method.getAnnotation(Task.class);
+        String where = method.getDeclaringClass().getName() + "." + method.getName();
+        if (t == null) {
+            throw new IllegalArgumentException(where + " is not annotated with @Task");
+        }
+        if (Modifier.isStatic(method.getModifiers())) {
+            throw new IllegalArgumentException("@Task " + where + " is static; tasks are instance methods");
+        }
+        String name = t.name().isBlank() ? where : t.name().trim();
+        if (t.queue().isBlank()) {
+            throw new IllegalArgumentException("@Task " + where + ": queue must not be blank");
+        }
+        if (t.priority() < 0 || t.priority() > 9) {
+            throw new IllegalArgumentException("@Task " + where + ": priority must be 0..9, was " + t.priority());
+        }
+        if (t.maxRetries() < 0) {
+            throw new IllegalArgumentException("@Task " + where + ": maxRetries must not be negative");
+        }
+        Backoff backoff = new Backoff(
+                Durations.parse(t.backoff(), "@Task " + where + " backoff"),
+                t.backoffMultiplier(),
+                Durations.parse(t.backoffMax(), "@Task " + where + " backoffMax"),
+                t.backoffJitter());
+        var tf = Json.mapper().getTypeFactory();
+        List<JavaType> params = new java.util.ArrayList<>();
+        for (Parameter p : method.getParameters()) {
+            params.add(tf.constructType(p.getParameterizedType()));
+        }
+        JavaType result = tf.constructType(method.getGenericReturnType());
+        method.setAccessible(true);
+        return new TaskDefinition(name, method, List.copyOf(params), result, t.queue().trim(), t.priority(),
+                t.maxRetries(), backoff, List.of(t.retryOn()), List.of(t.noRetryOn()),
+                Durations.parse(t.timeLimit(), "@Task " + where + " timeLimit"), t.ignoreResult());
+    }
+
+    /** True if the method returns nothing. */
+    public boolean isVoid() {
+        return method.getReturnType() == void.class;
+    }
+
+    /** Whether an exception thrown by an attempt may be retried (ignoring the retry count). */
+    public boolean isRetryable(Throwable error) {
+        for (Class<? extends Throwable> c : noRetryOn) {
+            if (c.isInstance(error)) {
+                return false;
+            }
+        }
+        if (retryOn.isEmpty()) {
+            return true;
+        }
+        for (Class<? extends Throwable> c : retryOn) {
+            if (c.isInstance(error)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Name of the i-th parameter for error messages (real names when compiled with -parameters). */
+    public String parameterLabel(int i) {
+        Parameter p = method.getParameters()[i];
+        return (p.isNamePresent() ? p.getName() : "#" + (i + 1)) + ": " + parameterTypes.get(i).toCanonical();
+    }
+}

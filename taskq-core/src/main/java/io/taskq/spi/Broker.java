@@ -1,0 +1,96 @@
+package io.taskq.spi;
+
+import io.taskq.DeadLetter;
+import io.taskq.QueueStats;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Moves task messages between clients and workers and keeps each task's state.
+ *
+ * <p>Contract, shared by every implementation and checked by the contract test suite:
+ * <ul>
+ *   <li>At-least-once: a message stays in the broker from {@link #enqueue} until {@link #finish} accepts its
+ *       outcome. A claimed message whose lease expires becomes ready again (or is dead-lettered once it has been
+ *       lost too often), so a worker that dies loses nothing.</li>
+ *   <li>Fencing: every claim has a fresh token. {@link #renew}, {@link #markStarted} and {@link #finish} with a
+ *       stale token change nothing.</li>
+ *   <li>Delays: a message with a future ETA is held by the broker (never in worker memory) and becomes ready at
+ *       that time, exactly once.</li>
+ *   <li>Order: within a queue, higher priority first, FIFO within a priority.</li>
+ *   <li>Idempotent enqueue: an id that the queue already holds, or whose record is still kept, is not enqueued
+ *       again.</li>
+ *   <li>State: the broker writes {@link TaskRecord}s as part of its transitions (RECEIVED at claim, STARTED,
+ *       and the outcome's record at finish), so that a fenced-off worker cannot overwrite a newer attempt's
+ *       state. Records expire after the broker's result retention.</li>
+ * </ul>
+ * All methods are thread-safe.
+ */
+public interface Broker extends AutoCloseable {
+
+    /**
+     * Enqueues messages, ready or delayed by their ETA.
+     *
+     * @return for each message, in order, true if it was enqueued and false if its id was already known
+     */
+    List<Boolean> enqueue(List<TaskMessage> messages);
+
+    /**
+     * Claims up to {@code request.max()} ready messages, trying queues in the given order, and leases each to the
+     * consumer. Waits up to {@code request.maxWait()} when nothing is ready; returns an empty list then.
+     * Records each claimed task as RECEIVED.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    List<Delivery> claim(ClaimRequest request) throws InterruptedException;
+
+    /** Records that the claimed tasks started running (state STARTED). Stale claims are ignored. */
+    void markStarted(List<Delivery> deliveries, Instant at);
+
+    /**
+     * Extends the leases of running tasks by {@code lease} from now.
+     *
+     * @return the ids this consumer lost and the ids revoked meanwhile
+     */
+    RenewResult renew(String consumerId, List<Delivery> deliveries, java.time.Duration lease);
+
+    /**
+     * Finishes claimed tasks.
+     *
+     * @return for each outcome, in order, true if accepted and false if its claim was stale (lease lost)
+     */
+    List<Boolean> finish(List<Outcome> outcomes);
+
+    /**
+     * Hands claimed, unfinished tasks back (graceful shutdown). They become ready at once, and the claim does
+     * not count as an attempt.
+     */
+    void release(List<Delivery> deliveries);
+
+    /** Revokes a task: removes it if it waits, signals its worker if it runs, remembers it if it is unknown. */
+    RevokeResult revoke(String queue, String id, String reason);
+
+    /** The stored record of a task, if the broker still keeps one. */
+    Optional<TaskRecord> record(String queue, String id);
+
+    /** Dead letters of a queue, newest first. */
+    List<DeadLetter> deadLetters(String queue, int limit);
+
+    /**
+     * Moves a dead letter back to the queue, ready at once, with a new body (the core resets its retry count).
+     *
+     * @return false if no such dead letter exists
+     */
+    boolean resubmitDeadLetter(String queue, String id, String newBody);
+
+    /** Deletes every dead letter of a queue; returns how many there were. */
+    long purgeDeadLetters(String queue);
+
+    /** Counts of a queue. */
+    QueueStats stats(String queue);
+
+    /** Releases resources; further calls fail. */
+    @Override
+    void close();
+}
