@@ -106,7 +106,7 @@ public final class WorkerOptions {
         return abandonAfter;
     }
 
-    /** How many abandoned threads may exist before the worker stops claiming. */
+    /** How many abandoned threads are tolerated; beyond it the worker stops claiming. */
     public int maxAbandoned() {
         return maxAbandoned;
     }
@@ -210,9 +210,9 @@ public final class WorkerOptions {
         }
 
         /**
-         * How many abandoned threads the worker tolerates (default: the concurrency). At that number it stops
+         * How many abandoned threads the worker tolerates (default: the concurrency). Beyond that number it stops
          * claiming and reports itself unhealthy until some of them end, so runaway tasks cannot multiply threads
-         * without bound.
+         * without bound. 0 means a single runaway task stops the worker from claiming.
          */
         public Builder maxAbandoned(int maxAbandoned) {
             if (maxAbandoned < 0) {

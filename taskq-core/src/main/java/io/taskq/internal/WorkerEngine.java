@@ -110,7 +110,7 @@ public final class WorkerEngine implements Worker {
     public boolean isHealthy() {
         long staleAfter = Math.max(3 * options.claimWait().toNanos(), TimeUnit.SECONDS.toNanos(10));
         return accepting && !brokerFailing && System.nanoTime() - lastLoopNanos < staleAfter
-                && abandoned.get() < Math.max(1, options.maxAbandoned());
+                && !tooManyAbandoned();
     }
 
     @Override
@@ -134,8 +134,7 @@ public final class WorkerEngine implements Worker {
         int failures = 0;
         while (accepting) {
             try {
-                if (options.maxAbandoned() > 0 && abandoned.get() >= options.maxAbandoned()
-                        || options.maxAbandoned() == 0 && abandoned.get() > 0) {
+                if (tooManyAbandoned()) {
                     // Too many runaway threads: stop taking work until some end (reported by isHealthy()).
                     synchronized (settledSignal) {
                         settledSignal.wait(options.claimWait().toMillis());
@@ -144,6 +143,10 @@ public final class WorkerEngine implements Worker {
                 }
                 if (!slots.tryAcquire(options.claimWait().toMillis(), TimeUnit.MILLISECONDS)) {
                     lastLoopNanos = System.nanoTime();
+                    continue;
+                }
+                if (tooManyAbandoned()) {
+                    slots.release();
                     continue;
                 }
                 int n = 1 + slots.drainPermits();
@@ -168,6 +171,12 @@ public final class WorkerEngine implements Worker {
                 brokerFailing = false;
                 lastLoopNanos = System.nanoTime();
                 slots.release(n - claimed.size());
+                if (!claimed.isEmpty() && tooManyAbandoned()) {
+                    // A thread was abandoned while this claim waited: hand the work to a healthier worker.
+                    broker.release(claimed);
+                    slots.release(claimed.size());
+                    continue;
+                }
                 for (Delivery d : claimed) {
                     Attempt a = new Attempt(d);
                     running.put(d.id(), a);
@@ -181,6 +190,10 @@ public final class WorkerEngine implements Worker {
                 log.error("worker {}: unexpected error in fetch loop", id, e);
             }
         }
+    }
+
+    private boolean tooManyAbandoned() {
+        return abandoned.get() > options.maxAbandoned();
     }
 
     private List<String> queueOrder() {

@@ -1,0 +1,404 @@
+package io.taskq.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.taskq.DeadLetter;
+import io.taskq.QueueStats;
+import io.taskq.TaskError;
+import io.taskq.TaskState;
+import io.taskq.spi.Broker;
+import io.taskq.spi.ClaimRequest;
+import io.taskq.spi.Delivery;
+import io.taskq.spi.Leases;
+import io.taskq.spi.Outcome;
+import io.taskq.spi.RenewResult;
+import io.taskq.spi.ResultBackend;
+import io.taskq.spi.RevokeResult;
+import io.taskq.spi.TaskMessage;
+import io.taskq.spi.TaskRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker contract at the SPI level: what every {@link Broker} must do, whatever stores its state. A broker
+ * module extends this class and implements {@link #newBroker(Clock)}; {@link TaskqContractTest} covers the same
+ * broker end to end through a worker.
+ */
+public abstract class BrokerContractTest {
+    protected static final Duration LEASE = Duration.ofSeconds(30);
+    protected static final Duration NO_WAIT = Duration.ZERO;
+
+    protected MutableClock clock;
+    protected Broker broker;
+
+    /** A new, empty broker (its own namespace) on the given clock; closed after each test. */
+    protected abstract Broker newBroker(Clock clock);
+
+    @BeforeEach
+    void openBroker() {
+        clock = new MutableClock();
+        broker = newBroker(clock);
+    }
+
+    @AfterEach
+    void closeBroker() {
+        broker.close();
+    }
+
+    private int seq;
+
+    protected TaskMessage msg(String id, String queue, int priority, Instant eta) {
+        return new TaskMessage(id, queue, "t.test", priority, eta, "{\"body\":\"" + id + "\",\"n\":" + (seq++) + "}");
+    }
+
+    protected TaskMessage msg(String id) {
+        return msg(id, "q", 4, null);
+    }
+
+    protected List<Delivery> claim(String consumer, int max, String... queues) {
+        try {
+            return broker.claim(new ClaimRequest(consumer, List.of(queues.length == 0 ? new String[] {"q"} : queues),
+                    max, LEASE, NO_WAIT));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    protected Delivery claimOne(String consumer) {
+        List<Delivery> ds = claim(consumer, 1);
+        assertEquals(1, ds.size(), "expected one delivery");
+        return ds.get(0);
+    }
+
+    protected TaskRecord rec(Delivery d, TaskState state) {
+        return new TaskRecord(d.id(), d.queue(), d.task(), state, state == TaskState.SUCCESS ? "42" : null,
+                state == TaskState.FAILURE || state == TaskState.RETRY ? new TaskError("x.Boom", "boom", "") : null,
+                0, d.attempt(), "w", clock.instant(), state == TaskState.REVOKED ? "why" : null);
+    }
+
+    protected ResultBackend results() {
+        return (ResultBackend) broker;
+    }
+
+    @Test
+    void enqueuedMessageIsClaimedOnceWithItsBodyAndRecordedReceived() {
+        TaskMessage m = msg("a");
+        assertEquals(List.of(true), broker.enqueue(List.of(m)));
+        Delivery d = claimOne("w1");
+        assertEquals("a", d.id());
+        assertEquals(m.body(), d.body());
+        assertEquals("t.test", d.task());
+        assertEquals(1, d.attempt());
+        assertEquals(TaskState.RECEIVED, broker.record("q", "a").orElseThrow().state());
+        assertTrue(claim("w2", 5).isEmpty(), "a leased message is not claimed twice");
+    }
+
+    @Test
+    void enqueueIsIdempotentById() {
+        assertEquals(List.of(true, false), broker.enqueue(List.of(msg("a"), msg("a"))));
+        assertEquals(List.of(false), broker.enqueue(List.of(msg("a"))));
+        Delivery d = claimOne("w");
+        assertEquals(List.of(false), broker.enqueue(List.of(msg("a"))), "while running");
+        assertTrue(broker.finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))).get(0));
+        assertEquals(List.of(false), broker.enqueue(List.of(msg("a"))), "while its result is kept");
+        assertTrue(claim("w", 5).isEmpty());
+    }
+
+    @Test
+    void higherPriorityFirstAndFifoWithinPriority() {
+        broker.enqueue(List.of(msg("p0", "q", 0, null), msg("p9a", "q", 9, null), msg("p5", "q", 5, null),
+                msg("p9b", "q", 9, null), msg("p5b", "q", 5, null)));
+        List<String> ids = new ArrayList<>();
+        for (Delivery d : claim("w", 10)) {
+            ids.add(d.id());
+        }
+        assertEquals(List.of("p9a", "p9b", "p5", "p5b", "p0"), ids);
+    }
+
+    @Test
+    void manyMessagesKeepFifoOrder() {
+        List<TaskMessage> ms = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ms.add(msg("m" + i));
+        }
+        broker.enqueue(ms);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            claim("w", 100).forEach(d -> ids.add(d.id()));
+        }
+        for (int i = 0; i < 300; i++) {
+            assertEquals("m" + i, ids.get(i));
+        }
+    }
+
+    @Test
+    void claimTakesAtMostMaxAndQueuesInOrder() {
+        broker.enqueue(List.of(msg("b1", "b", 4, null), msg("a1", "a", 4, null), msg("a2", "a", 4, null)));
+        List<Delivery> first = claim("w", 2, "a", "b");
+        assertEquals(List.of("a1", "a2"), first.stream().map(Delivery::id).toList());
+        List<Delivery> second = claim("w", 2, "a", "b");
+        assertEquals(List.of("b1"), second.stream().map(Delivery::id).toList());
+    }
+
+    @Test
+    void delayedMessageBecomesReadyAtItsEtaExactlyOnce() {
+        broker.enqueue(List.of(msg("d", "q", 4, clock.instant().plusSeconds(60))));
+        assertTrue(claim("w", 1).isEmpty());
+        assertEquals(1, broker.stats("q").delayed());
+        clock.advance(Duration.ofSeconds(59));
+        assertTrue(claim("w", 1).isEmpty());
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals("d", claimOne("w").id());
+        assertTrue(claim("w2", 1).isEmpty());
+    }
+
+    @Test
+    void claimWaitsAndWakesWhenAMessageArrives() throws Exception {
+        CompletableFuture<List<Delivery>> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return broker.claim(new ClaimRequest("w", List.of("q"), 1, LEASE, Duration.ofSeconds(10)));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        broker.enqueue(List.of(msg("late")));
+        List<Delivery> ds = f.get(15, TimeUnit.SECONDS);
+        assertEquals("late", ds.get(0).id());
+    }
+
+    @Test
+    void claimReturnsEmptyAfterMaxWait() throws Exception {
+        List<Delivery> ds = broker.claim(new ClaimRequest("w", List.of("q"), 1, LEASE, Duration.ofMillis(200)));
+        assertTrue(ds.isEmpty());
+    }
+
+    @Test
+    void expiredLeaseIsRedeliveredAndTheStaleWorkerIsFenced() {
+        broker.enqueue(List.of(msg("a")));
+        Delivery first = claimOne("w1");
+        clock.advance(LEASE.plusSeconds(1));
+        Delivery second = claimOne("w2");
+        assertEquals("a", second.id());
+        assertEquals(2, second.attempt());
+        assertTrue(second.token() != first.token());
+        broker.markStarted(List.of(first), clock.instant());
+        assertEquals(TaskState.RECEIVED, broker.record("q", "a").orElseThrow().state(), "stale start ignored");
+        assertEquals(List.of(false), broker.finish(List.of(Outcome.done(first, rec(first, TaskState.FAILURE)))));
+        assertEquals(Set1.of("a"), broker.renew("w1", List.of(first), LEASE).lost());
+        assertEquals(List.of(true), broker.finish(List.of(Outcome.done(second, rec(second, TaskState.SUCCESS)))));
+        TaskRecord r = broker.record("q", "a").orElseThrow();
+        assertEquals(TaskState.SUCCESS, r.state());
+        assertEquals(2, r.attempt());
+    }
+
+    /** Small helper so the test reads naturally. */
+    private static final class Set1 {
+        static java.util.Set<String> of(String s) {
+            return java.util.Set.of(s);
+        }
+    }
+
+    @Test
+    void renewKeepsTheLease() {
+        broker.enqueue(List.of(msg("a")));
+        Delivery d = claimOne("w1");
+        for (int i = 0; i < 5; i++) {
+            clock.advance(LEASE.minusSeconds(5));
+            RenewResult r = broker.renew("w1", List.of(d), LEASE);
+            assertTrue(r.lost().isEmpty());
+            assertTrue(claim("w2", 1).isEmpty(), "a renewed lease is not taken over");
+        }
+        assertEquals(List.of(true), broker.finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))));
+    }
+
+    @Test
+    void markStartedRecordsStarted() {
+        broker.enqueue(List.of(msg("a")));
+        Delivery d = claimOne("w1");
+        broker.markStarted(List.of(d), clock.instant());
+        TaskRecord r = broker.record("q", "a").orElseThrow();
+        assertEquals(TaskState.STARTED, r.state());
+        assertEquals("w1", r.worker());
+    }
+
+    @Test
+    void retryGoesBackDelayedWithTheNewBody() {
+        broker.enqueue(List.of(msg("a")));
+        Delivery d = claimOne("w");
+        assertEquals(List.of(true), broker.finish(List.of(Outcome.retry(d, rec(d, TaskState.RETRY),
+                clock.instant().plusSeconds(10), "{\"retry\":1}"))));
+        assertEquals(TaskState.RETRY, broker.record("q", "a").orElseThrow().state());
+        assertTrue(claim("w", 1).isEmpty());
+        clock.advance(Duration.ofSeconds(11));
+        Delivery again = claimOne("w");
+        assertEquals("{\"retry\":1}", again.body());
+        assertEquals(2, again.attempt());
+        assertEquals(List.of(false), broker.finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))),
+                "the first claim's token is stale after a retry");
+    }
+
+    @Test
+    void deadLettersAreListedResubmittedAndPurged() {
+        broker.enqueue(List.of(msg("a", "q", 7, null), msg("b")));
+        Delivery a = claimOne("w");
+        broker.finish(List.of(Outcome.dead(a, rec(a, TaskState.FAILURE), "boom")));
+        Delivery b = claimOne("w");
+        broker.finish(List.of(Outcome.dead(b, rec(b, TaskState.FAILURE), "bang")));
+        List<DeadLetter> dead = broker.deadLetters("q", 10);
+        assertEquals(List.of("b", "a"), dead.stream().map(DeadLetter::id).toList(), "newest first");
+        assertEquals("boom", dead.get(1).reason());
+        assertEquals(a.body(), dead.get(1).body());
+        assertEquals(TaskState.FAILURE, broker.record("q", "a").orElseThrow().state());
+        assertEquals(List.of(false), broker.enqueue(List.of(msg("a"))), "a dead id is still known");
+        assertTrue(broker.resubmitDeadLetter("q", "a", "{\"again\":true}"));
+        assertFalse(broker.resubmitDeadLetter("q", "nope", "{}"));
+        Delivery again = claimOne("w");
+        assertEquals("a", again.id());
+        assertEquals("{\"again\":true}", again.body());
+        assertEquals(7, again.priority());
+        assertEquals(1, broker.purgeDeadLetters("q"));
+        assertTrue(broker.deadLetters("q", 10).isEmpty());
+    }
+
+    @Test
+    void releaseHandsBackWithoutCountingTheAttempt() {
+        broker.enqueue(List.of(msg("a")));
+        Delivery d = claimOne("w1");
+        broker.release(List.of(d));
+        Delivery again = claimOne("w2");
+        assertEquals(1, again.attempt());
+        assertEquals(List.of(false), broker.finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))));
+    }
+
+    @Test
+    void revokeRemovesQueuedAndDelayedTasks() {
+        broker.enqueue(List.of(msg("a"), msg("d", "q", 4, clock.instant().plusSeconds(5))));
+        assertEquals(RevokeResult.REMOVED, broker.revoke("q", "a", "no longer needed"));
+        assertEquals(RevokeResult.REMOVED, broker.revoke("q", "d", "no longer needed"));
+        TaskRecord r = broker.record("q", "a").orElseThrow();
+        assertEquals(TaskState.REVOKED, r.state());
+        assertEquals("no longer needed", r.reason());
+        clock.advance(Duration.ofSeconds(10));
+        assertTrue(claim("w", 5).isEmpty());
+        assertEquals(RevokeResult.ALREADY_FINISHED, broker.revoke("q", "a", "again"));
+    }
+
+    @Test
+    void revokeOfARunningTaskIsReportedAtRenewal() {
+        broker.enqueue(List.of(msg("a")));
+        Delivery d = claimOne("w");
+        assertEquals(RevokeResult.SIGNALLED, broker.revoke("q", "a", "stop"));
+        RenewResult r = broker.renew("w", List.of(d), LEASE);
+        assertEquals(java.util.Set.of("a"), r.revoked());
+    }
+
+    @Test
+    void revokeOfAnUnknownIdRevokesItOnArrival() {
+        assertEquals(RevokeResult.NOT_FOUND, broker.revoke("q", "future", "cancelled early"));
+        broker.enqueue(List.of(msg("future")));
+        assertTrue(claim("w", 1).isEmpty());
+        assertEquals(TaskState.REVOKED, broker.record("q", "future").orElseThrow().state());
+    }
+
+    @Test
+    void awaitFinalCompletesWhenTheTaskFinishes() throws Exception {
+        broker.enqueue(List.of(msg("a")));
+        CompletableFuture<TaskRecord> f = results().awaitFinal("q", "a");
+        assertFalse(f.isDone());
+        Delivery d = claimOne("w");
+        broker.finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS))));
+        TaskRecord r = f.get(10, TimeUnit.SECONDS);
+        assertEquals(TaskState.SUCCESS, r.state());
+        assertEquals("42", r.result());
+        assertTrue(results().awaitFinal("q", "a").isDone(), "already final: completed at once");
+    }
+
+    @Test
+    void cancelledAwaitDoesNotBreakLaterOnes() throws Exception {
+        broker.enqueue(List.of(msg("a")));
+        results().awaitFinal("q", "a").cancel(false);
+        CompletableFuture<TaskRecord> f = results().awaitFinal("q", "a");
+        Delivery d = claimOne("w");
+        broker.finish(List.of(Outcome.done(d, rec(d, TaskState.REVOKED))));
+        assertEquals(TaskState.REVOKED, f.get(10, TimeUnit.SECONDS).state());
+    }
+
+    @Test
+    void ignoredResultStoresNoRecord() {
+        broker.enqueue(List.of(msg("a")));
+        Delivery d = claimOne("w");
+        broker.finish(List.of(Outcome.done(d, null)));
+        assertTrue(broker.record("q", "a").isEmpty());
+        assertEquals(0, broker.stats("q").inFlight());
+    }
+
+    @Test
+    void aTaskLostTooOftenIsDeadLettered() {
+        broker.enqueue(List.of(msg("poison")));
+        for (int i = 0; i < 50; i++) {
+            List<Delivery> ds = claim("w" + i, 1);
+            if (ds.isEmpty()) {
+                break;
+            }
+            clock.advance(LEASE.plusSeconds(1));
+        }
+        claim("sweeper", 1);
+        List<DeadLetter> dead = broker.deadLetters("q", 10);
+        assertEquals(1, dead.size(), "the poison task ends in the dead-letter set instead of looping");
+        assertTrue(dead.get(0).reason().contains("lease expired"), dead.get(0).reason());
+        assertEquals(TaskState.FAILURE, broker.record("q", "poison").orElseThrow().state());
+    }
+
+    @Test
+    void statsCountEachPlace() {
+        broker.enqueue(List.of(msg("r1"), msg("r2"), msg("d1", "q", 4, clock.instant().plusSeconds(60)),
+                msg("f1")));
+        Delivery d = claimOne("w");
+        broker.finish(List.of(Outcome.dead(d, rec(d, TaskState.FAILURE), "x")));
+        claimOne("w");
+        QueueStats s = broker.stats("q");
+        assertEquals(new QueueStats("q", 1, 1, 1, 1), s);
+    }
+
+    @Test
+    void queuesAreIsolated() {
+        broker.enqueue(List.of(msg("a", "one", 4, null)));
+        assertTrue(claim("w", 1, "two").isEmpty());
+        assertEquals(List.of(true), broker.enqueue(List.of(msg("a", "two", 4, null))), "ids are per queue");
+    }
+
+    @Test
+    void leasesElectOneHolder() {
+        Leases leases = (Leases) broker;
+        assertTrue(leases.tryAcquire("leader", "a", Duration.ofSeconds(10)));
+        assertFalse(leases.tryAcquire("leader", "b", Duration.ofSeconds(10)));
+        assertTrue(leases.tryAcquire("leader", "a", Duration.ofSeconds(10)), "the holder renews");
+        assertEquals("a", leases.holder("leader").orElseThrow());
+        clock.advance(Duration.ofSeconds(11));
+        assertTrue(leases.tryAcquire("leader", "b", Duration.ofSeconds(10)), "an expired lease is free");
+        leases.release("leader", "a");
+        assertEquals("b", leases.holder("leader").orElseThrow(), "only the holder releases");
+        leases.release("leader", "b");
+        assertTrue(leases.holder("leader").isEmpty());
+        assertNotNull(leases);
+    }
+
+    @Test
+    void closedBrokerRefusesWork() {
+        broker.close();
+        assertThrows(RuntimeException.class, () -> broker.enqueue(List.of(msg("a"))));
+        broker = newBroker(clock);
+    }
+}
