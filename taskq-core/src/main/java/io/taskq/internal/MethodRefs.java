@@ -33,13 +33,13 @@ public final class MethodRefs {
             throw new IllegalArgumentException("pass a method reference such as EmailTasks::send, not a lambda or "
                     + "another object (" + ref.getClass().getName() + ")", e);
         }
+        if (lambda.getImplMethodName().startsWith("lambda$")) {
+            throw new IllegalArgumentException("pass a method reference such as EmailTasks::send, not a lambda");
+        }
         int kind = lambda.getImplMethodKind();
         if (kind != MethodHandleInfo.REF_invokeVirtual && kind != MethodHandleInfo.REF_invokeInterface) {
             throw new IllegalArgumentException("pass an unbound instance method reference such as EmailTasks::send"
                     + " (got " + lambda.getImplClass() + "." + lambda.getImplMethodName() + ")");
-        }
-        if (lambda.getImplMethodName().startsWith("lambda$")) {
-            throw new IllegalArgumentException("pass a method reference such as EmailTasks::send, not a lambda");
         }
         try {
             ClassLoader loader = ref.getClass().getClassLoader();

@@ -1,0 +1,68 @@
+package io.taskq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TaskRequestTest {
+
+    static class Mail {
+        @Task(name = "mail.send", queue = "mail")
+        public String send(String to, int times) {
+            return to;
+        }
+    }
+
+    @Test
+    void requestsAreImmutable() {
+        TaskRequest<String> base = TaskRequest.of(Mail::send, "a", 1);
+        TaskRequest<String> high = base.priority(9).countdown(Duration.ofSeconds(5));
+        assertEquals("mail.send", base.taskName());
+        assertTrue(base.id().isEmpty());
+        assertEquals(9, high.priorityOrNull());
+        assertEquals(null, base.priorityOrNull());
+        Instant now = Instant.parse("2030-01-01T00:00:00Z");
+        assertEquals(now.plusSeconds(5), high.etaAt(now));
+        assertEquals(null, base.etaAt(now));
+        assertEquals(now.plusSeconds(60), base.eta(now.plusSeconds(60)).etaAt(now));
+        assertEquals(now.plusSeconds(1), base.eta(now).countdown(Duration.ofSeconds(1)).etaAt(now),
+                "the last of eta and countdown wins");
+    }
+
+    @Test
+    void rejectsBadOptions() {
+        TaskRequest<String> r = TaskRequest.of(Mail::send, "a", 1);
+        assertThrows(IllegalArgumentException.class, () -> r.priority(10));
+        assertThrows(IllegalArgumentException.class, () -> r.priority(-1));
+        assertThrows(IllegalArgumentException.class, () -> r.queue(" "));
+        assertThrows(IllegalArgumentException.class, () -> r.id(""));
+        assertThrows(IllegalArgumentException.class, () -> r.countdown(Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> r.timeLimit(Duration.ZERO));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.header("task", "x"));
+        assertTrue(e.getMessage().contains("reserved"));
+        assertThrows(IllegalArgumentException.class, () -> TaskRequest.named(" "));
+    }
+
+    @Test
+    void submitUsesTheAnnotationDefaults() {
+        try (Taskq taskq = Taskq.builder().build()) {
+            TaskHandle<String> h = taskq.submit(Mail::send, "a@b", 2);
+            assertEquals("mail", h.queue());
+            assertEquals(TaskState.PENDING, h.state());
+            assertEquals(1, taskq.stats("mail").ready());
+            TaskHandle<String> routed = taskq.submit(TaskRequest.of(Mail::send, "a@b", 2).queue("bulk"));
+            assertEquals("bulk", routed.queue());
+        }
+    }
+
+    @Test
+    void aWorkerNeedsTasks() {
+        try (Taskq taskq = Taskq.builder().build()) {
+            assertThrows(IllegalStateException.class, taskq::startWorker);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.taskq.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvelopeTest {
+
+    private Envelope sample() {
+        var args = Json.mapper().createArrayNode().add(1).add("two");
+        return new Envelope("id-1", "t.x", "q", 7, args, Instant.parse("2030-01-01T00:00:00Z"),
+                Instant.parse("2030-01-02T00:00:00Z"), 2, Duration.ofMillis(1500), null, "parent", true, "me",
+                Map.of("tenant", "acme"));
+    }
+
+    @Test
+    void roundTripsEveryField() throws Exception {
+        Envelope e = sample();
+        Envelope back = Envelope.decode(e.encode());
+        assertEquals(e, back);
+        assertEquals("id-1", back.rootId(), "root defaults to the id");
+    }
+
+    @Test
+    void hasCeleryV2Shape() throws Exception {
+        JsonNode n = Json.mapper().readTree(sample().encode());
+        assertEquals(1, n.get("v").intValue());
+        JsonNode h = n.get("headers");
+        assertEquals("java", h.get("lang").textValue());
+        assertEquals("t.x", h.get("task").textValue());
+        assertEquals("id-1", h.get("id").textValue());
+        assertEquals(1.5, h.get("timelimit").get(0).doubleValue());
+        assertTrue(h.get("timelimit").get(1).isNull(), "[hard, soft] as in Celery");
+        assertEquals("acme", h.get("tenant").textValue(), "custom headers at top level as in Celery");
+        JsonNode body = n.get("body");
+        assertEquals(3, body.size());
+        assertEquals("[1,\"two\"]", body.get(0).toString());
+        assertTrue(body.get(2).has("chain"));
+    }
+
+    @Test
+    void nextRetryRaisesTheCountAndClearsTheEta() {
+        Envelope next = sample().nextRetry();
+        assertEquals(3, next.retries());
+        assertNull(next.eta());
+        assertEquals(0, sample().withRetriesReset().retries());
+    }
+
+    @Test
+    void naiveTimesAreUtcAsInCelery() throws Exception {
+        String text = sample().encode().replace("2030-01-01T00:00:00Z", "2030-01-01T00:00:00");
+        assertEquals(Instant.parse("2030-01-01T00:00:00Z"), Envelope.decode(text).eta());
+        String offset = sample().encode().replace("2030-01-01T00:00:00Z", "2030-01-01T01:00:00+01:00");
+        assertEquals(Instant.parse("2030-01-01T00:00:00Z"), Envelope.decode(offset).eta());
+    }
+
+    @Test
+    void rejectsMalformedMessagesWithAReason() {
+        assertReason("not JSON", "{oops");
+        assertReason("not a JSON object", "[1,2]");
+        assertReason("missing envelope version", "{\"headers\":{}}");
+        assertReason("unsupported envelope version 2", "{\"v\":2}");
+        assertReason("missing 'headers'", "{\"v\":1}");
+        assertReason("'body' must be", "{\"v\":1,\"headers\":{},\"body\":[[1],{}]}");
+        assertReason("(args) must be an array", "{\"v\":1,\"headers\":{},\"body\":[{},{},{}]}");
+        assertReason("keyword arguments", "{\"v\":1,\"headers\":{},\"body\":[[],{\"a\":1},{}]}");
+        assertReason("missing header 'id'", "{\"v\":1,\"headers\":{\"task\":\"x\"},\"body\":[[],{},{}]}");
+        assertReason("priority must be 0..9",
+                "{\"v\":1,\"headers\":{\"id\":\"i\",\"task\":\"x\",\"queue\":\"q\",\"priority\":12},\"body\":[[],{},{}]}");
+        assertReason("not an ISO-8601 time",
+                "{\"v\":1,\"headers\":{\"id\":\"i\",\"task\":\"x\",\"queue\":\"q\",\"eta\":\"tomorrow\"},\"body\":[[],{},{}]}");
+        assertReason("must be a string",
+                "{\"v\":1,\"headers\":{\"id\":\"i\",\"task\":\"x\",\"queue\":\"q\",\"x\":1},\"body\":[[],{},{}]}");
+    }
+
+    private static void assertReason(String expected, String text) {
+        Envelope.MalformedException e = assertThrows(Envelope.MalformedException.class, () -> Envelope.decode(text));
+        assertTrue(e.getMessage().contains(expected), "'" + e.getMessage() + "' should contain '" + expected + "'");
+    }
+}
