@@ -1,0 +1,709 @@
+package io.taskq.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.taskq.DeadLetter;
+import io.taskq.QueueStats;
+import io.taskq.internal.Json;
+import io.taskq.redis.internal.BlockingAwareTimeouts;
+import io.taskq.redis.internal.Coalescer;
+import io.taskq.redis.internal.FinalWaiters;
+import io.taskq.redis.internal.Keys;
+import io.taskq.redis.internal.MarkerWait;
+import io.taskq.redis.internal.Scripts;
+import io.taskq.redis.internal.Scripts.Name;
+import io.taskq.spi.Broker;
+import io.taskq.spi.ClaimRequest;
+import io.taskq.spi.Delivery;
+import io.taskq.spi.Leases;
+import io.taskq.spi.Outcome;
+import io.taskq.spi.RenewResult;
+import io.taskq.spi.ResultBackend;
+import io.taskq.spi.RevokeResult;
+import io.taskq.spi.TaskMessage;
+import io.taskq.spi.TaskRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis broker, result backend and lease store for taskq, on Lettuce. Requires Redis 6.2 or newer.
+ *
+ * <pre>{@code
+ * try (RedisBroker redis = RedisBroker.builder().uri("redis://localhost:6379/0").keyPrefix("live").build();
+ *      Taskq taskq = Taskq.builder().broker(redis).tasks(new EmailTasks()).build()) {
+ *     taskq.startWorker();
+ * }
+ * }</pre>
+ *
+ * <p>Each queue's keys share the hash tag {@code {<prefix>:<queue>}}; every state change is one Lua script that
+ * receives all its keys in KEYS (see docs/redis.md). Idle workers block on a marker ZSET instead of polling,
+ * time in the scripts comes from the configured {@link Clock}, and final states are announced over pub/sub so
+ * {@link #awaitFinal} does not poll either. The broker survives Redis restarts: Lettuce reconnects, scripts are
+ * reloaded on NOSCRIPT, blocking waits are bounded and their connections replaced on trouble.
+ *
+ * <p>Thread-safe. Close it when done; it owns its Lettuce client.
+ */
+public final class RedisBroker implements Broker, ResultBackend, Leases, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+    private static final double BAND = 562949953421312d;
+    private static final int MIN_MAJOR = 6;
+    private static final int MIN_MINOR = 2;
+    /** With a non-system clock, idle waits are sliced so that a test moving the clock is noticed soon. */
+    private static final long TEST_CLOCK_SLICE_MS = 50;
+
+    private final Clock clock;
+    private final boolean systemClock;
+    private final String prefix;
+    private final Keys keys;
+    private final Duration resultTtl;
+    private final int maxRedeliveries;
+    private final int deadLetterMaxCount;
+    private final Duration deadLetterMaxAge;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> conn;
+    private final Scripts scripts = new Scripts();
+    private final MarkerWait markerWait;
+    private final FinalWaiters finalWaiters;
+    private final ExecutorService background;
+    private final Coalescer<Outcome, Boolean> finishes;
+    private final Coalescer<Started, Boolean> starts;
+    private final String redisVersion;
+    private volatile boolean closed;
+
+    private record Started(Delivery delivery, Instant at) {
+    }
+
+    private RedisBroker(Builder b) {
+        this.clock = b.clock;
+        this.systemClock = b.clock.getClass().getName().equals("java.time.Clock$SystemClock");
+        this.prefix = b.keyPrefix;
+        this.keys = new Keys(prefix);
+        this.resultTtl = b.resultTtl;
+        this.maxRedeliveries = b.maxRedeliveries;
+        this.deadLetterMaxCount = b.deadLetterMaxCount;
+        this.deadLetterMaxAge = b.deadLetterMaxAge;
+        RedisURI uri = b.uri;
+        uri.setTimeout(b.commandTimeout);
+        // Bounded reconnect back-off: after a restart the worker is consuming again within about a second.
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // Fail fast while disconnected instead of queueing: the worker retries, nothing waits blindly.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.builder()
+                        .timeoutSource(new BlockingAwareTimeouts(b.commandTimeout.toMillis())).build())
+                .build());
+        String where = masked(uri);
+        try {
+            this.conn = client.connect(StringCodec.UTF8);
+            this.redisVersion = checkServer(where);
+            scripts.loadAll(conn);
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.markerWait = new MarkerWait(client);
+        this.background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "taskq-redis-" + prefix);
+            t.setDaemon(true);
+            return t;
+        });
+        this.finalWaiters = new FinalWaiters(client, keys.finalChannel(), this::get, background);
+        this.finishes = new Coalescer<>(this::finishBatch, 512);
+        this.starts = new Coalescer<>(this::startedBatch, 512);
+        log.info("Redis broker connected to {} (Redis {}), key prefix '{}'", where, redisVersion, prefix);
+    }
+
+    /** A builder; set at least the URI. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The server's version, as reported at start-up. */
+    public String redisVersion() {
+        return redisVersion;
+    }
+
+    /** The key prefix (namespace). */
+    public String keyPrefix() {
+        return prefix;
+    }
+
+    /** The hash-tagged base of a queue's keys, e.g. {@code {live:default}} (for tools and tests). */
+    public String queueKeyBase(String queue) {
+        return keys.base(queue);
+    }
+
+    static String masked(RedisURI uri) {
+        StringBuilder s = new StringBuilder(uri.isSsl() ? "rediss://" : "redis://");
+        if (uri.getUsername() != null || uri.getPassword() != null) {
+            if (uri.getUsername() != null) {
+                s.append(uri.getUsername());
+            }
+            if (uri.getPassword() != null && uri.getPassword().length > 0) {
+                s.append(":****");
+            }
+            s.append('@');
+        }
+        s.append(uri.getHost()).append(':').append(uri.getPort()).append('/').append(uri.getDatabase());
+        return s.toString();
+    }
+
+    private String checkServer(String where) {
+        String info = conn.sync().info("server");
+        Matcher m = Pattern.compile("redis_version:(\\d+)\\.(\\d+)(\\.\\d+)?").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read the Redis version of " + where);
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        String version = m.group(1) + "." + m.group(2) + (m.group(3) == null ? "" : m.group(3));
+        if (major < MIN_MAJOR || major == MIN_MAJOR && minor < MIN_MINOR) {
+            throw new IllegalStateException("taskq needs Redis " + MIN_MAJOR + "." + MIN_MINOR
+                    + " or newer (ZMSCORE, ZADD LT/GT); " + where + " runs Redis " + version);
+        }
+        try {
+            Map<String, String> policy = conn.sync().configGet("maxmemory-policy");
+            String p = policy.get("maxmemory-policy");
+            if (p != null && !p.equals("noeviction")) {
+                log.warn("Redis at {} has maxmemory-policy '{}': under memory pressure Redis may evict queued tasks "
+                        + "and results; set it to 'noeviction'", where, p);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not read maxmemory-policy of {} ({}); make sure it is 'noeviction'", where, e.toString());
+        }
+        return version;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("broker is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ script plumbing
+
+    private List<String> common(String queue, long nowMs, Instant now) {
+        List<String> a = new ArrayList<>(16);
+        a.add(Long.toString(nowMs));
+        a.add(now.toString());
+        a.add(queue);
+        a.add(Long.toString(resultTtl.toMillis()));
+        a.add(Integer.toString(maxRedeliveries));
+        a.add(Integer.toString(deadLetterMaxCount));
+        a.add(Long.toString(deadLetterMaxAge.toMillis()));
+        a.add(keys.finalChannel());
+        return a;
+    }
+
+    private <T> T run(Name script, ScriptOutputType type, String queue, List<String> args) {
+        return scripts.run(conn, script, type, keys.queue(queue), args.toArray(new String[0]));
+    }
+
+    private <T> T run(Name script, ScriptOutputType type, String queue, String... extra) {
+        Instant now = clock.instant();
+        List<String> args = common(queue, now.toEpochMilli(), now);
+        args.addAll(List.of(extra));
+        return run(script, type, queue, args);
+    }
+
+    private static <V> Map<String, List<V>> byQueue(List<V> items, java.util.function.Function<V, String> queue) {
+        Map<String, List<V>> m = new LinkedHashMap<>();
+        for (V v : items) {
+            m.computeIfAbsent(queue.apply(v), q -> new ArrayList<>()).add(v);
+        }
+        return m;
+    }
+
+    // ------------------------------------------------------------------------------------------ Broker
+
+    @Override
+    public List<Boolean> enqueue(List<TaskMessage> messages) {
+        checkOpen();
+        Boolean[] out = new Boolean[messages.size()];
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < messages.size(); i++) {
+            groups.computeIfAbsent(messages.get(i).queue(), q -> new ArrayList<>()).add(i);
+        }
+        for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
+            List<Integer> idx = g.getValue();
+            // Large batches go in slices so that one script never holds Redis for long.
+            for (int from = 0; from < idx.size(); from += 2000) {
+                List<Integer> slice = idx.subList(from, Math.min(idx.size(), from + 2000));
+                Instant now = clock.instant();
+                List<String> args = common(g.getKey(), now.toEpochMilli(), now);
+                args.add(Integer.toString(slice.size()));
+                for (int i : slice) {
+                    TaskMessage m = messages.get(i);
+                    args.add(m.id());
+                    args.add(m.task());
+                    args.add(Integer.toString(m.priority()));
+                    args.add(m.eta() == null ? "" : Long.toString(m.eta().toEpochMilli()));
+                    args.add(m.body());
+                }
+                List<Object> r = run(Name.ENQUEUE, ScriptOutputType.MULTI, g.getKey(), args);
+                for (int k = 0; k < slice.size(); k++) {
+                    out[slice.get(k)] = ((Long) r.get(k)) == 1L;
+                }
+            }
+        }
+        return List.of(out);
+    }
+
+    @Override
+    public List<Delivery> claim(ClaimRequest request) throws InterruptedException {
+        long deadline = System.nanoTime() + request.maxWait().toNanos();
+        String[] markers = request.queues().stream().map(q -> keys.queue(q)[Keys.MARKER]).toArray(String[]::new);
+        while (true) {
+            checkOpen();
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            List<Delivery> out = new ArrayList<>();
+            long nextWake = -1;
+            for (String queue : request.queues()) {
+                if (out.size() >= request.max()) {
+                    break;
+                }
+                long wake;
+                try {
+                    wake = claimFrom(queue, request, request.max() - out.size(), out);
+                } catch (RedisCommandInterruptedException e) {
+                    // The worker is stopping; report it as the interrupt it is, not as a broker failure.
+                    Thread.interrupted();
+                    if (!out.isEmpty()) {
+                        try {
+                            release(out);
+                        } catch (RuntimeException re) {
+                            log.debug("hand-back after interrupt failed; leases will expire: {}", re.toString());
+                        }
+                    }
+                    throw new InterruptedException("claim interrupted");
+                }
+                if (wake >= 0 && (nextWake < 0 || wake < nextWake)) {
+                    nextWake = wake;
+                }
+            }
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (!out.isEmpty() || leftMs <= 0) {
+                return out;
+            }
+            long waitMs = leftMs;
+            if (nextWake >= 0) {
+                waitMs = Math.min(waitMs, Math.max(1, nextWake - clock.millis() + 1));
+                if (!systemClock) {
+                    waitMs = Math.min(waitMs, TEST_CLOCK_SLICE_MS);
+                }
+            }
+            markerWait.await(markers, waitMs);
+        }
+    }
+
+    /** Claims from one queue into {@code out}; returns the queue's next wake-up time if nothing was claimed. */
+    private long claimFrom(String queue, ClaimRequest request, int max, List<Delivery> out) {
+        List<Object> r = run(Name.CLAIM, ScriptOutputType.MULTI, queue, request.consumerId(), Integer.toString(max),
+                Long.toString(request.lease().toMillis()));
+        int count = ((Long) r.get(0)).intValue();
+        for (int i = 0; i < count; i++) {
+            int b = 2 + i * 4;
+            String id = (String) r.get(b);
+            int attempt = ((Long) r.get(b + 1)).intValue();
+            long token = Long.parseLong((String) r.get(b + 2));
+            String job = (String) r.get(b + 3);
+            int nl1 = job.indexOf('\n');
+            int nl2 = job.indexOf('\n', nl1 + 1);
+            double score = Double.parseDouble(job.substring(0, nl1));
+            int priority = 9 - (int) Math.floor(score / BAND);
+            out.add(new Delivery(id, queue, job.substring(nl1 + 1, nl2), priority, job.substring(nl2 + 1), attempt,
+                    token));
+        }
+        return count == 0 ? (Long) r.get(1) : -1;
+    }
+
+    @Override
+    public void markStarted(List<Delivery> deliveries, Instant at) {
+        checkOpen();
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        List<Started> items = new ArrayList<>(deliveries.size());
+        for (Delivery d : deliveries) {
+            items.add(new Started(d, at));
+        }
+        starts.submit(items);
+    }
+
+    private List<Boolean> startedBatch(List<Started> items) {
+        for (Map.Entry<String, List<Started>> g : byQueue(items, s -> s.delivery().queue()).entrySet()) {
+            Instant now = clock.instant();
+            List<String> args = common(g.getKey(), now.toEpochMilli(), now);
+            List<Started> list = g.getValue();
+            args.add(Integer.toString(list.size()));
+            args.add(list.get(0).at().toString());
+            for (Started s : list) {
+                args.add(s.delivery().id());
+                args.add(Long.toString(s.delivery().token()));
+            }
+            run(Name.STARTED, ScriptOutputType.INTEGER, g.getKey(), args);
+        }
+        return java.util.Collections.nCopies(items.size(), Boolean.TRUE);
+    }
+
+    @Override
+    public RenewResult renew(String consumerId, List<Delivery> deliveries, Duration lease) {
+        checkOpen();
+        Set<String> lost = new HashSet<>();
+        Set<String> revoked = new HashSet<>();
+        for (Map.Entry<String, List<Delivery>> g : byQueue(deliveries, Delivery::queue).entrySet()) {
+            Instant now = clock.instant();
+            List<String> args = common(g.getKey(), now.toEpochMilli(), now);
+            args.add(Integer.toString(g.getValue().size()));
+            args.add(Long.toString(lease.toMillis()));
+            for (Delivery d : g.getValue()) {
+                args.add(d.id());
+                args.add(Long.toString(d.token()));
+            }
+            List<Object> r = run(Name.RENEW, ScriptOutputType.MULTI, g.getKey(), args);
+            for (Object o : (List<?>) r.get(0)) {
+                lost.add((String) o);
+            }
+            for (Object o : (List<?>) r.get(1)) {
+                revoked.add((String) o);
+            }
+        }
+        return new RenewResult(lost, revoked);
+    }
+
+    @Override
+    public List<Boolean> finish(List<Outcome> outcomes) {
+        checkOpen();
+        if (outcomes.isEmpty()) {
+            return List.of();
+        }
+        return finishes.submit(outcomes);
+    }
+
+    private List<Boolean> finishBatch(List<Outcome> outcomes) {
+        Map<Outcome, Boolean> accepted = new java.util.IdentityHashMap<>();
+        for (Map.Entry<String, List<Outcome>> g : byQueue(outcomes, o -> o.delivery().queue()).entrySet()) {
+            Instant now = clock.instant();
+            List<String> args = common(g.getKey(), now.toEpochMilli(), now);
+            List<Outcome> list = g.getValue();
+            args.add(Integer.toString(list.size()));
+            for (Outcome o : list) {
+                args.add(o.delivery().id());
+                args.add(Long.toString(o.delivery().token()));
+                args.add(switch (o.kind()) {
+                    case DONE -> "D";
+                    case RETRY -> "R";
+                    case DEAD -> "X";
+                });
+                args.add(o.record() == null ? "" : json(o.record()));
+                args.add(o.retryAt() == null ? "" : Long.toString(o.retryAt().toEpochMilli()));
+                args.add(o.newBody() == null ? "" : o.newBody());
+                args.add(o.reason() == null ? "" : o.reason());
+            }
+            List<Object> r = run(Name.FINISH, ScriptOutputType.MULTI, g.getKey(), args);
+            for (int i = 0; i < list.size(); i++) {
+                accepted.put(list.get(i), ((Long) r.get(i)) == 1L);
+            }
+        }
+        List<Boolean> out = new ArrayList<>(outcomes.size());
+        for (Outcome o : outcomes) {
+            out.add(accepted.get(o));
+        }
+        return out;
+    }
+
+    private static String json(TaskRecord r) {
+        try {
+            return Json.mapper().writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode task record", e);
+        }
+    }
+
+    @Override
+    public void release(List<Delivery> deliveries) {
+        checkOpen();
+        for (Map.Entry<String, List<Delivery>> g : byQueue(deliveries, Delivery::queue).entrySet()) {
+            Instant now = clock.instant();
+            List<String> args = common(g.getKey(), now.toEpochMilli(), now);
+            args.add(Integer.toString(g.getValue().size()));
+            for (Delivery d : g.getValue()) {
+                args.add(d.id());
+                args.add(Long.toString(d.token()));
+            }
+            run(Name.RELEASE, ScriptOutputType.INTEGER, g.getKey(), args);
+        }
+    }
+
+    @Override
+    public RevokeResult revoke(String queue, String id, String reason) {
+        checkOpen();
+        String r = run(Name.REVOKE, ScriptOutputType.VALUE, queue, id, reason == null ? "revoked" : reason);
+        return RevokeResult.valueOf(r);
+    }
+
+    @Override
+    public Optional<TaskRecord> record(String queue, String id) {
+        return get(queue, id);
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(String queue, int limit) {
+        checkOpen();
+        if (limit <= 0) {
+            return List.of();
+        }
+        List<Object> r = run(Name.INSPECT, ScriptOutputType.MULTI, queue, "dead", Integer.toString(limit));
+        List<DeadLetter> out = new ArrayList<>(r.size() / 2);
+        for (int i = 0; i < r.size(); i += 2) {
+            String id = (String) r.get(i);
+            try {
+                JsonNode n = Json.mapper().readTree((String) r.get(i + 1));
+                out.add(new DeadLetter(id, queue, n.path("task").isTextual() ? n.get("task").asText() : null,
+                        n.path("reason").asText(null), Instant.ofEpochMilli(n.path("deadAt").asLong()),
+                        n.path("attempt").asInt(), n.path("body").asText(null)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("unreadable dead letter " + id, e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean resubmitDeadLetter(String queue, String id, String newBody) {
+        checkOpen();
+        Long r = run(Name.RESUBMIT, ScriptOutputType.INTEGER, queue, id, newBody);
+        return r == 1L;
+    }
+
+    @Override
+    public long purgeDeadLetters(String queue) {
+        checkOpen();
+        long total = 0;
+        while (true) {
+            Long n = run(Name.INSPECT, ScriptOutputType.INTEGER, queue, "purge");
+            total += n;
+            if (n == 0) {
+                return total;
+            }
+        }
+    }
+
+    @Override
+    public QueueStats stats(String queue) {
+        checkOpen();
+        List<Object> r = run(Name.INSPECT, ScriptOutputType.MULTI, queue, "stats");
+        return new QueueStats(queue, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2), (Long) r.get(3));
+    }
+
+    // ------------------------------------------------------------------------------------------ ResultBackend
+
+    @Override
+    public Optional<TaskRecord> get(String queue, String id) {
+        checkOpen();
+        String json = run(Name.INSPECT, ScriptOutputType.VALUE, queue, "record", id);
+        if (json == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.mapper().readValue(json, TaskRecord.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable record of task " + id + " in queue " + queue, e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<TaskRecord> awaitFinal(String queue, String id) {
+        checkOpen();
+        return finalWaiters.await(queue, id);
+    }
+
+    // ------------------------------------------------------------------------------------------ Leases
+
+    @Override
+    public boolean tryAcquire(String name, String owner, Duration ttl) {
+        checkOpen();
+        Long r = scripts.run(conn, Name.LEASE, ScriptOutputType.INTEGER, new String[] {keys.lease(name)}, "acquire",
+                Long.toString(clock.millis()), owner, Long.toString(ttl.toMillis()));
+        return r == 1L;
+    }
+
+    @Override
+    public void release(String name, String owner) {
+        checkOpen();
+        scripts.run(conn, Name.LEASE, ScriptOutputType.INTEGER, new String[] {keys.lease(name)}, "release",
+                Long.toString(clock.millis()), owner, "0");
+    }
+
+    @Override
+    public Optional<String> holder(String name) {
+        checkOpen();
+        String r = scripts.run(conn, Name.LEASE, ScriptOutputType.VALUE, new String[] {keys.lease(name)}, "holder",
+                Long.toString(clock.millis()), "", "0");
+        return Optional.ofNullable(r);
+    }
+
+    // ------------------------------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        finalWaiters.close();
+        markerWait.close();
+        background.shutdownNow();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        log.info("Redis broker (prefix '{}') closed", prefix);
+    }
+
+    /** Builds a {@link RedisBroker}. */
+    public static final class Builder {
+        private RedisURI uri;
+        private String keyPrefix = "taskq";
+        private Clock clock = Clock.systemUTC();
+        private Duration resultTtl = Duration.ofHours(24);
+        private int maxRedeliveries = 5;
+        private int deadLetterMaxCount = 10_000;
+        private Duration deadLetterMaxAge = Duration.ofDays(30);
+        private Duration commandTimeout = Duration.ofSeconds(5);
+        private Duration connectTimeout = Duration.ofSeconds(2);
+
+        private Builder() {
+        }
+
+        /** The server, e.g. {@code redis://user:pass@host:6379/0} ({@code rediss://} for TLS). */
+        public Builder uri(String uri) {
+            return uri(RedisURI.create(Objects.requireNonNull(uri, "uri")));
+        }
+
+        /** The server as a Lettuce URI (Sentinel, TLS, ACL settings included). */
+        public Builder uri(RedisURI uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /**
+         * The namespace (default "taskq"): brokers with different prefixes on one Redis never see each other's
+         * tasks, results or leases. Letters, digits, '.', '_' and '-' only.
+         */
+        public Builder keyPrefix(String prefix) {
+            if (prefix == null || !prefix.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("key prefix must be non-empty [A-Za-z0-9._-]: " + prefix);
+            }
+            this.keyPrefix = prefix;
+            return this;
+        }
+
+        /** The clock for every time the scripts see (ETAs, leases, retention); tests pass a controllable one. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How long task records are kept after their last change (default 24 h). */
+        public Builder resultTtl(Duration ttl) {
+            this.resultTtl = positive(ttl, "resultTtl");
+            return this;
+        }
+
+        /** How many lost leases a task survives before it is dead-lettered (default 5). */
+        public Builder maxRedeliveries(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxRedeliveries must be >= 0");
+            }
+            this.maxRedeliveries = n;
+            return this;
+        }
+
+        /** Most dead letters kept per queue (default 10,000); the oldest go first. */
+        public Builder deadLetterMaxCount(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("deadLetterMaxCount must be positive");
+            }
+            this.deadLetterMaxCount = n;
+            return this;
+        }
+
+        /** How long dead letters are kept (default 30 days). */
+        public Builder deadLetterMaxAge(Duration age) {
+            this.deadLetterMaxAge = positive(age, "deadLetterMaxAge");
+            return this;
+        }
+
+        /** Timeout of ordinary commands (default 5 s); blocking waits get their block time plus 2 s. */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = positive(timeout, "commandTimeout");
+            return this;
+        }
+
+        /** TCP connect timeout (default 2 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return d;
+        }
+
+        /**
+         * Connects, checks the server (Redis 6.2+ required; a warning unless maxmemory-policy is noeviction) and
+         * loads the scripts.
+         *
+         * @throws IllegalStateException if the server is too old
+         * @throws io.lettuce.core.RedisException if it cannot be reached
+         */
+        public RedisBroker build() {
+            if (uri == null) {
+                throw new IllegalStateException("set the Redis URI");
+            }
+            return new RedisBroker(this);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.taskq.redis.internal;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.taskq.internal.Json;
+import io.taskq.spi.TaskRecord;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Futures waiting for tasks to reach a final state, woken by the scripts' notifications on one pub/sub channel
+ * per prefix. One shared subscription serves every waiter of this broker. A waiter subscribes first and reads the
+ * record second, so a task finishing in between is never missed; after a reconnect (notifications may have been
+ * lost while disconnected) every waiter reads its record again.
+ */
+public final class FinalWaiters {
+    private static final Logger log = LoggerFactory.getLogger(FinalWaiters.class);
+
+    private final RedisClient client;
+    private final String channel;
+    private final BiFunction<String, String, Optional<TaskRecord>> reader;
+    private final Executor executor;
+    private final Map<String, List<CompletableFuture<TaskRecord>>> waiters = new ConcurrentHashMap<>();
+    private StatefulRedisPubSubConnection<String, String> connection;
+    private volatile boolean closed;
+
+    /**
+     * @param client   the client to open the subscription connection with
+     * @param channel  the notification channel
+     * @param reader   reads a record (queue, id)
+     * @param executor runs re-checks off the I/O threads
+     */
+    public FinalWaiters(RedisClient client, String channel, BiFunction<String, String, Optional<TaskRecord>> reader,
+                        Executor executor) {
+        this.client = client;
+        this.channel = channel;
+        this.reader = reader;
+        this.executor = executor;
+    }
+
+    private static String key(String queue, String id) {
+        return queue + '\u0000' + id;
+    }
+
+    private synchronized void ensureSubscribed() {
+        if (closed) {
+            throw new IllegalStateException("broker is closed");
+        }
+        if (connection != null) {
+            return;
+        }
+        StatefulRedisPubSubConnection<String, String> c = client.connectPubSub(StringCodec.UTF8);
+        c.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+                onMessage(message);
+            }
+        });
+        c.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                // Lettuce re-subscribes by itself; what was published meanwhile is gone, so look again.
+                executor.execute(FinalWaiters.this::recheckAll);
+            }
+        });
+        c.sync().subscribe(channel);
+        connection = c;
+    }
+
+    /** A future completed with the record once it is final; see ResultBackend#awaitFinal. */
+    public CompletableFuture<TaskRecord> await(String queue, String id) {
+        CompletableFuture<TaskRecord> f = new CompletableFuture<>();
+        String k = key(queue, id);
+        ensureSubscribed();
+        waiters.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(f);
+        f.whenComplete((v, e) -> remove(k, f));
+        try {
+            reader.apply(queue, id).filter(r -> r.state().isFinal()).ifPresent(f::complete);
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    private void remove(String k, CompletableFuture<TaskRecord> f) {
+        waiters.computeIfPresent(k, (x, list) -> {
+            list.remove(f);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    /** How many futures wait (for tests and metrics). */
+    public int size() {
+        return waiters.values().stream().mapToInt(List::size).sum();
+    }
+
+    private void onMessage(String message) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        int start = 0;
+        while (start < message.length()) {
+            int end = message.indexOf('\n', start);
+            if (end < 0) {
+                end = message.length();
+            }
+            String json = message.substring(start, end);
+            start = end + 1;
+            try {
+                TaskRecord r = Json.mapper().readValue(json, TaskRecord.class);
+                if (!r.state().isFinal()) {
+                    continue;
+                }
+                List<CompletableFuture<TaskRecord>> ws = waiters.get(key(r.queue(), r.id()));
+                if (ws != null) {
+                    ws.forEach(f -> f.complete(r));
+                }
+            } catch (Exception e) {
+                log.warn("unreadable final-state notification ignored: {}", e.toString());
+            }
+        }
+    }
+
+    private void recheckAll() {
+        for (String k : waiters.keySet()) {
+            int sep = k.indexOf('\u0000');
+            String queue = k.substring(0, sep);
+            String id = k.substring(sep + 1);
+            try {
+                Optional<TaskRecord> r = reader.apply(queue, id).filter(x -> x.state().isFinal());
+                if (r.isPresent()) {
+                    List<CompletableFuture<TaskRecord>> ws = waiters.get(k);
+                    if (ws != null) {
+                        ws.forEach(f -> f.complete(r.get()));
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.debug("re-check of {} after reconnect failed: {}", id, e.toString());
+            }
+        }
+    }
+
+    /** Cancels every waiter and closes the subscription. */
+    public void close() {
+        StatefulRedisPubSubConnection<String, String> c;
+        synchronized (this) {
+            closed = true;
+            c = connection;
+            connection = null;
+        }
+        waiters.values().forEach(ws -> ws.forEach(f -> f.cancel(false)));
+        waiters.clear();
+        if (c != null) {
+            c.closeAsync();
+        }
+    }
+}

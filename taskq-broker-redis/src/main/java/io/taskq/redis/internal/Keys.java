@@ -1,0 +1,51 @@
+package io.taskq.redis.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Key names. Every key of one queue shares the hash tag {@code {<prefix>:<queue>}} so that a queue lives in one
+ * Redis Cluster slot and the scripts, which receive every key in KEYS, stay cluster-safe.
+ */
+public final class Keys {
+    /** Suffixes of the per-queue keys, in the order the scripts expect them in KEYS. */
+    static final String[] SUFFIXES = {"job", "att", "ready", "delayed", "active", "res", "resx", "rev", "dead",
+        "dinfo", "seq", "marker"};
+    /** Index of the marker key in {@link #queue(String)}. */
+    public static final int MARKER = 11;
+
+    private final String prefix;
+    private final Map<String, String[]> cache = new ConcurrentHashMap<>();
+
+    /** Keys for one prefix. */
+    public Keys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** The hash-tagged base of a queue's keys. */
+    public String base(String queue) {
+        return "{" + prefix + ":" + queue + "}";
+    }
+
+    /** All keys of a queue, in script order. Do not modify the array. */
+    public String[] queue(String queue) {
+        return cache.computeIfAbsent(queue, q -> {
+            String b = base(q);
+            String[] keys = new String[SUFFIXES.length];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = b + ":" + SUFFIXES[i];
+            }
+            return keys;
+        });
+    }
+
+    /** The key of a named lease. */
+    public String lease(String name) {
+        return "{" + prefix + "}:lease:" + name;
+    }
+
+    /** The pub/sub channel of final-state notifications. */
+    public String finalChannel() {
+        return "{" + prefix + "}:final";
+    }
+}
