@@ -37,7 +37,8 @@ for i, id in ipairs(ids) do
     attSet[#attSet + 1] = a .. ':' .. token .. ':' .. l
     actSet[#actSet + 1] = deadline
     actSet[#actSet + 1] = id
-    local _, task = split_job(jobs[i])
+    local score, task, body = split_job(jobs[i], popped[2 * i])
+    if task == '?' then jobs[i] = score .. '\n' .. task .. '\n' .. body end
     local prev = decode(recs[i])
     resSet[#resSet + 1] = id
     resSet[#resSet + 1] = make_record(id, task, 'RECEIVED', field(prev, 'error'), field(prev, 'retries') or 0, a,

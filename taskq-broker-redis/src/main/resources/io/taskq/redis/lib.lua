@@ -67,10 +67,15 @@ local function parse_att(v)
   return tonumber(a), t, tonumber(l)
 end
 
--- The job field: "<readyScore>\n<task>\n<body>" (the body is opaque to Redis).
-local function split_job(v)
+-- The job field: "<readyScore>\n<task>\n<body>" (the body is opaque to Redis). A field written by hand without
+-- that header is taken as a bare body, so that it reaches a worker and gets dead-lettered with a reason instead of
+-- breaking every claim.
+local function split_job(v, fallbackScore)
   local i = string.find(v, '\n', 1, true)
-  local j = string.find(v, '\n', i + 1, true)
+  local j = i and string.find(v, '\n', i + 1, true)
+  if not j or not tonumber(string.sub(v, 1, i - 1)) then
+    return fallbackScore or fmt(5 * BAND), '?', v
+  end
   return string.sub(v, 1, i - 1), string.sub(v, i + 1, j - 1), string.sub(v, j + 1)
 end
 

@@ -1,0 +1,27 @@
+package io.taskq.redis.fault;
+
+import io.taskq.Taskq;
+import io.taskq.WorkerOptions;
+import io.taskq.redis.RedisBroker;
+import java.time.Duration;
+
+/**
+ * A worker in its own JVM, for the kill test: {@code ChildWorker <redisUrl> <prefix> <queue> <leaseMs>
+ * <concurrency>}. Prints READY when its worker runs, then runs until killed.
+ */
+public final class ChildWorker {
+    private ChildWorker() {
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) throws Exception {
+        RedisBroker broker = RedisBroker.builder().uri(args[0]).keyPrefix(args[1]).build();
+        Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build();
+        taskq.startWorker(WorkerOptions.builder().workerId("child").queues(args[2])
+                .lease(Duration.ofMillis(Long.parseLong(args[3]))).concurrency(Integer.parseInt(args[4]))
+                .claimWait(Duration.ofMillis(500)).build());
+        System.out.println("READY");
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+}

@@ -1,0 +1,66 @@
+package io.taskq.redis.fault;
+
+import io.taskq.Task;
+import io.taskq.TaskContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Tasks for the fault tests; shared by the test JVM and the child worker JVM. */
+public class FaultTasks {
+    /** Runs per key in this JVM. */
+    public static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+
+    private static int attempt() {
+        return TaskContext.current().orElseThrow().attempt();
+    }
+
+    /** The first attempt hangs (until killed or interrupted); later attempts return their attempt number. */
+    @Task(name = "f.hangFirst")
+    public int hangFirst(String tag) throws InterruptedException {
+        int a = attempt();
+        if (a == 1) {
+            Thread.sleep(600_000);
+        }
+        return a;
+    }
+
+    /** Sleeps, then returns the attempt number. */
+    @Task(name = "f.slow")
+    public int slow(int millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return attempt();
+    }
+
+    /** Counts its runs per key in this JVM. */
+    @Task(name = "f.count")
+    public int count(String key) {
+        return RUNS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /**
+     * The first attempt blocks past any short lease (ignoring interrupts) and then returns; later attempts return
+     * at once. The result names the attempt that produced it.
+     */
+    @Task(name = "f.stall")
+    public String stall(int millis) {
+        int a = attempt();
+        if (a == 1) {
+            long end = System.nanoTime() + millis * 1_000_000L;
+            while (System.nanoTime() < end) {
+                try {
+                    Thread.sleep(Math.max(1, (end - System.nanoTime()) / 1_000_000L));
+                } catch (InterruptedException e) {
+                    // a stalled worker does not notice anything
+                }
+            }
+        }
+        return "attempt-" + a;
+    }
+
+    /** Echoes its input. */
+    @Task(name = "f.echo")
+    public String echo(String s) {
+        return s;
+    }
+}
