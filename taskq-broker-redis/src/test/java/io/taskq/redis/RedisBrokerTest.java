@@ -1,0 +1,159 @@
+package io.taskq.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisURI;
+import io.taskq.TaskState;
+import io.taskq.contract.MutableClock;
+import io.taskq.spi.ClaimRequest;
+import io.taskq.spi.Delivery;
+import io.taskq.spi.Outcome;
+import io.taskq.spi.TaskMessage;
+import io.taskq.spi.TaskRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Redis-specific behaviour beyond the shared contract: retention, script cache loss, start-up, key layout. */
+class RedisBrokerTest {
+    private static RedisTestServer server;
+
+    @BeforeAll
+    static void startRedis() {
+        server = RedisTestServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        server.close();
+    }
+
+    private static String prefix() {
+        return "t" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static TaskMessage msg(String id) {
+        return new TaskMessage(id, "q", "t", 4, null, "{}");
+    }
+
+    private static List<Delivery> claim(RedisBroker b, int max) throws InterruptedException {
+        return b.claim(new ClaimRequest("w", List.of("q"), max, Duration.ofSeconds(30), Duration.ZERO));
+    }
+
+    private static TaskRecord success(Delivery d, MutableClock clock) {
+        return new TaskRecord(d.id(), d.queue(), d.task(), TaskState.SUCCESS, "1", null, 0, d.attempt(), "w",
+                clock.instant(), null);
+    }
+
+    @Test
+    void recordsExpireAfterTheResultTtlByTheBrokersClock() throws Exception {
+        MutableClock clock = new MutableClock();
+        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).clock(clock)
+                .resultTtl(Duration.ofHours(1)).build()) {
+            b.enqueue(List.of(msg("a")));
+            Delivery d = claim(b, 1).get(0);
+            assertTrue(b.finish(List.of(Outcome.done(d, success(d, clock)))).get(0));
+            clock.advance(Duration.ofMinutes(59));
+            assertTrue(b.get("q", "a").isPresent());
+            clock.advance(Duration.ofMinutes(2));
+            assertTrue(b.get("q", "a").isEmpty(), "expired");
+            assertEquals(List.of(true), b.enqueue(List.of(msg("a"))), "an expired id may be used again");
+            Delivery again = claim(b, 1).get(0);
+            assertEquals(1, again.attempt());
+            b.finish(List.of(Outcome.done(again, success(again, clock))));
+            // finish trims expired records: nothing of the first round is left in the hash
+            clock.advance(Duration.ofHours(2));
+            b.enqueue(List.of(msg("b")));
+            Delivery db = claim(b, 1).get(0);
+            b.finish(List.of(Outcome.done(db, null)));
+            long[] left = new long[1];
+            server.with(r -> left[0] = r.hlen(b.queueKeyBase("q") + ":res"));
+            assertEquals(0, left[0]);
+        }
+    }
+
+    @Test
+    void deadLettersAreCappedByCountAndAge() throws Exception {
+        MutableClock clock = new MutableClock();
+        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).clock(clock)
+                .deadLetterMaxCount(3).deadLetterMaxAge(Duration.ofDays(1)).build()) {
+            List<TaskMessage> ms = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ms.add(msg("d" + i));
+            }
+            b.enqueue(ms);
+            for (Delivery d : claim(b, 5)) {
+                b.finish(List.of(Outcome.dead(d, success(d, clock), "no")));
+            }
+            assertEquals(List.of("d4", "d3", "d2"), b.deadLetters("q", 10).stream().map(x -> x.id()).toList());
+            clock.advance(Duration.ofDays(2));
+            b.enqueue(List.of(msg("late")));
+            Delivery late = claim(b, 1).get(0);
+            b.finish(List.of(Outcome.dead(late, success(late, clock), "no")));
+            assertEquals(List.of("late"), b.deadLetters("q", 10).stream().map(x -> x.id()).toList());
+        }
+    }
+
+    @Test
+    void scriptsAreReloadedWhenRedisForgetsThem() throws Exception {
+        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).build()) {
+            server.with(r -> r.scriptFlush());
+            assertEquals(List.of(true), b.enqueue(List.of(msg("a"))));
+            assertEquals("a", claim(b, 1).get(0).id());
+        }
+    }
+
+    @Test
+    void claimWaitsOnTheMarkerAndWakesWhenADelayedTaskIsDue() throws Exception {
+        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).build()) {
+            b.enqueue(List.of(new TaskMessage("later", "q", "t", 4, java.time.Instant.now().plusMillis(700), "{}")));
+            List<Delivery> ds = b.claim(new ClaimRequest("w", List.of("q"), 1, Duration.ofSeconds(30),
+                    Duration.ofSeconds(20)));
+            assertEquals("later", ds.get(0).id(), "woken by the due time, not by the 20 s max wait");
+        }
+    }
+
+    @Test
+    void everyKeyOfAQueueSharesItsHashTag() throws Exception {
+        String p = prefix();
+        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(p).build()) {
+            b.enqueue(List.of(msg("a"), new TaskMessage("z", "q", "t", 4, java.time.Instant.now().plusSeconds(60),
+                    "{}")));
+            Delivery d = claim(b, 1).get(0);
+            b.finish(List.of(Outcome.dead(d, success(d, new MutableClock()), "x")));
+            b.revoke("q", "unknown", "r");
+            b.tryAcquire("l", "me", Duration.ofSeconds(5));
+            List<String> keys = new ArrayList<>();
+            server.with(r -> keys.addAll(r.keys("*" + p + "*")));
+            assertFalse(keys.isEmpty());
+            for (String k : keys) {
+                assertTrue(k.startsWith("{" + p + ":q}:") || k.startsWith("{" + p + "}:lease:"), k);
+            }
+        }
+    }
+
+    @Test
+    void theUriIsLoggedWithoutItsPassword() {
+        String s = RedisBroker.masked(RedisURI.create("redis://user:secret@host:6380/2"));
+        assertEquals("redis://user:****@host:6380/2", s);
+        assertFalse(s.contains("secret"));
+    }
+
+    @Test
+    void aBadPrefixIsRefused() {
+        for (String bad : new String[] {"", "a:b", "{x}", "sp ace"}) {
+            try {
+                RedisBroker.builder().keyPrefix(bad);
+                throw new AssertionError("accepted " + bad);
+            } catch (IllegalArgumentException expected) {
+                // fine
+            }
+        }
+    }
+}
