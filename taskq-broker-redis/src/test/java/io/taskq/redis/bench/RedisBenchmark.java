@@ -1,0 +1,345 @@
+package io.taskq.redis.bench;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.taskq.Task;
+import io.taskq.TaskHandle;
+import io.taskq.TaskRequest;
+import io.taskq.Taskq;
+import io.taskq.Worker;
+import io.taskq.WorkerOptions;
+import io.taskq.redis.RedisBroker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Throughput and latency of the Redis broker against a running Redis (default redis://127.0.0.1:6379/0):
+ *
+ * <pre>mvn -q -pl taskq-broker-redis -am test-compile exec:java -Dexec.skip=false -Dexec.classpathScope=test \
+ *   -Dexec.mainClass=io.taskq.redis.bench.RedisBenchmark [-Dexec.args="redis://host:port/db"]</pre>
+ *
+ * A second argument picks scenarios: any of one,batch,process,latency,rt (comma-separated). Every scenario uses
+ * its own key prefix, deleted afterwards. Prints one line per measurement.
+ */
+public final class RedisBenchmark {
+    private static final int PROCESS_TASKS = 100_000;
+
+    /** The benchmark's tasks. */
+    public static class BenchTasks {
+        static final AtomicLong DONE = new AtomicLong();
+        static volatile AtomicLongArray latencies;
+        static final AtomicLong LAT_INDEX = new AtomicLong();
+
+        /** Does nothing but count. */
+        @Task(name = "bench.noop")
+        public void noop() {
+            DONE.incrementAndGet();
+        }
+
+        /** Records submit-to-start latency (the argument is the submit time in System.nanoTime()). */
+        @Task(name = "bench.latency")
+        public void latency(long submittedNanos) {
+            long lat = System.nanoTime() - submittedNanos;
+            AtomicLongArray l = latencies;
+            long i = LAT_INDEX.getAndIncrement();
+            if (l != null && i < l.length()) {
+                l.set((int) i, lat);
+            }
+        }
+
+        /** Returns its argument (round trips). */
+        @Task(name = "bench.echo")
+        public int echo(int x) {
+            return x;
+        }
+    }
+
+    private final String url;
+    private final RedisClient admin;
+    private final StatefulRedisConnection<String, String> adminConn;
+    private final List<String> prefixes = new ArrayList<>();
+    private java.util.Set<String> only;
+
+    private boolean run(String name) {
+        return only == null || only.contains(name);
+    }
+
+    private RedisBenchmark(String url) {
+        this.url = url;
+        this.admin = RedisClient.create(url);
+        this.adminConn = admin.connect();
+    }
+
+    /** Runs every scenario. */
+    public static void main(String[] args) throws Exception {
+        String url = args.length > 0 ? args[0] : "redis://127.0.0.1:6379/0";
+        RedisBenchmark b = new RedisBenchmark(url);
+        if (args.length > 1) {
+            b.only = java.util.Set.of(args[1].split(","));
+        }
+        try {
+            b.all();
+        } finally {
+            b.cleanup();
+        }
+        System.exit(0);
+    }
+
+    private void all() throws Exception {
+        RedisCommands<String, String> r = adminConn.sync();
+        String info = r.info("server");
+        print("machine: %d cores, %s %s, Java %s; Redis %s", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
+                info.replaceAll("(?s).*redis_version:([^\\r\\n]+).*", "$1"));
+        if (run("one")) {
+            enqueueOneByOne(20_000);
+        }
+        if (run("batch")) {
+            enqueueBatch(200_000, 1000);
+        }
+        if (run("process")) {
+            process(8);
+            process(64);
+        }
+        if (run("latency")) {
+            latency(500, 10);
+        }
+        if (run("rt")) {
+            roundTrips(5);
+        }
+    }
+
+    private Taskq taskq(RedisBroker broker) {
+        return Taskq.builder().broker(broker).tasks(new BenchTasks()).build();
+    }
+
+    private RedisBroker broker(String name) {
+        String p = "bench-" + name + "-" + System.nanoTime();
+        prefixes.add(p);
+        return RedisBroker.builder().uri(url).keyPrefix(p).build();
+    }
+
+    private void enqueueOneByOne(int n) {
+        try (RedisBroker broker = broker("one"); Taskq t = taskq(broker)) {
+            for (int i = 0; i < 2000; i++) {
+                t.submit(BenchTasks::noop);
+            }
+            Map<String, Long> before = commandStats();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                t.submit(BenchTasks::noop);
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            Map<String, Long> d = diff(before, commandStats());
+            print("enqueue one-by-one, 1 thread: %,.0f tasks/s (%d tasks, %.2f s), %.1f Redis commands/task, %s",
+                    n / secs, n, secs, total(d) / (double) n, cpu(d, n));
+        }
+    }
+
+    private void enqueueBatch(int n, int batch) {
+        try (RedisBroker broker = broker("batch"); Taskq t = taskq(broker)) {
+            List<TaskRequest<?>> reqs = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) {
+                reqs.add(TaskRequest.of(BenchTasks::noop));
+            }
+            for (int i = 0; i < 20; i++) {
+                t.submitAll(reqs);
+            }
+            Map<String, Long> before = commandStats();
+            long start = System.nanoTime();
+            for (int i = 0; i < n / batch; i++) {
+                t.submitAll(reqs);
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            Map<String, Long> d = diff(before, commandStats());
+            print("enqueue batch (submitAll of %d), 1 thread: %,.0f tasks/s (%d tasks, %.2f s), %.2f commands/task, %s",
+                    batch, n / secs, n, secs, total(d) / (double) n, cpu(d, n));
+        }
+    }
+
+    private void process(int concurrency) throws Exception {
+        try (RedisBroker broker = broker("proc" + concurrency); Taskq t = taskq(broker)) {
+            List<TaskRequest<?>> reqs = new ArrayList<>(1000);
+            for (int i = 0; i < 1000; i++) {
+                reqs.add(TaskRequest.of(BenchTasks::noop));
+            }
+            // warm-up round
+            for (int i = 0; i < 10; i++) {
+                t.submitAll(reqs);
+            }
+            BenchTasks.DONE.set(0);
+            Worker w = t.startWorker(WorkerOptions.builder().concurrency(concurrency).build());
+            waitFor(() -> BenchTasks.DONE.get() >= 10_000 && broker.stats("default").inFlight() == 0, 120);
+            w.close();
+            for (int i = 0; i < PROCESS_TASKS / 1000; i++) {
+                t.submitAll(reqs);
+            }
+            BenchTasks.DONE.set(0);
+            Map<String, Long> before = commandStats();
+            long start = System.nanoTime();
+            w = t.startWorker(WorkerOptions.builder().concurrency(concurrency).build());
+            waitFor(() -> BenchTasks.DONE.get() >= PROCESS_TASKS, 600);
+            waitFor(() -> broker.stats("default").inFlight() == 0, 60);
+            double secs = (System.nanoTime() - start) / 1e9;
+            Map<String, Long> d = diff(before, commandStats());
+            w.close();
+            print("process %,d no-op tasks, concurrency %d: %,.0f tasks/s (%.2f s), %.1f Redis commands/task "
+                    + "(worker loop only)", PROCESS_TASKS, concurrency, PROCESS_TASKS / secs, secs,
+                    total(d) / (double) PROCESS_TASKS);
+            print("   %s; commands/task by command: %s", cpu(d, PROCESS_TASKS), perTask(d, PROCESS_TASKS));
+        }
+    }
+
+    private void latency(int perSecond, int seconds) throws Exception {
+        try (RedisBroker broker = broker("lat"); Taskq t = taskq(broker)) {
+            int n = perSecond * seconds;
+            t.startWorker(WorkerOptions.builder().concurrency(8).build());
+            // warm-up
+            for (int i = 0; i < 2000; i++) {
+                t.submit(BenchTasks::latency, System.nanoTime());
+            }
+            waitFor(() -> BenchTasks.LAT_INDEX.get() >= 2000, 60);
+            BenchTasks.latencies = new AtomicLongArray(n);
+            BenchTasks.LAT_INDEX.set(0);
+            long interval = 1_000_000_000L / perSecond;
+            long next = System.nanoTime();
+            Map<String, Long> before = commandStats();
+            for (int i = 0; i < n; i++) {
+                long now;
+                while ((now = System.nanoTime()) < next) {
+                    long left = next - now;
+                    if (left > 200_000) {
+                        TimeUnit.NANOSECONDS.sleep(left - 100_000);
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+                t.submit(BenchTasks::latency, System.nanoTime());
+                next += interval;
+            }
+            waitFor(() -> BenchTasks.LAT_INDEX.get() >= n, 60);
+            Map<String, Long> d = diff(before, commandStats());
+            long[] l = new long[n];
+            for (int i = 0; i < n; i++) {
+                l[i] = BenchTasks.latencies.get(i);
+            }
+            Arrays.sort(l);
+            print("submit->start latency at %d tasks/s for %d s (concurrency 8): p50 %.3f ms, p99 %.3f ms, "
+                    + "max %.3f ms; %.1f Redis commands/task incl. submit", perSecond, seconds, l[n / 2] / 1e6,
+                    l[(int) (n * 0.99)] / 1e6, l[n - 1] / 1e6, total(d) / (double) n);
+        }
+    }
+
+    private void roundTrips(int seconds) {
+        try (RedisBroker broker = broker("rt"); Taskq t = taskq(broker)) {
+            t.startWorker(WorkerOptions.builder().concurrency(8).build());
+            for (int i = 0; i < 500; i++) {
+                t.submit(BenchTasks::echo, i).get(Duration.ofSeconds(10));
+            }
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            long start = System.nanoTime();
+            int count = 0;
+            Map<String, Long> before = commandStats();
+            while (System.nanoTime() < end) {
+                TaskHandle<Integer> h = t.submit(BenchTasks::echo, count);
+                if (h.get(Duration.ofSeconds(10)) != count) {
+                    throw new IllegalStateException("wrong result");
+                }
+                count++;
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            print("sequential submit->result round trips, 1 client thread: %,.0f/s (%d in %.2f s), %.1f commands each",
+                    count / secs, count, secs, total(diff(before, commandStats())) / (double) count);
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier c, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("benchmark step timed out");
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private Map<String, Long> commandStats() {
+        Map<String, Long> m = new TreeMap<>();
+        for (String line : adminConn.sync().info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring(8, line.indexOf(':'));
+                long calls = Long.parseLong(line.replaceAll("^[^:]+:calls=(\\d+),.*", "$1"));
+                m.put(name, calls);
+            }
+        }
+        String cpu = adminConn.sync().info("cpu");
+        double used = Double.parseDouble(cpu.replaceAll("(?s).*used_cpu_user:([0-9.]+).*", "$1"))
+                + Double.parseDouble(cpu.replaceAll("(?s).*used_cpu_sys:([0-9.]+).*", "$1"));
+        m.put(CPU_US, (long) (used * 1e6));
+        return m;
+    }
+
+    private static final String CPU_US = "~redis-cpu-us";
+
+    private static Map<String, Long> diff(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> d = new TreeMap<>();
+        after.forEach((k, v) -> {
+            long x = v - before.getOrDefault(k, 0L);
+            // the benchmark's own INFO calls are not the broker's
+            if (x > 0 && !k.equals("info") && !k.equals("config|get")) {
+                d.put(k, x);
+            }
+        });
+        return d;
+    }
+
+    private static long total(Map<String, Long> d) {
+        return d.entrySet().stream().filter(e -> !e.getKey().equals(CPU_US)).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    private static String cpu(Map<String, Long> d, int n) {
+        return String.format("Redis CPU %.1f us/task", d.getOrDefault(CPU_US, 0L) / (double) n);
+    }
+
+    private static String perTask(Map<String, Long> d, int n) {
+        StringBuilder s = new StringBuilder();
+        d.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).forEach(e -> {
+            double v = e.getValue() / (double) n;
+            if (v >= 0.01) {
+                s.append(String.format("%s %.2f, ", e.getKey(), v));
+            }
+        });
+        return s.length() > 2 ? s.substring(0, s.length() - 2) : "";
+    }
+
+    private static void print(String fmt, Object... args) {
+        System.out.println(String.format(fmt, args));
+        System.out.flush();
+    }
+
+    private void cleanup() {
+        RedisCommands<String, String> r = adminConn.sync();
+        for (String p : prefixes) {
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                var page = r.scan(cursor, ScanArgs.Builder.matches("{" + p + "*").limit(1000));
+                if (!page.getKeys().isEmpty()) {
+                    r.unlink(page.getKeys().toArray(new String[0]));
+                }
+                cursor = page;
+            } while (!cursor.isFinished());
+        }
+        adminConn.close();
+        admin.shutdown();
+    }
+}
