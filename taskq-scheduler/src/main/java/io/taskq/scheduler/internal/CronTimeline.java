@@ -52,6 +52,10 @@ public final class CronTimeline {
         ZoneOffsetTransition entered = rules.previousTransition(segmentStart.plusNanos(1));
         LocalDateTime horizon = LocalDateTime.ofInstant(segmentStart, zone)
                 .plusYears(CronExpression.SEARCH_HORIZON_YEARS);
+        if (!realTime && entered != null && entered.getInstant().equals(segmentStart) && firesInGap(cron, entered)) {
+            // The search starts exactly at a gap's end, which is itself the fire for the skipped times.
+            return segmentStart;
+        }
 
         while (true) {
             ZoneOffset offset = rules.getOffset(segmentStart);
@@ -74,13 +78,17 @@ public final class CronTimeline {
             if (lastSegment) {
                 return null;
             }
-            if (!realTime && next.isGap()
-                    && cron.nextMatch(next.getDateTimeBefore(), next.getDateTimeAfter()) != null) {
+            if (!realTime && firesInGap(cron, next)) {
                 // A named time that does not exist today fires at the first instant after the gap.
                 return next.getInstant();
             }
             segmentStart = next.getInstant();
             entered = next;
         }
+    }
+
+    private static boolean firesInGap(CronExpression cron, ZoneOffsetTransition transition) {
+        return transition.isGap()
+                && cron.nextMatch(transition.getDateTimeBefore(), transition.getDateTimeAfter()) != null;
     }
 }
