@@ -108,6 +108,13 @@ class CronDstTest {
     }
 
     @Test
+    void gapTimesAndTheTimeRightAfterTheGapFireOnce() {
+        Schedule s = Schedule.cron("0,30 2,3 * * *", NEW_YORK);
+        assertEquals(List.of("2024-03-09T03:30-05:00", "2024-03-10T03:00-04:00", "2024-03-10T03:30-04:00"),
+                local(next(s, at("2024-03-09T03:00-05:00"), 3), NEW_YORK));
+    }
+
+    @Test
     void gapFireIsNotRepeatedWhenAskedAtIt() {
         Schedule s = Schedule.cron("30 2 * * *", NEW_YORK);
         Instant gapFire = at("2024-03-10T03:00-04:00");
