@@ -130,6 +130,7 @@ class CronScheduleTest {
                 fires("0 23 L * *", "2024-01-01T00:00Z", 4));
         assertEquals(List.of("2023-02-28T00:00Z"), fires("0 0 L 2 *", "2023-01-01T00:00Z", 1));
         assertEquals(List.of("2024-02-27T00:00Z", "2024-03-29T00:00Z"), fires("0 0 L-2 * *", "2024-02-01T00:00Z", 2));
+        assertEquals(List.of("2024-02-01T00:00Z", "2028-02-01T00:00Z"), fires("0 0 L-28 2 *", "2023-03-01T00:00Z", 2));
         assertEquals(List.of("2024-02-01T00:00Z", "2024-02-29T00:00Z", "2024-03-01T00:00Z"),
                 fires("0 0 1,L * *", "2024-01-31T00:00Z", 3));
     }
@@ -184,6 +185,7 @@ class CronScheduleTest {
             "abc def ghi jkl mno | abc",
             "0 0 30 2 *          | can never fire",
             "0 0 31 4,6,9,11 *   | can never fire",
+            "0 0 L-29 2 *        | can never fire",
     })
     void invalidExpressionsAreRejectedNamingTheProblem(String expression, String expectedFragment) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Schedule.cron(expression));

@@ -52,6 +52,7 @@ public final class CronExpression {
             .supportsQuestionMark().withStrictRange().and()
             .instance();
 
+    /** Documented thread-safe since cron-utils 9.1.7 (cron-utils #515). */
     private static final CronParser PARSER = new CronParser(DEFINITION);
 
     /** 8 years separate some 29 February dates (2096 -> 2104); one more year is slack. */
@@ -212,12 +213,15 @@ public final class CronExpression {
      * (quartz #1138); failing at definition time names the cause instead.
      */
     private void rejectImpossibleDays() {
-        if (!dayOfMonthRestricted || dayOfWeekRestricted || !daysBeforeLast.isEmpty()) {
+        if (!dayOfMonthRestricted || dayOfWeekRestricted) {
             return;
         }
+        int firstDay = daysOfMonth.nextSetBit(1);
+        int fewestDaysBeforeLast = daysBeforeLast.nextSetBit(0);
         for (int m = months.nextSetBit(1); m >= 0; m = months.nextSetBit(m + 1)) {
             int maxLength = Month.of(m).maxLength();
-            if (daysOfMonth.nextSetBit(1) <= maxLength) {
+            if ((firstDay >= 0 && firstDay <= maxLength)
+                    || (fewestDaysBeforeLast >= 0 && fewestDaysBeforeLast < maxLength)) {
                 return;
             }
         }
@@ -236,8 +240,9 @@ public final class CronExpression {
     }
 
     /**
-     * @param min,max   the range {@code *} stands for
-     * @param fromLast  receives {@code L}/{@code L-n} offsets; null where {@code L} is not allowed
+     * @param min      lower end of the range {@code *} stands for
+     * @param max      upper end of the range {@code *} stands for
+     * @param fromLast receives {@code L}/{@code L-n} offsets; null where {@code L} is not allowed
      */
     private static void expandInto(FieldExpression expression, CronFieldName field, int min, int max,
                                    BitSet bits, BitSet fromLast) {
