@@ -10,6 +10,7 @@ import io.taskq.contract.Await;
 import io.taskq.contract.MutableClock;
 import io.taskq.internal.InMemoryBroker;
 import io.taskq.internal.InMemoryScheduleStore;
+import io.taskq.scheduler.internal.EntryCodec;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
@@ -260,6 +261,31 @@ final class Cluster implements AutoCloseable {
     void startWorker(Instance on) {
         on.taskq.startWorker(WorkerOptions.builder().concurrency(4).queues("default")
                 .claimWait(Duration.ofMillis(50)).build());
+    }
+
+    /** An entry running every minute whose runs show that the leader has processed a minute. */
+    static PeriodicTask canary() {
+        return PeriodicTask.builder("canary", "tick", Schedule.every(Duration.ofMinutes(1))).build();
+    }
+
+    /**
+     * Moves the clock to {@code t} (a minute boundary, with the {@link #canary()} entry present) and waits until the
+     * leader has dealt with everything due by then, so that a run that did not happen can be asserted.
+     */
+    void stepTo(Instant t) {
+        advanceTo(t);
+        awaitAccepted(Scheduler.runId("canary", t));
+        awaitCaughtUp();
+    }
+
+    /** Waits until no enabled, readable entry is due any more. */
+    void awaitCaughtUp() {
+        Instant now = clock.instant();
+        Await.until(WAIT, "leader caught up to " + now, () -> store.entries().stream()
+                .map(r -> EntryCodec.tryDecode(r.json()))
+                .flatMap(Optional::stream)
+                .filter(e -> e.definition().enabled() && e.state().nextRunAt() != null)
+                .allMatch(e -> e.state().nextRunAt().isAfter(now)));
     }
 
     int accepted(String id) {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.TaskHandle;
-import io.taskq.contract.Await;
-import io.taskq.scheduler.internal.EntryCodec;
 import io.taskq.spi.ScheduleAuditRecord;
 import io.taskq.spi.ScheduleRecord;
 import io.taskq.spi.ScheduleStore;
@@ -32,21 +30,12 @@ class RuntimeEditTest {
         cluster.close();
     }
 
-    /** A run every minute that shows the leader has processed a minute, so that absent runs can be asserted. */
     private static PeriodicTask canary() {
-        return PeriodicTask.builder("canary", "tick", Schedule.every(Duration.ofMinutes(1))).build();
+        return Cluster.canary();
     }
 
-    /** Moves the clock to {@code t} and waits until the leader has dealt with everything due by then. */
     private void stepTo(Instant t) {
-        cluster.advanceTo(t);
-        Instant now = cluster.clock.instant();
-        cluster.awaitAccepted(Scheduler.runId("canary", t));
-        Await.until(Cluster.WAIT, "leader caught up to " + t, () -> cluster.store.entries().stream()
-                .filter(r -> !r.name().equals("broken"))
-                .map(r -> EntryCodec.decode(r.json()))
-                .filter(e -> e.definition().enabled() && e.state().nextRunAt() != null)
-                .allMatch(e -> e.state().nextRunAt().isAfter(now)));
+        cluster.stepTo(t);
     }
 
     private static Instant nextMinute(Instant now) {

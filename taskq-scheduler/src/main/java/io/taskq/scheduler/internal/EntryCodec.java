@@ -112,6 +112,15 @@ public final class EntryCodec {
                 declared == null || declared.isNull() ? null : definition(declared), state);
     }
 
+    /** Reads an entry, or empty if the text is not a valid entry. */
+    public static Optional<Entry> tryDecode(String json) {
+        try {
+            return Optional.of(decode(json));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** A definition as JSON text (the form audit records carry). */
     public static String encodeDefinition(PeriodicTask t) {
         return t == null ? null : definitionNode(t).toString();
@@ -133,7 +142,7 @@ public final class EntryCodec {
         }
         try {
             return Optional.of(decodeDefinition(json));
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             return Optional.empty();
         }
     }

@@ -477,7 +477,7 @@ public final class SchedulerEngine implements AutoCloseable {
             if (rec.isPresent()) {
                 try {
                     current = EntryCodec.decode(rec.get().json());
-                } catch (IllegalArgumentException e) {
+                } catch (RuntimeException e) {
                     if (!"delete".equals(action) && !"declare".equals(action)) {
                         throw new IllegalStateException("periodic task entry '" + name + "' cannot be read: "
                                 + e.getMessage() + " (delete it, or fix the stored JSON)", e);
