@@ -156,6 +156,9 @@ public final class WorkerEngine implements Worker {
                 try {
                     claimed = broker.claim(new ClaimRequest(id, queueOrder(), n, options.lease(),
                             options.claimWait()));
+                } catch (InterruptedException e) {
+                    slots.release(n);
+                    throw e;
                 } catch (RuntimeException e) {
                     slots.release(n);
                     failures++;
