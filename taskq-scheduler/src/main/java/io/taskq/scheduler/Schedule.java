@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@link #fromSpec(ScheduleSpec)} convert to and from a flat, JSON-friendly form for storage.
  *
  * <p>Cron schedules follow wall-clock time in their zone; the DST rules are described in
- * {@code SCHEDULING.md} ("Time zones and daylight saving time"). Interval, clocked and solar schedules are absolute time and never affected by DST.
+ * {@code docs/scheduling.md} ("Time zones and daylight saving time"). Interval, clocked and solar schedules are absolute time and never affected by DST.
  */
 public sealed interface Schedule permits CronSchedule, IntervalSchedule, ClockedSchedule, SolarSchedule {
 

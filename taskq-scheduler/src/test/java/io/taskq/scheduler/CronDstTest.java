@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Cron across DST transitions. The rules under test are in SCHEDULING.md ("Time zones and daylight saving time"): named times (hour field not
+ * Cron across DST transitions. The rules under test are in docs/scheduling.md ("Time zones and daylight saving time"): named times (hour field not
  * {@code *}) fire once at the first occurrence of a repeated time and at the end of a gap for a
  * skipped time; hour-{@code *} schedules follow real time (nothing in a gap, both copies of an overlap).
  */

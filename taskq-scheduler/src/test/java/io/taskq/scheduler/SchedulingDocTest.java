@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** SCHEDULING.md must name every scheduler option and API method, so it cannot fall behind the code. */
+/** docs/scheduling.md must name every scheduler option and API method, so it cannot fall behind the code. */
 class SchedulingDocTest {
 
     @Test
     void everyOptionAndOperationIsDocumented() throws Exception {
-        String doc = Files.readString(Path.of("SCHEDULING.md"));
+        String doc = Files.readString(Path.of("..", "docs", "scheduling.md"));
         List<String> missing = new ArrayList<>();
         for (Class<?> type : List.of(Scheduler.Builder.class, Scheduler.class, PeriodicTask.Builder.class)) {
             for (Method m : type.getDeclaredMethods()) {
@@ -32,6 +32,6 @@ class SchedulingDocTest {
                 missing.add("@Periodic." + m.getName());
             }
         }
-        assertTrue(missing.isEmpty(), "not in SCHEDULING.md: " + missing);
+        assertTrue(missing.isEmpty(), "not in docs/scheduling.md: " + missing);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * Maps a {@link CronExpression}'s wall-clock matches to instants in a zone, under the DST rules in
- * {@code taskq-scheduler/SCHEDULING.md} ("Time zones and daylight saving time"):
+ * {@code docs/scheduling.md} ("Time zones and daylight saving time"):
  *
  * <ul>
  *   <li>Schedules that name hours (hour field is not {@code *} or {@code *}/n): a local time skipped
