@@ -72,4 +72,12 @@ class ExamplesTest {
         assertTrue(out.contains("running: REVOKED"), out);
         assertTrue(out.contains("revoked before submit: REVOKED"), out);
     }
+
+    @Test
+    void periodicTasks() throws Exception {
+        String out = run(() -> PeriodicTasksExample.main(new String[0]));
+        assertTrue(out.contains("audit: update heartbeat by ops@example.com"), out);
+        assertTrue(out.contains("audit: disable heartbeat by ops@example.com"), out);
+        assertTrue(out.contains("weekday-report next run"), out);
+    }
 }
