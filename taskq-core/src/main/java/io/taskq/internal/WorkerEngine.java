@@ -70,6 +70,7 @@ public final class WorkerEngine implements Worker {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object settledSignal = new Object();
     private final Thread fetcher;
+    private final BrokerBatcher batcher;
     private volatile boolean accepting = true;
     private volatile long lastLoopNanos = System.nanoTime();
     private volatile boolean brokerFailing;
@@ -86,6 +87,7 @@ public final class WorkerEngine implements Worker {
         // Unbounded on purpose: slots bound concurrency, and an abandoned thread must not block a new one.
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> daemon(r, "taskq-task-" + threadSeq.incrementAndGet()));
+        this.batcher = new BrokerBatcher(broker, "taskq-report-" + id);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "taskq-timer-" + id));
         long renewMs = options.leaseRenewInterval().toMillis();
         timer.scheduleWithFixedDelay(this::renewLeases, renewMs, renewMs, TimeUnit.MILLISECONDS);
@@ -154,6 +156,9 @@ public final class WorkerEngine implements Worker {
                 try {
                     claimed = broker.claim(new ClaimRequest(id, queueOrder(), n, options.lease(),
                             options.claimWait()));
+                } catch (InterruptedException e) {
+                    slots.release(n);
+                    throw e;
                 } catch (RuntimeException e) {
                     slots.release(n);
                     failures++;
@@ -254,6 +259,8 @@ public final class WorkerEngine implements Worker {
         try {
             Outcome outcome = execute(a);
             if (a.settle()) {
+                // An interrupt aimed at the task (time limit, revoke) must not cut its own report short.
+                Thread.interrupted();
                 complete(a, outcome);
             } else if (a.abandonedThread) {
                 abandoned.decrementAndGet();
@@ -310,7 +317,7 @@ public final class WorkerEngine implements Worker {
         } catch (IllegalArgumentException e) {
             return dead(a, Errors.of("taskq.BadArguments", e.getMessage()), env.retries());
         }
-        broker.markStarted(List.of(d), clock.instant());
+        batcher.started(d, clock.instant());
         CurrentTask.bind(new TaskContext(d.id(), env.task(), d.queue(), d.attempt(), env.retries(),
                 env.rootId(), env.headers()));
         Duration limit = env.timeLimit() != null ? env.timeLimit() : def.timeLimit();
@@ -466,12 +473,16 @@ public final class WorkerEngine implements Worker {
         long pause = 50;
         while (true) {
             try {
-                boolean accepted = broker.finish(List.of(outcome)).get(0);
+                boolean accepted = batcher.finish(outcome);
                 if (!accepted) {
                     staleOutcomes.incrementAndGet();
                     log.warn("task {}: broker refused the outcome: lease lost (stale attempt {})",
                             a.delivery.id(), a.delivery.attempt());
                 }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("task {}: interrupted while reporting its outcome; the lease will expire", a.delivery.id());
                 return;
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
@@ -621,6 +632,7 @@ public final class WorkerEngine implements Worker {
             }
         }
         running.clear();
+        batcher.close();
         timer.shutdownNow();
         executor.shutdownNow();
         log.info("worker {} stopped", id);

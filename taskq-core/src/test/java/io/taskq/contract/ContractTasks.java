@@ -25,6 +25,27 @@ public class ContractTasks {
     public record Line(String sku, int quantity) {
     }
 
+    /** A plain bean, the way many existing code bases model data. */
+    public static class Customer {
+        private String name;
+        private java.time.Instant since;
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public java.time.Instant getSince() {
+            return since;
+        }
+
+        public void setSince(java.time.Instant since) {
+            this.since = since;
+        }
+    }
+
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final Queue<String> order = new ConcurrentLinkedQueue<>();
     final Queue<TaskContext> contexts = new ConcurrentLinkedQueue<>();
@@ -56,6 +77,11 @@ public class ContractTasks {
     @Task(name = "t.echoOrder")
     public Order echoOrder(Order order) {
         return order;
+    }
+
+    @Task(name = "t.greet")
+    public List<String> greet(List<Customer> customers, java.time.Duration within) {
+        return customers.stream().map(c -> c.getName() + "@" + c.getSince() + "/" + within).toList();
     }
 
     @Task(name = "t.noop")

@@ -89,6 +89,16 @@ public abstract class TaskqContractTest {
     }
 
     @Test
+    void beansGenericListsAndDurationsRoundTrip() {
+        worker();
+        ContractTasks.Customer c = new ContractTasks.Customer();
+        c.setName("ada");
+        c.setSince(java.time.Instant.parse("2020-01-02T03:04:05Z"));
+        List<String> out = taskq.submit(ContractTasks::greet, List.of(c), Duration.ofMinutes(5)).get(WAIT);
+        assertEquals(List.of("ada@2020-01-02T03:04:05Z/PT5M"), out);
+    }
+
+    @Test
     void submitByNameAndVoidTasks() {
         worker();
         assertEquals(9, taskq.submit("t.add", 4, 5).get(WAIT));

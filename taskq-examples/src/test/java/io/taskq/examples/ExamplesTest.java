@@ -1,0 +1,83 @@
+package io.taskq.examples;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Every example runs to the end on the in-memory default and prints what it promises. */
+class ExamplesTest {
+
+    private static String run(ThrowingMain main) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            main.run();
+        } finally {
+            System.setOut(original);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        original.print(text);
+        return text;
+    }
+
+    interface ThrowingMain {
+        void run() throws Exception;
+    }
+
+    @Test
+    void quickStart() throws Exception {
+        assertTrue(run(() -> QuickStartExample.main(new String[0])).contains("Hello, Ada!"));
+    }
+
+    @Test
+    void retries() throws Exception {
+        String out = run(() -> RetriesExample.main(new String[0]));
+        assertTrue(out.contains("charged 1999 to acct-1"), out);
+        assertTrue(out.contains("settled on attempt 3"), out);
+        assertTrue(out.contains("refund failed for good"), out);
+        assertTrue(out.contains("dead letters: 1"), out);
+    }
+
+    @Test
+    void countdownAndExpiry() throws Exception {
+        String out = run(() -> CountdownAndExpiryExample.main(new String[0]));
+        assertTrue(out.contains("reminded: in a second"), out);
+        assertTrue(out.contains("reminded: at a given instant"), out);
+        assertTrue(out.contains("not run: expired"), out);
+    }
+
+    @Test
+    void prioritiesAndRouting() throws Exception {
+        String out = run(() -> PrioritiesAndRoutingExample.main(new String[0]));
+        assertTrue(out.contains("bulk:urgent0"), out);
+        assertTrue(out.contains("interactive:rerouted"), out);
+    }
+
+    @Test
+    void timeLimits() throws Exception {
+        String out = run(() -> TimeLimitsExample.main(new String[0]));
+        assertTrue(out.contains("sleep: io.taskq.TaskTimeLimitExceededException"), out);
+        assertTrue(out.contains("abandoned threads: 1"), out);
+        assertTrue(out.contains("quick work still runs"), out);
+    }
+
+    @Test
+    void revoke() throws Exception {
+        String out = run(() -> RevokeExample.main(new String[0]));
+        assertTrue(out.contains("delayed: REVOKED"), out);
+        assertTrue(out.contains("running: REVOKED"), out);
+        assertTrue(out.contains("revoked before submit: REVOKED"), out);
+    }
+
+    @Test
+    void periodicTasks() throws Exception {
+        String out = run(() -> PeriodicTasksExample.main(new String[0]));
+        assertTrue(out.contains("audit: update heartbeat by ops@example.com"), out);
+        assertTrue(out.contains("audit: disable heartbeat by ops@example.com"), out);
+        assertTrue(out.contains("weekday-report next run"), out);
+    }
+}

@@ -1,0 +1,108 @@
+package io.taskq.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.taskq.scheduler.internal.DueRuns;
+import io.taskq.scheduler.internal.DueRuns.Plan;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Run planning as a pure function. */
+class DueRunsTest {
+    private static final Instant T = Instant.parse("2024-03-01T12:00:00Z");
+    private static final Duration MIN = Duration.ofMinutes(1);
+    private static final Duration GRACE = Duration.ofMinutes(1);
+    private static final Schedule EVERY_MINUTE = Schedule.every(MIN);
+
+    private static Instant m(int k) {
+        return T.plus(MIN.multipliedBy(k));
+    }
+
+    @Test
+    void onTimeRunIsPublished() {
+        Plan p = DueRuns.plan(EVERY_MINUTE, T, T.plusMillis(3), GRACE, MissedRunPolicy.skip(), 100);
+        assertEquals(List.of(T), p.runs());
+        assertEquals(m(1), p.next());
+        assertFalse(p.dropped());
+    }
+
+    @Test
+    void lateRunsWithinTheGraceAreAllPublishedWhateverThePolicy() {
+        // A 50-second leader failover on a 20-second schedule: late, not missed.
+        Schedule every20s = Schedule.every(Duration.ofSeconds(20));
+        for (MissedRunPolicy policy : List.of(MissedRunPolicy.skip(), MissedRunPolicy.runOnce(),
+                MissedRunPolicy.runAll(1))) {
+            Plan p = DueRuns.plan(every20s, T, T.plusSeconds(50), GRACE, policy, 100);
+            assertEquals(List.of(T, T.plusSeconds(20), T.plusSeconds(40)), p.runs(), policy.toString());
+            assertFalse(p.dropped());
+        }
+    }
+
+    @Test
+    void missedRunPolicies() {
+        Instant now = m(10).plusSeconds(30);
+        assertEquals(List.of(m(0), m(10)),
+                DueRuns.plan(EVERY_MINUTE, T, now, GRACE, MissedRunPolicy.runOnce(), 100).runs());
+        Plan skip = DueRuns.plan(EVERY_MINUTE, T, now, GRACE, MissedRunPolicy.skip(), 100);
+        assertEquals(List.of(m(10)), skip.runs());
+        assertTrue(skip.dropped());
+        Plan capped = DueRuns.plan(EVERY_MINUTE, T, now, GRACE, MissedRunPolicy.runAll(3), 100);
+        assertEquals(List.of(m(0), m(1), m(2), m(10)), capped.runs());
+        assertTrue(capped.dropped());
+        assertEquals(m(11), capped.next());
+        Plan all = DueRuns.plan(EVERY_MINUTE, T, now, GRACE, MissedRunPolicy.runAll(100), 100);
+        assertEquals(11, all.runs().size());
+        assertFalse(all.dropped());
+    }
+
+    @Test
+    void longDowntimeOnATinyIntervalIsNotWalkedNorFlooded() {
+        Schedule everySecond = Schedule.every(Duration.ofSeconds(1));
+        Instant now = T.plus(Duration.ofDays(30));
+        long started = System.nanoTime();
+        Plan once = DueRuns.plan(everySecond, T, now, Duration.ZERO, MissedRunPolicy.runOnce(), 1000);
+        assertEquals(List.of(T, now), once.runs());
+        assertEquals(now.plusSeconds(1), once.next());
+        Plan flood = DueRuns.plan(everySecond, T, now, Duration.ofHours(1), MissedRunPolicy.skip(), 1000);
+        assertEquals(1000, flood.runs().size(), "bounded batch");
+        assertTrue(flood.dropped());
+        assertTrue(flood.next().isAfter(now));
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(2).toNanos());
+    }
+
+    @Test
+    void scheduleThatEndsHasNoNext() {
+        Instant at = T;
+        Plan p = DueRuns.plan(Schedule.clocked(at), at, at.plusSeconds(1), GRACE, MissedRunPolicy.runOnce(), 10);
+        assertEquals(List.of(at), p.runs());
+        assertNull(p.next());
+    }
+
+    @Test
+    void cronAcrossSpringForwardFiresOnceAtTheTransition() {
+        // 02:30 does not exist in New York on 2024-03-10; the named-hour rule fires at 03:00 EDT (= 07:00Z).
+        Schedule cron = Schedule.cron("30 2 * * *", ZoneId.of("America/New_York"));
+        Instant due = cron.nextFireAfter(Instant.parse("2024-03-10T05:00:00Z")).orElseThrow();
+        assertEquals(Instant.parse("2024-03-10T07:00:00Z"), due);
+        Plan p = DueRuns.plan(cron, due, due.plusMillis(5), GRACE, MissedRunPolicy.runOnce(), 10);
+        assertEquals(List.of(due), p.runs());
+        assertEquals(Instant.parse("2024-03-11T06:30:00Z"), p.next());
+    }
+
+    @Test
+    void firstRunRespectsStartTimeAndClockedInstants() {
+        assertEquals(m(1), DueRuns.firstRun(EVERY_MINUTE, null, T, true));
+        assertEquals(m(5), DueRuns.firstRun(EVERY_MINUTE, m(5), T, true), "a start time on a fire is included");
+        assertEquals(m(6), DueRuns.firstRun(EVERY_MINUTE, m(5).plusSeconds(1), T, true));
+        assertEquals(m(1), DueRuns.firstRun(EVERY_MINUTE, m(-5), T, true), "a past start time changes nothing");
+        Instant past = T.minusSeconds(3600);
+        assertEquals(past, DueRuns.firstRun(Schedule.clocked(past), null, T, true), "never ran: due now");
+        assertNull(DueRuns.firstRun(Schedule.clocked(past), null, T, false), "already ran: never again");
+    }
+}
