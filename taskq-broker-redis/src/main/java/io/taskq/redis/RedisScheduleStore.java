@@ -403,20 +403,16 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
 
     @Override
     public void close() {
-        StatefulRedisPubSubConnection<String, String> c;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            c = pubSub;
             pubSub = null;
         }
         listeners.clear();
         notifier.shutdownNow();
-        if (c != null) {
-            c.closeAsync();
-        }
+        // The client's shutdown closes every connection, the pub/sub one included.
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
         log.info("Redis schedule store (prefix '{}') closed", prefix);
