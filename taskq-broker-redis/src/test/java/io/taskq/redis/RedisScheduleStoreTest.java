@@ -8,6 +8,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.lettuce.core.cluster.SlotHash;
+import io.taskq.TaskRequest;
+import io.taskq.Taskq;
 import io.taskq.contract.Await;
 import io.taskq.spi.ScheduleAuditRecord;
 import io.taskq.spi.ScheduleStore;
@@ -90,10 +92,18 @@ class RedisScheduleStoreTest {
     void aQueueNamedSchedDoesNotShareKeysWithTheStore() {
         String prefix = freshPrefix("q");
         try (RedisScheduleStore store = store(prefix);
-             RedisBroker broker = RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build()) {
-            List<String> queueKeys = List.of(broker.queueKeyBase("sched") + ":seq");
-            assertTrue(store.keyNames().stream().noneMatch(queueKeys::contains));
-            assertTrue(store.keyNames().stream().noneMatch(k -> k.startsWith(broker.queueKeyBase("sched"))));
+             RedisBroker broker = RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build();
+             Taskq taskq = Taskq.builder().broker(broker).build()) {
+            for (int i = 0; i < 3; i++) {
+                taskq.submit(TaskRequest.named("anything").queue("sched"));
+            }
+            assertEquals(1, store.write("a", "{}", ScheduleStore.ABSENT, audit("a", "add")).orElseThrow(),
+                    "the queue's sequence is not the store's");
+            List<String> keys = new ArrayList<>();
+            server.with(r -> keys.addAll(r.keys("*" + prefix + "*")));
+            List<String> queueKeys = keys.stream().filter(k -> k.startsWith(broker.queueKeyBase("sched"))).toList();
+            assertFalse(queueKeys.isEmpty(), keys.toString());
+            assertTrue(queueKeys.stream().noneMatch(store.keyNames()::contains), keys.toString());
         }
     }
 
