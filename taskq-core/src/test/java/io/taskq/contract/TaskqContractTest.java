@@ -266,14 +266,16 @@ public abstract class TaskqContractTest {
 
     @Test
     void weightedQueuesServeEveryQueue() {
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 40; i++) {
             taskq.submit(ContractTasks::record, "d" + i);
             taskq.submit(ContractTasks::other, "o" + i);
         }
         taskq.startWorker(options().queues().queue("default", 3).queue("other", 1)
                 .queueOrder(WorkerOptions.QueueOrder.WEIGHTED).concurrency(1).build());
-        Await.until(WAIT, "all ran", () -> tasks.order.size() == 40);
-        List<String> firstHalf = new ArrayList<>(tasks.order).subList(0, 20);
+        Await.until(WAIT, "all ran", () -> tasks.order.size() == 80);
+        // Strict order would run all 40 "default" tasks first; weighted order (3:1) interleaves: the chance that
+        // 40 weighted draws all pick "default" is 0.75^40, about 1e-5.
+        List<String> firstHalf = new ArrayList<>(tasks.order).subList(0, 40);
         assertTrue(firstHalf.stream().anyMatch(s -> s.startsWith("other:")),
                 "the lighter queue is not starved: " + firstHalf);
     }
