@@ -25,7 +25,9 @@ public final class LocalCluster implements AutoCloseable {
                         "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000",
                         "--cluster-port", Integer.toString(LocalRedis.freePort()),
                         // Replicas take over even if they lost contact for a while (tests kill masters quickly).
-                        "--cluster-replica-validity-factor", "0"));
+                        "--cluster-replica-validity-factor", "0",
+                        // Replicas start syncing at once (the default waits 5 s for more replicas).
+                        "--repl-diskless-sync-delay", "0"));
             }
             List<String> cmd = new ArrayList<>(List.of(LocalRedis.binary("redis-cli"), "--cluster", "create"));
             for (LocalRedis r : c.nodes) {
@@ -37,6 +39,7 @@ public final class LocalCluster implements AutoCloseable {
                 throw new IllegalStateException("cluster create failed:\n" + out);
             }
             c.awaitOk(30);
+            c.awaitReplicasInSync(30);
             return c;
         } catch (RuntimeException | Error e) {
             c.close();
@@ -61,6 +64,56 @@ public final class LocalCluster implements AutoCloseable {
             LocalRedis.sleep(100);
         }
         throw new IllegalStateException("cluster not ok after " + seconds + " s");
+    }
+
+    /** Waits until every live replica has its link to the master up and no sync in progress. */
+    public void awaitReplicasInSync(int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            boolean ok = true;
+            for (LocalRedis r : nodes) {
+                if (!r.alive()) {
+                    continue;
+                }
+                String info = r.cli("INFO", "replication");
+                if (info.contains("role:slave")
+                        && (!info.contains("master_link_status:up") || info.contains("master_sync_in_progress:1"))) {
+                    ok = false;
+                    break;
+                }
+            }
+            if (ok) {
+                return;
+            }
+            LocalRedis.sleep(100);
+        }
+        throw new IllegalStateException("replicas not in sync after " + seconds + " s");
+    }
+
+    /** The live replica of {@code master}, or an exception. */
+    public LocalRedis replicaOf(LocalRedis master) {
+        for (LocalRedis r : nodes) {
+            if (r != master && r.alive()) {
+                String info = r.cli("INFO", "replication");
+                if (info.contains("role:slave") && (info.contains("master_port:" + master.port() + "\r")
+                        || info.contains("master_port:" + master.port() + "\n"))) {
+                    return r;
+                }
+            }
+        }
+        throw new IllegalStateException("no replica of " + master.port());
+    }
+
+    /** Waits until {@code node} reports the master role. */
+    public void awaitMaster(LocalRedis node, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (node.cli("ROLE").startsWith("master")) {
+                return;
+            }
+            LocalRedis.sleep(50);
+        }
+        throw new IllegalStateException("node " + node.port() + " did not become master in " + seconds + " s");
     }
 
     /** The nodes. */
