@@ -1,0 +1,505 @@
+package io.taskq.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.taskq.internal.Json;
+import io.taskq.redis.internal.LuaScript;
+import io.taskq.spi.ScheduleAuditRecord;
+import io.taskq.spi.ScheduleRecord;
+import io.taskq.spi.ScheduleStore;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler's {@link ScheduleStore} on Redis: durable periodic-task entries and their audit trail, shared by
+ * every scheduler instance of an application, on Lettuce.
+ *
+ * <pre>{@code
+ * try (RedisBroker broker = RedisBroker.builder().uri(url).keyPrefix("live").build();
+ *      RedisScheduleStore store = RedisScheduleStore.builder().uri(url).keyPrefix("live").build();
+ *      Taskq taskq = Taskq.builder().broker(broker).tasks(new Reports()).build();
+ *      Scheduler scheduler = Scheduler.builder().taskq(taskq).store(store).build()) {
+ *     scheduler.start();
+ * }
+ * }</pre>
+ *
+ * <p>Key layout, all under the hash tag {@code {<prefix>}} (one Redis Cluster slot, so each script may touch
+ * them all; every key is passed in KEYS):
+ * <ul>
+ *   <li>{@code {<prefix>}:sched:entries}: HASH entry name → entry JSON (verbatim)</li>
+ *   <li>{@code {<prefix>}:sched:versions}: HASH entry name → version</li>
+ *   <li>{@code {<prefix>}:sched:seq}: the version sequence; only ever incremented, so versions are never reused</li>
+ *   <li>{@code {<prefix>}:sched:changes}: the change counter</li>
+ *   <li>{@code {<prefix>}:sched:audit}: LIST of audit records (JSON), newest first, capped by LTRIM</li>
+ *   <li>channel {@code {<prefix>}:sched:changed}: each change publishes the new change count</li>
+ * </ul>
+ * The tag is the bare prefix rather than {@code {<prefix>:sched}} because the broker tags each queue's keys
+ * {@code {<prefix>:<queue>}}: a queue named {@code sched} would otherwise share keys (its {@code :seq}) with the
+ * store. The broker only keeps leases under {@code {<prefix>}:lease:}, so the two never meet.
+ *
+ * <p>A write (compare-and-set on the version, plus audit append, change-counter bump and PUBLISH when audited) and
+ * a delete are each one Lua script, loaded once and run by EVALSHA (reloaded on NOSCRIPT). Reads of entries use a
+ * script too, so that an entry and its version are read together.
+ *
+ * <p>Notifications: a change made through this object calls its listeners at once; changes from other processes
+ * arrive over a pub/sub connection (opened by the first {@link #subscribe}) that Lettuce reconnects and
+ * re-subscribes by itself. Messages published while it was disconnected are lost, so the listeners are called
+ * after every re-subscription too; and a subscriber should still compare {@link #changeCount()} now and then, as
+ * the scheduler does, since pub/sub guarantees nothing. Listeners run on one notification thread, merged when
+ * changes come in bursts.
+ *
+ * <p>Thread-safe. Close it when done; it owns its Lettuce client.
+ */
+public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisScheduleStore.class);
+
+    /** Default number of audit records kept. */
+    public static final int DEFAULT_AUDIT_MAX_COUNT = 10_000;
+
+    private final String prefix;
+    private final String[] keys;
+    private final String[] readKeys;
+    private final String channel;
+    private final String auditCap;
+    private final String where;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> conn;
+    private final LuaScript write = new LuaScript("sched-write");
+    private final LuaScript delete = new LuaScript("sched-delete");
+    private final LuaScript read = new LuaScript("sched-read");
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean deliveryPending = new AtomicBoolean();
+    private final ExecutorService notifier;
+    private StatefulRedisPubSubConnection<String, String> pubSub;
+    private volatile boolean closed;
+
+    private RedisScheduleStore(Builder b) {
+        this.prefix = b.keyPrefix;
+        String base = "{" + prefix + "}:sched:";
+        this.keys = new String[] {base + "entries", base + "versions", base + "seq", base + "changes", base + "audit"};
+        this.readKeys = new String[] {keys[0], keys[1]};
+        this.channel = base + "changed";
+        this.auditCap = Integer.toString(b.auditMaxCount);
+        RedisURI uri = RedisURI.builder(b.uri).withTimeout(b.commandTimeout).build();
+        this.where = RedisBroker.masked(uri);
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // Fail fast while disconnected: the scheduler retries its iteration, nothing waits blindly.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).keepAlive(true).build())
+                .build());
+        try {
+            this.conn = client.connect(StringCodec.UTF8);
+            write.load(conn);
+            delete.load(conn);
+            read.load(conn);
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.notifier = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "taskq-schedule-store-" + prefix);
+            t.setDaemon(true);
+            return t;
+        });
+        log.info("Redis schedule store connected to {}, key prefix '{}'", where, prefix);
+    }
+
+    /** A builder; set at least the URI. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The key prefix (namespace). */
+    public String keyPrefix() {
+        return prefix;
+    }
+
+    /** The store's keys: entries, versions, seq, changes, audit (for tools and tests). */
+    public List<String> keyNames() {
+        return List.of(keys);
+    }
+
+    /** The pub/sub channel on which changes are announced. */
+    public String channel() {
+        return channel;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("schedule store is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ reads
+
+    @Override
+    public List<ScheduleRecord> entries() {
+        checkOpen();
+        List<Object> r = read.run(conn, ScriptOutputType.MULTI, readKeys, "all");
+        return records(r);
+    }
+
+    @Override
+    public Optional<ScheduleRecord> entry(String name) {
+        Objects.requireNonNull(name, "name");
+        checkOpen();
+        List<Object> r = read.run(conn, ScriptOutputType.MULTI, readKeys, "one", name);
+        List<ScheduleRecord> out = records(r);
+        return out.isEmpty() ? Optional.empty() : Optional.of(out.get(0));
+    }
+
+    private List<ScheduleRecord> records(List<Object> flat) {
+        List<ScheduleRecord> out = new ArrayList<>(flat.size() / 3);
+        for (int i = 0; i + 2 < flat.size(); i += 3) {
+            String name = (String) flat.get(i);
+            long version;
+            try {
+                version = Long.parseLong((String) flat.get(i + 2));
+            } catch (NumberFormatException e) {
+                log.warn("schedule entry '{}' has an unreadable version and is ignored", name);
+                continue;
+            }
+            if (version <= 0) {
+                log.warn("schedule entry '{}' has version {} and is ignored", name, version);
+                continue;
+            }
+            out.add(new ScheduleRecord(name, (String) flat.get(i + 1), version));
+        }
+        return out;
+    }
+
+    @Override
+    public List<ScheduleAuditRecord> audit(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative");
+        }
+        checkOpen();
+        if (limit == 0) {
+            return List.of();
+        }
+        List<String> raw = conn.sync().lrange(keys[4], 0, limit - 1L);
+        List<ScheduleAuditRecord> out = new ArrayList<>(raw.size());
+        for (String json : raw) {
+            try {
+                out.add(decodeAudit(json));
+            } catch (JsonProcessingException | RuntimeException e) {
+                log.warn("unreadable schedule audit record skipped: {}", e.toString());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public long changeCount() {
+        checkOpen();
+        String v = conn.sync().get(keys[3]);
+        return v == null ? 0L : Long.parseLong(v);
+    }
+
+    // ------------------------------------------------------------------------------------------ writes
+
+    @Override
+    public OptionalLong write(String name, String json, long expectedVersion, ScheduleAuditRecord audit) {
+        checkName(name);
+        Objects.requireNonNull(json, "json");
+        checkOpen();
+        List<Object> r = write.run(conn, ScriptOutputType.MULTI, keys, name, json, Long.toString(expectedVersion),
+                audit == null ? "" : encodeAudit(audit), auditCap, channel);
+        long version = (Long) r.get(0);
+        if (version == 0L) {
+            return OptionalLong.empty();
+        }
+        if (audit != null) {
+            notifyListeners();
+        }
+        return OptionalLong.of(version);
+    }
+
+    @Override
+    public boolean delete(String name, long expectedVersion, ScheduleAuditRecord audit) {
+        checkName(name);
+        checkOpen();
+        Long changes = delete.run(conn, ScriptOutputType.INTEGER, keys, name, Long.toString(expectedVersion),
+                audit == null ? "" : encodeAudit(audit), auditCap, channel);
+        if (changes == 0L) {
+            return false;
+        }
+        notifyListeners();
+        return true;
+    }
+
+    private static void checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("entry name must not be blank");
+        }
+    }
+
+    static String encodeAudit(ScheduleAuditRecord a) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("at", a.at().toString());
+        n.put("entry", a.entry());
+        n.put("action", a.action());
+        n.put("actor", a.actor());
+        n.put("before", a.before());
+        n.put("after", a.after());
+        n.put("detail", a.detail());
+        try {
+            return Json.mapper().writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode audit record", e);
+        }
+    }
+
+    static ScheduleAuditRecord decodeAudit(String json) throws JsonProcessingException {
+        JsonNode n = Json.mapper().readTree(json);
+        return new ScheduleAuditRecord(Instant.parse(n.get("at").asText()), n.get("entry").asText(),
+                n.get("action").asText(), n.get("actor").asText(), text(n, "before"), text(n, "after"),
+                text(n, "detail"));
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    // ------------------------------------------------------------------------------------------ notifications
+
+    @Override
+    public Subscription subscribe(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        checkOpen();
+        ensureSubscribed();
+        AtomicBoolean active = new AtomicBoolean(true);
+        // A wrapper per subscription: subscribing one Runnable twice needs two closes, and a closed subscription
+        // is not called even by a delivery already under way.
+        Runnable registered = () -> {
+            if (active.get()) {
+                listener.run();
+            }
+        };
+        listeners.add(registered);
+        return () -> {
+            active.set(false);
+            listeners.remove(registered);
+        };
+    }
+
+    private synchronized void ensureSubscribed() {
+        checkOpen();
+        if (pubSub != null) {
+            return;
+        }
+        StatefulRedisPubSubConnection<String, String> c = client.connectPubSub(StringCodec.UTF8);
+        AtomicInteger subscriptions = new AtomicInteger();
+        c.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+                // The payload (the new change count) is informative only: listeners re-read the store.
+                notifyListeners();
+            }
+
+            @Override
+            public void subscribed(String ch, long count) {
+                // Every subscription after the first is Lettuce re-subscribing after a reconnect: whatever was
+                // published while disconnected is lost, so tell the listeners to look again.
+                if (subscriptions.incrementAndGet() > 1) {
+                    log.info("schedule store '{}': change notifications re-subscribed", prefix);
+                    notifyListeners();
+                }
+            }
+        });
+        c.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                if (!closed) {
+                    log.info("schedule store '{}': notification connection lost; reconnecting", prefix);
+                }
+            }
+
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                notifyListeners();
+            }
+        });
+        try {
+            c.sync().subscribe(channel);
+        } catch (RuntimeException e) {
+            c.closeAsync();
+            throw e;
+        }
+        pubSub = c;
+    }
+
+    /** Calls the listeners on the notification thread; requests that arrive meanwhile are merged into one round. */
+    private void notifyListeners() {
+        if (closed || listeners.isEmpty()) {
+            return;
+        }
+        if (deliveryPending.compareAndSet(false, true)) {
+            try {
+                notifier.execute(this::deliver);
+            } catch (RejectedExecutionException e) {
+                deliveryPending.set(false);
+            }
+        }
+    }
+
+    private void deliver() {
+        // Cleared before the calls: a change made while they run schedules another round.
+        deliveryPending.set(false);
+        for (Runnable l : listeners) {
+            if (closed) {
+                return;
+            }
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                // One broken listener must not keep the change from the others.
+                log.warn("schedule change listener failed", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            pubSub = null;
+        }
+        listeners.clear();
+        notifier.shutdownNow();
+        // The client's shutdown closes every connection, the pub/sub one included.
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        log.info("Redis schedule store (prefix '{}') closed", prefix);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisScheduleStore[" + where + ", prefix '" + prefix + "']";
+    }
+
+    /** Builds a {@link RedisScheduleStore}. */
+    public static final class Builder {
+        private RedisURI uri;
+        private String keyPrefix = "taskq";
+        private int auditMaxCount = DEFAULT_AUDIT_MAX_COUNT;
+        private Duration commandTimeout = Duration.ofSeconds(5);
+        private Duration connectTimeout = Duration.ofSeconds(2);
+
+        private Builder() {
+        }
+
+        /** The server, e.g. {@code redis://user:pass@host:6379/0} ({@code rediss://} for TLS). */
+        public Builder uri(String uri) {
+            return uri(RedisURI.create(Objects.requireNonNull(uri, "uri")));
+        }
+
+        /** The server as a Lettuce URI (TLS, ACL settings included); not modified. */
+        public Builder uri(RedisURI uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /**
+         * The application's namespace (default "taskq"), the same as {@link RedisBroker.Builder#keyPrefix}: stores
+         * with different prefixes on one Redis never see each other's entries, audit or notifications.
+         * Letters, digits, '.', '_' and '-' only.
+         */
+        public Builder keyPrefix(String prefix) {
+            if (prefix == null || !prefix.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("key prefix must be non-empty [A-Za-z0-9._-]: " + prefix);
+            }
+            this.keyPrefix = prefix;
+            return this;
+        }
+
+        /**
+         * How many audit records are kept, newest first (default {@value #DEFAULT_AUDIT_MAX_COUNT}); older ones are
+         * trimmed in the same script that appends. The SPI promises at least 1,000 to callers.
+         */
+        public Builder auditMaxCount(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("auditMaxCount must be positive");
+            }
+            this.auditMaxCount = n;
+            return this;
+        }
+
+        /** Timeout of each command (default 5 s). */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = positive(timeout, "commandTimeout");
+            return this;
+        }
+
+        /** TCP connect timeout (default 2 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return d;
+        }
+
+        /**
+         * Connects and loads the scripts.
+         *
+         * @throws io.lettuce.core.RedisException if the server cannot be reached
+         */
+        public RedisScheduleStore build() {
+            if (uri == null) {
+                throw new IllegalStateException("set the Redis URI");
+            }
+            return new RedisScheduleStore(this);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.taskq.contract;
+
+import io.taskq.redis.RedisScheduleStore;
+import io.taskq.redis.RedisTestServer;
+import io.taskq.spi.ScheduleStore;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The schedule store contract on Redis. Every test gets its own key prefix; the second view is another store (its
+ * own connections) on the same Redis and prefix, as another application instance would have it.
+ */
+class RedisScheduleStoreContractTest extends ScheduleStoreContractTest {
+    private static RedisTestServer server;
+
+    @BeforeAll
+    static void startRedis() {
+        server = RedisTestServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        server.close();
+    }
+
+    @Override
+    protected ScheduleStore newStore() {
+        return RedisScheduleStore.builder().uri(server.url())
+                .keyPrefix("s" + UUID.randomUUID().toString().substring(0, 8)).build();
+    }
+
+    @Override
+    protected ScheduleStore secondView(ScheduleStore store) {
+        return RedisScheduleStore.builder().uri(server.url())
+                .keyPrefix(((RedisScheduleStore) store).keyPrefix()).build();
+    }
+}
