@@ -17,17 +17,24 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts and forms the cluster; waits until every node reports cluster_state:ok. */
     public static LocalCluster start(int masters, int replicasPerMaster) {
+        return start(masters, replicasPerMaster, new String[0]);
+    }
+
+    /** Starts and forms the cluster, with extra redis-server arguments for every node. */
+    public static LocalCluster start(int masters, int replicasPerMaster, String... extra) {
         LocalCluster c = new LocalCluster();
         int n = masters * (1 + replicasPerMaster);
         try {
             for (int i = 0; i < n; i++) {
-                c.nodes.add(LocalRedis.server("cluster-node", "--cluster-enabled", "yes",
+                List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000",
                         "--cluster-port", Integer.toString(LocalRedis.freePort()),
                         // Replicas take over even if they lost contact for a while (tests kill masters quickly).
                         "--cluster-replica-validity-factor", "0",
                         // Replicas start syncing at once (the default waits 5 s for more replicas).
                         "--repl-diskless-sync-delay", "0"));
+                args.addAll(List.of(extra));
+                c.nodes.add(LocalRedis.server("cluster-node", args.toArray(new String[0])));
             }
             List<String> cmd = new ArrayList<>(List.of(LocalRedis.binary("redis-cli"), "--cluster", "create"));
             for (LocalRedis r : c.nodes) {
