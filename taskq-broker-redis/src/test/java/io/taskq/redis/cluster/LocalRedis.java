@@ -20,12 +20,39 @@ public final class LocalRedis implements AutoCloseable {
     private final List<String> command;
     private final Path dir;
     private final int port;
+    private final List<String> cliArgs;
     private Process process;
 
     private LocalRedis(List<String> command, Path dir, int port) {
+        this(command, dir, port, List.of());
+    }
+
+    private LocalRedis(List<String> command, Path dir, int port, List<String> cliArgs) {
         this.command = command;
         this.dir = dir;
         this.port = port;
+        this.cliArgs = cliArgs;
+    }
+
+    /**
+     * Starts redis-server with TLS only (no plain port) on a free port, with this certificate and key; clients
+     * are not asked for certificates. redis-cli probes trust {@code caCert}.
+     */
+    public static LocalRedis tlsServer(Path cert, Path key, Path caCert) {
+        try {
+            int port = freePort();
+            Path dir = Files.createTempDirectory("taskq-tls");
+            List<String> cmd = new ArrayList<>(List.of(binary("redis-server"), "--port", "0", "--tls-port",
+                    Integer.toString(port), "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
+                    "--tls-ca-cert-file", caCert.toString(), "--tls-auth-clients", "no", "--bind", "127.0.0.1",
+                    "--dir", dir.toString(), "--daemonize", "no", "--protected-mode", "no", "--save", "",
+                    "--appendonly", "no"));
+            LocalRedis r = new LocalRedis(cmd, dir, port, List.of("--tls", "--cacert", caCert.toString()));
+            r.start();
+            return r;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A binary on PATH, or an AssertionError naming it. */
@@ -128,6 +155,7 @@ public final class LocalRedis implements AutoCloseable {
     public String cli(String... args) {
         List<String> cmd = new ArrayList<>(List.of(binary("redis-cli"), "-h", "127.0.0.1", "-p",
                 Integer.toString(port)));
+        cmd.addAll(cliArgs);
         cmd.addAll(List.of(args));
         return run(cmd);
     }
