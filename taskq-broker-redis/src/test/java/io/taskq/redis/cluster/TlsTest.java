@@ -80,7 +80,12 @@ class TlsTest {
 
     @Test
     void withoutTheTrustStoreTheServerIsNotTrusted() {
-        assertThrows(RuntimeException.class, () -> RedisBroker.builder()
+        RuntimeException e = assertThrows(RuntimeException.class, () -> RedisBroker.builder()
                 .uri("rediss://127.0.0.1:" + redis.port() + "/0").keyPrefix("tls").build().close());
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            chain.append(t).append(" <- ");
+        }
+        assertTrue(chain.toString().matches("(?s).*(SSL|PKIX|certificat).*"), chain.toString());
     }
 }
