@@ -369,6 +369,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             }
             List<Delivery> out = new ArrayList<>();
             long nextWake = -1;
+            RuntimeException failure = null;
             for (Where w : claimOrder(request.queues())) {
                 if (out.size() >= request.max()) {
                     break;
@@ -387,10 +388,24 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                         }
                     }
                     throw new InterruptedException("claim interrupted");
+                } catch (RuntimeException e) {
+                    // One unreachable shard (failover in progress) must not stop consumption from the others.
+                    if (failure == null) {
+                        failure = e;
+                    }
+                    continue;
                 }
                 if (wake >= 0 && (nextWake < 0 || wake < nextWake)) {
                     nextWake = wake;
                 }
+            }
+            if (failure != null) {
+                if (out.isEmpty()) {
+                    // Nothing claimed and a queue failed: the caller sees the failure (and reports unhealthy).
+                    throw failure;
+                }
+                log.debug("claim: some queues failed, delivering what the others had: {}", failure.toString());
+                return out;
             }
             long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (!out.isEmpty() || leftMs <= 0) {
