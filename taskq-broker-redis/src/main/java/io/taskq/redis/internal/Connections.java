@@ -232,7 +232,9 @@ public abstract class Connections implements AutoCloseable {
 
             @Override
             public void closeAsync() {
-                c.closeAsync();
+                if (c.isOpen()) {
+                    c.closeAsync();
+                }
             }
         };
     }
