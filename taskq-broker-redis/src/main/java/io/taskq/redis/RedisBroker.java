@@ -2,23 +2,19 @@ package io.taskq.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisCommandInterruptedException;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.taskq.DeadLetter;
 import io.taskq.QueueStats;
 import io.taskq.internal.Json;
-import io.taskq.redis.internal.BlockingAwareTimeouts;
 import io.taskq.redis.internal.Coalescer;
+import io.taskq.redis.internal.Connections;
 import io.taskq.redis.internal.FinalWaiters;
 import io.taskq.redis.internal.Keys;
 import io.taskq.redis.internal.MarkerWait;
@@ -46,9 +42,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -89,12 +86,13 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final int deadLetterMaxCount;
     private final Duration deadLetterMaxAge;
     private final ClientResources resources;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> conn;
+    private final Connections conns;
+    private final Map<String, Integer> partitions;
+    private final AtomicInteger roundRobin = new AtomicInteger();
     private final Scripts scripts = new Scripts();
     private final MarkerWait markerWait;
     private final FinalWaiters finalWaiters;
-    private final ExecutorService background;
+    private final ScheduledExecutorService background;
     private final Coalescer<Outcome, Boolean> finishes;
     private final Coalescer<Started, Boolean> starts;
     private final String redisVersion;
@@ -112,42 +110,55 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         this.maxRedeliveries = b.maxRedeliveries;
         this.deadLetterMaxCount = b.deadLetterMaxCount;
         this.deadLetterMaxAge = b.deadLetterMaxAge;
-        RedisURI uri = b.uri;
-        uri.setTimeout(b.commandTimeout);
+        this.partitions = Map.copyOf(b.partitions);
         // Bounded reconnect back-off: after a restart the worker is consuming again within about a second.
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2,
                         TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // Fail fast while disconnected instead of queueing: the worker retries, nothing waits blindly.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.builder()
-                        .timeoutSource(new BlockingAwareTimeouts(b.commandTimeout.toMillis())).build())
-                .build());
-        String where = masked(uri);
+        SslOptions ssl = b.sslOptions;
+        if (ssl == null && b.trustStore != null) {
+            ssl = SslOptions.builder().jdkSslProvider()
+                    .truststore(b.trustStore.toFile(), b.trustStorePassword == null ? "" : b.trustStorePassword)
+                    .build();
+        }
+        Connections.Settings settings = new Connections.Settings(b.commandTimeout, b.connectTimeout, ssl,
+                b.topologyRefresh);
+        String where;
         try {
-            this.conn = client.connect(StringCodec.UTF8);
-            this.redisVersion = checkServer(where);
-            scripts.loadAll(conn);
+            if (b.clusterSeeds != null) {
+                b.clusterSeeds.forEach(u -> u.setTimeout(b.commandTimeout));
+                where = "cluster " + String.join(",", b.clusterSeeds.stream().map(RedisBroker::masked).toList());
+                this.conns = Connections.cluster(resources, b.clusterSeeds, settings);
+            } else {
+                b.uri.setTimeout(b.commandTimeout);
+                where = masked(b.uri);
+                this.conns = Connections.standalone(resources, b.uri, settings);
+            }
         } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
-        this.markerWait = new MarkerWait(client);
-        this.background = Executors.newSingleThreadExecutor(r -> {
+        try {
+            this.redisVersion = checkServer(where);
+            scripts.loadAll(conns.commands());
+        } catch (RuntimeException e) {
+            conns.close();
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.markerWait = new MarkerWait(conns);
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "taskq-redis-" + prefix);
             t.setDaemon(true);
             return t;
         });
-        this.finalWaiters = new FinalWaiters(client, keys.finalChannel(), this::get, background);
+        this.finalWaiters = new FinalWaiters(conns::pubSub, keys.finalChannel(), this::get, background);
+        background.scheduleWithFixedDelay(finalWaiters::check, 1, 1, TimeUnit.SECONDS);
         this.finishes = new Coalescer<>(this::finishBatch, 512);
         this.starts = new Coalescer<>(this::startedBatch, 512);
-        log.info("Redis broker connected to {} (Redis {}), key prefix '{}'", where, redisVersion, prefix);
+        log.info("Redis broker connected to {} (Redis {}), key prefix '{}'{}", where, redisVersion, prefix,
+                partitions.isEmpty() ? "" : ", partitions " + partitions);
     }
 
     /** A builder; set at least the URI. */
@@ -171,7 +182,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     static String masked(RedisURI uri) {
-        StringBuilder s = new StringBuilder(uri.isSsl() ? "rediss://" : "redis://");
+        boolean sentinel = !uri.getSentinels().isEmpty();
+        StringBuilder s = new StringBuilder(sentinel ? "redis-sentinel://" : uri.isSsl() ? "rediss://" : "redis://");
         if (uri.getUsername() != null || uri.getPassword() != null) {
             if (uri.getUsername() != null) {
                 s.append(uri.getUsername());
@@ -181,12 +193,27 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             }
             s.append('@');
         }
-        s.append(uri.getHost()).append(':').append(uri.getPort()).append('/').append(uri.getDatabase());
+        if (sentinel) {
+            s.append(String.join(",", uri.getSentinels().stream().map(x -> x.getHost() + ":" + x.getPort()).toList()))
+                    .append('/').append(uri.getDatabase()).append('#').append(uri.getSentinelMasterId());
+        } else {
+            s.append(uri.getHost()).append(':').append(uri.getPort()).append('/').append(uri.getDatabase());
+        }
         return s.toString();
     }
 
     private String checkServer(String where) {
-        String info = conn.sync().info("server");
+        String info;
+        try {
+            info = conns.commands().info("server");
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("NOPERM")) {
+                throw e;
+            }
+            log.warn("the Redis user may not run INFO at {} ({}); cannot check that Redis is 6.2 or newer", where,
+                    e.getMessage());
+            return "unknown";
+        }
         Matcher m = Pattern.compile("redis_version:(\\d+)\\.(\\d+)(\\.\\d+)?").matcher(info);
         if (!m.find()) {
             throw new IllegalStateException("cannot read the Redis version of " + where);
@@ -199,7 +226,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                     + " or newer (ZMSCORE, ZADD LT/GT); " + where + " runs Redis " + version);
         }
         try {
-            Map<String, String> policy = conn.sync().configGet("maxmemory-policy");
+            Map<String, String> policy = conns.commands().configGet("maxmemory-policy");
             String p = policy.get("maxmemory-policy");
             if (p != null && !p.equals("noeviction")) {
                 log.warn("Redis at {} has maxmemory-policy '{}': under memory pressure Redis may evict queued tasks "
@@ -232,19 +259,57 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         return a;
     }
 
-    private <T> T run(Name script, ScriptOutputType type, String queue, List<String> args) {
-        return scripts.run(conn, script, type, keys.queue(queue), args.toArray(new String[0]));
+    /** Runs a queue script on the keys of {@code physical} (a queue or one of its partitions). */
+    private <T> T run(Name script, ScriptOutputType type, String physical, List<String> args) {
+        return scripts.run(conns, script, type, keys.queue(physical), args.toArray(new String[0]));
     }
 
-    private <T> T run(Name script, ScriptOutputType type, String queue, String... extra) {
+    /** Runs a queue script with the common arguments of {@code queue} on the keys of {@code physical}. */
+    private <T> T runOn(Name script, ScriptOutputType type, String queue, String physical, String... extra) {
         Instant now = clock.instant();
         List<String> args = common(queue, now.toEpochMilli(), now);
         args.addAll(List.of(extra));
-        return run(script, type, queue, args);
+        return run(script, type, physical, args);
     }
 
-    private static <V> Map<String, List<V>> byQueue(List<V> items, java.util.function.Function<V, String> queue) {
-        Map<String, List<V>> m = new LinkedHashMap<>();
+    // ------------------------------------------------------------------------------------------ partitions
+
+    /** How many partitions (slots) a queue is spread over; 1 unless configured. */
+    public int partitionsOf(String queue) {
+        return partitions.getOrDefault(queue, 1);
+    }
+
+    /**
+     * Where a task lives: the queue itself, or for a partitioned queue {@code queue#k} with k derived from the id
+     * ({@code floorMod(id.hashCode(), partitions)}), so any client finds the task from its queue and id alone.
+     */
+    public String partitionOf(String queue, String id) {
+        int n = partitionsOf(queue);
+        return n == 1 ? queue : queue + "#" + Math.floorMod(id.hashCode(), n);
+    }
+
+    private List<String> allPartitions(String queue) {
+        int n = partitionsOf(queue);
+        if (n == 1) {
+            return List.of(queue);
+        }
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(queue + "#" + i);
+        }
+        return out;
+    }
+
+    /** A key for grouping work by the partition it goes to. */
+    private record Where(String queue, String physical) {
+    }
+
+    private Where where(String queue, String id) {
+        return new Where(queue, partitionOf(queue, id));
+    }
+
+    private static <V> Map<Where, List<V>> byQueue(List<V> items, java.util.function.Function<V, Where> queue) {
+        Map<Where, List<V>> m = new LinkedHashMap<>();
         for (V v : items) {
             m.computeIfAbsent(queue.apply(v), q -> new ArrayList<>()).add(v);
         }
@@ -257,17 +322,18 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     public List<Boolean> enqueue(List<TaskMessage> messages) {
         checkOpen();
         Boolean[] out = new Boolean[messages.size()];
-        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        Map<Where, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < messages.size(); i++) {
-            groups.computeIfAbsent(messages.get(i).queue(), q -> new ArrayList<>()).add(i);
+            TaskMessage m = messages.get(i);
+            groups.computeIfAbsent(where(m.queue(), m.id()), q -> new ArrayList<>()).add(i);
         }
-        for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
+        for (Map.Entry<Where, List<Integer>> g : groups.entrySet()) {
             List<Integer> idx = g.getValue();
             // Large batches go in slices so that one script never holds Redis for long.
             for (int from = 0; from < idx.size(); from += 2000) {
                 List<Integer> slice = idx.subList(from, Math.min(idx.size(), from + 2000));
                 Instant now = clock.instant();
-                List<String> args = common(g.getKey(), now.toEpochMilli(), now);
+                List<String> args = common(g.getKey().queue(), now.toEpochMilli(), now);
                 args.add(Integer.toString(slice.size()));
                 for (int i : slice) {
                     TaskMessage m = messages.get(i);
@@ -277,7 +343,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                     args.add(m.eta() == null ? "" : Long.toString(m.eta().toEpochMilli()));
                     args.add(m.body());
                 }
-                List<Object> r = run(Name.ENQUEUE, ScriptOutputType.MULTI, g.getKey(), args);
+                List<Object> r = run(Name.ENQUEUE, ScriptOutputType.MULTI, g.getKey().physical(), args);
                 for (int k = 0; k < slice.size(); k++) {
                     out[slice.get(k)] = ((Long) r.get(k)) == 1L;
                 }
@@ -289,7 +355,13 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public List<Delivery> claim(ClaimRequest request) throws InterruptedException {
         long deadline = System.nanoTime() + request.maxWait().toNanos();
-        String[] markers = request.queues().stream().map(q -> keys.queue(q)[Keys.MARKER]).toArray(String[]::new);
+        List<String> markerList = new ArrayList<>();
+        for (String q : request.queues()) {
+            for (String p : allPartitions(q)) {
+                markerList.add(keys.queue(p)[Keys.MARKER]);
+            }
+        }
+        String[] markers = markerList.toArray(new String[0]);
         while (true) {
             checkOpen();
             if (Thread.interrupted()) {
@@ -297,13 +369,14 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             }
             List<Delivery> out = new ArrayList<>();
             long nextWake = -1;
-            for (String queue : request.queues()) {
+            RuntimeException failure = null;
+            for (Where w : claimOrder(request.queues())) {
                 if (out.size() >= request.max()) {
                     break;
                 }
                 long wake;
                 try {
-                    wake = claimFrom(queue, request, request.max() - out.size(), out);
+                    wake = claimFrom(w, request, request.max() - out.size(), out);
                 } catch (RedisCommandInterruptedException e) {
                     // The worker is stopping; report it as the interrupt it is, not as a broker failure.
                     Thread.interrupted();
@@ -315,10 +388,24 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                         }
                     }
                     throw new InterruptedException("claim interrupted");
+                } catch (RuntimeException e) {
+                    // One unreachable shard (failover in progress) must not stop consumption from the others.
+                    if (failure == null) {
+                        failure = e;
+                    }
+                    continue;
                 }
                 if (wake >= 0 && (nextWake < 0 || wake < nextWake)) {
                     nextWake = wake;
                 }
+            }
+            if (failure != null) {
+                if (out.isEmpty()) {
+                    // Nothing claimed and a queue failed: the caller sees the failure (and reports unhealthy).
+                    throw failure;
+                }
+                log.debug("claim: some queues failed, delivering what the others had: {}", failure.toString());
+                return out;
             }
             long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (!out.isEmpty() || leftMs <= 0) {
@@ -335,10 +422,31 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         }
     }
 
+    /** The queues in the requested order; a partitioned queue's partitions round-robin from call to call. */
+    private List<Where> claimOrder(List<String> queues) {
+        List<Where> out = new ArrayList<>();
+        int turn = -1;
+        for (String q : queues) {
+            int n = partitionsOf(q);
+            if (n == 1) {
+                out.add(new Where(q, q));
+                continue;
+            }
+            if (turn < 0) {
+                turn = roundRobin.getAndIncrement() & Integer.MAX_VALUE;
+            }
+            for (int i = 0; i < n; i++) {
+                out.add(new Where(q, q + "#" + ((turn + i) % n)));
+            }
+        }
+        return out;
+    }
+
     /** Claims from one queue into {@code out}; returns the queue's next wake-up time if nothing was claimed. */
-    private long claimFrom(String queue, ClaimRequest request, int max, List<Delivery> out) {
-        List<Object> r = run(Name.CLAIM, ScriptOutputType.MULTI, queue, request.consumerId(), Integer.toString(max),
-                Long.toString(request.lease().toMillis()));
+    private long claimFrom(Where w, ClaimRequest request, int max, List<Delivery> out) {
+        String queue = w.queue();
+        List<Object> r = runOn(Name.CLAIM, ScriptOutputType.MULTI, queue, w.physical(), request.consumerId(),
+                Integer.toString(max), Long.toString(request.lease().toMillis()));
         int count = ((Long) r.get(0)).intValue();
         for (int i = 0; i < count; i++) {
             int b = 2 + i * 4;
@@ -370,9 +478,10 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     private List<Boolean> startedBatch(List<Started> items) {
-        for (Map.Entry<String, List<Started>> g : byQueue(items, s -> s.delivery().queue()).entrySet()) {
+        for (Map.Entry<Where, List<Started>> g
+                : byQueue(items, s -> where(s.delivery().queue(), s.delivery().id())).entrySet()) {
             Instant now = clock.instant();
-            List<String> args = common(g.getKey(), now.toEpochMilli(), now);
+            List<String> args = common(g.getKey().queue(), now.toEpochMilli(), now);
             List<Started> list = g.getValue();
             args.add(Integer.toString(list.size()));
             args.add(list.get(0).at().toString());
@@ -380,7 +489,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                 args.add(s.delivery().id());
                 args.add(Long.toString(s.delivery().token()));
             }
-            run(Name.STARTED, ScriptOutputType.INTEGER, g.getKey(), args);
+            run(Name.STARTED, ScriptOutputType.INTEGER, g.getKey().physical(), args);
         }
         return java.util.Collections.nCopies(items.size(), Boolean.TRUE);
     }
@@ -390,16 +499,16 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         checkOpen();
         Set<String> lost = new HashSet<>();
         Set<String> revoked = new HashSet<>();
-        for (Map.Entry<String, List<Delivery>> g : byQueue(deliveries, Delivery::queue).entrySet()) {
+        for (Map.Entry<Where, List<Delivery>> g : byQueue(deliveries, d -> where(d.queue(), d.id())).entrySet()) {
             Instant now = clock.instant();
-            List<String> args = common(g.getKey(), now.toEpochMilli(), now);
+            List<String> args = common(g.getKey().queue(), now.toEpochMilli(), now);
             args.add(Integer.toString(g.getValue().size()));
             args.add(Long.toString(lease.toMillis()));
             for (Delivery d : g.getValue()) {
                 args.add(d.id());
                 args.add(Long.toString(d.token()));
             }
-            List<Object> r = run(Name.RENEW, ScriptOutputType.MULTI, g.getKey(), args);
+            List<Object> r = run(Name.RENEW, ScriptOutputType.MULTI, g.getKey().physical(), args);
             for (Object o : (List<?>) r.get(0)) {
                 lost.add((String) o);
             }
@@ -421,9 +530,10 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
 
     private List<Boolean> finishBatch(List<Outcome> outcomes) {
         Map<Outcome, Boolean> accepted = new java.util.IdentityHashMap<>();
-        for (Map.Entry<String, List<Outcome>> g : byQueue(outcomes, o -> o.delivery().queue()).entrySet()) {
+        for (Map.Entry<Where, List<Outcome>> g
+                : byQueue(outcomes, o -> where(o.delivery().queue(), o.delivery().id())).entrySet()) {
             Instant now = clock.instant();
-            List<String> args = common(g.getKey(), now.toEpochMilli(), now);
+            List<String> args = common(g.getKey().queue(), now.toEpochMilli(), now);
             List<Outcome> list = g.getValue();
             args.add(Integer.toString(list.size()));
             for (Outcome o : list) {
@@ -439,7 +549,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                 args.add(o.newBody() == null ? "" : o.newBody());
                 args.add(o.reason() == null ? "" : o.reason());
             }
-            List<Object> r = run(Name.FINISH, ScriptOutputType.MULTI, g.getKey(), args);
+            List<Object> r = run(Name.FINISH, ScriptOutputType.MULTI, g.getKey().physical(), args);
             for (int i = 0; i < list.size(); i++) {
                 accepted.put(list.get(i), ((Long) r.get(i)) == 1L);
             }
@@ -462,22 +572,23 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public void release(List<Delivery> deliveries) {
         checkOpen();
-        for (Map.Entry<String, List<Delivery>> g : byQueue(deliveries, Delivery::queue).entrySet()) {
+        for (Map.Entry<Where, List<Delivery>> g : byQueue(deliveries, d -> where(d.queue(), d.id())).entrySet()) {
             Instant now = clock.instant();
-            List<String> args = common(g.getKey(), now.toEpochMilli(), now);
+            List<String> args = common(g.getKey().queue(), now.toEpochMilli(), now);
             args.add(Integer.toString(g.getValue().size()));
             for (Delivery d : g.getValue()) {
                 args.add(d.id());
                 args.add(Long.toString(d.token()));
             }
-            run(Name.RELEASE, ScriptOutputType.INTEGER, g.getKey(), args);
+            run(Name.RELEASE, ScriptOutputType.INTEGER, g.getKey().physical(), args);
         }
     }
 
     @Override
     public RevokeResult revoke(String queue, String id, String reason) {
         checkOpen();
-        String r = run(Name.REVOKE, ScriptOutputType.VALUE, queue, id, reason == null ? "revoked" : reason);
+        String r = runOn(Name.REVOKE, ScriptOutputType.VALUE, queue, partitionOf(queue, id), id,
+                reason == null ? "revoked" : reason);
         return RevokeResult.valueOf(r);
     }
 
@@ -492,8 +603,19 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         if (limit <= 0) {
             return List.of();
         }
-        List<Object> r = run(Name.INSPECT, ScriptOutputType.MULTI, queue, "dead", Integer.toString(limit));
-        List<DeadLetter> out = new ArrayList<>(r.size() / 2);
+        List<DeadLetter> out = new ArrayList<>();
+        for (String p : allPartitions(queue)) {
+            List<Object> r = runOn(Name.INSPECT, ScriptOutputType.MULTI, queue, p, "dead", Integer.toString(limit));
+            readDeadLetters(queue, r, out);
+        }
+        if (partitionsOf(queue) > 1) {
+            out.sort(java.util.Comparator.comparing(DeadLetter::deadAt).reversed());
+            return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+        }
+        return out;
+    }
+
+    private static void readDeadLetters(String queue, List<Object> r, List<DeadLetter> out) {
         for (int i = 0; i < r.size(); i += 2) {
             String id = (String) r.get(i);
             try {
@@ -505,13 +627,12 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                 throw new IllegalStateException("unreadable dead letter " + id, e);
             }
         }
-        return out;
     }
 
     @Override
     public boolean resubmitDeadLetter(String queue, String id, String newBody) {
         checkOpen();
-        Long r = run(Name.RESUBMIT, ScriptOutputType.INTEGER, queue, id, newBody);
+        Long r = runOn(Name.RESUBMIT, ScriptOutputType.INTEGER, queue, partitionOf(queue, id), id, newBody);
         return r == 1L;
     }
 
@@ -519,20 +640,29 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     public long purgeDeadLetters(String queue) {
         checkOpen();
         long total = 0;
-        while (true) {
-            Long n = run(Name.INSPECT, ScriptOutputType.INTEGER, queue, "purge");
-            total += n;
-            if (n == 0) {
-                return total;
+        for (String p : allPartitions(queue)) {
+            while (true) {
+                Long n = runOn(Name.INSPECT, ScriptOutputType.INTEGER, queue, p, "purge");
+                total += n;
+                if (n == 0) {
+                    break;
+                }
             }
         }
+        return total;
     }
 
     @Override
     public QueueStats stats(String queue) {
         checkOpen();
-        List<Object> r = run(Name.INSPECT, ScriptOutputType.MULTI, queue, "stats");
-        return new QueueStats(queue, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2), (Long) r.get(3));
+        long[] sum = new long[4];
+        for (String p : allPartitions(queue)) {
+            List<Object> r = runOn(Name.INSPECT, ScriptOutputType.MULTI, queue, p, "stats");
+            for (int i = 0; i < 4; i++) {
+                sum[i] += (Long) r.get(i);
+            }
+        }
+        return new QueueStats(queue, sum[0], sum[1], sum[2], sum[3]);
     }
 
     // ------------------------------------------------------------------------------------------ ResultBackend
@@ -540,7 +670,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public Optional<TaskRecord> get(String queue, String id) {
         checkOpen();
-        String json = run(Name.INSPECT, ScriptOutputType.VALUE, queue, "record", id);
+        String json = runOn(Name.INSPECT, ScriptOutputType.VALUE, queue, partitionOf(queue, id), "record", id);
         if (json == null) {
             return Optional.empty();
         }
@@ -562,7 +692,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public boolean tryAcquire(String name, String owner, Duration ttl) {
         checkOpen();
-        Long r = scripts.run(conn, Name.LEASE, ScriptOutputType.INTEGER, new String[] {keys.lease(name)}, "acquire",
+        Long r = scripts.run(conns, Name.LEASE, ScriptOutputType.INTEGER, new String[] {keys.lease(name)}, "acquire",
                 Long.toString(clock.millis()), owner, Long.toString(ttl.toMillis()));
         return r == 1L;
     }
@@ -570,14 +700,14 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public void release(String name, String owner) {
         checkOpen();
-        scripts.run(conn, Name.LEASE, ScriptOutputType.INTEGER, new String[] {keys.lease(name)}, "release",
+        scripts.run(conns, Name.LEASE, ScriptOutputType.INTEGER, new String[] {keys.lease(name)}, "release",
                 Long.toString(clock.millis()), owner, "0");
     }
 
     @Override
     public Optional<String> holder(String name) {
         checkOpen();
-        String r = scripts.run(conn, Name.LEASE, ScriptOutputType.VALUE, new String[] {keys.lease(name)}, "holder",
+        String r = scripts.run(conns, Name.LEASE, ScriptOutputType.VALUE, new String[] {keys.lease(name)}, "holder",
                 Long.toString(clock.millis()), "", "0");
         return Optional.ofNullable(r);
     }
@@ -593,7 +723,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         finalWaiters.close();
         markerWait.close();
         background.shutdownNow();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        conns.close();
         resources.shutdown(0, 2, TimeUnit.SECONDS);
         log.info("Redis broker (prefix '{}') closed", prefix);
     }
@@ -609,8 +739,80 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         private Duration deadLetterMaxAge = Duration.ofDays(30);
         private Duration commandTimeout = Duration.ofSeconds(5);
         private Duration connectTimeout = Duration.ofSeconds(2);
+        private List<RedisURI> clusterSeeds;
+        private Duration topologyRefresh = Duration.ofSeconds(5);
+        private SslOptions sslOptions;
+        private java.nio.file.Path trustStore;
+        private String trustStorePassword;
+        private final Map<String, Integer> partitions = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Connects to a Redis Cluster through these seed nodes (any reachable node will do; the topology is
+         * discovered and refreshed). Each seed like {@link #uri(String)}: {@code redis://user:pass@host:port} or
+         * {@code rediss://} for TLS. Replaces {@link #uri}.
+         */
+        public Builder cluster(String... seeds) {
+            if (seeds.length == 0) {
+                throw new IllegalArgumentException("at least one seed node");
+            }
+            return cluster(java.util.Arrays.stream(seeds).map(RedisURI::create).toList());
+        }
+
+        /** A Redis Cluster through these seed nodes, as Lettuce URIs. */
+        public Builder cluster(List<RedisURI> seeds) {
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("at least one seed node");
+            }
+            this.clusterSeeds = List.copyOf(seeds);
+            return this;
+        }
+
+        /**
+         * How often a Cluster client re-reads the topology even without a trigger (default 5 s). MOVED/ASK
+         * redirects and failing reconnects trigger a refresh at once.
+         */
+        public Builder topologyRefreshPeriod(Duration period) {
+            this.topologyRefresh = positive(period, "topologyRefreshPeriod");
+            return this;
+        }
+
+        /** TLS settings (trust store, key store, protocols) for {@code rediss://} URIs. */
+        public Builder sslOptions(SslOptions options) {
+            this.sslOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * A trust store (JKS or PKCS12 file) holding the CA that signed the Redis server certificate, for
+         * {@code rediss://} URIs; ignored if {@link #sslOptions} is set.
+         */
+        public Builder trustStore(java.nio.file.Path path, String password) {
+            this.trustStore = Objects.requireNonNull(path, "path");
+            this.trustStorePassword = password;
+            return this;
+        }
+
+        /**
+         * Spreads a queue over {@code n} partitions, each its own Cluster slot ({@code {prefix:queue#0}} ..
+         * {@code {prefix:queue#n-1}}), so one hot queue can use several shards. Producers put a task in partition
+         * {@code floorMod(id.hashCode(), n)}; consumers claim round-robin over the partitions; priorities and FIFO
+         * hold within a partition. Every broker of the prefix (producers and workers) must use the same n, and n
+         * must not change while the queue holds tasks.
+         */
+        public Builder partitions(String queue, int n) {
+            Objects.requireNonNull(queue, "queue");
+            if (n < 1 || n > 1024) {
+                throw new IllegalArgumentException("partitions must be 1..1024");
+            }
+            if (n == 1) {
+                partitions.remove(queue);
+            } else {
+                partitions.put(queue, n);
+            }
+            return this;
         }
 
         /** The server, e.g. {@code redis://user:pass@host:6379/0} ({@code rediss://} for TLS). */
@@ -700,8 +902,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
          * @throws io.lettuce.core.RedisException if it cannot be reached
          */
         public RedisBroker build() {
-            if (uri == null) {
-                throw new IllegalStateException("set the Redis URI");
+            if (uri == null && clusterSeeds == null) {
+                throw new IllegalStateException("set the Redis URI or the cluster seed nodes");
             }
             return new RedisBroker(this);
         }

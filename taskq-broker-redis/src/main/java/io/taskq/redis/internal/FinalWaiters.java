@@ -1,9 +1,7 @@
 package io.taskq.redis.internal;
 
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.taskq.internal.Json;
@@ -17,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,23 +28,25 @@ import org.slf4j.LoggerFactory;
 public final class FinalWaiters {
     private static final Logger log = LoggerFactory.getLogger(FinalWaiters.class);
 
-    private final RedisClient client;
+    private final Supplier<StatefulRedisPubSubConnection<String, String>> connector;
     private final String channel;
     private final BiFunction<String, String, Optional<TaskRecord>> reader;
     private final Executor executor;
     private final Map<String, List<CompletableFuture<TaskRecord>>> waiters = new ConcurrentHashMap<>();
     private StatefulRedisPubSubConnection<String, String> connection;
     private volatile boolean closed;
+    private int downChecks;
 
     /**
-     * @param client   the client to open the subscription connection with
+     * @param connector opens a subscription connection
      * @param channel  the notification channel
      * @param reader   reads a record (queue, id)
      * @param executor runs re-checks off the I/O threads
      */
-    public FinalWaiters(RedisClient client, String channel, BiFunction<String, String, Optional<TaskRecord>> reader,
+    public FinalWaiters(Supplier<StatefulRedisPubSubConnection<String, String>> connector, String channel,
+                        BiFunction<String, String, Optional<TaskRecord>> reader,
                         Executor executor) {
-        this.client = client;
+        this.connector = connector;
         this.channel = channel;
         this.reader = reader;
         this.executor = executor;
@@ -62,7 +63,7 @@ public final class FinalWaiters {
         if (connection != null) {
             return;
         }
-        StatefulRedisPubSubConnection<String, String> c = client.connectPubSub(StringCodec.UTF8);
+        StatefulRedisPubSubConnection<String, String> c = connector.get();
         c.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String ch, String message) {
@@ -78,6 +79,35 @@ public final class FinalWaiters {
         });
         c.sync().subscribe(channel);
         connection = c;
+    }
+
+    /**
+     * Watchdog, called about once a second: a subscription whose connection stays down for 3 checks (e.g. a Cluster
+     * node that died for good: Lettuce would keep reconnecting to its address) is replaced by a new one, and every
+     * waiter reads its record again.
+     */
+    public void check() {
+        StatefulRedisPubSubConnection<String, String> c;
+        synchronized (this) {
+            c = connection;
+            if (closed || c == null || c.isOpen()) {
+                downChecks = 0;
+                return;
+            }
+            if (++downChecks < 3) {
+                return;
+            }
+            downChecks = 0;
+            connection = null;
+        }
+        log.warn("result notification connection down for 3 s; opening a new one");
+        c.closeAsync();
+        try {
+            ensureSubscribed();
+            recheckAll();
+        } catch (RuntimeException e) {
+            log.warn("could not re-open the result notification connection, will retry: {}", e.toString());
+        }
     }
 
     /** A future completed with the record once it is final; see ResultBackend#awaitFinal. */

@@ -1,8 +1,11 @@
 package io.taskq.redis.internal;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,19 +18,56 @@ import org.slf4j.LoggerFactory;
  * connection (a blocking command stalls every other command of its connection). The reply only says "look now";
  * it never carries a task, so a reply lost to a timeout or a dropped connection loses nothing. A connection whose
  * command timed out, failed or was interrupted is closed rather than reused, since its reply may still arrive.
+ *
+ * <p>On a Redis Cluster one BZPOPMIN may only name keys of one slot. Markers are therefore grouped by slot and
+ * each group gets its own blocking BZPOPMIN on its own connection, all in flight at once; the caller wakes when
+ * any of them pops a marker. The waits still blocking then stay in flight and are picked up by the same thread's
+ * next wait (instead of being cut short and re-sent), so an idle worker on G slot groups costs G BZPOPMIN per
+ * block period and no polling.
  */
 public final class MarkerWait {
     private static final Logger log = LoggerFactory.getLogger(MarkerWait.class);
     /** Client-side grace on top of the server-side block time. */
     public static final long GRACE_MS = 2000;
 
-    private final RedisClient client;
-    private final ConcurrentLinkedDeque<StatefulRedisConnection<String, String>> idle = new ConcurrentLinkedDeque<>();
+    private final Connections conns;
+    private final ConcurrentLinkedDeque<Connections.Blocking> idle = new ConcurrentLinkedDeque<>();
+    /** Multi-group waits still in flight, per waiting thread and group. */
+    private final Map<Thread, Map<String, InFlight>> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** Waits with connections of this client. */
-    public MarkerWait(RedisClient client) {
-        this.client = client;
+    private static final class InFlight {
+        final Connections.Blocking conn;
+        final CompletableFuture<Object> reply;
+        final long giveUpNanos;
+
+        InFlight(Connections.Blocking conn, CompletableFuture<Object> reply, long giveUpNanos) {
+            this.conn = conn;
+            this.reply = reply;
+            this.giveUpNanos = giveUpNanos;
+        }
+    }
+
+    /** Waits with connections from {@code conns}. */
+    public MarkerWait(Connections conns) {
+        this.conns = conns;
+    }
+
+    private Connections.Blocking take() {
+        Connections.Blocking c = idle.pollFirst();
+        while (c != null && !c.isOpen()) {
+            c.closeAsync();
+            c = idle.pollFirst();
+        }
+        return c != null ? c : conns.blocking();
+    }
+
+    private void giveBack(Connections.Blocking c, boolean reusable) {
+        if (reusable && !closed) {
+            idle.addFirst(c);
+        } else {
+            c.closeAsync();
+        }
     }
 
     /**
@@ -39,10 +79,19 @@ public final class MarkerWait {
         if (closed) {
             throw new IllegalStateException("broker is closed");
         }
-        StatefulRedisConnection<String, String> c = idle.pollFirst();
-        if (c == null || !c.isOpen()) {
-            c = client.connect(StringCodec.UTF8);
+        Map<Integer, List<String>> groups = new LinkedHashMap<>();
+        for (String m : markers) {
+            groups.computeIfAbsent(conns.group(m), g -> new ArrayList<>()).add(m);
         }
+        if (groups.size() == 1) {
+            awaitOne(markers, waitMs);
+        } else {
+            awaitMany(groups.values(), waitMs);
+        }
+    }
+
+    private void awaitOne(String[] markers, long waitMs) throws InterruptedException {
+        Connections.Blocking c = take();
         boolean reusable = false;
         try {
             double seconds = Math.max(0.001, waitMs / 1000.0);
@@ -54,20 +103,98 @@ public final class MarkerWait {
         } catch (TimeoutException e) {
             log.warn("marker wait got no reply {} ms past its block time; reopening the connection", GRACE_MS);
         } finally {
-            if (reusable && !closed) {
-                idle.addFirst(c);
-            } else {
-                c.closeAsync();
+            giveBack(c, reusable);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void awaitMany(java.util.Collection<List<String>> groups, long waitMs) throws InterruptedException {
+        Thread me = Thread.currentThread();
+        Map<String, InFlight> mine = inFlight.computeIfAbsent(me, t -> new ConcurrentHashMap<>());
+        forgetDeadThreads();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        RuntimeException failure = null;
+        while (true) {
+            long now = System.nanoTime();
+            // 1. Harvest replies: a popped marker is a wake-up; an empty reply (block time over) or an error
+            //    frees the group for a new wait; a reply overdue past the grace closes the connection.
+            boolean woken = false;
+            for (List<String> g : groups) {
+                String k = String.join(" ", g);
+                InFlight f = mine.get(k);
+                if (f == null) {
+                    continue;
+                }
+                if (f.reply.isDone()) {
+                    mine.remove(k);
+                    try {
+                        Object v = f.reply.getNow(null);
+                        giveBack(f.conn, true);
+                        if (v != null) {
+                            woken = true;
+                        }
+                    } catch (RuntimeException e) {
+                        giveBack(f.conn, false);
+                        failure = new IllegalStateException("waiting for work failed: " + e.getCause(), e);
+                    }
+                } else if (now - f.giveUpNanos > 0) {
+                    mine.remove(k);
+                    giveBack(f.conn, false);
+                    log.warn("marker wait got no reply {} ms past its block time; reopening the connection",
+                            GRACE_MS);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(end - now);
+            if (woken || leftMs <= 0 || closed) {
+                return;
+            }
+            // 2. Every group without a wait in flight gets one.
+            for (List<String> g : groups) {
+                String k = String.join(" ", g);
+                if (!mine.containsKey(k)) {
+                    Connections.Blocking c = take();
+                    CompletableFuture<Object> reply = (CompletableFuture) c.async()
+                            .bzpopmin(Math.max(0.001, leftMs / 1000.0), g.toArray(new String[0]))
+                            .toCompletableFuture();
+                    mine.put(k, new InFlight(c, reply, now + TimeUnit.MILLISECONDS.toNanos(leftMs + GRACE_MS)));
+                }
+            }
+            // 3. Wait for the first reply of any group, or the end of this wait.
+            CompletableFuture<?>[] all = mine.values().stream().map(f -> f.reply).toArray(CompletableFuture[]::new);
+            try {
+                CompletableFuture.anyOf(all).get(leftMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                // harvested in the next round
+            } catch (TimeoutException e) {
+                return;
             }
         }
     }
 
-    /** Closes the idle connections; waiters in progress close theirs when they return. */
+    private void forgetDeadThreads() {
+        if (inFlight.size() < 2) {
+            return;
+        }
+        inFlight.entrySet().removeIf(e -> {
+            if (e.getKey().isAlive()) {
+                return false;
+            }
+            e.getValue().values().forEach(f -> f.conn.closeAsync());
+            return true;
+        });
+    }
+
+    /** Closes the idle connections and the waits in flight; waiters in progress close theirs when they return. */
     public void close() {
         closed = true;
-        StatefulRedisConnection<String, String> c;
+        Connections.Blocking c;
         while ((c = idle.pollFirst()) != null) {
             c.closeAsync();
         }
+        inFlight.values().forEach(m -> m.values().forEach(f -> f.conn.closeAsync()));
+        inFlight.clear();
     }
 }

@@ -2,19 +2,22 @@ package io.taskq.redis.internal;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's Lua scripts: loaded once with SCRIPT LOAD, run with EVALSHA, and loaded again when Redis answers
- * NOSCRIPT (a restarted or failed-over server has an empty script cache).
+ * The broker's Lua scripts: run with EVALSHA by their locally computed SHA1; a node that answers NOSCRIPT (a
+ * restarted or failed-over server, a new Cluster node: their script caches are empty) gets EVAL with the source.
  */
 public final class Scripts {
     private static final Logger log = LoggerFactory.getLogger(Scripts.class);
@@ -54,11 +57,26 @@ public final class Scripts {
     private final Map<Name, String> sources = new EnumMap<>(Name.class);
     private final Map<Name, String> shas = new EnumMap<>(Name.class);
 
-    /** Reads the script resources. */
+    /** Reads the script resources and computes their SHA1 digests (what EVALSHA names them by). */
     public Scripts() {
         String lib = resource("lib");
         for (Name n : Name.values()) {
-            sources.put(n, n.queueScript ? lib + "\n" + resource(n.file) : resource(n.file));
+            String src = n.queueScript ? lib + "\n" + resource(n.file) : resource(n.file);
+            sources.put(n, src);
+            shas.put(n, sha1(src));
+        }
+    }
+
+    private static String sha1(String src) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(src.getBytes(StandardCharsets.UTF_8));
+            StringBuilder s = new StringBuilder(40);
+            for (byte b : d) {
+                s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return s.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -74,15 +92,18 @@ public final class Scripts {
         }
     }
 
-    /** Loads every script (start-up, and after NOSCRIPT). */
-    public synchronized void loadAll(StatefulRedisConnection<String, String> conn) {
+    /**
+     * Loads every script into the script cache of the server (or, on a Cluster, of the node) the shared connection
+     * talks to, checking that they compile and that their digests match ours. Optional: {@link #run} loads a
+     * script on whichever node answers NOSCRIPT.
+     */
+    public void loadAll(RedisClusterCommands<String, String> commands) {
         for (Name n : Name.values()) {
-            shas.put(n, conn.sync().scriptLoad(sources.get(n)));
+            String sha = commands.scriptLoad(sources.get(n));
+            if (!sha.equals(shas.get(n))) {
+                throw new IllegalStateException("Redis named script " + n + " " + sha + ", expected " + shas.get(n));
+            }
         }
-    }
-
-    private synchronized String sha(Name n) {
-        return shas.get(n);
     }
 
     /** The source of a script, for documentation and tests. */
@@ -90,15 +111,31 @@ public final class Scripts {
         return sources.get(n);
     }
 
-    /** Runs a script, reloading the cache once if Redis lost it. */
-    public <T> T run(StatefulRedisConnection<String, String> conn, Name n, ScriptOutputType type, String[] keys,
-                     String... args) {
+    /**
+     * Runs a script with EVALSHA. On NOSCRIPT (restart, failover to a replica that never saw the script, a new
+     * Cluster node, SCRIPT FLUSH) it runs EVAL with the source instead, on the same node (EVAL is routed by the
+     * first key like EVALSHA), which also caches the script there. On READONLY (a demoted master) the connections
+     * are told, and the call is tried once more: a refused write did not run.
+     */
+    public <T> T run(Connections conns, Name n, ScriptOutputType type, String[] keys, String... args) {
         try {
-            return conn.sync().evalsha(sha(n), type, keys, args);
+            return runOnce(conns, n, type, keys, args);
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("READONLY")) {
+                throw e;
+            }
+            conns.readOnly();
+            return runOnce(conns, n, type, keys, args);
+        }
+    }
+
+    private <T> T runOnce(Connections conns, Name n, ScriptOutputType type, String[] keys, String... args) {
+        RedisClusterCommands<String, String> c = conns.commands();
+        try {
+            return c.evalsha(shas.get(n), type, keys, args);
         } catch (RedisNoScriptException e) {
-            log.info("Redis lost the script cache (restart or failover?); loading the scripts again");
-            loadAll(conn);
-            return conn.sync().evalsha(sha(n), type, keys, args);
+            log.info("Redis does not know script {} (restart, failover or new node?); sending its source", n);
+            return c.eval(sources.get(n), type, keys, args);
         }
     }
 }

@@ -1,0 +1,152 @@
+package io.taskq.redis.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.taskq.TaskHandle;
+import io.taskq.TaskRequest;
+import io.taskq.TaskState;
+import io.taskq.Taskq;
+import io.taskq.Worker;
+import io.taskq.WorkerOptions;
+import io.taskq.contract.Await;
+import io.taskq.redis.RedisBroker;
+import io.taskq.redis.fault.FaultTasks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped ACL file docs/deploy/redis-acl.conf, loaded as the server's --aclfile (a copy with the password
+ * placeholders replaced): the {@code uat} user runs a full worker on prefix {@code uat} (submit, delays,
+ * results over pub/sub, revoke, dead letters, stats, leases) and can neither read nor write {@code live} keys,
+ * nor listen to {@code live}'s channel.
+ */
+class AclTest {
+    private static LocalRedis redis;
+    private static Path aclCopy;
+
+    static Path shippedAclFile() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path f = dir.resolve("docs/deploy/redis-acl.conf");
+            if (Files.exists(f)) {
+                return f;
+            }
+            dir = dir.getParent();
+        }
+        throw new AssertionError("docs/deploy/redis-acl.conf not found above " + Path.of("").toAbsolutePath());
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        String acl = Files.readString(shippedAclFile());
+        assertTrue(acl.contains(">CHANGE-ME-uat") && acl.contains(">CHANGE-ME-live"), "placeholders present");
+        aclCopy = Files.createTempDirectory("taskq-acl").resolve("users.acl");
+        Files.writeString(aclCopy,
+                acl.replace("CHANGE-ME-uat", "uat-secret").replace("CHANGE-ME-live", "live-secret"));
+        redis = LocalRedis.server("acl", "--aclfile", aclCopy.toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+    }
+
+    private static String url(String user, String pass) {
+        return "redis://" + user + ":" + pass + "@127.0.0.1:" + redis.port() + "/0";
+    }
+
+    @Test
+    void theUatUserRunsAFullWorkerOnItsPrefix() {
+        try (RedisBroker broker = RedisBroker.builder().uri(url("uat", "uat-secret")).keyPrefix("uat")
+                .partitions("hot", 2).build();
+             Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
+            Worker w = taskq.startWorker(WorkerOptions.builder().queues("default", "hot").concurrency(4)
+                    .lease(Duration.ofSeconds(3)).build());
+            assertEquals("hi", taskq.submit(TaskRequest.of(FaultTasks::echo, "hi").queue("default"))
+                    .get(Duration.ofSeconds(10)));
+            assertEquals("hot", taskq.submit(TaskRequest.of(FaultTasks::echo, "hot").queue("hot"))
+                    .get(Duration.ofSeconds(10)));
+            assertEquals("later", taskq.submit(TaskRequest.of(FaultTasks::echo, "later").queue("default")
+                    .countdown(Duration.ofMillis(300))).get(Duration.ofSeconds(10)));
+            TaskHandle<String> revoked = taskq.submit(TaskRequest.of(FaultTasks::echo, "never").queue("default")
+                    .countdown(Duration.ofMinutes(5)));
+            assertTrue(revoked.revoke());
+            assertEquals(TaskState.REVOKED, revoked.state());
+            assertEquals(0, taskq.deadLetters("default", 10).size());
+            assertEquals(0, taskq.stats("default").ready());
+            assertTrue(w.isHealthy());
+
+            // Leases (scheduler leader election)
+            assertTrue(broker.tryAcquire("scheduler", "a", Duration.ofSeconds(5)));
+            assertFalse(broker.tryAcquire("scheduler", "b", Duration.ofSeconds(5)));
+            assertEquals("a", broker.holder("scheduler").orElseThrow());
+            broker.release("scheduler", "a");
+        }
+    }
+
+    @Test
+    void theSameRulesSufficeOnACluster() {
+        try (LocalCluster cluster = LocalCluster.start(3, 0, "--aclfile", aclCopy.toString())) {
+            String[] seeds = java.util.Arrays.stream(cluster.seeds())
+                    .map(s -> s.replace("redis://", "redis://uat:uat-secret@")).toArray(String[]::new);
+            try (RedisBroker broker = RedisBroker.builder().cluster(seeds).keyPrefix("uat").partitions("hot", 3)
+                    .build();
+                 Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
+                taskq.startWorker(WorkerOptions.builder().queues("default", "hot").concurrency(2).build());
+                for (String q : List.of("default", "hot", "hot", "hot")) {
+                    assertEquals(q, taskq.submit(TaskRequest.of(FaultTasks::echo, q).queue(q))
+                            .get(Duration.ofSeconds(10)));
+                }
+                assertTrue(broker.tryAcquire("scheduler", "a", Duration.ofSeconds(5)));
+            }
+        }
+    }
+
+    @Test
+    void theUatUserCannotTouchLiveKeysOrChannels() {
+        // Through the broker: the scripts' first key access is refused.
+        try (RedisBroker intruder = RedisBroker.builder().uri(url("uat", "uat-secret")).keyPrefix("live").build();
+             Taskq taskq = Taskq.builder().broker(intruder).tasks(new FaultTasks()).build()) {
+            RuntimeException e = assertThrows(RuntimeException.class,
+                    () -> taskq.submit(TaskRequest.of(FaultTasks::echo, "x").queue("default")));
+            assertTrue(String.valueOf(e.getMessage()).contains("NOPERM")
+                    || String.valueOf(e.getCause()).contains("NOPERM"), e.toString());
+            assertThrows(RuntimeException.class, () -> intruder.tryAcquire("scheduler", "x", Duration.ofSeconds(1)));
+        }
+        // Directly: reads, writes and subscriptions outside the uat prefix.
+        RedisClient client = RedisClient.create(RedisURI.create(url("uat", "uat-secret")));
+        try (StatefulRedisConnection<String, String> c = client.connect();
+             StatefulRedisPubSubConnection<String, String> ps = client.connectPubSub()) {
+            for (Runnable r : List.<Runnable>of(
+                    () -> c.sync().hget("{live:default}:job", "x"),
+                    () -> c.sync().set("{live}:lease:scheduler", "x"),
+                    () -> c.sync().zadd("{live:default}:ready", 1, "x"),
+                    () -> c.sync().get("{uat-other}:x"),
+                    () -> c.sync().keys("*"),
+                    () -> c.sync().flushall(),
+                    () -> c.sync().configGet("maxmemory-policy"),
+                    () -> ps.sync().subscribe("{live}:final"))) {
+                RuntimeException e = assertThrows(RuntimeException.class, r::run);
+                assertTrue(e.getMessage().contains("NOPERM"), e.getMessage());
+            }
+            // ... while its own keys work.
+            assertEquals("OK", c.sync().set("{uat}:probe", "1"));
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+        Await.until(Duration.ofSeconds(1), "server alive", () -> redis.alive());
+    }
+}
