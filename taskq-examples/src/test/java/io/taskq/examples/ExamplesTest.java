@@ -80,4 +80,15 @@ class ExamplesTest {
         assertTrue(out.contains("audit: disable heartbeat by ops@example.com"), out);
         assertTrue(out.contains("weekday-report next run"), out);
     }
+
+    @Test
+    void twoEnvironmentsOnOneRedis() throws Exception {
+        try (io.taskq.redis.RedisTestServer redis = io.taskq.redis.RedisTestServer.start()) {
+            String out = run(() -> TwoEnvironmentsExample.main(new String[] {redis.url()}));
+            assertTrue(out.contains("invoice-run ran in live"), out);
+            assertTrue(out.contains("test-run ran in uat"), out);
+            assertTrue(out.contains("live ran [invoice-run], uat ran [test-run]"), out);
+            assertTrue(out.contains("uat sees live's task: PENDING"), out);
+        }
+    }
 }
