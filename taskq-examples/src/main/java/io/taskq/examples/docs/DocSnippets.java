@@ -1,0 +1,197 @@
+package io.taskq.examples.docs;
+
+import io.taskq.Task;
+import io.taskq.TaskFailedException;
+import io.taskq.TaskHandle;
+import io.taskq.TaskRequest;
+import io.taskq.TaskRevokedException;
+import io.taskq.Taskq;
+import io.taskq.Worker;
+import io.taskq.WorkerOptions;
+import io.taskq.redis.RedisBroker;
+import io.taskq.redis.RedisScheduleStore;
+import io.taskq.scheduler.Periodic;
+import io.taskq.scheduler.PeriodicTask;
+import io.taskq.scheduler.Schedule;
+import io.taskq.scheduler.Scheduler;
+import io.taskq.spi.Broker;
+import io.taskq.spi.ScheduleStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.LocalDate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java snippets of README.md and docs/, compiled. {@code DocSnippetsTest} checks that every statement line of
+ * a snippet occurs in a source file, so a snippet cannot drift from the API. Keep the lines here identical to the
+ * docs' lines.
+ */
+@SuppressWarnings("unused")
+public final class DocSnippets {
+    private static final Logger log = LoggerFactory.getLogger(DocSnippets.class);
+
+    private DocSnippets() {
+    }
+
+    /** Stands for the application's mail gateway. */
+    public interface Mailer {
+        /** Sends and returns a receipt. */
+        String send(String to, String subject) throws IOException;
+    }
+
+    /** README quick start. */
+    public static class EmailTasks {
+        private final Mailer mailer;
+
+        /** Creates the tasks. */
+        public EmailTasks(Mailer mailer) {
+            this.mailer = mailer;
+        }
+
+        /** Sends an e-mail. */
+        @Task(name = "email.send", queue = "email", maxRetries = 5, retryOn = IOException.class)
+        public String send(String to, String subject) throws IOException {
+            return mailer.send(to, subject);          // your code
+        }
+    }
+
+    static void readmeQuickStart(Mailer mailer) {
+        try (Taskq taskq = Taskq.builder().tasks(new EmailTasks(mailer)).build()) {
+            taskq.startWorker(WorkerOptions.builder().concurrency(8).queues("email").build());
+
+            TaskHandle<String> h = taskq.submit(EmailTasks::send, "ada@example.com", "Hello");
+            String receipt = h.get(Duration.ofSeconds(10));
+
+            taskq.submit(TaskRequest.of(EmailTasks::send, "bob@example.com", "Later")
+                    .countdown(Duration.ofMinutes(5)).priority(8));
+            taskq.submit("email.send", "eve@example.com", "By name");
+        }
+    }
+
+    /** A customer, for the getting-started snippets. */
+    public record Customer(String id, String name) {
+    }
+
+    /** A report's id. */
+    public record ReportId(String value) {
+    }
+
+    /** Builds reports. */
+    public interface ReportService {
+        /** Builds a report. */
+        ReportId build(Customer customer, LocalDate month) throws IOException;
+    }
+
+    /** Getting started, step 1. */
+    public static class ReportTasks {
+        private final ReportService reports;   // your dependencies, injected as usual
+
+        /** Creates the tasks. */
+        public ReportTasks(ReportService reports) {
+            this.reports = reports;
+        }
+
+        /** Builds a monthly report. */
+        @Task(name = "reports.build", queue = "reports", timeLimit = "10m",
+              maxRetries = 3, backoff = "30s", retryOn = IOException.class)
+        public ReportId build(Customer customer, LocalDate month) throws IOException {
+            return reports.build(customer, month);
+        }
+    }
+
+    static void gettingStarted(ReportService reports, Mailer mailer, Customer customer, LocalDate month) {
+        Taskq taskq = Taskq.builder()
+                .tasks(new ReportTasks(reports), new EmailTasks(mailer))
+                .build();
+
+        Worker worker = taskq.startWorker(WorkerOptions.builder()
+                .concurrency(8)
+                .queues("reports", "default")
+                .build());
+
+        TaskHandle<ReportId> h = taskq.submit(ReportTasks::build, customer, LocalDate.of(2026, 10, 1));
+        ReportId id = h.get(Duration.ofMinutes(15));
+        h.future().thenAccept(r -> log.info("report {}", r));
+        h.state();
+        h.revoke();
+
+        taskq.submit(TaskRequest.of(ReportTasks::build, customer, month)
+                .queue("reports-bulk")
+                .priority(8)
+                .countdown(Duration.ofMinutes(5))
+                .expiresIn(Duration.ofHours(1))
+                .id("report-" + customer.id() + "-" + month)
+                .header("tenant", "acme"));
+
+        try {
+            h.get(Duration.ofMinutes(15));
+        } catch (TaskFailedException e) {
+            e.error().type();
+            e.error().message();
+            e.error().stackTrace();
+        } catch (TaskRevokedException e) {
+            e.reason();
+        }
+        taskq.close();
+    }
+
+    /** Scheduling guide. */
+    static class Reports {
+        @Task(name = "reports.daily")
+        @Periodic(cron = "0 7 * * MON-FRI", zone = "Europe/London", args = "[\"sales\"]")
+        public void daily(String team) {
+            log.info("daily report for {}", team);
+        }
+    }
+
+    static void scheduling(Broker broker, ScheduleStore scheduleStore) {
+        try (Taskq taskq = Taskq.builder().broker(broker).tasks(new Reports()).build();
+             Scheduler scheduler = Scheduler.builder()
+                     .taskq(taskq)
+                     .store(scheduleStore)
+                     .declare(new Reports())
+                     .build()) {
+            scheduler.start();
+            scheduler.add(PeriodicTask.builder("cleanup", "files.cleanup", Schedule.every(Duration.ofHours(1)))
+                    .queue("maintenance").build(), "alice");
+        }
+    }
+
+    static void schedulingOnRedis(Taskq taskq, Object tasks, String redisUrl) {
+        RedisScheduleStore store = RedisScheduleStore.builder().uri(redisUrl).keyPrefix("live").build();
+        Scheduler scheduler = Scheduler.builder().taskq(taskq).store(store).declare(tasks).build().start();
+        scheduler.close();
+        store.close();
+    }
+
+    /** Stands for the application's tasks in the Redis guide. */
+    static class MyTasks {
+        @Task(name = "my.task")
+        public void run() {
+        }
+    }
+
+    static void redis() {
+        try (RedisBroker redis = RedisBroker.builder()
+                .uri("redis://user:pass@host:6379/0")
+                .keyPrefix("live")
+                .resultTtl(Duration.ofHours(24))
+                .maxRedeliveries(5)
+                .deadLetterMaxCount(10_000).deadLetterMaxAge(Duration.ofDays(30))
+                .build();
+             Taskq taskq = Taskq.builder().broker(redis).tasks(new MyTasks()).build()) {
+            taskq.startWorker();
+        }
+    }
+
+    static RedisBroker redisCluster() {
+        RedisBroker redis = RedisBroker.builder()
+                .cluster("redis://app:pass@redis-1:6379", "redis://app:pass@redis-2:6379")
+                .topologyRefreshPeriod(Duration.ofSeconds(5))
+                .partitions("hot", 4)
+                .keyPrefix("live")
+                .build();
+        return redis;
+    }
+}
