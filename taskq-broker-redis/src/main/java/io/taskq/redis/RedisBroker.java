@@ -96,6 +96,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final Coalescer<Outcome, Boolean> finishes;
     private final Coalescer<Started, Boolean> starts;
     private final String redisVersion;
+    private final Topology topology;
     private volatile boolean closed;
 
     private record Started(Delivery delivery, Instant at) {
@@ -123,6 +124,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                     .build();
         }
         Connections.Settings settings = new Connections.Settings(b.commandTimeout, b.connectTimeout, ssl,
+                b.topologyRefresh);
+        this.topology = new Topology(b.uri, b.clusterSeeds, ssl, b.commandTimeout, b.connectTimeout,
                 b.topologyRefresh);
         String where;
         try {
@@ -174,6 +177,11 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     /** The key prefix (namespace). */
     public String keyPrefix() {
         return prefix;
+    }
+
+    /** How this broker reaches Redis, for {@link RedisScheduleStore.Builder#from(RedisBroker)}. */
+    Topology topology() {
+        return topology;
     }
 
     /** The hash-tagged base of a queue's keys, e.g. {@code {live:default}} (for tools and tests). */

@@ -3,26 +3,24 @@ package io.taskq.redis;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.taskq.internal.Json;
+import io.taskq.redis.internal.Connections;
 import io.taskq.redis.internal.LuaScript;
 import io.taskq.spi.ScheduleAuditRecord;
 import io.taskq.spi.ScheduleRecord;
 import io.taskq.spi.ScheduleStore;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,9 +29,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,13 +40,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's {@link ScheduleStore} on Redis: durable periodic-task entries and their audit trail, shared by
- * every scheduler instance of an application, on Lettuce.
+ * every scheduler instance of an application, on Lettuce. One server, a Sentinel-managed master
+ * ({@code redis-sentinel://} URI), or a Redis Cluster ({@link Builder#cluster}), with TLS; or simply wherever the
+ * application's broker goes ({@link Builder#from(RedisBroker)}: same topology, TLS, timeouts and key prefix):
  *
  * <pre>{@code
- * try (RedisBroker broker = RedisBroker.builder().uri(url).keyPrefix("live").build();
- *      RedisScheduleStore store = RedisScheduleStore.builder().uri(url).keyPrefix("live").build();
+ * try (RedisBroker broker = RedisBroker.builder().cluster(seeds).keyPrefix("live").build();
+ *      RedisScheduleStore store = RedisScheduleStore.builder().from(broker).build();
  *      Taskq taskq = Taskq.builder().broker(broker).tasks(new Reports()).build();
- *      Scheduler scheduler = Scheduler.builder().taskq(taskq).store(store).build()) {
+ *      Scheduler scheduler = Scheduler.builder().taskq(taskq).store(store).leases(broker).build()) {
  *     scheduler.start();
  * }
  * }</pre>
@@ -76,7 +76,10 @@ import org.slf4j.LoggerFactory;
  * re-subscribes by itself. Messages published while it was disconnected are lost, so the listeners are called
  * after every re-subscription too; and a subscriber should still compare {@link #changeCount()} now and then, as
  * the scheduler does, since pub/sub guarantees nothing. Listeners run on one notification thread, merged when
- * changes come in bursts.
+ * changes come in bursts. On a Cluster every key lives in the slot of {@code {<prefix>}}, so each script runs on
+ * one node; the change message is a classic PUBLISH, which the Cluster forwards to every node, so the one
+ * subscription (on whichever node Lettuce picked) hears it. A subscription whose connection stays down for 3 s
+ * (its node died for good) is replaced, and the listeners are called.
  *
  * <p>Thread-safe. Close it when done; it owns its Lettuce client.
  */
@@ -93,15 +96,16 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     private final String auditCap;
     private final String where;
     private final ClientResources resources;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> conn;
+    private final Connections conns;
     private final LuaScript write = new LuaScript("sched-write");
     private final LuaScript delete = new LuaScript("sched-delete");
     private final LuaScript read = new LuaScript("sched-read");
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean deliveryPending = new AtomicBoolean();
-    private final ExecutorService notifier;
+    private final ScheduledExecutorService notifier;
     private StatefulRedisPubSubConnection<String, String> pubSub;
+    private int pubSubDownChecks;
+    private boolean watchdog;
     private volatile boolean closed;
 
     private RedisScheduleStore(Builder b) {
@@ -111,30 +115,44 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         this.readKeys = new String[] {keys[0], keys[1]};
         this.channel = base + "changed";
         this.auditCap = Integer.toString(b.auditMaxCount);
-        RedisURI uri = RedisURI.builder(b.uri).withTimeout(b.commandTimeout).build();
-        this.where = RedisBroker.masked(uri);
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2,
                         TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // Fail fast while disconnected: the scheduler retries its iteration, nothing waits blindly.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).keepAlive(true).build())
-                .build());
+        SslOptions ssl = b.sslOptions;
+        if (ssl == null && b.trustStore != null) {
+            ssl = SslOptions.builder().jdkSslProvider()
+                    .truststore(b.trustStore.toFile(), b.trustStorePassword == null ? "" : b.trustStorePassword)
+                    .build();
+        }
+        // The same connection set-up as the broker: auto-reconnect with a 20 ms..1 s back-off, commands rejected
+        // while disconnected (the scheduler retries its iteration, nothing waits blindly), command timeouts.
+        Connections.Settings settings = new Connections.Settings(b.commandTimeout, b.connectTimeout, ssl,
+                b.topologyRefresh);
         try {
-            this.conn = client.connect(StringCodec.UTF8);
-            write.load(conn);
-            delete.load(conn);
-            read.load(conn);
+            if (b.clusterSeeds != null) {
+                List<RedisURI> seeds = b.clusterSeeds.stream().map(u -> copy(u, b.commandTimeout)).toList();
+                this.where = "cluster " + String.join(",", seeds.stream().map(RedisBroker::masked).toList());
+                this.conns = Connections.cluster(resources, seeds, settings);
+            } else {
+                RedisURI uri = copy(b.uri, b.commandTimeout);
+                this.where = RedisBroker.masked(uri);
+                this.conns = Connections.standalone(resources, uri, settings);
+            }
         } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
-        this.notifier = Executors.newSingleThreadExecutor(r -> {
+        try {
+            write.load(conns.commands());
+            delete.load(conns.commands());
+            read.load(conns.commands());
+        } catch (RuntimeException e) {
+            conns.close();
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.notifier = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "taskq-schedule-store-" + prefix);
             t.setDaemon(true);
             return t;
@@ -142,7 +160,18 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         log.info("Redis schedule store connected to {}, key prefix '{}'", where, prefix);
     }
 
-    /** A builder; set at least the URI. */
+    /** A copy of {@code u} (never modified) with this command timeout; Sentinel URIs included. */
+    private static RedisURI copy(RedisURI u, Duration timeout) {
+        RedisURI.Builder b = RedisURI.builder(u).withTimeout(timeout);
+        if (!u.getSentinels().isEmpty()) {
+            // RedisURI.builder(source) copies neither the sentinels nor the master id.
+            u.getSentinels().forEach(b::withSentinel);
+            b.withSentinelMasterId(u.getSentinelMasterId());
+        }
+        return b.build();
+    }
+
+    /** A builder; set at least the URI, the cluster seeds, or {@link Builder#from(RedisBroker) the broker}. */
     public static Builder builder() {
         return new Builder();
     }
@@ -173,7 +202,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     @Override
     public List<ScheduleRecord> entries() {
         checkOpen();
-        List<Object> r = read.run(conn, ScriptOutputType.MULTI, readKeys, "all");
+        List<Object> r = read.run(conns, ScriptOutputType.MULTI, readKeys, "all");
         return records(r);
     }
 
@@ -181,7 +210,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     public Optional<ScheduleRecord> entry(String name) {
         Objects.requireNonNull(name, "name");
         checkOpen();
-        List<Object> r = read.run(conn, ScriptOutputType.MULTI, readKeys, "one", name);
+        List<Object> r = read.run(conns, ScriptOutputType.MULTI, readKeys, "one", name);
         List<ScheduleRecord> out = records(r);
         return out.isEmpty() ? Optional.empty() : Optional.of(out.get(0));
     }
@@ -215,7 +244,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         if (limit == 0) {
             return List.of();
         }
-        List<String> raw = conn.sync().lrange(keys[4], 0, limit - 1L);
+        List<String> raw = conns.commands().lrange(keys[4], 0, limit - 1L);
         List<ScheduleAuditRecord> out = new ArrayList<>(raw.size());
         for (String json : raw) {
             try {
@@ -230,7 +259,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     @Override
     public long changeCount() {
         checkOpen();
-        String v = conn.sync().get(keys[3]);
+        String v = conns.commands().get(keys[3]);
         return v == null ? 0L : Long.parseLong(v);
     }
 
@@ -241,7 +270,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         checkName(name);
         Objects.requireNonNull(json, "json");
         checkOpen();
-        List<Object> r = write.run(conn, ScriptOutputType.MULTI, keys, name, json, Long.toString(expectedVersion),
+        List<Object> r = write.run(conns, ScriptOutputType.MULTI, keys, name, json, Long.toString(expectedVersion),
                 audit == null ? "" : encodeAudit(audit), auditCap, channel);
         long version = (Long) r.get(0);
         if (version == 0L) {
@@ -257,7 +286,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     public boolean delete(String name, long expectedVersion, ScheduleAuditRecord audit) {
         checkName(name);
         checkOpen();
-        Long changes = delete.run(conn, ScriptOutputType.INTEGER, keys, name, Long.toString(expectedVersion),
+        Long changes = delete.run(conns, ScriptOutputType.INTEGER, keys, name, Long.toString(expectedVersion),
                 audit == null ? "" : encodeAudit(audit), auditCap, channel);
         if (changes == 0L) {
             return false;
@@ -328,7 +357,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         if (pubSub != null) {
             return;
         }
-        StatefulRedisPubSubConnection<String, String> c = client.connectPubSub(StringCodec.UTF8);
+        StatefulRedisPubSubConnection<String, String> c = conns.pubSub();
         AtomicInteger subscriptions = new AtomicInteger();
         c.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -367,6 +396,45 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
             throw e;
         }
         pubSub = c;
+        if (!watchdog) {
+            watchdog = true;
+            notifier.scheduleWithFixedDelay(this::checkPubSub, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Watchdog, about once a second: a notification connection that stays down for 3 checks (e.g. its Cluster node
+     * died for good, and Lettuce would keep reconnecting to that address) is replaced, and the listeners are told
+     * to look again.
+     */
+    private void checkPubSub() {
+        StatefulRedisPubSubConnection<String, String> c;
+        synchronized (this) {
+            c = pubSub;
+            if (closed || c == null || c.isOpen()) {
+                pubSubDownChecks = 0;
+                return;
+            }
+            if (++pubSubDownChecks < 3) {
+                return;
+            }
+            pubSubDownChecks = 0;
+            pubSub = null;
+        }
+        log.warn("schedule store '{}': notification connection down for 3 s; opening a new one", prefix);
+        c.closeAsync();
+        try {
+            ensureSubscribed();
+            notifyListeners();
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                if (pubSub == null && !closed) {
+                    pubSub = c; // checked again in 3 s
+                }
+            }
+            log.warn("schedule store '{}': could not re-open the notification connection, will retry: {}", prefix,
+                    e.toString());
+        }
     }
 
     /** Calls the listeners on the notification thread; requests that arrive meanwhile are merged into one round. */
@@ -413,7 +481,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         listeners.clear();
         notifier.shutdownNow();
         // The client's shutdown closes every connection, the pub/sub one included.
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        conns.close();
         resources.shutdown(0, 2, TimeUnit.SECONDS);
         log.info("Redis schedule store (prefix '{}') closed", prefix);
     }
@@ -430,18 +498,95 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         private int auditMaxCount = DEFAULT_AUDIT_MAX_COUNT;
         private Duration commandTimeout = Duration.ofSeconds(5);
         private Duration connectTimeout = Duration.ofSeconds(2);
+        private List<RedisURI> clusterSeeds;
+        private Duration topologyRefresh = Duration.ofSeconds(5);
+        private SslOptions sslOptions;
+        private Path trustStore;
+        private String trustStorePassword;
 
         private Builder() {
         }
 
-        /** The server, e.g. {@code redis://user:pass@host:6379/0} ({@code rediss://} for TLS). */
+        /**
+         * Connects the way {@code broker} does (one server, Sentinel or Cluster; TLS options; command, connect and
+         * topology-refresh settings) and under its key prefix, so an application configures Redis once:
+         * {@code RedisScheduleStore.builder().from(broker).build()}. The store still opens its own connections (one
+         * command connection and, once subscribed, one pub/sub connection) and is closed on its own. Later calls
+         * on this builder override what was copied.
+         */
+        public Builder from(RedisBroker broker) {
+            Objects.requireNonNull(broker, "broker");
+            Topology t = broker.topology();
+            this.uri = t.uri();
+            this.clusterSeeds = t.clusterSeeds();
+            this.sslOptions = t.ssl();
+            this.trustStore = null;
+            this.trustStorePassword = null;
+            this.commandTimeout = t.commandTimeout();
+            this.connectTimeout = t.connectTimeout();
+            this.topologyRefresh = t.topologyRefresh();
+            this.keyPrefix = broker.keyPrefix();
+            return this;
+        }
+
+        /**
+         * The server, e.g. {@code redis://user:pass@host:6379/0} ({@code rediss://} for TLS), or a Sentinel-managed
+         * master: {@code redis-sentinel://:pass@s1:26379,s2:26379/0#mymaster}. Replaces {@link #cluster}.
+         */
         public Builder uri(String uri) {
             return uri(RedisURI.create(Objects.requireNonNull(uri, "uri")));
         }
 
-        /** The server as a Lettuce URI (TLS, ACL settings included); not modified. */
+        /**
+         * The server as a Lettuce URI (Sentinel, TLS, ACL settings included); not modified. Replaces
+         * {@link #cluster}.
+         */
         public Builder uri(RedisURI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
+            this.clusterSeeds = null;
+            return this;
+        }
+
+        /**
+         * A Redis Cluster through these seed nodes (any reachable node will do; the topology is discovered and
+         * refreshed), as for {@link RedisBroker.Builder#cluster(String...)}. Replaces {@link #uri}.
+         */
+        public Builder cluster(String... seeds) {
+            if (seeds.length == 0) {
+                throw new IllegalArgumentException("at least one seed node");
+            }
+            return cluster(java.util.Arrays.stream(seeds).map(RedisURI::create).toList());
+        }
+
+        /** A Redis Cluster through these seed nodes, as Lettuce URIs (not modified). Replaces {@link #uri}. */
+        public Builder cluster(List<RedisURI> seeds) {
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("at least one seed node");
+            }
+            this.clusterSeeds = List.copyOf(seeds);
+            this.uri = null;
+            return this;
+        }
+
+        /** How often a Cluster client re-reads the topology without a trigger (default 5 s). */
+        public Builder topologyRefreshPeriod(Duration period) {
+            this.topologyRefresh = positive(period, "topologyRefreshPeriod");
+            return this;
+        }
+
+        /** TLS settings (trust store, key store, protocols) for {@code rediss://} URIs. */
+        public Builder sslOptions(SslOptions options) {
+            this.sslOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * A trust store (JKS or PKCS12) holding the CA of the Redis server certificate, for {@code rediss://} URIs;
+         * ignored if {@link #sslOptions} is set.
+         */
+        public Builder trustStore(Path path, String password) {
+            this.trustStore = Objects.requireNonNull(path, "path");
+            this.trustStorePassword = password;
             return this;
         }
 
@@ -496,8 +641,8 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
          * @throws io.lettuce.core.RedisException if the server cannot be reached
          */
         public RedisScheduleStore build() {
-            if (uri == null) {
-                throw new IllegalStateException("set the Redis URI");
+            if (uri == null && clusterSeeds == null) {
+                throw new IllegalStateException("set the Redis URI, the cluster seed nodes, or from(broker)");
             }
             return new RedisScheduleStore(this);
         }

@@ -269,6 +269,16 @@ class RedisSchedulerHaTest {
 
     // ------------------------------------------------------------------------------------------ helpers
 
+    /** A broker (Taskq broker, result backend, lease store) of one instance or of the worker. */
+    RedisBroker newBroker(String prefix) {
+        return RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build();
+    }
+
+    /** The schedule store of one instance, next to its broker. */
+    RedisScheduleStore newStore(RedisBroker broker, String prefix) {
+        return RedisScheduleStore.builder().uri(server.url()).keyPrefix(prefix).build();
+    }
+
     private static List<String> names(List<PeriodicTaskInfo> entries) {
         return entries.stream().map(PeriodicTaskInfo::name).sorted().collect(Collectors.toList());
     }
@@ -306,7 +316,7 @@ class RedisSchedulerHaTest {
 
     /** A worker process of its own: its own broker connection, untouched by the kills. */
     private void startWorker(String prefix) {
-        RedisBroker broker = RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build();
+        RedisBroker broker = newBroker(prefix);
         closeables.add(broker);
         Taskq taskq = Taskq.builder().broker(broker).tasks(tasks).build();
         closeables.add(taskq);
@@ -363,8 +373,8 @@ class RedisSchedulerHaTest {
 
         Instance(String prefix, String id, Duration lease) {
             this.id = id;
-            this.broker = RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build();
-            this.store = RedisScheduleStore.builder().uri(server.url()).keyPrefix(prefix).build();
+            this.broker = newBroker(prefix);
+            this.store = newStore(broker, prefix);
             this.taskq = Taskq.builder().broker(new CountingBroker()).resultBackend(broker).tasks(tasks).build();
             this.scheduler = Scheduler.builder().taskq(taskq).store(store).leases(broker).instanceId(id)
                     .leaseTtl(lease).build();

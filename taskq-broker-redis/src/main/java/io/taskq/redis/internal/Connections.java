@@ -2,6 +2,7 @@ package io.taskq.redis.internal;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -20,6 +21,10 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,10 +105,15 @@ public abstract class Connections implements AutoCloseable {
 
     private static final class Standalone extends Connections {
         private final RedisClient client;
+        private final RedisURI uri;
         private volatile StatefulRedisConnection<String, String> conn;
         private final Object lock = new Object();
+        private final AtomicBoolean probing = new AtomicBoolean();
+        private final ScheduledFuture<?> probe;
+        private volatile boolean closed;
 
         Standalone(ClientResources resources, RedisURI uri, Settings s) {
+            this.uri = uri;
             client = RedisClient.create(resources, uri);
             client.setOptions(common(ClientOptions.builder(), s).build());
             try {
@@ -112,6 +122,47 @@ public abstract class Connections implements AutoCloseable {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
                 throw e;
             }
+            probe = resources.eventExecutorGroup().scheduleWithFixedDelay(this::probe, 1, 1, TimeUnit.SECONDS);
+        }
+
+        /**
+         * Silent-connection watchdog, once a second: a PING on the shared connection (behind whatever is in flight
+         * on it). A connection that Lettuce still believes connected but that answers nothing within the command
+         * timeout (a NAT or firewall that lost the flow, a peer gone without RST: TCP would retry for ~15 min) is
+         * replaced by a new one, as after READONLY. A disconnected connection is left to Lettuce's reconnect.
+         */
+        private void probe() {
+            StatefulRedisConnection<String, String> c = conn;
+            if (closed || !c.isOpen() || !probing.compareAndSet(false, true)) {
+                return;
+            }
+            c.async().ping().whenComplete((pong, e) -> {
+                probing.set(false);
+                Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (t instanceof RedisCommandTimeoutException && c == conn && !closed) {
+                    replaceSilent(c);
+                }
+            });
+        }
+
+        private void replaceSilent(StatefulRedisConnection<String, String> silent) {
+            // Asynchronous: this runs on a Lettuce thread, which must not block on a connect.
+            client.connectAsync(StringCodec.UTF8, uri).whenComplete((fresh, e) -> {
+                if (e != null) {
+                    log.warn("Redis connection answers nothing and a new one failed, will retry: {}", e.toString());
+                    return;
+                }
+                synchronized (lock) {
+                    if (closed || conn != silent) {
+                        fresh.closeAsync();
+                        return;
+                    }
+                    conn = fresh;
+                }
+                log.warn("Redis connection answered nothing within the command timeout although connected (network"
+                        + " drop without a reset?); replaced it with a new connection");
+                silent.closeAsync();
+            });
         }
 
         @Override
@@ -152,6 +203,8 @@ public abstract class Connections implements AutoCloseable {
 
         @Override
         public void close() {
+            closed = true;
+            probe.cancel(false);
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }

@@ -1,28 +1,33 @@
 package io.taskq.redis.internal;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Lua script resource (under {@code /io/taskq/redis/}): loaded with SCRIPT LOAD once, run with EVALSHA, and
- * loaded again when Redis answers NOSCRIPT (a restarted or failed-over server has an empty script cache).
+ * One Lua script resource (under {@code /io/taskq/redis/}), for scripts outside the broker's fixed set (the
+ * schedule store's), with the same life cycle as {@link Scripts}: run with EVALSHA by its locally computed SHA1;
+ * a server or Cluster node that answers NOSCRIPT (restarted, failed over, new node, SCRIPT FLUSH) gets EVAL with
+ * the source, which also caches it there; a write refused with READONLY (demoted Sentinel master) makes the
+ * connections look the master up again and is tried once more.
  *
- * <p>The same life cycle as the broker's {@link Scripts}, for scripts outside its fixed set (the schedule store's).
- * Thread-safe.
+ * <p>Thread-safe.
  */
 public final class LuaScript {
     private static final Logger log = LoggerFactory.getLogger(LuaScript.class);
 
     private final String name;
     private final String source;
-    private volatile String sha;
+    private final String sha;
 
     /** Reads the resource {@code /io/taskq/redis/<name>.lua}. */
     public LuaScript(String name) {
@@ -36,6 +41,20 @@ public final class LuaScript {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.sha = sha1(source);
+    }
+
+    private static String sha1(String src) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(src.getBytes(StandardCharsets.UTF_8));
+            StringBuilder s = new StringBuilder(40);
+            for (byte b : d) {
+                s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return s.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The script's name (its resource name without {@code .lua}). */
@@ -48,25 +67,37 @@ public final class LuaScript {
         return source;
     }
 
-    /** Loads the script into the server's script cache (start-up, and after NOSCRIPT). */
-    public void load(StatefulRedisConnection<String, String> conn) {
-        sha = conn.sync().scriptLoad(source);
+    /**
+     * Loads the script with SCRIPT LOAD (on a Cluster: on the node the command goes to), checking that it compiles
+     * and that Redis names it by our digest. Optional: {@link #run} sends the source to a node that lacks it.
+     */
+    public void load(RedisClusterCommands<String, String> commands) {
+        String s = commands.scriptLoad(source);
+        if (!sha.equals(s)) {
+            throw new IllegalStateException("Redis named script " + name + " " + s + ", expected " + sha);
+        }
     }
 
-    /** Runs the script by EVALSHA, loading it again once if Redis lost its script cache. */
-    public <T> T run(StatefulRedisConnection<String, String> conn, ScriptOutputType type, String[] keys,
-                     String... args) {
-        String s = sha;
-        if (s == null) {
-            load(conn);
-            s = sha;
-        }
+    /** Runs the script (EVALSHA; EVAL after NOSCRIPT; once more after READONLY). */
+    public <T> T run(Connections conns, ScriptOutputType type, String[] keys, String... args) {
         try {
-            return conn.sync().evalsha(s, type, keys, args);
+            return runOnce(conns, type, keys, args);
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("READONLY")) {
+                throw e;
+            }
+            conns.readOnly();
+            return runOnce(conns, type, keys, args);
+        }
+    }
+
+    private <T> T runOnce(Connections conns, ScriptOutputType type, String[] keys, String... args) {
+        RedisClusterCommands<String, String> c = conns.commands();
+        try {
+            return c.evalsha(sha, type, keys, args);
         } catch (RedisNoScriptException e) {
-            log.info("Redis lost the script cache (restart or failover?); loading script '{}' again", name);
-            load(conn);
-            return conn.sync().evalsha(sha, type, keys, args);
+            log.info("Redis does not know script '{}' (restart, failover or new node?); sending its source", name);
+            return c.eval(source, type, keys, args);
         }
     }
 }
