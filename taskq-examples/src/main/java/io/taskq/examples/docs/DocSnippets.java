@@ -194,4 +194,20 @@ public final class DocSnippets {
                 .build();
         return redis;
     }
+
+    static void storeFromBroker(java.util.List<io.lettuce.core.RedisURI> seeds, java.nio.file.Path ca, String pw,
+                                Taskq taskq, Object tasks) {
+        RedisBroker broker = RedisBroker.builder().cluster(seeds).keyPrefix("live").trustStore(ca, pw).build();
+        RedisScheduleStore store = RedisScheduleStore.builder().from(broker).build();
+        store.close();
+        broker.close();
+    }
+
+    static void schedulerOnCluster(java.util.List<io.lettuce.core.RedisURI> seeds, Taskq taskq, Object tasks) {
+        RedisBroker broker = RedisBroker.builder().cluster(seeds).keyPrefix("live").build();
+        RedisScheduleStore store = RedisScheduleStore.builder().from(broker).build();
+        Scheduler scheduler = Scheduler.builder().taskq(taskq).store(store).leases(broker).declare(tasks)
+                .build().start();
+        scheduler.close();
+    }
 }
