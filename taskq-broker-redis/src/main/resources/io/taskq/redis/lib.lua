@@ -47,18 +47,6 @@ local function zmscore(key, ids)
   return chunked('ZMSCORE', key, ids)
 end
 
--- flat {a, b, c, d} arguments (score/member or field/value pairs)
-local function multi(cmd, key, pairs_list, prefix)
-  if #pairs_list == 0 then return end
-  for i = 1, #pairs_list, CHUNK do
-    local last = math.min(i + CHUNK - 1, #pairs_list)
-    if prefix then
-      redis.call(cmd, key, prefix, unpack(pairs_list, i, last))
-    else
-      redis.call(cmd, key, unpack(pairs_list, i, last))
-    end
-  end
-end
 
 -- The attempts field: "attempts:token:lostLeases".
 local function parse_att(v)
@@ -108,18 +96,42 @@ local function field(t, name)
   return v
 end
 
+-- flat {a, b, c, d} arguments (score/member or field/value pairs) for multi(); defined with the record writes below.
 -- Final records: kept until NOW + RESULT_TTL (index ZSET resx), announced on the channel so that
 -- awaitFinal wakes without polling. Notifications are collected and published once per script call.
-local published = {}
+-- The record writes are batched too (one HSET and one ZADD per script call): every script that stores a final
+-- record calls flush_published() before it returns, and no script reads a record it stored in the same call.
+local published, finalSet, finalExp = {}, {}, {}
 local function store_final(id, json)
-  redis.call('HSET', K_RES, id, json)
-  redis.call('ZADD', K_RESX, fmt(NOW + RESULT_TTL), id)
+  finalSet[#finalSet + 1] = id
+  finalSet[#finalSet + 1] = json
+  finalExp[#finalExp + 1] = id
   published[#published + 1] = json
+end
+
+local function multi(cmd, key, pairs_list, prefix)
+  if #pairs_list == 0 then return end
+  for i = 1, #pairs_list, CHUNK do
+    local last = math.min(i + CHUNK - 1, #pairs_list)
+    if prefix then
+      redis.call(cmd, key, prefix, unpack(pairs_list, i, last))
+    else
+      redis.call(cmd, key, unpack(pairs_list, i, last))
+    end
+  end
 end
 
 local function flush_published()
   if #published > 0 then
+    multi('HSET', K_RES, finalSet)
+    local exp, zs = fmt(NOW + RESULT_TTL), {}
+    for i, id in ipairs(finalExp) do
+      zs[2 * i - 1] = exp
+      zs[2 * i] = id
+    end
+    multi('ZADD', K_RESX, zs)
     redis.call('PUBLISH', CHANNEL, table.concat(published, '\n'))
+    published, finalSet, finalExp = {}, {}, {}
   end
 end
 
