@@ -23,6 +23,7 @@ import io.taskq.redis.internal.Scripts.Name;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
+import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.RenewResult;
@@ -455,6 +456,11 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         String queue = w.queue();
         List<Object> r = runOn(Name.CLAIM, ScriptOutputType.MULTI, queue, w.physical(), request.consumerId(),
                 Integer.toString(max), Long.toString(request.lease().toMillis()));
+        return readClaim(queue, r, out);
+    }
+
+    /** Reads a claim script's answer into {@code out}; returns the next wake-up time if nothing was claimed. */
+    private static long readClaim(String queue, List<?> r, List<Delivery> out) {
         int count = ((Long) r.get(0)).intValue();
         for (int i = 0; i < count; i++) {
             int b = 2 + i * 4;
@@ -527,6 +533,103 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         return new RenewResult(lost, revoked);
     }
 
+    /**
+     * One script per queue (partition) touched: the start reports and outcomes of that queue, and the claim for
+     * the freed slots is made in the first queue of the claim order within the same script, further queues in
+     * their order only if it did not fill the slots.
+     */
+    @Override
+    public FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
+                                         ClaimRequest next) {
+        checkOpen();
+        Map<Where, List<Delivery>> startGroups = byQueue(started, d -> where(d.queue(), d.id()));
+        Map<Where, List<Outcome>> outcomeGroups = byQueue(outcomes, o -> where(o.delivery().queue(),
+                o.delivery().id()));
+        List<Where> order = new ArrayList<>();
+        if (next != null) {
+            order.addAll(claimOrder(next.queues()));
+        }
+        for (Where w : outcomeGroups.keySet()) {
+            if (!order.contains(w)) {
+                order.add(w);
+            }
+        }
+        for (Where w : startGroups.keySet()) {
+            if (!order.contains(w)) {
+                order.add(w);
+            }
+        }
+        Map<Outcome, Boolean> accepted = new java.util.IdentityHashMap<>();
+        List<Delivery> claimed = new ArrayList<>();
+        RuntimeException failure = null;
+        String startIso = startedAt.toString();
+        for (Where w : order) {
+            List<Delivery> st = startGroups.getOrDefault(w, List.of());
+            List<Outcome> oc = outcomeGroups.getOrDefault(w, List.of());
+            int want = next == null ? 0 : next.max() - claimed.size();
+            if (st.isEmpty() && oc.isEmpty() && want <= 0) {
+                continue;
+            }
+            Instant now = clock.instant();
+            List<String> args = common(w.queue(), now.toEpochMilli(), now);
+            args.add(Integer.toString(st.size()));
+            args.add(startIso);
+            for (Delivery d : st) {
+                args.add(d.id());
+                args.add(Long.toString(d.token()));
+            }
+            addOutcomes(args, oc);
+            args.add(next == null ? "" : next.consumerId());
+            args.add(Integer.toString(Math.max(0, want)));
+            args.add(next == null ? "0" : Long.toString(next.lease().toMillis()));
+            try {
+                List<Object> r = run(Name.FINISH_CLAIM, ScriptOutputType.MULTI, w.physical(), args);
+                List<?> acc = (List<?>) r.get(0);
+                for (int i = 0; i < oc.size(); i++) {
+                    accepted.put(oc.get(i), ((Long) acc.get(i)) == 1L);
+                }
+                readClaim(w.queue(), (List<?>) r.get(1), claimed);
+            } catch (RuntimeException e) {
+                if (!oc.isEmpty() && failure == null) {
+                    failure = e;
+                }
+                // Only a claim (or start reports) failed here: the outcomes of other queues stand.
+            }
+        }
+        if (failure != null) {
+            if (!claimed.isEmpty()) {
+                try {
+                    release(claimed);
+                } catch (RuntimeException re) {
+                    log.debug("hand-back after a failed report failed; leases will expire: {}", re.toString());
+                }
+            }
+            throw failure;
+        }
+        List<Boolean> out = new ArrayList<>(outcomes.size());
+        for (Outcome o : outcomes) {
+            out.add(accepted.get(o));
+        }
+        return new FinishAndClaim(out, claimed);
+    }
+
+    private static void addOutcomes(List<String> args, List<Outcome> list) {
+        args.add(Integer.toString(list.size()));
+        for (Outcome o : list) {
+            args.add(o.delivery().id());
+            args.add(Long.toString(o.delivery().token()));
+            args.add(switch (o.kind()) {
+                case DONE -> "D";
+                case RETRY -> "R";
+                case DEAD -> "X";
+            });
+            args.add(o.record() == null ? "" : json(o.record()));
+            args.add(o.retryAt() == null ? "" : Long.toString(o.retryAt().toEpochMilli()));
+            args.add(o.newBody() == null ? "" : o.newBody());
+            args.add(o.reason() == null ? "" : o.reason());
+        }
+    }
+
     @Override
     public List<Boolean> finish(List<Outcome> outcomes) {
         checkOpen();
@@ -543,20 +646,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             Instant now = clock.instant();
             List<String> args = common(g.getKey().queue(), now.toEpochMilli(), now);
             List<Outcome> list = g.getValue();
-            args.add(Integer.toString(list.size()));
-            for (Outcome o : list) {
-                args.add(o.delivery().id());
-                args.add(Long.toString(o.delivery().token()));
-                args.add(switch (o.kind()) {
-                    case DONE -> "D";
-                    case RETRY -> "R";
-                    case DEAD -> "X";
-                });
-                args.add(o.record() == null ? "" : json(o.record()));
-                args.add(o.retryAt() == null ? "" : Long.toString(o.retryAt().toEpochMilli()));
-                args.add(o.newBody() == null ? "" : o.newBody());
-                args.add(o.reason() == null ? "" : o.reason());
-            }
+            addOutcomes(args, list);
             List<Object> r = run(Name.FINISH, ScriptOutputType.MULTI, g.getKey().physical(), args);
             for (int i = 0; i < list.size(); i++) {
                 accepted.put(list.get(i), ((Long) r.get(i)) == 1L);

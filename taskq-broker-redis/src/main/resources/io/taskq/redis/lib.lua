@@ -47,18 +47,6 @@ local function zmscore(key, ids)
   return chunked('ZMSCORE', key, ids)
 end
 
--- flat {a, b, c, d} arguments (score/member or field/value pairs)
-local function multi(cmd, key, pairs_list, prefix)
-  if #pairs_list == 0 then return end
-  for i = 1, #pairs_list, CHUNK do
-    local last = math.min(i + CHUNK - 1, #pairs_list)
-    if prefix then
-      redis.call(cmd, key, prefix, unpack(pairs_list, i, last))
-    else
-      redis.call(cmd, key, unpack(pairs_list, i, last))
-    end
-  end
-end
 
 -- The attempts field: "attempts:token:lostLeases".
 local function parse_att(v)
@@ -108,18 +96,42 @@ local function field(t, name)
   return v
 end
 
+-- flat {a, b, c, d} arguments (score/member or field/value pairs) for multi(); defined with the record writes below.
 -- Final records: kept until NOW + RESULT_TTL (index ZSET resx), announced on the channel so that
 -- awaitFinal wakes without polling. Notifications are collected and published once per script call.
-local published = {}
+-- The record writes are batched too (one HSET and one ZADD per script call): every script that stores a final
+-- record calls flush_published() before it returns, and no script reads a record it stored in the same call.
+local published, finalSet, finalExp = {}, {}, {}
 local function store_final(id, json)
-  redis.call('HSET', K_RES, id, json)
-  redis.call('ZADD', K_RESX, fmt(NOW + RESULT_TTL), id)
+  finalSet[#finalSet + 1] = id
+  finalSet[#finalSet + 1] = json
+  finalExp[#finalExp + 1] = id
   published[#published + 1] = json
+end
+
+local function multi(cmd, key, pairs_list, prefix)
+  if #pairs_list == 0 then return end
+  for i = 1, #pairs_list, CHUNK do
+    local last = math.min(i + CHUNK - 1, #pairs_list)
+    if prefix then
+      redis.call(cmd, key, prefix, unpack(pairs_list, i, last))
+    else
+      redis.call(cmd, key, unpack(pairs_list, i, last))
+    end
+  end
 end
 
 local function flush_published()
   if #published > 0 then
+    multi('HSET', K_RES, finalSet)
+    local exp, zs = fmt(NOW + RESULT_TTL), {}
+    for i, id in ipairs(finalExp) do
+      zs[2 * i - 1] = exp
+      zs[2 * i] = id
+    end
+    multi('ZADD', K_RESX, zs)
     redis.call('PUBLISH', CHANNEL, table.concat(published, '\n'))
+    published, finalSet, finalExp = {}, {}, {}
   end
 end
 
@@ -244,4 +256,161 @@ local function owned(ids, tokens)
     end
   end
   return res
+end
+
+-- The bodies of started, finish and claim, so that finish-claim can run all three in one call. Each reads its
+-- arguments from ARGV starting at index b and returns its result and the index after its arguments.
+
+-- started: n, atIso, then per claim: id, token. Stale claims change nothing.
+local function do_started(b)
+  local n = tonumber(ARGV[b])
+  local atIso = ARGV[b + 1]
+  local ids, tokens = {}, {}
+  for i = 1, n do
+    ids[i] = ARGV[b + 2 + (i - 1) * 2]
+    tokens[i] = ARGV[b + 3 + (i - 1) * 2]
+  end
+  local after = b + 2 + 2 * n
+  if n == 0 then return 0, after end
+  local own = owned(ids, tokens)
+  local mine = {}
+  for i = 1, n do if own[i] then mine[#mine + 1] = ids[i] end end
+  if #mine == 0 then return 0, after end
+  local recs = hmget(K_RES, mine)
+  local set = {}
+  for i, id in ipairs(mine) do
+    local r = decode(recs[i]) or { id = id, queue = QUEUE, task = cjson.null, result = cjson.null,
+      error = cjson.null, retries = 0, attempt = 0, worker = cjson.null }
+    r.state = 'STARTED'
+    r.updatedAt = atIso
+    r.reason = cjson.null
+    set[#set + 1] = id
+    set[#set + 1] = cjson.encode(r)
+  end
+  multi('HSET', K_RES, set)
+  return #mine, after
+end
+
+-- finish: n, then per outcome: id, token, kind (D = done, R = retry, X = dead), record JSON ('' = store none),
+-- retryAtMs, newBody, reason. Fenced: only the current claim with an unexpired lease is accepted.
+-- Returns per outcome 1 (accepted) or 0 (stale).
+local function do_finish(b)
+  local n = tonumber(ARGV[b])
+  local W = 7
+  local after = b + 1 + W * n
+  if n == 0 then return {}, after end
+  local ids, tokens = {}, {}
+  for i = 1, n do
+    ids[i] = ARGV[b + 1 + (i - 1) * W]
+    tokens[i] = ARGV[b + 2 + (i - 1) * W]
+  end
+  local own = owned(ids, tokens)
+  local needJob = {}
+  for i = 1, n do
+    local kind = ARGV[b + 3 + (i - 1) * W]
+    if own[i] and kind ~= 'D' then needJob[#needJob + 1] = ids[i] end
+  end
+  local jobVals = {}
+  if #needJob > 0 then
+    local vals = hmget(K_JOB, needJob)
+    for i, id in ipairs(needJob) do jobVals[id] = vals[i] end
+  end
+  local hasRev = redis.call('HLEN', K_REV) > 0
+  local out = {}
+  local gone, doneIds = {}, {}
+  local seen = {}
+  for i = 1, n do
+    local c = b + 1 + (i - 1) * W
+    local id, kind, rec = ids[i], ARGV[c + 2], ARGV[c + 3]
+    local o = own[i]
+    if o == nil or o.lease <= NOW or seen[id] then
+      out[i] = 0
+    else
+      seen[id] = true
+      gone[#gone + 1] = id
+      if kind == 'D' then
+        doneIds[#doneIds + 1] = id
+        if rec ~= '' then store_final(id, rec) else drop_record(id) end
+      elseif kind == 'R' then
+        local score, task = split_job(jobVals[id])
+        redis.call('HSET', K_JOB, id, score .. '\n' .. task .. '\n' .. ARGV[c + 5])
+        redis.call('ZADD', K_DELAYED, ARGV[c + 4], id)
+        wake_at(tonumber(ARGV[c + 4]))
+        redis.call('HSET', K_RES, id, rec)
+      else
+        local score, task, body = split_job(jobVals[id])
+        add_dead(id, task, ARGV[c + 6], o.a, priority_of(score), body)
+        doneIds[#doneIds + 1] = id
+        store_final(id, rec)
+      end
+      out[i] = 1
+    end
+  end
+  chunked('ZREM', K_ACTIVE, gone)
+  if #doneIds > 0 then
+    chunked('HDEL', K_JOB, doneIds)
+    chunked('HDEL', K_ATT, doneIds)
+    if hasRev then chunked('HDEL', K_REV, doneIds) end
+  end
+  return out, after
+end
+
+-- claim: promotes due delayed tasks and reaps expired leases (both bounded), then pops up to max ready tasks by
+-- priority, leases each (active ZSET, new fencing token), counts the attempt and records RECEIVED.
+-- Returns {count, nextWakeMs, id1, attempt1, token1, job1, ...}; nextWakeMs (only when nothing was claimed and
+-- wantWake) is the earliest delayed due time or lease deadline, -1 if none.
+local function do_claim(consumer, max, lease, wantWake)
+  promote()
+  reap()
+  local popped = redis.call('ZPOPMIN', K_READY, max)
+  local k = #popped / 2
+  if k == 0 then
+    local wake = -1
+    if wantWake then
+      local d = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
+      if #d > 0 then wake = tonumber(d[2]) end
+      local a = redis.call('ZRANGE', K_ACTIVE, 0, 0, 'WITHSCORES')
+      if #a > 0 and (wake < 0 or tonumber(a[2]) < wake) then wake = tonumber(a[2]) end
+    end
+    return { 0, wake }
+  end
+  local ids = {}
+  for i = 1, k do ids[i] = popped[2 * i - 1] end
+  local last = redis.call('INCRBY', K_SEQ, k)
+  local atts = hmget(K_ATT, ids)
+  local jobs = hmget(K_JOB, ids)
+  local recs = hmget(K_RES, ids)
+  local out = { 0, -1 }
+  local attSet, actSet, resSet = {}, {}, {}
+  local deadline = fmt(NOW + lease)
+  local count = 0
+  for i, id in ipairs(ids) do
+    if jobs[i] then
+      local a, _, l = parse_att(atts[i])
+      a = a + 1
+      local token = fmt(last - k + i)
+      attSet[#attSet + 1] = id
+      attSet[#attSet + 1] = a .. ':' .. token .. ':' .. l
+      actSet[#actSet + 1] = deadline
+      actSet[#actSet + 1] = id
+      local score, task, body = split_job(jobs[i], popped[2 * i])
+      if task == '?' then jobs[i] = score .. '\n' .. task .. '\n' .. body end
+      local prev = decode(recs[i])
+      resSet[#resSet + 1] = id
+      resSet[#resSet + 1] = make_record(id, task, 'RECEIVED', field(prev, 'error'), field(prev, 'retries') or 0, a,
+        consumer, nil)
+      out[#out + 1] = id
+      out[#out + 1] = a
+      out[#out + 1] = token
+      out[#out + 1] = jobs[i]
+      count = count + 1
+    end
+  end
+  multi('HSET', K_ATT, attSet)
+  multi('ZADD', K_ACTIVE, actSet)
+  multi('HSET', K_RES, resSet)
+  out[1] = count
+  -- Cascade: another idle worker should wake if work is left.
+  if k == max and redis.call('ZCARD', K_READY) > 0 then wake_ready() end
+  return out
 end

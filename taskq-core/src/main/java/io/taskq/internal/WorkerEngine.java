@@ -87,7 +87,7 @@ public final class WorkerEngine implements Worker {
         // Unbounded on purpose: slots bound concurrency, and an abandoned thread must not block a new one.
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> daemon(r, "taskq-task-" + threadSeq.incrementAndGet()));
-        this.batcher = new BrokerBatcher(broker, "taskq-report-" + id);
+        this.batcher = new BrokerBatcher(broker, "taskq-report-" + id, this::refillClaim);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "taskq-timer-" + id));
         long renewMs = options.leaseRenewInterval().toMillis();
         timer.scheduleWithFixedDelay(this::renewLeases, renewMs, renewMs, TimeUnit.MILLISECONDS);
@@ -197,6 +197,17 @@ public final class WorkerEngine implements Worker {
         }
     }
 
+    /**
+     * The claim that refills the slots of {@code freed} finishing tasks in the same broker call as their outcomes
+     * (see {@link BrokerBatcher}); null when the worker takes no new work.
+     */
+    private ClaimRequest refillClaim(int freed) {
+        if (!accepting || tooManyAbandoned()) {
+            return null;
+        }
+        return new ClaimRequest(id, queueOrder(), freed, options.lease(), Duration.ZERO);
+    }
+
     private boolean tooManyAbandoned() {
         return abandoned.get() > options.maxAbandoned();
     }
@@ -251,17 +262,26 @@ public final class WorkerEngine implements Worker {
         }
     }
 
-    private void run(Attempt a) {
+    /** Runs an attempt, then the attempts claimed for its slot when it finished, on this thread. */
+    private void run(Attempt first) {
+        Attempt a = first;
+        while (a != null) {
+            a = runOne(a);
+        }
+    }
+
+    private Attempt runOne(Attempt a) {
         a.thread = Thread.currentThread();
         Delivery d = a.delivery;
         MDC.put(MDC_TASK_ID, d.id());
         MDC.put(MDC_TASK_NAME, d.task());
+        Attempt next = null;
         try {
             Outcome outcome = execute(a);
             if (a.settle()) {
                 // An interrupt aimed at the task (time limit, revoke) must not cut its own report short.
                 Thread.interrupted();
-                complete(a, outcome);
+                next = complete(a, outcome);
             } else if (a.abandonedThread) {
                 abandoned.decrementAndGet();
                 log.warn("abandoned task thread of {} ended; its outcome was discarded", d.id());
@@ -281,6 +301,7 @@ public final class WorkerEngine implements Worker {
             MDC.remove(MDC_TASK_NAME);
             Thread.interrupted();
         }
+        return next;
     }
 
     /** Runs the attempt and says how it ends; null when there is nothing to report (lease lost). */
@@ -451,11 +472,26 @@ public final class WorkerEngine implements Worker {
                 d.attempt(), id, clock.instant(), reason);
     }
 
-    /** Reports an outcome to the broker (retrying while the broker is unreachable) and frees the slot. */
-    private void complete(Attempt a, Outcome outcome) {
+    /**
+     * Reports an outcome to the broker (retrying while the broker is unreachable) and frees the slot, or hands
+     * the slot to the task the broker claimed for it in the same call.
+     *
+     * @return the attempt that now owns the slot, to be run by the caller; null if the slot was freed
+     */
+    private Attempt complete(Attempt a, Outcome outcome) {
+        Attempt next = null;
         try {
             if (outcome != null && !a.leaseLost) {
-                finishWithRetry(a, outcome);
+                Delivery d = finishWithRetry(a, outcome);
+                if (d != null) {
+                    if (accepting) {
+                        next = new Attempt(d);
+                        // Registered before this attempt leaves, so the worker never looks idle in between.
+                        running.put(d.id(), next);
+                    } else {
+                        handBack(d);
+                    }
+                }
             } else if (a.leaseLost) {
                 staleOutcomes.incrementAndGet();
                 log.warn("task {}: lease lost while running; outcome discarded (another attempt owns it)",
@@ -463,39 +499,51 @@ public final class WorkerEngine implements Worker {
             }
         } finally {
             running.remove(a.delivery.id(), a);
-            slots.release();
+            if (next == null) {
+                slots.release();
+            }
             signalSettled();
+        }
+        return next;
+    }
+
+    private void handBack(Delivery d) {
+        try {
+            broker.release(List.of(d));
+        } catch (RuntimeException e) {
+            log.warn("task {}: could not hand back; the lease will expire", d.id(), e);
         }
     }
 
-    private void finishWithRetry(Attempt a, Outcome outcome) {
+    /** Reports the outcome; returns the task claimed for the freed slot, if any. */
+    private Delivery finishWithRetry(Attempt a, Outcome outcome) {
         long deadline = System.nanoTime() + options.lease().toNanos();
         long pause = 50;
         while (true) {
             try {
-                boolean accepted = batcher.finish(outcome);
-                if (!accepted) {
+                BrokerBatcher.Reply reply = batcher.finish(outcome);
+                if (!reply.accepted()) {
                     staleOutcomes.incrementAndGet();
                     log.warn("task {}: broker refused the outcome: lease lost (stale attempt {})",
                             a.delivery.id(), a.delivery.attempt());
                 }
-                return;
+                return reply.next();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 log.warn("task {}: interrupted while reporting its outcome; the lease will expire", a.delivery.id());
-                return;
+                return null;
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
                     log.error("task {}: could not report outcome; the lease will expire and the task run again",
                             a.delivery.id(), e);
-                    return;
+                    return null;
                 }
                 log.warn("task {}: reporting outcome failed, retrying: {}", a.delivery.id(), e.toString());
                 try {
                     Thread.sleep(pause);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return null;
                 }
                 pause = Math.min(1000, pause * 2);
             }
@@ -547,11 +595,13 @@ public final class WorkerEngine implements Worker {
                         + " slot reused", a.delivery.id(), options.abandonAfter(), n);
                 executor.execute(() -> {
                     MDC.put(MDC_TASK_ID, a.delivery.id());
+                    Attempt next;
                     try {
-                        complete(a, outcome.get());
+                        next = complete(a, outcome.get());
                     } finally {
                         MDC.remove(MDC_TASK_ID);
                     }
+                    run(next);
                 });
             }
         }, options.abandonAfter().toMillis(), TimeUnit.MILLISECONDS);

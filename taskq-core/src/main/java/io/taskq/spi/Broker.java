@@ -63,6 +63,49 @@ public interface Broker extends AutoCloseable {
     List<Boolean> finish(List<Outcome> outcomes);
 
     /**
+     * Reports starts and outcomes and claims more work in one call where the broker can (Redis: one script, one
+     * round trip), so that a busy worker refills the slots of finished tasks without a separate claim.
+     *
+     * <p>Effects are those of {@link #markStarted markStarted(started, startedAt)} (if {@code started} is not
+     * empty), then {@link #finish finish(outcomes)}, then, if {@code next} is not null, {@link #claim claim(next)}
+     * without waiting ({@code next.maxWait()} is ignored). A start report that cannot be stored is dropped (start
+     * reports are informational); a failing finish throws; a failing claim after a successful finish yields no
+     * claimed tasks (the worker's fetch loop claims again and reports the failure).
+     *
+     * <p>The default implementation makes those calls one after the other, so every broker supports it.
+     *
+     * @param started   claims that started running since the last report (may be empty)
+     * @param startedAt when they started (one time for the batch)
+     * @param outcomes  outcomes to finish (may be empty)
+     * @param next      what to claim afterwards, or null to claim nothing
+     * @return acceptance per outcome (as {@link #finish}) and the claimed deliveries
+     * @throws RuntimeException if the outcomes could not be reported
+     */
+    default FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
+                                          ClaimRequest next) {
+        if (!started.isEmpty()) {
+            try {
+                markStarted(started, startedAt);
+            } catch (RuntimeException e) {
+                // informational: the outcome (or a later report) supersedes it
+            }
+        }
+        List<Boolean> accepted = outcomes.isEmpty() ? List.of() : finish(outcomes);
+        List<Delivery> claimed = List.of();
+        if (next != null) {
+            try {
+                claimed = claim(new ClaimRequest(next.consumerId(), next.queues(), next.max(), next.lease(),
+                        java.time.Duration.ZERO));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // the outcomes stand; the caller's regular claim loop retries and reports the failure
+            }
+        }
+        return new FinishAndClaim(accepted, claimed);
+    }
+
+    /**
      * Hands claimed, unfinished tasks back (graceful shutdown). They become ready at once, and the claim does
      * not count as an attempt.
      */

@@ -34,6 +34,8 @@ public final class Scripts {
         RENEW("renew", true),
         /** Fenced finish. */
         FINISH("finish", true),
+        /** Start reports, fenced finish and a claim for the freed slots, in one call. */
+        FINISH_CLAIM("finish-claim", true),
         /** Hand claims back. */
         RELEASE("release", true),
         /** Revoke one task. */
