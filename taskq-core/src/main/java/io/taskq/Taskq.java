@@ -300,8 +300,22 @@ public final class Taskq implements AutoCloseable {
     /** Stops the workers this taskq started (draining each), then closes the broker if taskq created it. */
     @Override
     public void close() {
-        List<Worker> ws = new ArrayList<>(workers);
-        ws.parallelStream().forEach(Worker::close);
+        // Drain all workers at once (each may wait its grace period), on threads of their own rather than the
+        // common pool, which application code may keep busy.
+        List<Thread> closers = new ArrayList<>();
+        for (Worker w : workers) {
+            Thread t = new Thread(w::close, "taskq-close-" + w.id());
+            t.start();
+            closers.add(t);
+        }
+        for (Thread t : closers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         workers.clear();
         if (ownsBroker) {
             broker.close();

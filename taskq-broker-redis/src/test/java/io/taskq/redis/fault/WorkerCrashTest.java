@@ -47,22 +47,24 @@ class WorkerCrashTest {
                 .redirectErrorStream(true).start();
         try (RedisBroker broker = RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build();
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
-            CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
+            // A dedicated thread (not the common pool, which tests and taskq may keep busy) reads the child's
+            // output to the end, so the child never blocks on a full pipe.
+            CompletableFuture<Boolean> ready = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
                         StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
+                    for (String line; (line = r.readLine()) != null; ) {
                         if (line.equals("READY")) {
-                            // keep draining so the child never blocks on a full pipe
-                            CompletableFuture.runAsync(() -> r.lines().forEach(l -> { }));
-                            return true;
+                            ready.complete(true);
                         }
                     }
-                    return false;
                 } catch (Exception e) {
-                    return false;
+                    // the child is gone
                 }
-            });
+                ready.complete(false);
+            }, "child-output");
+            reader.setDaemon(true);
+            reader.start();
             assertTrue(ready.get(60, TimeUnit.SECONDS), "child worker did not start");
 
             List<TaskHandle<Integer>> hung = new ArrayList<>();
