@@ -1,5 +1,6 @@
 package io.taskq.redis;
 
+import io.taskq.redis.internal.Settings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -596,10 +597,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
          * Letters, digits, '.', '_' and '-' only.
          */
         public Builder keyPrefix(String prefix) {
-            if (prefix == null || !prefix.matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("key prefix must be non-empty [A-Za-z0-9._-]: " + prefix);
-            }
-            this.keyPrefix = prefix;
+            this.keyPrefix = Settings.keyPrefix(prefix);
             return this;
         }
 
@@ -628,11 +626,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         }
 
         private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive");
-            }
-            return d;
+            return Settings.positive(d, name);
         }
 
         /**
