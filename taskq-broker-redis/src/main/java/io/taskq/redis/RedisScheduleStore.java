@@ -4,23 +4,19 @@ import io.taskq.redis.internal.Settings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SslOptions;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.taskq.internal.Json;
 import io.taskq.redis.internal.Connections;
+import io.taskq.redis.internal.WatchedSubscription;
 import io.taskq.redis.internal.LuaScript;
 import io.taskq.spi.ScheduleAuditRecord;
 import io.taskq.spi.ScheduleRecord;
 import io.taskq.spi.ScheduleStore;
-import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +31,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,8 +99,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean deliveryPending = new AtomicBoolean();
     private final ScheduledExecutorService notifier;
-    private StatefulRedisPubSubConnection<String, String> pubSub;
-    private int pubSubDownChecks;
+    private final WatchedSubscription changes;
     private boolean watchdog;
     private volatile boolean closed;
 
@@ -158,6 +152,9 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // A message's payload (the new change count) is informative only: listeners re-read the store.
+        this.changes = new WatchedSubscription(conns::pubSub, channel, message -> notifyListeners(),
+                this::notifyListeners, "schedule store '" + prefix + "' change notifications");
         log.info("Redis schedule store connected to {}, key prefix '{}'", where, prefix);
     }
 
@@ -355,86 +352,10 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
 
     private synchronized void ensureSubscribed() {
         checkOpen();
-        if (pubSub != null) {
-            return;
-        }
-        StatefulRedisPubSubConnection<String, String> c = conns.pubSub();
-        AtomicInteger subscriptions = new AtomicInteger();
-        c.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String ch, String message) {
-                // The payload (the new change count) is informative only: listeners re-read the store.
-                notifyListeners();
-            }
-
-            @Override
-            public void subscribed(String ch, long count) {
-                // Every subscription after the first is Lettuce re-subscribing after a reconnect: whatever was
-                // published while disconnected is lost, so tell the listeners to look again.
-                if (subscriptions.incrementAndGet() > 1) {
-                    log.info("schedule store '{}': change notifications re-subscribed", prefix);
-                    notifyListeners();
-                }
-            }
-        });
-        c.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-                if (!closed) {
-                    log.info("schedule store '{}': notification connection lost; reconnecting", prefix);
-                }
-            }
-
-            @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-                notifyListeners();
-            }
-        });
-        try {
-            c.sync().subscribe(channel);
-        } catch (RuntimeException e) {
-            c.closeAsync();
-            throw e;
-        }
-        pubSub = c;
+        changes.open();
         if (!watchdog) {
             watchdog = true;
-            notifier.scheduleWithFixedDelay(this::checkPubSub, 1, 1, TimeUnit.SECONDS);
-        }
-    }
-
-    /**
-     * Watchdog, about once a second: a notification connection that stays down for 3 checks (e.g. its Cluster node
-     * died for good, and Lettuce would keep reconnecting to that address) is replaced, and the listeners are told
-     * to look again.
-     */
-    private void checkPubSub() {
-        StatefulRedisPubSubConnection<String, String> c;
-        synchronized (this) {
-            c = pubSub;
-            if (closed || c == null || c.isOpen()) {
-                pubSubDownChecks = 0;
-                return;
-            }
-            if (++pubSubDownChecks < 3) {
-                return;
-            }
-            pubSubDownChecks = 0;
-            pubSub = null;
-        }
-        log.warn("schedule store '{}': notification connection down for 3 s; opening a new one", prefix);
-        c.closeAsync();
-        try {
-            ensureSubscribed();
-            notifyListeners();
-        } catch (RuntimeException e) {
-            synchronized (this) {
-                if (pubSub == null && !closed) {
-                    pubSub = c; // checked again in 3 s
-                }
-            }
-            log.warn("schedule store '{}': could not re-open the notification connection, will retry: {}", prefix,
-                    e.toString());
+            notifier.scheduleWithFixedDelay(changes::check, 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -477,8 +398,8 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
                 return;
             }
             closed = true;
-            pubSub = null;
         }
+        changes.close();
         listeners.clear();
         notifier.shutdownNow();
         // The client's shutdown closes every connection, the pub/sub one included.

@@ -1,7 +1,9 @@
 package io.taskq.redis.internal;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -16,15 +18,22 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +81,140 @@ public abstract class Connections implements AutoCloseable {
      */
     public abstract void readOnly();
 
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private ScheduledFuture<?> watchdog;
+    /** Set once {@link #close()} has begun. */
+    protected volatile boolean closed;
+
+    /**
+     * Starts the silent-connection watchdog: once a second a PING on every connection the shared command
+     * connection consists of (one server, or every master of a Cluster), behind whatever is in flight on it. A
+     * connection that Lettuce still believes connected but that answers nothing within the command timeout (a NAT
+     * or firewall that lost the flow, a peer gone without a reset: TCP would retry for ~15 min) gets the whole
+     * shared connection replaced by a new one. A disconnected connection fails its PING at once and is left to
+     * Lettuce's reconnect and, on a Cluster, to the topology refresh.
+     */
+    protected final void startWatchdog(ClientResources resources) {
+        watchdog = resources.eventExecutorGroup().scheduleWithFixedDelay(this::probe, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void probe() {
+        if (closed || !probing.compareAndSet(false, true)) {
+            return;
+        }
+        Object checked = current();
+        List<CompletableFuture<String>> pings;
+        try {
+            pings = pings();
+        } catch (RuntimeException e) {
+            probing.set(false);
+            return;
+        }
+        CompletableFuture.allOf(pings.toArray(new CompletableFuture<?>[0])).whenComplete((ok, e) -> {
+            probing.set(false);
+            boolean silent = pings.stream().anyMatch(Connections::timedOut);
+            pings.stream().map(Connections::refusal).filter(r -> r != null).findFirst()
+                    .ifPresent(r -> warnRefusedOnce(r, "connection"));
+            if (silent && !closed && checked == current()) {
+                replace(checked);
+            }
+        });
+    }
+
+    private static boolean timedOut(CompletableFuture<?> f) {
+        if (!f.isCompletedExceptionally()) {
+            return false;
+        }
+        try {
+            f.join();
+            return false;
+        } catch (CompletionException | CancellationException e) {
+            return unwrap(e) instanceof RedisCommandTimeoutException;
+        }
+    }
+
+    /** The server's error reply to a PING (e.g. NOPERM from an ACL without {@code +ping}), or null. */
+    static String refusal(CompletableFuture<?> f) {
+        if (!f.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            f.join();
+            return null;
+        } catch (CompletionException | CancellationException e) {
+            Throwable t = unwrap(e);
+            return t instanceof RedisCommandExecutionException ? t.getMessage() : null;
+        }
+    }
+
+    private static final AtomicBoolean REFUSAL_LOGGED = new AtomicBoolean();
+
+    /** One WARN per JVM: the same ACL refuses every connection alike. */
+    static void warnRefusedOnce(String reply, String what) {
+        if (REFUSAL_LOGGED.compareAndSet(false, true)) {
+            log.warn("Redis refused the watchdog's PING on a {} ({}): a silently dead connection will not be"
+                    + " detected; grant +ping to the ACL user (see docs/deploy/redis-acl.conf)", what, reply);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /** The shared connection now (compared by identity to skip a replacement that already happened). */
+    abstract Object current();
+
+    /** One PING per connection of the shared connection. */
+    abstract List<CompletableFuture<String>> pings();
+
+    /**
+     * Replaces {@code silent} by a new connection, asynchronously: this runs on a Lettuce thread, which must not
+     * block on a connect.
+     */
+    abstract void replace(Object silent);
+
+    /** Stops the watchdog; subclasses then shut their client down. */
+    protected final void stopWatchdog() {
+        closed = true;
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
+    }
+
+    /**
+     * Puts the connection being opened in place of {@code silent}, unless closed meanwhile or already replaced
+     * (then the new one is closed instead).
+     */
+    final <C extends StatefulConnection<String, String>> void swap(AtomicReference<C> shared, Object silent,
+                                                                   CompletionStage<C> connecting, String what) {
+        connecting.whenComplete((fresh, e) -> {
+            if (e != null) {
+                log.warn("Redis {} answers nothing and a new connection failed, will retry: {}", what,
+                        e.toString());
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            C old = (C) silent;
+            if (closed || !shared.compareAndSet(old, fresh)) {
+                fresh.closeAsync();
+                return;
+            }
+            log.warn("Redis {} answered nothing within the command timeout although connected (network drop"
+                    + " without a reset?); replaced the connection with a new one", what);
+            old.closeAsync();
+        });
+    }
+
+    /** The first connection; the client is shut down if it cannot be had. */
+    static <C> C connectOrShutdown(AbstractRedisClient client, Supplier<C> connect) {
+        try {
+            return connect.get();
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            throw e;
+        }
+    }
+
     /** The slot group of a key: keys of one group may share a multi-key command. */
     public int group(String key) {
         return cluster() ? SlotHash.getSlot(key) : 0;
@@ -106,68 +249,35 @@ public abstract class Connections implements AutoCloseable {
     private static final class Standalone extends Connections {
         private final RedisClient client;
         private final RedisURI uri;
-        private volatile StatefulRedisConnection<String, String> conn;
-        private final Object lock = new Object();
-        private final AtomicBoolean probing = new AtomicBoolean();
-        private final ScheduledFuture<?> probe;
-        private volatile boolean closed;
+        private final AtomicReference<StatefulRedisConnection<String, String>> conn = new AtomicReference<>();
 
         Standalone(ClientResources resources, RedisURI uri, Settings s) {
             this.uri = uri;
             client = RedisClient.create(resources, uri);
             client.setOptions(common(ClientOptions.builder(), s).build());
-            try {
-                conn = client.connect(StringCodec.UTF8);
-            } catch (RuntimeException e) {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-                throw e;
-            }
-            probe = resources.eventExecutorGroup().scheduleWithFixedDelay(this::probe, 1, 1, TimeUnit.SECONDS);
+            conn.set(connectOrShutdown(client, () -> client.connect(StringCodec.UTF8)));
+            startWatchdog(resources);
         }
 
-        /**
-         * Silent-connection watchdog, once a second: a PING on the shared connection (behind whatever is in flight
-         * on it). A connection that Lettuce still believes connected but that answers nothing within the command
-         * timeout (a NAT or firewall that lost the flow, a peer gone without RST: TCP would retry for ~15 min) is
-         * replaced by a new one, as after READONLY. A disconnected connection is left to Lettuce's reconnect.
-         */
-        private void probe() {
-            StatefulRedisConnection<String, String> c = conn;
-            if (closed || !c.isOpen() || !probing.compareAndSet(false, true)) {
-                return;
-            }
-            c.async().ping().whenComplete((pong, e) -> {
-                probing.set(false);
-                Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                if (t instanceof RedisCommandTimeoutException && c == conn && !closed) {
-                    replaceSilent(c);
-                }
-            });
+        @Override
+        Object current() {
+            return conn.get();
         }
 
-        private void replaceSilent(StatefulRedisConnection<String, String> silent) {
-            // Asynchronous: this runs on a Lettuce thread, which must not block on a connect.
-            client.connectAsync(StringCodec.UTF8, uri).whenComplete((fresh, e) -> {
-                if (e != null) {
-                    log.warn("Redis connection answers nothing and a new one failed, will retry: {}", e.toString());
-                    return;
-                }
-                synchronized (lock) {
-                    if (closed || conn != silent) {
-                        fresh.closeAsync();
-                        return;
-                    }
-                    conn = fresh;
-                }
-                log.warn("Redis connection answered nothing within the command timeout although connected (network"
-                        + " drop without a reset?); replaced it with a new connection");
-                silent.closeAsync();
-            });
+        @Override
+        List<CompletableFuture<String>> pings() {
+            StatefulRedisConnection<String, String> c = conn.get();
+            return c.isOpen() ? List.of(c.async().ping().toCompletableFuture()) : List.of();
+        }
+
+        @Override
+        void replace(Object silent) {
+            swap(conn, silent, client.connectAsync(StringCodec.UTF8, uri), "connection");
         }
 
         @Override
         public RedisClusterCommands<String, String> commands() {
-            return conn.sync();
+            return conn.get().sync();
         }
 
         @Override
@@ -187,31 +297,27 @@ public abstract class Connections implements AutoCloseable {
         }
 
         @Override
-        public void readOnly() {
-            synchronized (lock) {
-                StatefulRedisConnection<String, String> old = conn;
-                try {
-                    conn = client.connect(StringCodec.UTF8);
-                    log.warn("Redis refused a write (READONLY: the master was demoted); reconnected to the current"
-                            + " master");
-                    old.closeAsync();
-                } catch (RuntimeException e) {
-                    log.warn("reconnect after READONLY failed, will retry: {}", e.toString());
-                }
+        public synchronized void readOnly() {
+            try {
+                StatefulRedisConnection<String, String> old = conn.getAndSet(client.connect(StringCodec.UTF8));
+                log.warn("Redis refused a write (READONLY: the master was demoted); reconnected to the current"
+                        + " master");
+                old.closeAsync();
+            } catch (RuntimeException e) {
+                log.warn("reconnect after READONLY failed, will retry: {}", e.toString());
             }
         }
 
         @Override
         public void close() {
-            closed = true;
-            probe.cancel(false);
+            stopWatchdog();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 
     private static final class Cluster extends Connections {
         private final RedisClusterClient client;
-        private final StatefulRedisClusterConnection<String, String> conn;
+        private final AtomicReference<StatefulRedisClusterConnection<String, String>> conn = new AtomicReference<>();
 
         Cluster(ClientResources resources, List<RedisURI> seeds, Settings s) {
             client = RedisClusterClient.create(resources, seeds);
@@ -230,17 +336,46 @@ public abstract class Connections implements AutoCloseable {
                     .validateClusterNodeMembership(false)
                     .maxRedirects(8);
             client.setOptions(b.build());
-            try {
-                conn = client.connect(StringCodec.UTF8);
-            } catch (RuntimeException e) {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-                throw e;
+            conn.set(connectOrShutdown(client, () -> client.connect(StringCodec.UTF8)));
+            startWatchdog(resources);
+        }
+
+        @Override
+        Object current() {
+            return conn.get();
+        }
+
+        /**
+         * A PING to every master that serves slots, each on the node connection that carries the commands for
+         * those slots (the one Lettuce keys by host and port). A node whose connection cannot be had (down, being
+         * failed over) is skipped: that is not silence, and the topology refresh deals with it.
+         */
+        @Override
+        List<CompletableFuture<String>> pings() {
+            StatefulRedisClusterConnection<String, String> c = conn.get();
+            List<CompletableFuture<String>> pings = new ArrayList<>();
+            for (RedisClusterNode n : c.getPartitions()) {
+                if (!n.is(RedisClusterNode.NodeFlag.UPSTREAM) || n.getSlots().isEmpty()) {
+                    continue;
+                }
+                // By host and port, not node id: Lettuce keys its node connections either way, and commands
+                // routed by slot use the host-and-port one.
+                pings.add(c.getConnectionAsync(n.getUri().getHost(), n.getUri().getPort())
+                        .thenCompose(node -> node.isOpen() ? node.async().ping()
+                                : CompletableFuture.completedFuture("down"))
+                        .toCompletableFuture());
             }
+            return pings;
+        }
+
+        @Override
+        void replace(Object silent) {
+            swap(conn, silent, client.connectAsync(StringCodec.UTF8), "Cluster node connection");
         }
 
         @Override
         public RedisClusterCommands<String, String> commands() {
-            return conn.sync();
+            return conn.get().sync();
         }
 
         @Override
@@ -267,6 +402,7 @@ public abstract class Connections implements AutoCloseable {
 
         @Override
         public void close() {
+            stopWatchdog();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }

@@ -1,12 +1,8 @@
 package io.taskq.redis.internal;
 
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.taskq.internal.Json;
 import io.taskq.spi.TaskRecord;
-import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,14 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class FinalWaiters {
     private static final Logger log = LoggerFactory.getLogger(FinalWaiters.class);
 
-    private final Supplier<StatefulRedisPubSubConnection<String, String>> connector;
-    private final String channel;
     private final BiFunction<String, String, Optional<TaskRecord>> reader;
-    private final Executor executor;
     private final Map<String, List<CompletableFuture<TaskRecord>>> waiters = new ConcurrentHashMap<>();
-    private StatefulRedisPubSubConnection<String, String> connection;
-    private volatile boolean closed;
-    private int downChecks;
+    private final WatchedSubscription subscription;
 
     /**
      * @param connector opens a subscription connection
@@ -46,75 +38,31 @@ public final class FinalWaiters {
     public FinalWaiters(Supplier<StatefulRedisPubSubConnection<String, String>> connector, String channel,
                         BiFunction<String, String, Optional<TaskRecord>> reader,
                         Executor executor) {
-        this.connector = connector;
-        this.channel = channel;
         this.reader = reader;
-        this.executor = executor;
+        this.subscription = new WatchedSubscription(connector, channel, this::onMessage,
+                () -> {
+                    try {
+                        executor.execute(this::recheckAll);
+                    } catch (RejectedExecutionException e) {
+                        // closing
+                    }
+                }, "result notification subscription");
     }
 
     private static String key(String queue, String id) {
         return queue + '\u0000' + id;
     }
 
-    private synchronized void ensureSubscribed() {
-        if (closed) {
-            throw new IllegalStateException("broker is closed");
-        }
-        if (connection != null) {
-            return;
-        }
-        StatefulRedisPubSubConnection<String, String> c = connector.get();
-        c.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String ch, String message) {
-                onMessage(message);
-            }
-        });
-        c.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-                // Lettuce re-subscribes by itself; what was published meanwhile is gone, so look again.
-                executor.execute(FinalWaiters.this::recheckAll);
-            }
-        });
-        c.sync().subscribe(channel);
-        connection = c;
-    }
-
-    /**
-     * Watchdog, called about once a second: a subscription whose connection stays down for 3 checks (e.g. a Cluster
-     * node that died for good: Lettuce would keep reconnecting to its address) is replaced by a new one, and every
-     * waiter reads its record again.
-     */
+    /** Watchdog, called about once a second: see {@link WatchedSubscription#check()}. */
     public void check() {
-        StatefulRedisPubSubConnection<String, String> c;
-        synchronized (this) {
-            c = connection;
-            if (closed || c == null || c.isOpen()) {
-                downChecks = 0;
-                return;
-            }
-            if (++downChecks < 3) {
-                return;
-            }
-            downChecks = 0;
-            connection = null;
-        }
-        log.warn("result notification connection down for 3 s; opening a new one");
-        c.closeAsync();
-        try {
-            ensureSubscribed();
-            recheckAll();
-        } catch (RuntimeException e) {
-            log.warn("could not re-open the result notification connection, will retry: {}", e.toString());
-        }
+        subscription.check();
     }
 
     /** A future completed with the record once it is final; see ResultBackend#awaitFinal. */
     public CompletableFuture<TaskRecord> await(String queue, String id) {
         CompletableFuture<TaskRecord> f = new CompletableFuture<>();
         String k = key(queue, id);
-        ensureSubscribed();
+        subscription.open();
         waiters.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(f);
         f.whenComplete((v, e) -> remove(k, f));
         try {
@@ -185,16 +133,8 @@ public final class FinalWaiters {
 
     /** Cancels every waiter and closes the subscription. */
     public void close() {
-        StatefulRedisPubSubConnection<String, String> c;
-        synchronized (this) {
-            closed = true;
-            c = connection;
-            connection = null;
-        }
+        subscription.close();
         waiters.values().forEach(ws -> ws.forEach(f -> f.cancel(false)));
         waiters.clear();
-        if (c != null) {
-            c.closeAsync();
-        }
     }
 }

@@ -142,8 +142,11 @@ class AclTest {
                 RuntimeException e = assertThrows(RuntimeException.class, r::run);
                 assertTrue(e.getMessage().contains("NOPERM"), e.getMessage());
             }
-            // ... while its own keys work.
+            // ... while its own keys work, and the watchdogs' PING is allowed, subscribed or not.
             assertEquals("OK", c.sync().set("{uat}:probe", "1"));
+            assertEquals("PONG", c.sync().ping());
+            ps.sync().subscribe("{uat}:final");
+            assertEquals("PONG", ps.sync().ping().toUpperCase(java.util.Locale.ROOT));
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }

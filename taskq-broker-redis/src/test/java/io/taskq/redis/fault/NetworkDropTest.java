@@ -137,6 +137,40 @@ class NetworkDropTest {
                 proxy.acceptedCount());
     }
 
+    /**
+     * The result-notification subscription goes silent (its flow is lost without a reset) while a client waits
+     * for a result: pub/sub never sends anything by itself, so without a PING nobody would notice and the waiter
+     * would hear nothing until its own timeout. The subscription's watchdog replaces the connection and the waiter
+     * re-reads its record: {@code get()} returns within 10 s of the task finishing.
+     */
+    @Test
+    void aSilentResultSubscriptionIsReplacedAndWaitersWake() throws Exception {
+        // Here the worker runs behind the direct connection and the client waits through the proxy.
+        producer.startWorker(options());
+        assertEquals("ok", worker.submit(TaskRequest.of(NetTasks::work, 1).queue("net")).get(Duration.ofSeconds(10)),
+                "the client's result subscription is open and works");
+
+        proxy.strandExisting();
+        TaskHandle<String> viaProxy = worker.handle("net", "late", String.class);
+        Await.until(Duration.ofSeconds(10), "reads through the proxy work again (shared connection replaced)", () -> {
+            try {
+                viaProxy.state();
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        TaskHandle<String> h = producer.submit(TaskRequest.of(NetTasks::work, 1500).queue("net").id("late"));
+        long waitFrom = System.currentTimeMillis();
+        String result = viaProxy.get(Duration.ofSeconds(20));
+        long done = h.info().updatedAt().toEpochMilli();
+        long woke = System.currentTimeMillis();
+        System.out.printf("network drop (stranded result subscription): get() returned %d ms after the task"
+                + " finished (%d ms after the client began to wait)%n", woke - done, woke - waitFrom);
+        assertEquals("ok", result);
+        assertTrue(woke - done < 10_000, "woken " + (woke - done) + " ms after the task finished");
+    }
+
     private static WorkerOptions options() {
         return WorkerOptions.builder().queues("net").concurrency(4).lease(Duration.ofSeconds(3))
                 .claimWait(CLAIM_WAIT).build();
