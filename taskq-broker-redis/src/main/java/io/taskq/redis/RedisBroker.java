@@ -9,13 +9,12 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import io.taskq.DeadLetter;
 import io.taskq.QueueStats;
 import io.taskq.internal.Json;
 import io.taskq.redis.internal.Coalescer;
 import io.taskq.redis.internal.Connections;
+import io.taskq.redis.internal.Endpoint;
 import io.taskq.redis.internal.FinalWaiters;
 import io.taskq.redis.internal.Keys;
 import io.taskq.redis.internal.MarkerWait;
@@ -98,7 +97,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final Coalescer<Outcome, Boolean> finishes;
     private final Coalescer<Started, Boolean> starts;
     private final String redisVersion;
-    private final Topology topology;
+    private final Endpoint endpoint;
     private volatile boolean closed;
 
     private record Started(Delivery delivery, Instant at) {
@@ -114,32 +113,11 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         this.deadLetterMaxCount = b.deadLetterMaxCount;
         this.deadLetterMaxAge = b.deadLetterMaxAge;
         this.partitions = Map.copyOf(b.partitions);
-        // Bounded reconnect back-off: after a restart the worker is consuming again within about a second.
-        this.resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
-        SslOptions ssl = b.sslOptions;
-        if (ssl == null && b.trustStore != null) {
-            ssl = SslOptions.builder().jdkSslProvider()
-                    .truststore(b.trustStore.toFile(), b.trustStorePassword == null ? "" : b.trustStorePassword)
-                    .build();
-        }
-        Connections.Settings settings = new Connections.Settings(b.commandTimeout, b.connectTimeout, ssl,
-                b.topologyRefresh);
-        this.topology = new Topology(b.uri, b.clusterSeeds, ssl, b.commandTimeout, b.connectTimeout,
-                b.topologyRefresh);
-        String where;
+        this.endpoint = b.endpoint.copy();
+        this.resources = Endpoint.newResources();
+        String where = endpoint.where();
         try {
-            if (b.clusterSeeds != null) {
-                b.clusterSeeds.forEach(u -> u.setTimeout(b.commandTimeout));
-                where = "cluster " + String.join(",", b.clusterSeeds.stream().map(RedisBroker::masked).toList());
-                this.conns = Connections.cluster(resources, b.clusterSeeds, settings);
-            } else {
-                b.uri.setTimeout(b.commandTimeout);
-                where = masked(b.uri);
-                this.conns = Connections.standalone(resources, b.uri, settings);
-            }
+            this.conns = endpoint.connect(resources);
         } catch (RuntimeException e) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
@@ -182,8 +160,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     /** How this broker reaches Redis, for {@link RedisScheduleStore.Builder#from(RedisBroker)}. */
-    Topology topology() {
-        return topology;
+    Endpoint endpoint() {
+        return endpoint;
     }
 
     /** The hash-tagged base of a queue's keys, e.g. {@code {live:default}} (for tools and tests). */
@@ -192,24 +170,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     static String masked(RedisURI uri) {
-        boolean sentinel = !uri.getSentinels().isEmpty();
-        StringBuilder s = new StringBuilder(sentinel ? "redis-sentinel://" : uri.isSsl() ? "rediss://" : "redis://");
-        if (uri.getUsername() != null || uri.getPassword() != null) {
-            if (uri.getUsername() != null) {
-                s.append(uri.getUsername());
-            }
-            if (uri.getPassword() != null && uri.getPassword().length > 0) {
-                s.append(":****");
-            }
-            s.append('@');
-        }
-        if (sentinel) {
-            s.append(String.join(",", uri.getSentinels().stream().map(x -> x.getHost() + ":" + x.getPort()).toList()))
-                    .append('/').append(uri.getDatabase()).append('#').append(uri.getSentinelMasterId());
-        } else {
-            s.append(uri.getHost()).append(':').append(uri.getPort()).append('/').append(uri.getDatabase());
-        }
-        return s.toString();
+        return Endpoint.masked(uri);
     }
 
     private String checkServer(String where) {
@@ -829,20 +790,13 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
 
     /** Builds a {@link RedisBroker}. */
     public static final class Builder {
-        private RedisURI uri;
         private String keyPrefix = "taskq";
         private Clock clock = Clock.systemUTC();
         private Duration resultTtl = Duration.ofHours(24);
         private int maxRedeliveries = 5;
         private int deadLetterMaxCount = 10_000;
         private Duration deadLetterMaxAge = Duration.ofDays(30);
-        private Duration commandTimeout = Duration.ofSeconds(5);
-        private Duration connectTimeout = Duration.ofSeconds(2);
-        private List<RedisURI> clusterSeeds;
-        private Duration topologyRefresh = Duration.ofSeconds(5);
-        private SslOptions sslOptions;
-        private java.nio.file.Path trustStore;
-        private String trustStorePassword;
+        private final Endpoint endpoint = new Endpoint();
         private final Map<String, Integer> partitions = new LinkedHashMap<>();
 
         private Builder() {
@@ -854,18 +808,13 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
          * {@code rediss://} for TLS. Replaces {@link #uri}.
          */
         public Builder cluster(String... seeds) {
-            if (seeds.length == 0) {
-                throw new IllegalArgumentException("at least one seed node");
-            }
-            return cluster(java.util.Arrays.stream(seeds).map(RedisURI::create).toList());
+            endpoint.cluster(seeds);
+            return this;
         }
 
-        /** A Redis Cluster through these seed nodes, as Lettuce URIs. */
+        /** A Redis Cluster through these seed nodes, as Lettuce URIs (not modified). Replaces {@link #uri}. */
         public Builder cluster(List<RedisURI> seeds) {
-            if (seeds.isEmpty()) {
-                throw new IllegalArgumentException("at least one seed node");
-            }
-            this.clusterSeeds = List.copyOf(seeds);
+            endpoint.cluster(seeds);
             return this;
         }
 
@@ -874,13 +823,13 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
          * redirects and failing reconnects trigger a refresh at once.
          */
         public Builder topologyRefreshPeriod(Duration period) {
-            this.topologyRefresh = positive(period, "topologyRefreshPeriod");
+            endpoint.topologyRefresh(period);
             return this;
         }
 
         /** TLS settings (trust store, key store, protocols) for {@code rediss://} URIs. */
         public Builder sslOptions(SslOptions options) {
-            this.sslOptions = Objects.requireNonNull(options, "options");
+            endpoint.ssl(options);
             return this;
         }
 
@@ -889,8 +838,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
          * {@code rediss://} URIs; ignored if {@link #sslOptions} is set.
          */
         public Builder trustStore(java.nio.file.Path path, String password) {
-            this.trustStore = Objects.requireNonNull(path, "path");
-            this.trustStorePassword = password;
+            endpoint.trustStore(path, password);
             return this;
         }
 
@@ -919,9 +867,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             return uri(RedisURI.create(Objects.requireNonNull(uri, "uri")));
         }
 
-        /** The server as a Lettuce URI (Sentinel, TLS, ACL settings included). */
+        /** The server as a Lettuce URI (Sentinel, TLS, ACL settings included; not modified). Replaces {@link #cluster}. */
         public Builder uri(RedisURI uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
+            endpoint.uri(uri);
             return this;
         }
 
@@ -972,13 +920,13 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
 
         /** Timeout of ordinary commands (default 5 s); blocking waits get their block time plus 2 s. */
         public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = positive(timeout, "commandTimeout");
+            endpoint.commandTimeout(timeout);
             return this;
         }
 
         /** TCP connect timeout (default 2 s). */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            endpoint.connectTimeout(timeout);
             return this;
         }
 
@@ -994,7 +942,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
          * @throws io.lettuce.core.RedisException if it cannot be reached
          */
         public RedisBroker build() {
-            if (uri == null && clusterSeeds == null) {
+            if (!endpoint.isSet()) {
                 throw new IllegalStateException("set the Redis URI or the cluster seed nodes");
             }
             return new RedisBroker(this);

@@ -8,10 +8,9 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import io.taskq.internal.Json;
 import io.taskq.redis.internal.Connections;
+import io.taskq.redis.internal.Endpoint;
 import io.taskq.redis.internal.WatchedSubscription;
 import io.taskq.redis.internal.LuaScript;
 import io.taskq.spi.ScheduleAuditRecord;
@@ -110,30 +109,12 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         this.readKeys = new String[] {keys[0], keys[1]};
         this.channel = base + "changed";
         this.auditCap = Integer.toString(b.auditMaxCount);
-        this.resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
-        SslOptions ssl = b.sslOptions;
-        if (ssl == null && b.trustStore != null) {
-            ssl = SslOptions.builder().jdkSslProvider()
-                    .truststore(b.trustStore.toFile(), b.trustStorePassword == null ? "" : b.trustStorePassword)
-                    .build();
-        }
         // The same connection set-up as the broker: auto-reconnect with a 20 ms..1 s back-off, commands rejected
         // while disconnected (the scheduler retries its iteration, nothing waits blindly), command timeouts.
-        Connections.Settings settings = new Connections.Settings(b.commandTimeout, b.connectTimeout, ssl,
-                b.topologyRefresh);
+        this.resources = Endpoint.newResources();
+        this.where = b.endpoint.where();
         try {
-            if (b.clusterSeeds != null) {
-                List<RedisURI> seeds = b.clusterSeeds.stream().map(u -> copy(u, b.commandTimeout)).toList();
-                this.where = "cluster " + String.join(",", seeds.stream().map(RedisBroker::masked).toList());
-                this.conns = Connections.cluster(resources, seeds, settings);
-            } else {
-                RedisURI uri = copy(b.uri, b.commandTimeout);
-                this.where = RedisBroker.masked(uri);
-                this.conns = Connections.standalone(resources, uri, settings);
-            }
+            this.conns = b.endpoint.connect(resources);
         } catch (RuntimeException e) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
@@ -156,17 +137,6 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         this.changes = new WatchedSubscription(conns::pubSub, channel, message -> notifyListeners(),
                 this::notifyListeners, "schedule store '" + prefix + "' change notifications");
         log.info("Redis schedule store connected to {}, key prefix '{}'", where, prefix);
-    }
-
-    /** A copy of {@code u} (never modified) with this command timeout; Sentinel URIs included. */
-    private static RedisURI copy(RedisURI u, Duration timeout) {
-        RedisURI.Builder b = RedisURI.builder(u).withTimeout(timeout);
-        if (!u.getSentinels().isEmpty()) {
-            // RedisURI.builder(source) copies neither the sentinels nor the master id.
-            u.getSentinels().forEach(b::withSentinel);
-            b.withSentinelMasterId(u.getSentinelMasterId());
-        }
-        return b.build();
     }
 
     /** A builder; set at least the URI, the cluster seeds, or {@link Builder#from(RedisBroker) the broker}. */
@@ -415,16 +385,9 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
 
     /** Builds a {@link RedisScheduleStore}. */
     public static final class Builder {
-        private RedisURI uri;
         private String keyPrefix = "taskq";
         private int auditMaxCount = DEFAULT_AUDIT_MAX_COUNT;
-        private Duration commandTimeout = Duration.ofSeconds(5);
-        private Duration connectTimeout = Duration.ofSeconds(2);
-        private List<RedisURI> clusterSeeds;
-        private Duration topologyRefresh = Duration.ofSeconds(5);
-        private SslOptions sslOptions;
-        private Path trustStore;
-        private String trustStorePassword;
+        private final Endpoint endpoint = new Endpoint();
 
         private Builder() {
         }
@@ -438,15 +401,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
          */
         public Builder from(RedisBroker broker) {
             Objects.requireNonNull(broker, "broker");
-            Topology t = broker.topology();
-            this.uri = t.uri();
-            this.clusterSeeds = t.clusterSeeds();
-            this.sslOptions = t.ssl();
-            this.trustStore = null;
-            this.trustStorePassword = null;
-            this.commandTimeout = t.commandTimeout();
-            this.connectTimeout = t.connectTimeout();
-            this.topologyRefresh = t.topologyRefresh();
+            endpoint.copyFrom(broker.endpoint());
             this.keyPrefix = broker.keyPrefix();
             return this;
         }
@@ -464,8 +419,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
          * {@link #cluster}.
          */
         public Builder uri(RedisURI uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
-            this.clusterSeeds = null;
+            endpoint.uri(uri);
             return this;
         }
 
@@ -474,31 +428,25 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
          * refreshed), as for {@link RedisBroker.Builder#cluster(String...)}. Replaces {@link #uri}.
          */
         public Builder cluster(String... seeds) {
-            if (seeds.length == 0) {
-                throw new IllegalArgumentException("at least one seed node");
-            }
-            return cluster(java.util.Arrays.stream(seeds).map(RedisURI::create).toList());
+            endpoint.cluster(seeds);
+            return this;
         }
 
         /** A Redis Cluster through these seed nodes, as Lettuce URIs (not modified). Replaces {@link #uri}. */
         public Builder cluster(List<RedisURI> seeds) {
-            if (seeds.isEmpty()) {
-                throw new IllegalArgumentException("at least one seed node");
-            }
-            this.clusterSeeds = List.copyOf(seeds);
-            this.uri = null;
+            endpoint.cluster(seeds);
             return this;
         }
 
         /** How often a Cluster client re-reads the topology without a trigger (default 5 s). */
         public Builder topologyRefreshPeriod(Duration period) {
-            this.topologyRefresh = positive(period, "topologyRefreshPeriod");
+            endpoint.topologyRefresh(period);
             return this;
         }
 
         /** TLS settings (trust store, key store, protocols) for {@code rediss://} URIs. */
         public Builder sslOptions(SslOptions options) {
-            this.sslOptions = Objects.requireNonNull(options, "options");
+            endpoint.ssl(options);
             return this;
         }
 
@@ -507,8 +455,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
          * ignored if {@link #sslOptions} is set.
          */
         public Builder trustStore(Path path, String password) {
-            this.trustStore = Objects.requireNonNull(path, "path");
-            this.trustStorePassword = password;
+            endpoint.trustStore(path, password);
             return this;
         }
 
@@ -536,18 +483,14 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
 
         /** Timeout of each command (default 5 s). */
         public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = positive(timeout, "commandTimeout");
+            endpoint.commandTimeout(timeout);
             return this;
         }
 
         /** TCP connect timeout (default 2 s). */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            endpoint.connectTimeout(timeout);
             return this;
-        }
-
-        private static Duration positive(Duration d, String name) {
-            return Settings.positive(d, name);
         }
 
         /**
@@ -556,7 +499,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
          * @throws io.lettuce.core.RedisException if the server cannot be reached
          */
         public RedisScheduleStore build() {
-            if (uri == null && clusterSeeds == null) {
+            if (!endpoint.isSet()) {
                 throw new IllegalStateException("set the Redis URI, the cluster seed nodes, or from(broker)");
             }
             return new RedisScheduleStore(this);
