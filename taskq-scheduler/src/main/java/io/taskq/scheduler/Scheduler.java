@@ -174,6 +174,7 @@ public final class Scheduler implements AutoCloseable {
         private Duration misfireGrace = Duration.ofMinutes(1);
         private Duration overlapLookback = Duration.ofHours(24);
         private final List<PeriodicTask> declared = new ArrayList<>();
+        private final List<SchedulerListener> listeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -279,6 +280,12 @@ public final class Scheduler implements AutoCloseable {
             return this;
         }
 
+        /** Adds a listener that hears about leadership, published, missed and skipped runs (for metrics). */
+        public Builder listener(SchedulerListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
         /**
          * Builds the scheduler; call {@link Scheduler#start()} to run it.
          *
@@ -310,7 +317,7 @@ public final class Scheduler implements AutoCloseable {
                     : Ids.processName() + "-" + UUID.randomUUID().toString().substring(0, 8);
             SchedulerEngine engine = new SchedulerEngine(new SchedulerEngine.Settings(taskq, st, ownsStore, l,
                     clock != null ? clock : taskq.clock(), id, leaseName, leaseTtl, maxSleep, misfireGrace,
-                    overlapLookback, List.copyOf(declared)));
+                    overlapLookback, List.copyOf(declared), List.copyOf(listeners)));
             return new Scheduler(engine, id);
         }
 

@@ -14,10 +14,12 @@ import io.taskq.scheduler.Periodic;
 import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.Scheduler;
+import io.taskq.scheduler.SchedulerListener;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ScheduleStore;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,4 +212,25 @@ public final class DocSnippets {
                 .build().start();
         scheduler.close();
     }
+
+    static void schedulerMetrics(Taskq taskq, ScheduleStore store) {
+        Scheduler scheduler = Scheduler.builder().taskq(taskq).store(store)
+                .listener(new SchedulerListener() {
+                    @Override
+                    public void runPublished(String entry, String runId, Instant dueAt, Instant publishedAt) {
+                        publishLag.record(Duration.between(dueAt, publishedAt));
+                    }
+                })
+                .build();
+        scheduler.close();
+    }
+
+    /** Stands for a metrics library's timer. */
+    private static final class Timer {
+        void record(Duration d) {
+            log.debug("publish lag {}", d);
+        }
+    }
+
+    private static final Timer publishLag = new Timer();
 }

@@ -10,6 +10,7 @@ import io.taskq.scheduler.AuditRecord;
 import io.taskq.scheduler.OverlapPolicy;
 import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.PeriodicTaskInfo;
+import io.taskq.scheduler.SchedulerListener;
 import io.taskq.scheduler.internal.EntryCodec.Entry;
 import io.taskq.scheduler.internal.EntryCodec.State;
 import io.taskq.spi.Leases;
@@ -33,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +63,8 @@ public final class SchedulerEngine implements AutoCloseable {
     /** Settings, validated by the public builder. */
     public record Settings(Taskq taskq, ScheduleStore store, boolean ownsStore, Leases leases, Clock clock,
                            String instanceId, String leaseName, Duration leaseTtl, Duration maxSleep,
-                           Duration misfireGrace, Duration overlapLookback, List<PeriodicTask> declared) {
+                           Duration misfireGrace, Duration overlapLookback, List<PeriodicTask> declared,
+                           List<SchedulerListener> listeners) {
     }
 
     private record Cached(long version, Entry entry) {
@@ -161,6 +164,17 @@ public final class SchedulerEngine implements AutoCloseable {
 
     // ------------------------------------------------------------------ loop
 
+    /** Calls every listener; one that throws is logged and skipped, the scheduler goes on. */
+    private void tell(Consumer<SchedulerListener> event) {
+        for (SchedulerListener l : s.listeners()) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("scheduler listener {} failed", l, e);
+            }
+        }
+    }
+
     private void loop() {
         while (!closed) {
             long waitMillis;
@@ -170,6 +184,7 @@ public final class SchedulerEngine implements AutoCloseable {
                 // A store or broker outage: try again after the normal bound, without spinning.
                 waitMillis = s.maxSleep().toMillis();
                 log.warn("scheduler {}: iteration failed, retrying in {} ms", s.instanceId(), waitMillis, e);
+                tell(l -> l.iterationFailed(e));
             }
             await(waitMillis);
         }
@@ -204,6 +219,7 @@ public final class SchedulerEngine implements AutoCloseable {
                 log.warn("scheduler {} lost the lease; another instance leads now", s.instanceId());
             }
             leader = nowLeader;
+            tell(l -> l.leadershipChanged(s.instanceId(), nowLeader));
         }
         long changes = s.store().changeCount();
         if (reload || changes != seenChanges) {
@@ -307,10 +323,12 @@ public final class SchedulerEngine implements AutoCloseable {
                 log.warn("periodic task '{}': runs due between {} and {} were missed and dropped ({}); next run {}",
                         name, st.nextRunAt(), now, d.missedRuns(), plan.next());
             }
+            Instant skipped = null;
             if (!runs.isEmpty() && d.overlap() == OverlapPolicy.SKIP_IF_RUNNING) {
                 if (previousRunActive(st, now)) {
+                    skipped = runs.get(runs.size() - 1);
                     log.info("periodic task '{}': run of {} skipped, previous run {} has not finished", name,
-                            runs.get(runs.size() - 1), st.lastRunId());
+                            skipped, st.lastRunId());
                     runs = List.of();
                 } else if (runs.size() > 1) {
                     // Runs published together would overlap one another.
@@ -344,6 +362,17 @@ public final class SchedulerEngine implements AutoCloseable {
             OptionalLong v = s.store().write(name, EntryCodec.encode(ne), rec.get().version(), audit);
             if (v.isPresent()) {
                 cache.put(name, new Cached(v.getAsLong(), ne));
+                // Reported once the state is saved: a leader that lost the race reports nothing.
+                if (plan.dropped()) {
+                    tell(l -> l.runsMissed(name, st.nextRunAt(), now, d.missedRuns()));
+                }
+                if (skipped != null) {
+                    Instant at = skipped;
+                    tell(l -> l.runSkipped(name, at, st.lastRunId()));
+                }
+                for (Instant at : runs) {
+                    tell(l -> l.runPublished(name, runId(name, at), at, now));
+                }
                 if (!runs.isEmpty()) {
                     log.debug("periodic task '{}': published {} run(s), last {}; next {}", name, runs.size(), lastId,
                             ns.nextRunAt());
@@ -561,12 +590,15 @@ public final class SchedulerEngine implements AutoCloseable {
         @SuppressWarnings("unchecked")
         TaskHandle<Object> handle = (TaskHandle<Object>) publish(e.definition(), List.of(id), null).get(0);
         try {
+            Instant[] at = new Instant[1];
             edit(name, "run-now", actor, id, (cur, now) -> {
                 if (cur == null) {
                     throw new NoSuchElementException("no periodic task '" + name + "'");
                 }
+                at[0] = now;
                 return cur.withState(cur.state().withRuns(now, id, handle.queue(), 1));
             });
+            tell(l -> l.runPublished(name, id, at[0], at[0]));
         } catch (NoSuchElementException gone) {
             log.info("periodic task '{}' was deleted while it was run by hand as {}", name, id);
         }
