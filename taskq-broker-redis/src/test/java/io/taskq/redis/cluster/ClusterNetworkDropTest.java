@@ -80,13 +80,24 @@ class ClusterNetworkDropTest {
             }
             return true;
         });
-        workerBroker = viaProxies().build();
+        workerBroker = buildViaProxies();
         worker = Taskq.builder().broker(workerBroker).tasks(new DropTasks()).build();
     }
 
     private RedisBroker.Builder viaProxies() {
         String[] seeds = proxies.stream().map(p -> "redis://127.0.0.1:" + p.port()).toArray(String[]::new);
         return RedisBroker.builder().cluster(seeds).keyPrefix("cnet").commandTimeout(COMMAND_TIMEOUT);
+    }
+
+    /** The short timeout can be exceeded by start-up's script loads on a loaded machine: retry the start-up. */
+    private RedisBroker buildViaProxies() {
+        return Await.value(Duration.ofSeconds(30), "a broker through the proxies", () -> {
+            try {
+                return viaProxies().build();
+            } catch (RuntimeException e) {
+                return null;
+            }
+        });
     }
 
     @AfterEach
@@ -130,7 +141,7 @@ class ClusterNetworkDropTest {
         victimProxy.strandExisting();
 
         // A producer with fresh connections (which pass) submits to every queue.
-        producerBroker = viaProxies().build();
+        producerBroker = buildViaProxies();
         producer = Taskq.builder().broker(producerBroker).tasks(new DropTasks()).build();
         Map<String, String> queueOf = new HashMap<>();
         List<TaskHandle<String>> handles = new ArrayList<>();

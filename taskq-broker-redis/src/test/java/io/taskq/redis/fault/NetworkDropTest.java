@@ -69,8 +69,15 @@ class NetworkDropTest {
         RedisURI target = RedisURI.create(server.url());
         proxy = new FlakyProxy(target.getHost(), target.getPort());
         String prefix = "net-" + UUID.randomUUID().toString().substring(0, 8);
-        workerBroker = RedisBroker.builder().uri(proxy.url()).keyPrefix(prefix).commandTimeout(COMMAND_TIMEOUT)
-                .build();
+        // The short timeout can be exceeded by start-up's script loads on a loaded machine: retry the start-up.
+        workerBroker = Await.value(Duration.ofSeconds(30), "a broker through the proxy", () -> {
+            try {
+                return RedisBroker.builder().uri(proxy.url()).keyPrefix(prefix).commandTimeout(COMMAND_TIMEOUT)
+                        .build();
+            } catch (RuntimeException e) {
+                return null;
+            }
+        });
         producerBroker = RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build();
         worker = Taskq.builder().broker(workerBroker).tasks(new NetTasks()).build();
         producer = Taskq.builder().broker(producerBroker).tasks(new NetTasks()).build();
