@@ -337,29 +337,108 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             TaskMessage m = messages.get(i);
             groups.computeIfAbsent(where(m.queue(), m.id()), q -> new ArrayList<>()).add(i);
         }
+        List<EnqueueSlice> slices = new ArrayList<>();
         for (Map.Entry<Where, List<Integer>> g : groups.entrySet()) {
             List<Integer> idx = g.getValue();
-            // Large batches go in slices so that one script never holds Redis for long.
-            for (int from = 0; from < idx.size(); from += 2000) {
-                List<Integer> slice = idx.subList(from, Math.min(idx.size(), from + 2000));
-                Instant now = clock.instant();
-                List<String> args = common(g.getKey().queue(), now.toEpochMilli(), now);
-                args.add(Integer.toString(slice.size()));
-                for (int i : slice) {
-                    TaskMessage m = messages.get(i);
-                    args.add(m.id());
-                    args.add(m.task());
-                    args.add(Integer.toString(m.priority()));
-                    args.add(m.eta() == null ? "" : Long.toString(m.eta().toEpochMilli()));
-                    args.add(m.body());
+            for (int from = 0; from < idx.size(); from += ENQUEUE_SLICE) {
+                slices.add(new EnqueueSlice(g.getKey(), idx.subList(from, Math.min(idx.size(), from + ENQUEUE_SLICE))));
+            }
+        }
+        if (slices.size() == 1) {
+            slices.get(0).read(run(Name.ENQUEUE, ScriptOutputType.MULTI, slices.get(0).where.physical(),
+                    enqueueArgs(slices.get(0), messages)), out);
+            return List.of(out);
+        }
+        // Pipelined: every slice is sent as soon as its arguments are built, so that encoding and sending the
+        // next slice overlap Redis running the previous one. Redis runs them in the order sent (one connection;
+        // on a Cluster one connection per node), so the order of the batch is kept.
+        for (EnqueueSlice sl : slices) {
+            sl.args = enqueueArgs(sl, messages);
+            sl.reply = scripts.send(conns, Name.ENQUEUE, ScriptOutputType.MULTI, keys.queue(sl.where.physical()),
+                    sl.args.toArray(new String[0]));
+        }
+        RuntimeException failure = null;
+        boolean later = false;
+        for (int i = slices.size() - 1; i >= 0; i--) {
+            EnqueueSlice sl = slices.get(i);
+            try {
+                if (sl.reply != null) {
+                    sl.read(await(sl.reply), out);
+                    later = true;
                 }
-                List<Object> r = run(Name.ENQUEUE, ScriptOutputType.MULTI, g.getKey().physical(), args);
-                for (int k = 0; k < slice.size(); k++) {
-                    out[slice.get(k)] = ((Long) r.get(k)) == 1L;
+            } catch (RuntimeException e) {
+                if (!Scripts.refusedBeforeRunning(e)) {
+                    failure = failure == null ? e : failure;
+                } else {
+                    sl.reply = null;
+                    if (later) {
+                        // Only if the script cache was emptied and refilled by another client between two slices.
+                        log.warn("enqueue: a slice was refused ({}) after a later one ran; the batch's order across"
+                                + " slices may differ from the submit order", e.getMessage());
+                    }
                 }
             }
         }
+        if (failure != null) {
+            throw failure;
+        }
+        // Refused (NOSCRIPT, READONLY: nothing ran) or no async view: sent again in order, one at a time.
+        for (EnqueueSlice sl : slices) {
+            if (sl.reply == null) {
+                sl.read(run(Name.ENQUEUE, ScriptOutputType.MULTI, sl.where.physical(), sl.args), out);
+            }
+        }
         return List.of(out);
+    }
+
+    /** Most messages per enqueue script call: Redis is never held long, and slices pipeline. */
+    private static final int ENQUEUE_SLICE = 250;
+
+    /** One enqueue script call's share of a batch. */
+    private static final class EnqueueSlice {
+        final Where where;
+        final List<Integer> idx;
+        List<String> args;
+        CompletableFuture<List<Object>> reply;
+
+        EnqueueSlice(Where where, List<Integer> idx) {
+            this.where = where;
+            this.idx = idx;
+        }
+
+        void read(List<Object> r, Boolean[] out) {
+            for (int k = 0; k < idx.size(); k++) {
+                out[idx.get(k)] = ((Long) r.get(k)) == 1L;
+            }
+        }
+    }
+
+    private List<String> enqueueArgs(EnqueueSlice sl, List<TaskMessage> messages) {
+        Instant now = clock.instant();
+        List<String> args = common(sl.where.queue(), now.toEpochMilli(), now);
+        args.add(Integer.toString(sl.idx.size()));
+        for (int i : sl.idx) {
+            TaskMessage m = messages.get(i);
+            args.add(m.id());
+            args.add(m.task());
+            args.add(Integer.toString(m.priority()));
+            args.add(m.eta() == null ? "" : Long.toString(m.eta().toEpochMilli()));
+            args.add(m.body());
+        }
+        return args;
+    }
+
+    /** Waits for a pipelined reply; failures surface as the exceptions the synchronous API throws. */
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisCommandInterruptedException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException re ? re : new io.lettuce.core.RedisException(c);
+        }
     }
 
     @Override
