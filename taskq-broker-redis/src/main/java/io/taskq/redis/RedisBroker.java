@@ -451,16 +451,32 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             }
         }
         String[] markers = markerList.toArray(new String[0]);
+        DryHint dry = takeDryHint(request);
         while (true) {
             checkOpen();
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
+            if (dry != null) {
+                // The consumer's previous claim left every one of these queues without ready work; anything
+                // enqueued, released, reaped or retried since then has set a marker, and the only other change,
+                // time passing, is covered by its wake-up time. So wait on the markers first instead of running an
+                // empty claim (after a claim that got fewer tasks than asked, the worker asks again at once for
+                // the remaining slots).
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs > 0) {
+                    markerWait.await(markers, waitMs(leftMs, dry.nextWakeMs));
+                }
+                dry = null;
+                continue;
+            }
             List<Delivery> out = new ArrayList<>();
             long nextWake = -1;
+            boolean allDry = true;
             RuntimeException failure = null;
             for (Where w : claimOrder(request.queues())) {
                 if (out.size() >= request.max()) {
+                    allDry = false;
                     break;
                 }
                 long wake;
@@ -484,7 +500,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                     }
                     continue;
                 }
-                if (wake >= 0 && (nextWake < 0 || wake < nextWake)) {
+                if (wake == NOT_DRY) {
+                    allDry = false;
+                } else if (wake >= 0 && (nextWake < 0 || wake < nextWake)) {
                     nextWake = wake;
                 }
             }
@@ -498,17 +516,63 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             }
             long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (!out.isEmpty() || leftMs <= 0) {
+                if (allDry) {
+                    putDryHint(request, nextWake);
+                }
                 return out;
             }
-            long waitMs = leftMs;
-            if (nextWake >= 0) {
-                waitMs = Math.min(waitMs, Math.max(1, nextWake - clock.millis() + 1));
-                if (!systemClock) {
-                    waitMs = Math.min(waitMs, TEST_CLOCK_SLICE_MS);
-                }
-            }
-            markerWait.await(markers, waitMs);
+            markerWait.await(markers, waitMs(leftMs, nextWake));
         }
+    }
+
+    /** How long an idle claim waits on the markers: what is left of its wait, at most until the next wake-up. */
+    private long waitMs(long leftMs, long nextWakeMs) {
+        long waitMs = leftMs;
+        if (nextWakeMs >= 0) {
+            waitMs = Math.min(waitMs, Math.max(1, nextWakeMs - clock.millis() + 1));
+            if (!systemClock) {
+                waitMs = Math.min(waitMs, TEST_CLOCK_SLICE_MS);
+            }
+        }
+        return waitMs;
+    }
+
+    /** The claim script's wake-up value when it claimed as many as asked: the queue may hold more ready work. */
+    private static final long NOT_DRY = -2;
+    /** A dry hint older than this is not used (it would still be correct; this just bounds how long one lives). */
+    private static final long DRY_HINT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** Left by a claim that found every queue of its request without ready work; used by the consumer's next claim. */
+    private record DryHint(List<String> queues, long nextWakeMs, long atNanos) {
+    }
+
+    private final Map<String, DryHint> dryHints = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void putDryHint(ClaimRequest request, long nextWakeMs) {
+        if (dryHints.size() > 10_000) {
+            // Consumers that stopped right after a claim leave one each; never let them pile up.
+            dryHints.clear();
+        }
+        dryHints.put(request.consumerId(), new DryHint(sortedQueues(request), nextWakeMs, System.nanoTime()));
+    }
+
+    private DryHint takeDryHint(ClaimRequest request) {
+        DryHint h = dryHints.remove(request.consumerId());
+        if (h == null || System.nanoTime() - h.atNanos > DRY_HINT_MAX_AGE_NANOS
+                || !h.queues.equals(sortedQueues(request))) {
+            return null;
+        }
+        return h;
+    }
+
+    private static List<String> sortedQueues(ClaimRequest request) {
+        List<String> q = request.queues();
+        if (q.size() == 1) {
+            return q;
+        }
+        List<String> s = new ArrayList<>(q);
+        java.util.Collections.sort(s);
+        return s;
     }
 
     /** The queues in the requested order; a partitioned queue's partitions round-robin from call to call. */
@@ -531,7 +595,10 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         return out;
     }
 
-    /** Claims from one queue into {@code out}; returns the queue's next wake-up time if nothing was claimed. */
+    /**
+     * Claims from one queue into {@code out}; returns {@link #NOT_DRY} if it got as many as asked, else the queue's
+     * next wake-up time (-1 if none).
+     */
     private long claimFrom(Where w, ClaimRequest request, int max, List<Delivery> out) {
         String queue = w.queue();
         List<Object> r = runOn(Name.CLAIM, ScriptOutputType.MULTI, queue, w.physical(), request.consumerId(),
@@ -539,7 +606,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         return readClaim(queue, r, out);
     }
 
-    /** Reads a claim script's answer into {@code out}; returns the next wake-up time if nothing was claimed. */
+    /** Reads a claim script's answer into {@code out}; returns its wake-up value (see claim.lua). */
     private static long readClaim(String queue, List<?> r, List<Delivery> out) {
         int count = ((Long) r.get(0)).intValue();
         for (int i = 0; i < count; i++) {
@@ -555,7 +622,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             out.add(new Delivery(id, queue, job.substring(nl1 + 1, nl2), priority, job.substring(nl2 + 1), attempt,
                     token));
         }
-        return count == 0 ? (Long) r.get(1) : -1;
+        return (Long) r.get(1);
     }
 
     @Override

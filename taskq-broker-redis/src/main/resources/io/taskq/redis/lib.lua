@@ -357,24 +357,30 @@ local function do_finish(b)
   return out, after
 end
 
+-- The next time this queue needs a claim to run although nobody added work: the earliest delayed due time or
+-- lease deadline, -1 if none.
+local function next_wake()
+  local wake = -1
+  local d = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
+  if #d > 0 then wake = tonumber(d[2]) end
+  local a = redis.call('ZRANGE', K_ACTIVE, 0, 0, 'WITHSCORES')
+  if #a > 0 and (wake < 0 or tonumber(a[2]) < wake) then wake = tonumber(a[2]) end
+  return wake
+end
+
 -- claim: promotes due delayed tasks and reaps expired leases (both bounded), then pops up to max ready tasks by
 -- priority, leases each (active ZSET, new fencing token), counts the attempt and records RECEIVED.
--- Returns {count, nextWakeMs, id1, attempt1, token1, job1, ...}; nextWakeMs (only when nothing was claimed and
--- wantWake) is the earliest delayed due time or lease deadline, -1 if none.
+-- Returns {count, nextWakeMs, id1, attempt1, token1, job1, ...}. With wantWake, nextWakeMs says whether ready ran
+-- dry: -2 if max tasks were popped (more may be ready), else next_wake() (-1 or a time), so that a consumer can
+-- wait on the marker instead of asking again at once (the marker covers work added after this call). Without
+-- wantWake it is -1.
 local function do_claim(consumer, max, lease, wantWake)
   promote()
   reap()
   local popped = redis.call('ZPOPMIN', K_READY, max)
   local k = #popped / 2
   if k == 0 then
-    local wake = -1
-    if wantWake then
-      local d = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
-      if #d > 0 then wake = tonumber(d[2]) end
-      local a = redis.call('ZRANGE', K_ACTIVE, 0, 0, 'WITHSCORES')
-      if #a > 0 and (wake < 0 or tonumber(a[2]) < wake) then wake = tonumber(a[2]) end
-    end
-    return { 0, wake }
+    return { 0, wantWake and next_wake() or -1 }
   end
   local ids = {}
   for i = 1, k do ids[i] = popped[2 * i - 1] end
@@ -412,6 +418,9 @@ local function do_claim(consumer, max, lease, wantWake)
   multi('ZADD', K_ACTIVE, actSet)
   multi('HSET', K_RES, resSet)
   out[1] = count
+  if wantWake then
+    if k < max then out[2] = next_wake() else out[2] = -2 end
+  end
   -- Cascade: another idle worker should wake if work is left.
   if k == max and redis.call('ZCARD', K_READY) > 0 then wake_ready() end
   return out
