@@ -807,11 +807,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     private static String json(TaskRecord r) {
-        try {
-            return Json.mapper().writeValueAsString(r);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode task record", e);
-        }
+        return io.taskq.internal.JsonText.record(r);
     }
 
     @Override

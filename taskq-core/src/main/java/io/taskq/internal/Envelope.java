@@ -1,7 +1,6 @@
 package io.taskq.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -146,27 +145,8 @@ public record Envelope(String id, String task, String queue, int priority, Array
         return b.toString();
     }
 
-    /** A JSON string (or null) with Jackson's escaping; most strings need none and are copied as they are. */
     private static void string(StringBuilder b, String s) {
-        if (s == null) {
-            b.append("null");
-            return;
-        }
-        b.append('"');
-        boolean plain = true;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == '"' || c == '\\') {
-                plain = false;
-                break;
-            }
-        }
-        if (plain) {
-            b.append(s);
-        } else {
-            JsonStringEncoder.getInstance().quoteAsString(s, b);
-        }
-        b.append('"');
+        JsonText.string(b, s);
     }
 
     /** The reference encoding through a Jackson tree; {@link #encode()} produces the same text faster. */
