@@ -26,13 +26,14 @@ import org.slf4j.LoggerFactory;
  * outcomes of a batch and claims the next tasks, which go straight to the threads that reported (no separate
  * claim, no hand-off to the fetch thread).
  *
- * <p>Group commit without a go-between: a finishing task thread that finds no broker call in progress makes the
- * call itself, for its own outcome and whatever else is pending; threads finishing meanwhile queue up, and the
- * first of them makes the next call for all of them once the current one returns. So a lone finish costs no
- * thread hand-off at all, and under load the batches grow with the round-trip time as before. Start reports are
- * fire and forget: they ride with the next call, or, if none comes within {@link #START_LINGER_NANOS} (a long
- * task), a small reporter thread sends them; usually the task's own finish comes first and supersedes its start
- * in the same call, so STARTED becomes visible at most that much later.
+ * <p>One broker call at a time. Under load a reporter thread makes the calls back to back, each for everything
+ * queued while the previous one ran, so batches grow with the round-trip time. A task thread that finishes while
+ * the reporter is idle and no call is in flight makes the call itself instead: a lone finish costs no thread
+ * hand-off (at low load the hand-off to the reporter and back was a good part of the round trip); if more
+ * finishes queued up meanwhile, the reporter takes over again. Start reports are fire and forget: they ride with
+ * the next call, or, if none comes within {@link #START_LINGER_NANOS} (a long task), the reporter sends them
+ * alone; usually the task's own finish comes first and supersedes its start in the same call, so STARTED becomes
+ * visible at most that much later.
  */
 final class BrokerBatcher {
     private static final Logger log = LoggerFactory.getLogger(BrokerBatcher.class);
@@ -67,6 +68,8 @@ final class BrokerBatcher {
     private final ArrayDeque<Finish> finishes = new ArrayDeque<>();
     /** One broker call at a time, so that reports queued meanwhile go together in the next one. */
     private boolean busy;
+    /** The reporter is making calls or about to (not waiting): finishes are left to it. */
+    private boolean reporterWorking;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -76,7 +79,7 @@ final class BrokerBatcher {
     BrokerBatcher(Broker broker, String name, IntFunction<ClaimRequest> refill) {
         this.broker = broker;
         this.refill = refill;
-        this.thread = new Thread(this::startReporter, name);
+        this.thread = new Thread(this::reporter, name);
         thread.setDaemon(true);
         thread.start();
     }
@@ -121,12 +124,9 @@ final class BrokerBatcher {
             List<Started> batchStarts = null;
             lock.lock();
             try {
-                if (!me.done && !busy) {
+                if (!me.done && !busy && (!reporterWorking || !running)) {
                     busy = true;
-                    batchFinishes = new ArrayList<>(Math.min(finishes.size(), MAX_BATCH));
-                    while (!finishes.isEmpty() && batchFinishes.size() < MAX_BATCH) {
-                        batchFinishes.add(finishes.poll());
-                    }
+                    batchFinishes = takeFinishes();
                     batchStarts = new ArrayList<>(starts);
                     starts.clear();
                     changed.signalAll();
@@ -155,13 +155,21 @@ final class BrokerBatcher {
         return me.reply;
     }
 
-    /** Ends a broker call and hands the next one to the first thread waiting to report an outcome. */
+    /**
+     * Ends a task thread's broker call: finishes that queued up meanwhile go to the reporter, or, once it has
+     * stopped, to the first of their threads.
+     */
     private void endCall() {
-        Finish next;
+        Finish next = null;
         lock.lock();
         try {
             busy = false;
-            next = finishes.peek();
+            if (!finishes.isEmpty()) {
+                reporterWorking = true;
+                if (!running) {
+                    next = finishes.peek();
+                }
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -171,27 +179,38 @@ final class BrokerBatcher {
         }
     }
 
-    /** Sends start reports that no finish picked up within the linger time (tasks that run longer). */
-    private void startReporter() {
+    /**
+     * The reporter: sends queued finishes back to back while there are any (under load), and start reports that no
+     * finish picked up within the linger time (tasks that run longer).
+     */
+    private void reporter() {
         while (true) {
-            List<Started> send;
+            List<Finish> batchFinishes = null;
+            List<Started> batchStarts;
             lock.lock();
             try {
-                while (running && (starts.isEmpty() || busy
-                        || System.nanoTime() - starts.peek().queuedNanos < START_LINGER_NANOS)) {
+                while (true) {
+                    if (!busy && !finishes.isEmpty()) {
+                        batchFinishes = takeFinishes();
+                        break;
+                    }
+                    if (!busy && !starts.isEmpty() && (!running
+                            || System.nanoTime() - starts.peek().queuedNanos >= START_LINGER_NANOS)) {
+                        break;
+                    }
+                    if (!running && starts.isEmpty() && !busy) {
+                        reporterWorking = false;
+                        return;
+                    }
+                    // Idle: a task thread that finishes now makes its own call.
+                    reporterWorking = false;
                     long wait = starts.isEmpty() || busy ? TimeUnit.MILLISECONDS.toNanos(200)
                             : START_LINGER_NANOS - (System.nanoTime() - starts.peek().queuedNanos);
                     changed.awaitNanos(Math.max(wait, 1));
                 }
-                if (!running && (starts.isEmpty() || busy)) {
-                    if (starts.isEmpty()) {
-                        return;
-                    }
-                    changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(10));
-                    continue;
-                }
                 busy = true;
-                send = new ArrayList<>(starts);
+                reporterWorking = true;
+                batchStarts = new ArrayList<>(starts);
                 starts.clear();
             } catch (InterruptedException e) {
                 if (running) {
@@ -202,11 +221,30 @@ final class BrokerBatcher {
                 lock.unlock();
             }
             try {
-                sendStarts(send);
+                if (batchFinishes != null) {
+                    flush(batchStarts, batchFinishes);
+                } else {
+                    sendStarts(batchStarts);
+                }
             } finally {
-                endCall();
+                lock.lock();
+                try {
+                    busy = false;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
+    }
+
+    /** Takes up to a batch of queued finishes; the caller holds the lock. */
+    private List<Finish> takeFinishes() {
+        List<Finish> batch = new ArrayList<>(Math.min(finishes.size(), MAX_BATCH));
+        while (!finishes.isEmpty() && batch.size() < MAX_BATCH) {
+            batch.add(finishes.poll());
+        }
+        return batch;
     }
 
     private void sendStarts(List<Started> send) {
