@@ -298,29 +298,108 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             TaskMessage m = messages.get(i);
             groups.computeIfAbsent(where(m.queue(), m.id()), q -> new ArrayList<>()).add(i);
         }
+        List<EnqueueSlice> slices = new ArrayList<>();
         for (Map.Entry<Where, List<Integer>> g : groups.entrySet()) {
             List<Integer> idx = g.getValue();
-            // Large batches go in slices so that one script never holds Redis for long.
-            for (int from = 0; from < idx.size(); from += 2000) {
-                List<Integer> slice = idx.subList(from, Math.min(idx.size(), from + 2000));
-                Instant now = clock.instant();
-                List<String> args = common(g.getKey().queue(), now.toEpochMilli(), now);
-                args.add(Integer.toString(slice.size()));
-                for (int i : slice) {
-                    TaskMessage m = messages.get(i);
-                    args.add(m.id());
-                    args.add(m.task());
-                    args.add(Integer.toString(m.priority()));
-                    args.add(m.eta() == null ? "" : Long.toString(m.eta().toEpochMilli()));
-                    args.add(m.body());
+            for (int from = 0; from < idx.size(); from += ENQUEUE_SLICE) {
+                slices.add(new EnqueueSlice(g.getKey(), idx.subList(from, Math.min(idx.size(), from + ENQUEUE_SLICE))));
+            }
+        }
+        if (slices.size() == 1) {
+            slices.get(0).read(run(Name.ENQUEUE, ScriptOutputType.MULTI, slices.get(0).where.physical(),
+                    enqueueArgs(slices.get(0), messages)), out);
+            return List.of(out);
+        }
+        // Pipelined: every slice is sent as soon as its arguments are built, so that encoding and sending the
+        // next slice overlap Redis running the previous one. Redis runs them in the order sent (one connection;
+        // on a Cluster one connection per node), so the order of the batch is kept.
+        for (EnqueueSlice sl : slices) {
+            sl.args = enqueueArgs(sl, messages);
+            sl.reply = scripts.send(conns, Name.ENQUEUE, ScriptOutputType.MULTI, keys.queue(sl.where.physical()),
+                    sl.args.toArray(new String[0]));
+        }
+        RuntimeException failure = null;
+        boolean later = false;
+        for (int i = slices.size() - 1; i >= 0; i--) {
+            EnqueueSlice sl = slices.get(i);
+            try {
+                if (sl.reply != null) {
+                    sl.read(await(sl.reply), out);
+                    later = true;
                 }
-                List<Object> r = run(Name.ENQUEUE, ScriptOutputType.MULTI, g.getKey().physical(), args);
-                for (int k = 0; k < slice.size(); k++) {
-                    out[slice.get(k)] = ((Long) r.get(k)) == 1L;
+            } catch (RuntimeException e) {
+                if (!Scripts.refusedBeforeRunning(e)) {
+                    failure = failure == null ? e : failure;
+                } else {
+                    sl.reply = null;
+                    if (later) {
+                        // Only if the script cache was emptied and refilled by another client between two slices.
+                        log.warn("enqueue: a slice was refused ({}) after a later one ran; the batch's order across"
+                                + " slices may differ from the submit order", e.getMessage());
+                    }
                 }
             }
         }
+        if (failure != null) {
+            throw failure;
+        }
+        // Refused (NOSCRIPT, READONLY: nothing ran) or no async view: sent again in order, one at a time.
+        for (EnqueueSlice sl : slices) {
+            if (sl.reply == null) {
+                sl.read(run(Name.ENQUEUE, ScriptOutputType.MULTI, sl.where.physical(), sl.args), out);
+            }
+        }
         return List.of(out);
+    }
+
+    /** Most messages per enqueue script call: Redis is never held long, and slices pipeline. */
+    private static final int ENQUEUE_SLICE = 250;
+
+    /** One enqueue script call's share of a batch. */
+    private static final class EnqueueSlice {
+        final Where where;
+        final List<Integer> idx;
+        List<String> args;
+        CompletableFuture<List<Object>> reply;
+
+        EnqueueSlice(Where where, List<Integer> idx) {
+            this.where = where;
+            this.idx = idx;
+        }
+
+        void read(List<Object> r, Boolean[] out) {
+            for (int k = 0; k < idx.size(); k++) {
+                out[idx.get(k)] = ((Long) r.get(k)) == 1L;
+            }
+        }
+    }
+
+    private List<String> enqueueArgs(EnqueueSlice sl, List<TaskMessage> messages) {
+        Instant now = clock.instant();
+        List<String> args = common(sl.where.queue(), now.toEpochMilli(), now);
+        args.add(Integer.toString(sl.idx.size()));
+        for (int i : sl.idx) {
+            TaskMessage m = messages.get(i);
+            args.add(m.id());
+            args.add(m.task());
+            args.add(Integer.toString(m.priority()));
+            args.add(m.eta() == null ? "" : Long.toString(m.eta().toEpochMilli()));
+            args.add(m.body());
+        }
+        return args;
+    }
+
+    /** Waits for a pipelined reply; failures surface as the exceptions the synchronous API throws. */
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisCommandInterruptedException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException re ? re : new io.lettuce.core.RedisException(c);
+        }
     }
 
     @Override
@@ -333,16 +412,32 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             }
         }
         String[] markers = markerList.toArray(new String[0]);
+        DryHint dry = takeDryHint(request);
         while (true) {
             checkOpen();
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
+            if (dry != null) {
+                // The consumer's previous claim left every one of these queues without ready work; anything
+                // enqueued, released, reaped or retried since then has set a marker, and the only other change,
+                // time passing, is covered by its wake-up time. So wait on the markers first instead of running an
+                // empty claim (after a claim that got fewer tasks than asked, the worker asks again at once for
+                // the remaining slots).
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs > 0) {
+                    markerWait.await(markers, waitMs(leftMs, dry.nextWakeMs));
+                }
+                dry = null;
+                continue;
+            }
             List<Delivery> out = new ArrayList<>();
             long nextWake = -1;
+            boolean allDry = true;
             RuntimeException failure = null;
             for (Where w : claimOrder(request.queues())) {
                 if (out.size() >= request.max()) {
+                    allDry = false;
                     break;
                 }
                 long wake;
@@ -366,7 +461,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                     }
                     continue;
                 }
-                if (wake >= 0 && (nextWake < 0 || wake < nextWake)) {
+                if (wake == NOT_DRY) {
+                    allDry = false;
+                } else if (wake >= 0 && (nextWake < 0 || wake < nextWake)) {
                     nextWake = wake;
                 }
             }
@@ -380,17 +477,63 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             }
             long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (!out.isEmpty() || leftMs <= 0) {
+                if (allDry) {
+                    putDryHint(request, nextWake);
+                }
                 return out;
             }
-            long waitMs = leftMs;
-            if (nextWake >= 0) {
-                waitMs = Math.min(waitMs, Math.max(1, nextWake - clock.millis() + 1));
-                if (!systemClock) {
-                    waitMs = Math.min(waitMs, TEST_CLOCK_SLICE_MS);
-                }
-            }
-            markerWait.await(markers, waitMs);
+            markerWait.await(markers, waitMs(leftMs, nextWake));
         }
+    }
+
+    /** How long an idle claim waits on the markers: what is left of its wait, at most until the next wake-up. */
+    private long waitMs(long leftMs, long nextWakeMs) {
+        long waitMs = leftMs;
+        if (nextWakeMs >= 0) {
+            waitMs = Math.min(waitMs, Math.max(1, nextWakeMs - clock.millis() + 1));
+            if (!systemClock) {
+                waitMs = Math.min(waitMs, TEST_CLOCK_SLICE_MS);
+            }
+        }
+        return waitMs;
+    }
+
+    /** The claim script's wake-up value when it claimed as many as asked: the queue may hold more ready work. */
+    private static final long NOT_DRY = -2;
+    /** A dry hint older than this is not used (it would still be correct; this just bounds how long one lives). */
+    private static final long DRY_HINT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** Left by a claim that found every queue of its request without ready work; used by the consumer's next claim. */
+    private record DryHint(List<String> queues, long nextWakeMs, long atNanos) {
+    }
+
+    private final Map<String, DryHint> dryHints = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void putDryHint(ClaimRequest request, long nextWakeMs) {
+        if (dryHints.size() > 10_000) {
+            // Consumers that stopped right after a claim leave one each; never let them pile up.
+            dryHints.clear();
+        }
+        dryHints.put(request.consumerId(), new DryHint(sortedQueues(request), nextWakeMs, System.nanoTime()));
+    }
+
+    private DryHint takeDryHint(ClaimRequest request) {
+        DryHint h = dryHints.remove(request.consumerId());
+        if (h == null || System.nanoTime() - h.atNanos > DRY_HINT_MAX_AGE_NANOS
+                || !h.queues.equals(sortedQueues(request))) {
+            return null;
+        }
+        return h;
+    }
+
+    private static List<String> sortedQueues(ClaimRequest request) {
+        List<String> q = request.queues();
+        if (q.size() == 1) {
+            return q;
+        }
+        List<String> s = new ArrayList<>(q);
+        java.util.Collections.sort(s);
+        return s;
     }
 
     /** The queues in the requested order; a partitioned queue's partitions round-robin from call to call. */
@@ -413,7 +556,10 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         return out;
     }
 
-    /** Claims from one queue into {@code out}; returns the queue's next wake-up time if nothing was claimed. */
+    /**
+     * Claims from one queue into {@code out}; returns {@link #NOT_DRY} if it got as many as asked, else the queue's
+     * next wake-up time (-1 if none).
+     */
     private long claimFrom(Where w, ClaimRequest request, int max, List<Delivery> out) {
         String queue = w.queue();
         List<Object> r = runOn(Name.CLAIM, ScriptOutputType.MULTI, queue, w.physical(), request.consumerId(),
@@ -421,7 +567,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         return readClaim(queue, r, out);
     }
 
-    /** Reads a claim script's answer into {@code out}; returns the next wake-up time if nothing was claimed. */
+    /** Reads a claim script's answer into {@code out}; returns its wake-up value (see claim.lua). */
     private static long readClaim(String queue, List<?> r, List<Delivery> out) {
         int count = ((Long) r.get(0)).intValue();
         for (int i = 0; i < count; i++) {
@@ -437,7 +583,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             out.add(new Delivery(id, queue, job.substring(nl1 + 1, nl2), priority, job.substring(nl2 + 1), attempt,
                     token));
         }
-        return count == 0 ? (Long) r.get(1) : -1;
+        return (Long) r.get(1);
     }
 
     @Override
@@ -622,11 +768,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     private static String json(TaskRecord r) {
-        try {
-            return Json.mapper().writeValueAsString(r);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode task record", e);
-        }
+        return io.taskq.internal.JsonText.record(r);
     }
 
     @Override

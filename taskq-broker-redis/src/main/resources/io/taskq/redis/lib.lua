@@ -13,6 +13,8 @@ local MAX_REDELIVERIES = tonumber(ARGV[5])
 local DEAD_MAX_COUNT = tonumber(ARGV[6])
 local DEAD_MAX_AGE = tonumber(ARGV[7])
 local CHANNEL = ARGV[8]
+-- Arguments to redis.call go as strings where we have them: Redis 7.0 turns a Lua number into text with '%.17g'.
+local NOW_S = ARGV[1]
 local A0 = 8 -- script-specific ARGV start after this index
 
 -- ready score = (9 - priority) * 2^49 + sequence: exact in a double (< 2^53), priority 9 first, FIFO inside.
@@ -21,9 +23,12 @@ local CHUNK = 1000 -- unpack() has a stack limit; every multi-argument command g
 local REAP_LIMIT = 100
 local PROMOTE_LIMIT = 1000
 local TRIM_LIMIT = 100
+local REAP_LIMIT_S, PROMOTE_LIMIT_S, TRIM_LIMIT_S = '100', '1000', '100'
 
+-- Integers (scores, ms times, tokens) as exact decimal text: '%d' formats a C long (exact below 2^53, like every
+-- number here) and is several times cheaper than '%.0f', which goes through floating-point digit generation.
 local function fmt(n)
-  return string.format('%.0f', n)
+  return string.format('%d', n)
 end
 
 local function chunked(cmd, key, list)
@@ -67,6 +72,14 @@ local function split_job(v, fallbackScore)
   return string.sub(v, 1, i - 1), string.sub(v, i + 1, j - 1), string.sub(v, j + 1)
 end
 
+-- Only the task name of a job field (the claim needs no copy of the body); nil for a field without the header.
+local function job_task(v)
+  local i = string.find(v, '\n', 1, true)
+  local j = i and string.find(v, '\n', i + 1, true)
+  if not j or not tonumber(string.sub(v, 1, i - 1)) then return nil end
+  return string.sub(v, i + 1, j - 1)
+end
+
 local function priority_of(score)
   return 9 - math.floor(tonumber(score) / BAND)
 end
@@ -76,10 +89,41 @@ local function nz(v)
   return v
 end
 
+-- Small integers as text, cached per call (attempt and retry counts are almost always 0..9): formatting a Lua
+-- number costs more than the rest of writing a record.
+local INT_TEXT = {}
+local function int_text(n)
+  local v = INT_TEXT[n]
+  if not v then
+    v = string.format('%d', n)
+    INT_TEXT[n] = v
+  end
+  return v
+end
+
+-- A JSON string literal (or null); task names repeat, so their literals are cached per call.
+local NAME_JSON = {}
+local function json_str(s)
+  if s == nil then return 'null' end
+  return cjson.encode(s)
+end
+local function name_json(s)
+  if s == nil then return 'null' end
+  local v = NAME_JSON[s]
+  if not v then
+    v = cjson.encode(s)
+    NAME_JSON[s] = v
+  end
+  return v
+end
+
+-- The TaskRecord JSON (fields as io.taskq.spi.TaskRecord), written by concatenation: claims write one per task,
+-- and cjson.encode of a whole table (with its float formatting of the two counters) cost several times more.
 local function make_record(id, task, state, err, retries, attempt, worker, reason)
-  return cjson.encode({ id = id, queue = QUEUE, task = nz(task), state = state, result = cjson.null,
-    error = nz(err), retries = retries or 0, attempt = attempt or 0, worker = nz(worker),
-    updatedAt = NOW_ISO, reason = nz(reason) })
+  return '{"id":' .. json_str(id) .. ',"queue":' .. name_json(QUEUE) .. ',"task":' .. name_json(task)
+    .. ',"state":"' .. state .. '","result":null,"error":' .. (err and cjson.encode(err) or 'null')
+    .. ',"retries":' .. int_text(retries or 0) .. ',"attempt":' .. int_text(attempt or 0) .. ',"worker":'
+    .. name_json(worker) .. ',"updatedAt":' .. name_json(NOW_ISO) .. ',"reason":' .. json_str(reason) .. '}'
 end
 
 local function decode(json)
@@ -121,7 +165,18 @@ local function multi(cmd, key, pairs_list, prefix)
   end
 end
 
+-- A non-final record (RECEIVED at claim) written with the final ones: one HSET res per call. Only for ids whose
+-- record nothing later in the same call reads or writes (claims are the last step of their scripts).
+local function store_later(id, json)
+  finalSet[#finalSet + 1] = id
+  finalSet[#finalSet + 1] = json
+end
+
 local function flush_published()
+  if #finalSet > 0 and #published == 0 then
+    multi('HSET', K_RES, finalSet)
+    finalSet = {}
+  end
   if #published > 0 then
     multi('HSET', K_RES, finalSet)
     local exp, zs = fmt(NOW + RESULT_TTL), {}
@@ -142,7 +197,7 @@ end
 
 -- Expired records go a bounded number at a time, piggy-backing on regular traffic.
 local function trim_results()
-  local old = redis.call('ZRANGEBYSCORE', K_RESX, '-inf', NOW, 'LIMIT', 0, TRIM_LIMIT)
+  local old = redis.call('ZRANGEBYSCORE', K_RESX, '-inf', NOW_S, 'LIMIT', '0', TRIM_LIMIT_S)
   if #old > 0 then
     redis.call('HDEL', K_RES, unpack(old))
     redis.call('ZREM', K_RESX, unpack(old))
@@ -166,7 +221,7 @@ local function trim_dead()
     redis.call('ZREM', K_DEAD, unpack(old))
     redis.call('HDEL', K_DINFO, unpack(old))
   end
-  local aged = redis.call('ZRANGEBYSCORE', K_DEAD, '-inf', '(' .. fmt(NOW - DEAD_MAX_AGE), 'LIMIT', 0, TRIM_LIMIT)
+  local aged = redis.call('ZRANGEBYSCORE', K_DEAD, '-inf', '(' .. fmt(NOW - DEAD_MAX_AGE), 'LIMIT', '0', TRIM_LIMIT_S)
   if #aged > 0 then
     redis.call('ZREM', K_DEAD, unpack(aged))
     redis.call('HDEL', K_DINFO, unpack(aged))
@@ -174,7 +229,7 @@ local function trim_dead()
 end
 
 local function wake_ready()
-  redis.call('ZADD', K_MARKER, 0, '0')
+  redis.call('ZADD', K_MARKER, '0', '0')
 end
 
 local function wake_at(due)
@@ -184,7 +239,7 @@ end
 -- Takes back leases that expired (the worker died or stalled): ready again with the same place in line, or
 -- dead after MAX_REDELIVERIES lost leases, or REVOKED if a revoke was pending. Bounded per call.
 local function reap()
-  local expired = redis.call('ZRANGEBYSCORE', K_ACTIVE, '-inf', NOW, 'LIMIT', 0, REAP_LIMIT)
+  local expired = redis.call('ZRANGEBYSCORE', K_ACTIVE, '-inf', NOW_S, 'LIMIT', '0', REAP_LIMIT_S)
   if #expired == 0 then return end
   redis.call('ZREM', K_ACTIVE, unpack(expired))
   local atts = hmget(K_ATT, expired)
@@ -226,7 +281,7 @@ end
 
 -- Due delayed tasks move to ready with the score they were enqueued with (their place in line). Bounded.
 local function promote()
-  local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', NOW, 'LIMIT', 0, PROMOTE_LIMIT)
+  local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', NOW_S, 'LIMIT', '0', PROMOTE_LIMIT_S)
   if #due == 0 then return end
   local jobs = hmget(K_JOB, due)
   local ready = {}
@@ -355,33 +410,54 @@ local function do_finish(b)
   return out, after
 end
 
+-- The next time this queue needs a claim to run although nobody added work: the earliest delayed due time or
+-- lease deadline, -1 if none.
+local function next_wake()
+  local wake = -1
+  local d = redis.call('ZRANGE', K_DELAYED, '0', '0', 'WITHSCORES')
+  if #d > 0 then wake = tonumber(d[2]) end
+  local a = redis.call('ZRANGE', K_ACTIVE, '0', '0', 'WITHSCORES')
+  if #a > 0 and (wake < 0 or tonumber(a[2]) < wake) then wake = tonumber(a[2]) end
+  return wake
+end
+
 -- claim: promotes due delayed tasks and reaps expired leases (both bounded), then pops up to max ready tasks by
 -- priority, leases each (active ZSET, new fencing token), counts the attempt and records RECEIVED.
--- Returns {count, nextWakeMs, id1, attempt1, token1, job1, ...}; nextWakeMs (only when nothing was claimed and
--- wantWake) is the earliest delayed due time or lease deadline, -1 if none.
+-- Returns {count, nextWakeMs, id1, attempt1, token1, job1, ...}. With wantWake, nextWakeMs says whether ready ran
+-- dry: -2 if max tasks were popped (more may be ready), else next_wake() (-1 or a time), so that a consumer can
+-- wait on the marker instead of asking again at once (the marker covers work added after this call). Without
+-- wantWake it is -1.
 local function do_claim(consumer, max, lease, wantWake)
   promote()
   reap()
   local popped = redis.call('ZPOPMIN', K_READY, max)
   local k = #popped / 2
   if k == 0 then
-    local wake = -1
-    if wantWake then
-      local d = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
-      if #d > 0 then wake = tonumber(d[2]) end
-      local a = redis.call('ZRANGE', K_ACTIVE, 0, 0, 'WITHSCORES')
-      if #a > 0 and (wake < 0 or tonumber(a[2]) < wake) then wake = tonumber(a[2]) end
-    end
-    return { 0, wake }
+    return { 0, wantWake and next_wake() or -1 }
   end
   local ids = {}
   for i = 1, k do ids[i] = popped[2 * i - 1] end
-  local last = redis.call('INCRBY', K_SEQ, k)
-  local atts = hmget(K_ATT, ids)
   local jobs = hmget(K_JOB, ids)
-  local recs = hmget(K_RES, ids)
+  local last = redis.call('INCRBY', K_SEQ, fmt(k))
+  local atts = hmget(K_ATT, ids)
+  -- A task has a record before its claim only if it was claimed before (and then it has an attempts field), so
+  -- first attempts skip the lookup.
+  local again, recs = {}, {}
+  for i = 1, k do
+    if atts[i] then again[#again + 1] = ids[i] end
+  end
+  if #again > 0 then
+    local found = hmget(K_RES, again)
+    local j = 1
+    for i = 1, k do
+      if atts[i] then
+        recs[i] = found[j]
+        j = j + 1
+      end
+    end
+  end
   local out = { 0, -1 }
-  local attSet, actSet, resSet = {}, {}, {}
+  local attSet, actSet = {}, {}
   local deadline = fmt(NOW + lease)
   local count = 0
   for i, id in ipairs(ids) do
@@ -390,15 +466,17 @@ local function do_claim(consumer, max, lease, wantWake)
       a = a + 1
       local token = fmt(last - k + i)
       attSet[#attSet + 1] = id
-      attSet[#attSet + 1] = a .. ':' .. token .. ':' .. l
+      attSet[#attSet + 1] = int_text(a) .. ':' .. token .. ':' .. int_text(l)
       actSet[#actSet + 1] = deadline
       actSet[#actSet + 1] = id
-      local score, task, body = split_job(jobs[i], popped[2 * i])
-      if task == '?' then jobs[i] = score .. '\n' .. task .. '\n' .. body end
+      local task = job_task(jobs[i])
+      if not task then
+        task = '?'
+        jobs[i] = popped[2 * i] .. '\n?\n' .. jobs[i]
+      end
       local prev = decode(recs[i])
-      resSet[#resSet + 1] = id
-      resSet[#resSet + 1] = make_record(id, task, 'RECEIVED', field(prev, 'error'), field(prev, 'retries') or 0, a,
-        consumer, nil)
+      store_later(id, make_record(id, task, 'RECEIVED', field(prev, 'error'), field(prev, 'retries') or 0, a,
+        consumer, nil))
       out[#out + 1] = id
       out[#out + 1] = a
       out[#out + 1] = token
@@ -408,8 +486,10 @@ local function do_claim(consumer, max, lease, wantWake)
   end
   multi('HSET', K_ATT, attSet)
   multi('ZADD', K_ACTIVE, actSet)
-  multi('HSET', K_RES, resSet)
   out[1] = count
+  if wantWake then
+    if k < max then out[2] = next_wake() else out[2] = -2 end
+  end
   -- Cascade: another idle worker should wake if work is left.
   if k == max and redis.call('ZCARD', K_READY) > 0 then wake_ready() end
   return out

@@ -51,6 +51,42 @@ class RedisBrokerTest {
                 clock.instant(), null);
     }
 
+    private static List<Delivery> claim(RedisBroker b, int max, Duration wait) throws InterruptedException {
+        return b.claim(new ClaimRequest("w", List.of("q"), max, Duration.ofSeconds(30), wait));
+    }
+
+    /**
+     * After a claim that got fewer tasks than asked, the consumer's next claim waits on the markers before claiming
+     * (no empty claim); everything that makes work claimable meanwhile must still be found.
+     */
+    @Test
+    void aClaimAfterAShortOneStillFindsWhatArrivedMeanwhile() throws Exception {
+        MutableClock clock = new MutableClock();
+        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).clock(clock).build()) {
+            Duration wait = Duration.ofSeconds(20);
+            b.enqueue(List.of(msg("a")));
+            assertEquals(1, claim(b, 2).size(), "short claim: the queue ran dry");
+            // enqueued after the short claim
+            b.enqueue(List.of(msg("b")));
+            assertEquals(List.of("b"), claim(b, 2, wait).stream().map(Delivery::id).toList());
+            // no wait at all: the claim still runs
+            b.enqueue(List.of(msg("c")));
+            assertEquals(List.of("c"), claim(b, 2).stream().map(Delivery::id).toList());
+            // a delayed task coming due (time passing sets no marker)
+            b.enqueue(List.of(new TaskMessage("d", "q", "t", 4, clock.instant().plusSeconds(5), "{}")));
+            assertTrue(claim(b, 2).isEmpty());
+            clock.advance(Duration.ofSeconds(6));
+            assertEquals(List.of("d"), claim(b, 2, wait).stream().map(Delivery::id).toList());
+            // a lease expiring (time passing again): redelivered
+            clock.advance(Duration.ofSeconds(31));
+            List<Delivery> again = claim(b, 8, wait);
+            assertEquals(4, again.size(), "every lease of the consumer expired: a, b, c, d");
+            // released by another worker
+            b.release(List.of(again.get(0)));
+            assertEquals(List.of(again.get(0).id()), claim(b, 8, wait).stream().map(Delivery::id).toList());
+        }
+    }
+
     @Test
     void recordsExpireAfterTheResultTtlByTheBrokersClock() throws Exception {
         MutableClock clock = new MutableClock();

@@ -6,12 +6,16 @@ import io.taskq.spi.Delivery;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Outcome;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +24,16 @@ import org.slf4j.LoggerFactory;
  * Coalesces the worker's "started" and "finished" reports into batched broker calls and refills the slots of
  * finished tasks in the same call ({@link Broker#finishAndClaim}): on Redis one script run reports the starts and
  * outcomes of a batch and claims the next tasks, which go straight to the threads that reported (no separate
- * claim, no hand-off to the fetch thread). At low load a finish goes out alone as soon as it arrives; a start
- * report waits up to {@link #START_LINGER_NANOS} for company (usually the same task's finish, which then
- * supersedes it in the same call), so STARTED becomes visible at most that much later.
+ * claim, no hand-off to the fetch thread).
+ *
+ * <p>One broker call at a time. Under load a reporter thread makes the calls back to back, each for everything
+ * queued while the previous one ran, so batches grow with the round-trip time. A task thread that finishes while
+ * the reporter is idle and no call is in flight makes the call itself instead: a lone finish costs no thread
+ * hand-off (at low load the hand-off to the reporter and back was a good part of the round trip); if more
+ * finishes queued up meanwhile, the reporter takes over again. Start reports are fire and forget: they ride with
+ * the next call, or, if none comes within {@link #START_LINGER_NANOS} (a long task), the reporter sends them
+ * alone; usually the task's own finish comes first and supersedes its start in the same call, so STARTED becomes
+ * visible at most that much later.
  */
 final class BrokerBatcher {
     private static final Logger log = LoggerFactory.getLogger(BrokerBatcher.class);
@@ -33,15 +44,32 @@ final class BrokerBatcher {
     record Reply(boolean accepted, Delivery next) {
     }
 
-    private record Started(Delivery delivery, Instant at) {
+    private record Started(Delivery delivery, Instant at, long queuedNanos) {
     }
 
-    private record Finish(Outcome outcome, CompletableFuture<Reply> reply) {
+    private static final class Finish {
+        final Outcome outcome;
+        final Thread thread = Thread.currentThread();
+        volatile Reply reply;
+        volatile RuntimeException error;
+        volatile boolean done;
+
+        Finish(Outcome outcome) {
+            this.outcome = outcome;
+        }
     }
 
     private final Broker broker;
     private final IntFunction<ClaimRequest> refill;
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a start report is queued or taken, and when a broker call ends. */
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Started> starts = new ArrayDeque<>();
+    private final ArrayDeque<Finish> finishes = new ArrayDeque<>();
+    /** One broker call at a time, so that reports queued meanwhile go together in the next one. */
+    private boolean busy;
+    /** The reporter is making calls or about to (not waiting): finishes are left to it. */
+    private boolean reporterWorking;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -51,104 +79,189 @@ final class BrokerBatcher {
     BrokerBatcher(Broker broker, String name, IntFunction<ClaimRequest> refill) {
         this.broker = broker;
         this.refill = refill;
-        this.thread = new Thread(this::loop, name);
+        this.thread = new Thread(this::reporter, name);
         thread.setDaemon(true);
         thread.start();
     }
 
     /** Reports that a task started; fire and forget (a stale or late report is ignored by the broker). */
     void started(Delivery d, Instant at) {
-        queue.add(new Started(d, at));
+        lock.lock();
+        try {
+            starts.add(new Started(d, at, System.nanoTime()));
+            if (starts.size() == 1) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Reports an outcome and waits for the broker's answer. If the reply carries a delivery, the caller's slot
-     * now belongs to that task and the caller must run it.
+     * Reports an outcome and waits for the broker's answer, making the broker call on this thread if no other
+     * call is in progress. If the reply carries a delivery, the caller's slot now belongs to that task and the
+     * caller must run it.
+     *
+     * An interrupt while waiting does not abandon the report (it is kept and the thread's interrupt status set
+     * again on return): the outcome must reach the broker, or the task would run again after its lease.
      *
      * @throws RuntimeException if the broker call failed
      */
-    Reply finish(Outcome outcome) throws InterruptedException {
+    Reply finish(Outcome outcome) {
         if (!running) {
             throw new IllegalStateException("worker stopped");
         }
-        CompletableFuture<Reply> f = new CompletableFuture<>();
-        queue.add(new Finish(outcome, f));
+        Finish me = new Finish(outcome);
+        lock.lock();
         try {
-            return f.get();
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
+            finishes.add(me);
+        } finally {
+            lock.unlock();
         }
-    }
-
-    private void loop() {
-        List<Object> batch = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
+        boolean interrupted = false;
+        while (!me.done) {
+            List<Finish> batchFinishes = null;
+            List<Started> batchStarts = null;
+            lock.lock();
             try {
-                Object first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                if (running && !hasFinish(batch)) {
-                    // Only start reports: give the tasks a moment to finish, so one call reports both.
-                    long deadline = System.nanoTime() + START_LINGER_NANOS;
-                    long left;
-                    while (batch.size() < MAX_BATCH && (left = deadline - System.nanoTime()) > 0) {
-                        Object more = queue.poll(left, TimeUnit.NANOSECONDS);
-                        if (more == null) {
-                            break;
-                        }
-                        batch.add(more);
-                        if (more instanceof Finish) {
-                            queue.drainTo(batch, MAX_BATCH - batch.size());
-                            break;
-                        }
-                    }
-                }
-                flush(batch);
-            } catch (InterruptedException e) {
-                if (!running) {
-                    if (!batch.isEmpty()) {
-                        flush(batch);
-                    }
-                    break;
+                if (!me.done && !busy && (!reporterWorking || !running)) {
+                    busy = true;
+                    batchFinishes = takeFinishes();
+                    batchStarts = new ArrayList<>(starts);
+                    starts.clear();
+                    changed.signalAll();
                 }
             } finally {
-                batch.clear();
+                lock.unlock();
+            }
+            if (batchFinishes != null) {
+                try {
+                    flush(batchStarts, batchFinishes);
+                } finally {
+                    endCall();
+                }
+            } else if (!me.done) {
+                LockSupport.park(this);
+                // An interrupt does not abandon the report: it is queued and this thread may be next to send it.
+                interrupted |= Thread.interrupted();
             }
         }
-        List<Object> left = new ArrayList<>();
-        queue.drainTo(left);
-        for (Object o : left) {
-            if (o instanceof Finish f) {
-                f.reply.completeExceptionally(new IllegalStateException("worker stopped"));
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (me.error != null) {
+            throw me.error;
+        }
+        return me.reply;
+    }
+
+    /**
+     * Ends a task thread's broker call: finishes that queued up meanwhile go to the reporter, or, once it has
+     * stopped, to the first of their threads.
+     */
+    private void endCall() {
+        Finish next = null;
+        lock.lock();
+        try {
+            busy = false;
+            if (!finishes.isEmpty()) {
+                reporterWorking = true;
+                if (!running) {
+                    next = finishes.peek();
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (next != null) {
+            LockSupport.unpark(next.thread);
+        }
+    }
+
+    /**
+     * The reporter: sends queued finishes back to back while there are any (under load), and start reports that no
+     * finish picked up within the linger time (tasks that run longer).
+     */
+    private void reporter() {
+        while (true) {
+            List<Finish> batchFinishes = null;
+            List<Started> batchStarts;
+            lock.lock();
+            try {
+                while (true) {
+                    if (!busy && !finishes.isEmpty()) {
+                        batchFinishes = takeFinishes();
+                        break;
+                    }
+                    if (!busy && !starts.isEmpty() && (!running
+                            || System.nanoTime() - starts.peek().queuedNanos >= START_LINGER_NANOS)) {
+                        break;
+                    }
+                    if (!running && starts.isEmpty() && !busy) {
+                        reporterWorking = false;
+                        return;
+                    }
+                    // Idle: a task thread that finishes now makes its own call.
+                    reporterWorking = false;
+                    long wait = starts.isEmpty() || busy ? TimeUnit.MILLISECONDS.toNanos(200)
+                            : START_LINGER_NANOS - (System.nanoTime() - starts.peek().queuedNanos);
+                    changed.awaitNanos(Math.max(wait, 1));
+                }
+                busy = true;
+                reporterWorking = true;
+                batchStarts = new ArrayList<>(starts);
+                starts.clear();
+            } catch (InterruptedException e) {
+                if (running) {
+                    continue;
+                }
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                if (batchFinishes != null) {
+                    flush(batchStarts, batchFinishes);
+                } else {
+                    sendStarts(batchStarts);
+                }
+            } finally {
+                lock.lock();
+                try {
+                    busy = false;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
     }
 
-    private static boolean hasFinish(List<Object> batch) {
-        for (Object o : batch) {
-            if (o instanceof Finish) {
-                return true;
-            }
+    /** Takes up to a batch of queued finishes; the caller holds the lock. */
+    private List<Finish> takeFinishes() {
+        List<Finish> batch = new ArrayList<>(Math.min(finishes.size(), MAX_BATCH));
+        while (!finishes.isEmpty() && batch.size() < MAX_BATCH) {
+            batch.add(finishes.poll());
         }
-        return false;
+        return batch;
     }
 
-    private void flush(List<Object> batch) {
-        List<Started> starts = new ArrayList<>();
-        List<Finish> finishes = new ArrayList<>();
-        for (Object o : batch) {
-            if (o instanceof Started s) {
-                starts.add(s);
-            } else {
-                finishes.add((Finish) o);
-            }
+    private void sendStarts(List<Started> send) {
+        List<Delivery> ds = new ArrayList<>(send.size());
+        for (Started s : send) {
+            ds.add(s.delivery);
         }
+        try {
+            broker.markStarted(ds, send.get(send.size() - 1).at);
+        } catch (RuntimeException e) {
+            log.warn("could not record {} task start(s): {}", ds.size(), e.toString());
+        }
+    }
+
+    private void flush(List<Started> starts, List<Finish> finishes) {
         List<Outcome> outcomes = new ArrayList<>(finishes.size());
-        java.util.Set<Delivery> finished = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Delivery> finished = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Finish f : finishes) {
             outcomes.add(f.outcome);
             finished.add(f.outcome.delivery());
@@ -162,42 +275,46 @@ final class BrokerBatcher {
                 at = s.at;
             }
         }
-        ClaimRequest next = finishes.isEmpty() || !running ? null : refill.apply(finishes.size());
-        if (outcomes.isEmpty()) {
-            if (!started.isEmpty()) {
+        try {
+            ClaimRequest next = running ? refill.apply(finishes.size()) : null;
+            FinishAndClaim r = broker.finishAndClaim(started, at == null ? Instant.EPOCH : at, outcomes, next);
+            List<Delivery> claimed = r.claimed();
+            int extra = claimed.size() - finishes.size();
+            if (extra > 0) {
+                // A broker must not return more than asked; hand any surplus back rather than overfill the slots.
                 try {
-                    broker.markStarted(started, at);
+                    broker.release(claimed.subList(finishes.size(), claimed.size()));
                 } catch (RuntimeException e) {
-                    log.warn("could not record {} task start(s): {}", started.size(), e.toString());
+                    log.warn("could not hand back {} surplus task(s); their leases will expire", extra);
                 }
             }
-            return;
-        }
-        FinishAndClaim r;
-        try {
-            r = broker.finishAndClaim(started, at == null ? Instant.EPOCH : at, outcomes, next);
-        } catch (RuntimeException e) {
-            finishes.forEach(f -> f.reply.completeExceptionally(e));
-            return;
-        }
-        List<Delivery> claimed = r.claimed();
-        int extra = claimed.size() - finishes.size();
-        if (extra > 0) {
-            // A broker must not return more than asked; hand any surplus back rather than overfill the slots.
-            try {
-                broker.release(claimed.subList(finishes.size(), claimed.size()));
-            } catch (RuntimeException e) {
-                log.warn("could not hand back {} surplus task(s); their leases will expire", extra);
+            for (int i = 0; i < finishes.size(); i++) {
+                finishes.get(i).reply = new Reply(r.accepted().get(i), i < claimed.size() ? claimed.get(i) : null);
             }
-        }
-        for (int i = 0; i < finishes.size(); i++) {
-            finishes.get(i).reply.complete(new Reply(r.accepted().get(i), i < claimed.size() ? claimed.get(i) : null));
+        } catch (RuntimeException e) {
+            for (Finish f : finishes) {
+                f.error = e;
+            }
+        } finally {
+            Thread me = Thread.currentThread();
+            for (Finish f : finishes) {
+                f.done = true;
+                if (f.thread != me) {
+                    LockSupport.unpark(f.thread);
+                }
+            }
         }
     }
 
-    /** Sends what is queued, then stops. */
+    /** Sends the start reports still queued, then stops; later finishes are refused. */
     void close() {
         running = false;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

@@ -85,8 +85,72 @@ public record Envelope(String id, String task, String queue, int priority, Array
                 ignoreResult, origin, headers);
     }
 
-    /** Encodes to JSON text. */
+    /**
+     * Encodes to JSON text. Written directly into a {@code StringBuilder} (the producer's hot path: a Jackson tree
+     * plus a serializer per call cost several times more than the rest of a submit); the output is the same text
+     * {@link #encodeWithTree()} gives, field for field and byte for byte (EnvelopeTest compares them).
+     */
     public String encode() {
+        for (String name : headers.keySet()) {
+            if (RESERVED.contains(name)) {
+                // Cannot come through TaskRequest (it refuses reserved names); the tree replaces the field in place.
+                return encodeWithTree();
+            }
+        }
+        String argsJson;
+        String repr;
+        try {
+            argsJson = args.isEmpty() ? "[]" : Json.mapper().writeValueAsString(args);
+            repr = args.isEmpty() ? "[]" : args.toString();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode envelope", e);
+        }
+        if (repr.length() > ARGSREPR_MAX) {
+            repr = repr.substring(0, ARGSREPR_MAX) + "...";
+        }
+        StringBuilder b = new StringBuilder(360 + argsJson.length() + repr.length() + 2 * id.length());
+        b.append("{\"v\":").append(VERSION).append(",\"headers\":{\"lang\":\"java\",\"task\":");
+        string(b, task);
+        b.append(",\"id\":");
+        string(b, id);
+        b.append(",\"eta\":");
+        string(b, eta == null ? null : eta.toString());
+        b.append(",\"expires\":");
+        string(b, expires == null ? null : expires.toString());
+        b.append(",\"group\":null,\"retries\":").append(retries).append(",\"timelimit\":[");
+        if (timeLimit == null) {
+            b.append("null");
+        } else {
+            b.append(Double.toString(timeLimit.toMillis() / 1000.0));
+        }
+        b.append(",null],\"root_id\":");
+        string(b, rootId);
+        b.append(",\"parent_id\":");
+        string(b, parentId);
+        b.append(",\"argsrepr\":");
+        string(b, repr);
+        b.append(",\"origin\":");
+        string(b, origin);
+        b.append(",\"ignore_result\":").append(ignoreResult).append(",\"queue\":");
+        string(b, queue);
+        b.append(",\"priority\":").append(priority);
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            b.append(',');
+            string(b, h.getKey());
+            b.append(':');
+            string(b, h.getValue());
+        }
+        b.append("},\"body\":[").append(argsJson)
+                .append(",{},{\"callbacks\":null,\"errbacks\":null,\"chain\":null,\"chord\":null}]}");
+        return b.toString();
+    }
+
+    private static void string(StringBuilder b, String s) {
+        JsonText.string(b, s);
+    }
+
+    /** The reference encoding through a Jackson tree; {@link #encode()} produces the same text faster. */
+    String encodeWithTree() {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode h = f.objectNode();
         h.put("lang", "java");

@@ -251,6 +251,8 @@ public final class WorkerEngine implements Worker {
         volatile String revokedReason;
         volatile boolean abandonedThread;
         volatile ScheduledFuture<?> limitTimer;
+        /** Set when the task thread has left this attempt (returned, threw, or reacted to its interrupt). */
+        volatile boolean exited;
 
         Attempt(Delivery delivery) {
             this.delivery = delivery;
@@ -300,6 +302,10 @@ public final class WorkerEngine implements Worker {
             MDC.remove(MDC_TASK_ID);
             MDC.remove(MDC_TASK_NAME);
             Thread.interrupted();
+            a.exited = true;
+            if (closed.get()) {
+                signalSettled();
+            }
         }
         return next;
     }
@@ -528,10 +534,6 @@ public final class WorkerEngine implements Worker {
                             a.delivery.id(), a.delivery.attempt());
                 }
                 return reply.next();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                log.warn("task {}: interrupted while reporting its outcome; the lease will expire", a.delivery.id());
-                return null;
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
                     log.error("task {}: could not report outcome; the lease will expire and the task run again",
@@ -645,6 +647,28 @@ public final class WorkerEngine implements Worker {
 
     // ---------------------------------------------------------------- shutdown
 
+    /**
+     * Gives the interrupted tasks a moment (at most {@link #CLOSE_INTERRUPT_WAIT_MS}, and never more than
+     * abandonAfter) to react, so that close() returns with them stopped unless they ignore interrupts.
+     */
+    private void awaitInterruptedTasks(List<Attempt> stopped) {
+        long waitMs = Math.min(CLOSE_INTERRUPT_WAIT_MS, options.abandonAfter().toMillis());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        try {
+            synchronized (settledSignal) {
+                for (Attempt a : stopped) {
+                    while (!a.exited && a.thread != null && System.nanoTime() < deadline) {
+                        settledSignal.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final long CLOSE_INTERRUPT_WAIT_MS = 500;
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -664,9 +688,11 @@ public final class WorkerEngine implements Worker {
             Thread.currentThread().interrupt();
         }
         List<Delivery> handBack = new ArrayList<>();
+        List<Attempt> stopped = new ArrayList<>();
         for (Attempt a : running.values()) {
             if (a.settle()) {
                 handBack.add(a.delivery);
+                stopped.add(a);
                 Thread t = a.thread;
                 if (t != null) {
                     t.interrupt();
@@ -680,6 +706,7 @@ public final class WorkerEngine implements Worker {
             } catch (RuntimeException e) {
                 log.warn("worker {}: hand-back failed; those tasks run again when their lease expires", id, e);
             }
+            awaitInterruptedTasks(stopped);
         }
         running.clear();
         batcher.close();

@@ -46,6 +46,33 @@ class EnvelopeTest {
     }
 
     @Test
+    void directEncodingIsTheTreeEncodingByteForByte() {
+        String odd = "q\"uote \\ back\nnl\ttab\r\b\f\u0001\u001f\u007f é ü 中 \uD83D\uDE00 \u2028 </script>";
+        var bigArgs = Json.mapper().createArrayNode();
+        for (int i = 0; i < 60; i++) {
+            bigArgs.add("arg-" + i);
+        }
+        var mixed = Json.mapper().createArrayNode().add(1).add(2.5).add(-0.0).add(1e300).add(Long.MAX_VALUE)
+                .add(true).addNull().add(odd).add(new java.math.BigDecimal("1.000")).add(java.math.BigInteger.TEN.pow(30));
+        mixed.addObject().put("k", odd).putArray("a").add(1);
+        var none = Json.mapper().createArrayNode();
+        for (var args : java.util.List.of(none, mixed, bigArgs)) {
+            for (Duration limit : new Duration[] {null, Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofMillis(1),
+                    Duration.ofDays(400)}) {
+                for (Map<String, String> headers : java.util.List.<Map<String, String>>of(Map.of(),
+                        Map.of("tenant", "acme"), Map.of(odd, odd, "a", ""))) {
+                    Envelope e = new Envelope("id-" + odd, "t." + odd, "q" + odd, 9, args,
+                            limit == null ? null : Instant.parse("2030-01-01T00:00:00.123456789Z"),
+                            limit == null ? Instant.EPOCH : null, 3, limit, limit == null ? null : "root",
+                            limit == null ? odd : null, limit != null, limit == null ? null : "1@host", headers);
+                    assertEquals(e.encodeWithTree(), e.encode());
+                }
+            }
+        }
+        assertEquals(sample().encodeWithTree(), sample().encode());
+    }
+
+    @Test
     void nextRetryRaisesTheCountAndClearsTheEta() {
         Envelope next = sample().nextRetry();
         assertEquals(3, next.retries());
