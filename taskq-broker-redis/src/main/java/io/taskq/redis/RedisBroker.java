@@ -343,7 +343,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         if (failure != null) {
             throw failure;
         }
-        // Refused (NOSCRIPT, READONLY: nothing ran) or no async view: sent again in order, one at a time.
+        // Refused (NOSCRIPT, READONLY: nothing ran): sent again in order, one at a time.
         for (EnqueueSlice sl : slices) {
             if (sl.reply == null) {
                 sl.read(run(Name.ENQUEUE, ScriptOutputType.MULTI, sl.where.physical(), sl.args), out);

@@ -66,6 +66,9 @@ public abstract class Connections implements AutoCloseable {
     /** The shared connection's commands (thread-safe, pipelined). */
     public abstract RedisClusterCommands<String, String> commands();
 
+    /** The shared connection's asynchronous commands (for pipelining several calls). */
+    public abstract RedisClusterAsyncCommands<String, String> async();
+
     /** A new connection for a blocking wait. */
     public abstract Blocking blocking();
 
@@ -281,6 +284,11 @@ public abstract class Connections implements AutoCloseable {
         }
 
         @Override
+        public RedisClusterAsyncCommands<String, String> async() {
+            return conn.get().async();
+        }
+
+        @Override
         public Blocking blocking() {
             StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
             return wrap(c, c.async());
@@ -376,6 +384,11 @@ public abstract class Connections implements AutoCloseable {
         @Override
         public RedisClusterCommands<String, String> commands() {
             return conn.get().sync();
+        }
+
+        @Override
+        public RedisClusterAsyncCommands<String, String> async() {
+            return conn.get().async();
         }
 
         @Override

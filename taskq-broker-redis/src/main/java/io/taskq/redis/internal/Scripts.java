@@ -4,9 +4,6 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
@@ -138,22 +135,12 @@ public final class Scripts {
 
     /**
      * Sends a script with EVALSHA on the shared connection without waiting, so that several calls can be in
-     * flight at once (pipelined: Redis runs them in the order sent). Returns null if the connection offers no
-     * asynchronous view; the caller then uses {@link #run}. NOSCRIPT and READONLY are not handled here: a call
-     * refused with either did not run, and the caller repeats it with {@link #run}.
+     * flight at once (pipelined: Redis runs them in the order sent). NOSCRIPT and READONLY are not handled here:
+     * a call refused with either did not run, and the caller repeats it with {@link #run}.
      */
     public <T> CompletableFuture<T> send(Connections conns, Name n, ScriptOutputType type, String[] keys,
                                          String... args) {
-        RedisClusterCommands<String, String> c = conns.commands();
-        RedisClusterAsyncCommands<String, String> async;
-        if (c instanceof RedisCommands<String, String> standalone) {
-            async = standalone.getStatefulConnection().async();
-        } else if (c instanceof RedisAdvancedClusterCommands<String, String> cluster) {
-            async = cluster.getStatefulConnection().async();
-        } else {
-            return null;
-        }
-        RedisFuture<T> f = async.evalsha(shas.get(n), type, keys, args);
+        RedisFuture<T> f = conns.async().evalsha(shas.get(n), type, keys, args);
         return f.toCompletableFuture();
     }
 
