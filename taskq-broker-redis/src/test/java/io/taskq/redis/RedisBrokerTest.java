@@ -137,6 +137,22 @@ class RedisBrokerTest {
     }
 
     @Test
+    void theCallersUriIsNotModifiedAndTheLastTopologyWins() throws Exception {
+        RedisURI given = RedisURI.create(server.url());
+        Duration timeout = given.getTimeout();
+        // Cluster seeds that would never answer, then a URI: the URI replaces them.
+        try (RedisBroker b = RedisBroker.builder().cluster("redis://127.0.0.1:1").uri(given).keyPrefix(prefix())
+                .commandTimeout(Duration.ofSeconds(7)).build()) {
+            assertEquals(List.of(true), b.enqueue(List.of(msg("a"))));
+        }
+        assertEquals(timeout, given.getTimeout(), "the broker copies the URI instead of setting its timeout");
+        try (RedisScheduleStore st = RedisScheduleStore.builder().cluster("redis://127.0.0.1:1").uri(given)
+                .keyPrefix(prefix()).build()) {
+            assertTrue(st.entries().isEmpty());
+        }
+    }
+
+    @Test
     void scriptsAreReloadedWhenRedisForgetsThem() throws Exception {
         try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).build()) {
             server.with(r -> r.scriptFlush());
