@@ -146,7 +146,9 @@ class RedisSchedulerHaTest {
         assertEquals(due.get(due.size() - 1), info.lastRunId());
 
         // Executed exactly once.
-        Await.until(WAIT, "every run executed", () -> due.stream().allMatch(tasks.executions::containsKey));
+        // The counter is created before it is incremented: wait for the count, not for the key.
+        Await.until(WAIT, "every run executed", () -> due.stream()
+                .allMatch(id -> tasks.executions.getOrDefault(id, new AtomicInteger()).get() > 0));
         Map<String, Integer> executed = new TreeMap<>();
         tasks.executions.forEach((id, n) -> {
             if (id.startsWith("sched:tick:")) {
@@ -424,9 +426,10 @@ class RedisSchedulerHaTest {
                     String mid = messages.get(i).id();
                     ledger.attempts.computeIfAbsent(mid, k -> new AtomicInteger()).incrementAndGet();
                     if (out.get(i)) {
-                        ledger.accepted.computeIfAbsent(mid, k -> new AtomicInteger()).incrementAndGet();
+                        // Time and publisher first: readers find a run through "accepted", then look these up.
                         ledger.acceptedAtMillis.putIfAbsent(mid, now);
                         ledger.publisher.putIfAbsent(mid, id);
+                        ledger.accepted.computeIfAbsent(mid, k -> new AtomicInteger()).incrementAndGet();
                     }
                     lastPublished = mid;
                 }

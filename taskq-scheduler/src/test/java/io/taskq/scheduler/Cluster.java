@@ -129,8 +129,9 @@ final class Cluster implements AutoCloseable {
                     String mid = messages.get(i).id();
                     attempts.computeIfAbsent(mid, k -> new AtomicInteger()).incrementAndGet();
                     if (out.get(i)) {
-                        accepted.computeIfAbsent(mid, k -> new AtomicInteger()).incrementAndGet();
+                        // The time first: readers find a run through "accepted", then look its time up.
                         acceptedAt.putIfAbsent(mid, clock.instant());
+                        accepted.computeIfAbsent(mid, k -> new AtomicInteger()).incrementAndGet();
                     }
                 }
                 return out;
