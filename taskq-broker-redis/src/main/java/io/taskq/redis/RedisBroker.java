@@ -98,6 +98,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final Coalescer<Started, Boolean> starts;
     private final String redisVersion;
     private final Endpoint endpoint;
+    private final long commandTimeoutMs;
+    /** Whether claims may be sent ahead behind marker waits; turned off for good if the server refuses them. */
+    private volatile boolean claimAhead = true;
     private volatile boolean closed;
 
     private record Started(Delivery delivery, Instant at) {
@@ -114,6 +117,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         this.deadLetterMaxAge = b.deadLetterMaxAge;
         this.partitions = Map.copyOf(b.partitions);
         this.endpoint = b.endpoint.copy();
+        this.commandTimeoutMs = endpoint.commandTimeout().toMillis();
         this.resources = Endpoint.newResources();
         String where = endpoint.where();
         try {
@@ -412,78 +416,149 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             }
         }
         String[] markers = markerList.toArray(new String[0]);
+        ClaimRound round = null;
         DryHint dry = takeDryHint(request);
+        if (dry != null) {
+            // The consumer's previous claim left every one of these queues without ready work; anything enqueued,
+            // released, reaped or retried since then has set a marker, and the only other change, time passing, is
+            // covered by its wake-up time. So wait on the markers first instead of running an empty claim (after a
+            // claim that got fewer tasks than asked, the worker asks again at once for the remaining slots).
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (leftMs > 0) {
+                round = waitThenClaim(request, markers, waitMs(leftMs, dry.nextWakeMs));
+            }
+        }
         while (true) {
             checkOpen();
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            if (dry != null) {
-                // The consumer's previous claim left every one of these queues without ready work; anything
-                // enqueued, released, reaped or retried since then has set a marker, and the only other change,
-                // time passing, is covered by its wake-up time. So wait on the markers first instead of running an
-                // empty claim (after a claim that got fewer tasks than asked, the worker asks again at once for
-                // the remaining slots).
-                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (leftMs > 0) {
-                    markerWait.await(markers, waitMs(leftMs, dry.nextWakeMs));
-                }
-                dry = null;
-                continue;
+            if (round == null) {
+                round = claimNow(request);
             }
-            List<Delivery> out = new ArrayList<>();
-            long nextWake = -1;
-            boolean allDry = true;
-            RuntimeException failure = null;
-            for (Where w : claimOrder(request.queues())) {
-                if (out.size() >= request.max()) {
-                    allDry = false;
-                    break;
-                }
-                long wake;
-                try {
-                    wake = claimFrom(w, request, request.max() - out.size(), out);
-                } catch (RedisCommandInterruptedException e) {
-                    // The worker is stopping; report it as the interrupt it is, not as a broker failure.
-                    Thread.interrupted();
-                    if (!out.isEmpty()) {
-                        try {
-                            release(out);
-                        } catch (RuntimeException re) {
-                            log.debug("hand-back after interrupt failed; leases will expire: {}", re.toString());
-                        }
-                    }
-                    throw new InterruptedException("claim interrupted");
-                } catch (RuntimeException e) {
-                    // One unreachable shard (failover in progress) must not stop consumption from the others.
-                    if (failure == null) {
-                        failure = e;
-                    }
-                    continue;
-                }
-                if (wake == NOT_DRY) {
-                    allDry = false;
-                } else if (wake >= 0 && (nextWake < 0 || wake < nextWake)) {
-                    nextWake = wake;
-                }
-            }
-            if (failure != null) {
-                if (out.isEmpty()) {
+            if (round.failure != null) {
+                if (round.out.isEmpty()) {
                     // Nothing claimed and a queue failed: the caller sees the failure (and reports unhealthy).
-                    throw failure;
+                    throw round.failure;
                 }
-                log.debug("claim: some queues failed, delivering what the others had: {}", failure.toString());
-                return out;
+                log.debug("claim: some queues failed, delivering what the others had: {}", round.failure.toString());
+                return round.out;
             }
             long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (!out.isEmpty() || leftMs <= 0) {
-                if (allDry) {
-                    putDryHint(request, nextWake);
+            if (!round.out.isEmpty() || leftMs <= 0) {
+                if (round.allDry) {
+                    putDryHint(request, round.nextWake);
                 }
-                return out;
+                return round.out;
             }
-            markerWait.await(markers, waitMs(leftMs, nextWake));
+            round = waitThenClaim(request, markers, waitMs(leftMs, round.nextWake));
         }
+    }
+
+    /** What one pass over the requested queues claimed, and whether every queue ran dry (with the next wake-up). */
+    private static final class ClaimRound {
+        final List<Delivery> out = new ArrayList<>();
+        long nextWake = -1;
+        boolean allDry = true;
+        RuntimeException failure;
+
+        void wake(long wake) {
+            if (wake == NOT_DRY) {
+                allDry = false;
+            } else if (wake >= 0 && (nextWake < 0 || wake < nextWake)) {
+                nextWake = wake;
+            }
+        }
+    }
+
+    /** One claim pass over the requested queues, in order, until the request is filled. */
+    private ClaimRound claimNow(ClaimRequest request) throws InterruptedException {
+        ClaimRound round = new ClaimRound();
+        for (Where w : claimOrder(request.queues())) {
+            if (round.out.size() >= request.max()) {
+                round.allDry = false;
+                break;
+            }
+            try {
+                round.wake(claimFrom(w, request, request.max() - round.out.size(), round.out));
+            } catch (RedisCommandInterruptedException e) {
+                // The worker is stopping; report it as the interrupt it is, not as a broker failure.
+                Thread.interrupted();
+                handBackAfterInterrupt(round.out);
+                throw new InterruptedException("claim interrupted");
+            } catch (RuntimeException e) {
+                // One unreachable shard (failover in progress) must not stop consumption from the others.
+                if (round.failure == null) {
+                    round.failure = e;
+                }
+            }
+        }
+        return round;
+    }
+
+    private void handBackAfterInterrupt(List<Delivery> out) {
+        if (!out.isEmpty()) {
+            try {
+                release(out);
+            } catch (RuntimeException re) {
+                log.debug("hand-back after interrupt failed; leases will expire: {}", re.toString());
+            }
+        }
+    }
+
+    /**
+     * Waits on the markers, then claims. A consumer of one queue (one partition) with the system clock gets its
+     * claim sent ahead, queued behind the blocking pop on the waiting connection (see
+     * {@link MarkerWait#awaitThen}): the claim then runs the moment the pop returns, which saves a woken worker a
+     * round trip and a thread hand-off. Since it runs later than it was sent, it takes its time from Redis (the
+     * later of Redis's clock and the sender's, see lib.lua). Otherwise, or if the claim sent ahead was refused
+     * (NOSCRIPT after a restart, READONLY after a failover: it did not run), this only waits and returns null, and
+     * the caller claims as usual.
+     */
+    private ClaimRound waitThenClaim(ClaimRequest request, String[] markers, long waitMs)
+            throws InterruptedException {
+        List<Where> order = claimOrder(request.queues());
+        if (!claimAhead || !systemClock || order.size() != 1) {
+            markerWait.await(markers, waitMs);
+            return null;
+        }
+        Where w = order.get(0);
+        Instant now = clock.instant();
+        List<String> args = common(w.queue(), now.toEpochMilli(), now);
+        args.set(1, ""); // no time of its own: lib.lua reads Redis's clock
+        args.add(request.consumerId());
+        args.add(Integer.toString(request.max()));
+        args.add(Long.toString(request.lease().toMillis()));
+        String[] argv = args.toArray(new String[0]);
+        long timeoutMs = waitMs + MarkerWait.GRACE_MS + commandTimeoutMs;
+        List<Object> r;
+        try {
+            r = markerWait.awaitThen(markers, waitMs,
+                    a -> scripts.sendBehindWait(a, Name.CLAIM, keys.queue(w.physical()), argv, timeoutMs));
+        } catch (RedisCommandInterruptedException e) {
+            Thread.interrupted();
+            throw new InterruptedException("claim interrupted");
+        } catch (RuntimeException e) {
+            if (Scripts.refusedBeforeRunning(e)) {
+                return null;
+            }
+            if (e instanceof RedisCommandExecutionException) {
+                // The server refuses this form (an ACL without TIME, say): claim the ordinary way from now on.
+                claimAhead = false;
+                log.warn("claims sent ahead of a marker wait are refused ({}); claiming after each wait instead",
+                        e.getMessage());
+                return null;
+            }
+            ClaimRound failed = new ClaimRound();
+            failed.failure = e;
+            return failed;
+        }
+        if (r == null) {
+            return null;
+        }
+        ClaimRound round = new ClaimRound();
+        round.wake(readClaim(w.queue(), r, round.out));
+        return round;
     }
 
     /** How long an idle claim waits on the markers: what is left of its wait, at most until the next wake-up. */

@@ -17,6 +17,39 @@ local CHANNEL = ARGV[8]
 local NOW_S = ARGV[1]
 local A0 = 8 -- script-specific ARGV start after this index
 
+-- Epoch milliseconds as Java's Instant.toString() prints them at millisecond precision (days to civil date after
+-- H. Hinnant's algorithm): 2026-11-21T22:09:15.657Z, or 2026-11-21T22:09:15Z on a whole second.
+local function iso_ms(ms)
+  local s = math.floor(ms / 1000)
+  local frac = ms - s * 1000
+  local days = math.floor(s / 86400)
+  local sod = s - days * 86400
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400
+  if m <= 2 then y = y + 1 end
+  local out = string.format('%04d-%02d-%02dT%02d:%02d:%02d', y, m, d, math.floor(sod / 3600),
+    math.floor(sod % 3600 / 60), sod % 60)
+  if frac ~= 0 then out = out .. string.format('.%03d', frac) end
+  return out .. 'Z'
+end
+
+-- A claim sent ahead (queued behind a worker's blocking wait) runs up to the wait's length after it was sent, so it
+-- comes without a time of its own (NOW_ISO empty) and takes the later of Redis's clock and the sender's.
+if NOW_ISO == '' then
+  local t = redis.call('TIME')
+  local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if ms > NOW then NOW = ms end
+  NOW_S = string.format('%d', NOW)
+  NOW_ISO = iso_ms(NOW)
+end
+
 -- ready score = (9 - priority) * 2^49 + sequence: exact in a double (< 2^53), priority 9 first, FIFO inside.
 local BAND = 562949953421312
 local CHUNK = 1000 -- unpack() has a stack limit; every multi-argument command goes in chunks

@@ -65,6 +65,11 @@ public final class Endpoint {
     }
 
     /** Timeout of ordinary commands. */
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
+    /** Sets the timeout of ordinary commands. */
     public void commandTimeout(Duration timeout) {
         this.commandTimeout = Settings.positive(timeout, "commandTimeout");
     }

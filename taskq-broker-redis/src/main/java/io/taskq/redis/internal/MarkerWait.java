@@ -1,5 +1,6 @@
 package io.taskq.redis.internal;
 
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +55,25 @@ public final class MarkerWait {
         this.conns = conns;
     }
 
-    private Connections.Blocking take() {
+    private Connections.Blocking take() throws InterruptedException {
         Connections.Blocking c = idle.pollFirst();
         while (c != null && !c.isOpen()) {
             c.closeAsync();
             c = idle.pollFirst();
         }
-        return c != null ? c : conns.blocking();
+        if (c != null) {
+            return c;
+        }
+        try {
+            return conns.blocking();
+        } catch (RuntimeException e) {
+            // Lettuce reports an interrupted connect as a connection failure (with the interrupt flag set again);
+            // a stopping worker interrupts its fetch thread, which is no broker failure to warn about.
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while connecting for a marker wait");
+            }
+            throw e;
+        }
     }
 
     private void giveBack(Connections.Blocking c, boolean reusable) {
@@ -102,6 +116,57 @@ public final class MarkerWait {
             throw new IllegalStateException("waiting for work failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             log.warn("marker wait got no reply {} ms past its block time; reopening the connection", GRACE_MS);
+        } finally {
+            giveBack(c, reusable);
+        }
+    }
+
+    /**
+     * Waits on markers of one slot group (see {@link #await}) with a script queued right behind the blocking pop on
+     * the same connection: Redis runs the script the moment the pop returns, whether a marker woke it or its block
+     * time ran out, so a woken worker gets its claim's answer without another round trip and thread hand-off.
+     *
+     * @param behind sends the script on the connection it is given (see {@link Scripts#sendBehindWait})
+     * @return the script's reply, or null if the pop got no reply in time (the connection is replaced; the caller
+     *     claims as usual)
+     * @throws RuntimeException the script's or the connection's failure, as Lettuce reported it
+     * @throws InterruptedException if the calling thread is interrupted
+     */
+    public List<Object> awaitThen(String[] markers, long waitMs,
+                                  Function<RedisClusterAsyncCommands<String, String>,
+                                          CompletableFuture<List<Object>>> behind) throws InterruptedException {
+        if (closed) {
+            throw new IllegalStateException("broker is closed");
+        }
+        Connections.Blocking c = take();
+        boolean reusable = false;
+        try {
+            double seconds = Math.max(0.001, waitMs / 1000.0);
+            CompletableFuture<?> pop = c.async().bzpopmin(seconds, markers).toCompletableFuture();
+            CompletableFuture<List<Object>> reply = behind.apply(c.async());
+            try {
+                pop.get(waitMs + GRACE_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                log.warn("marker wait got no reply {} ms past its block time; reopening the connection", GRACE_MS);
+                return null;
+            } catch (ExecutionException e) {
+                // The script behind it fails the same way (same connection); its error is the one to report.
+            }
+            try {
+                List<Object> r = reply.get(GRACE_MS, TimeUnit.MILLISECONDS);
+                reusable = true;
+                return r;
+            } catch (TimeoutException e) {
+                log.warn("script behind a marker wait got no reply {} ms after the wait; reopening the connection",
+                        GRACE_MS);
+                return null;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                // A server-side refusal leaves the connection usable; anything else may not have.
+                reusable = cause instanceof io.lettuce.core.RedisCommandExecutionException;
+                throw cause instanceof RuntimeException re ? re
+                        : new IllegalStateException("waiting for work failed: " + cause, cause);
+            }
         } finally {
             giveBack(c, reusable);
         }

@@ -97,6 +97,37 @@ class AclTest {
         }
     }
 
+    /**
+     * An ACL written from an earlier version of the shipped file (no TIME): the claims a worker sends ahead of its
+     * marker waits are refused, and the worker goes on claiming the ordinary way.
+     */
+    @Test
+    void aWorkerUnderAnOlderAclWithoutTimeStillConsumes() throws IOException {
+        String uatLine = Files.readAllLines(shippedAclFile()).stream().filter(l -> l.startsWith("user uat "))
+                .findFirst().orElseThrow();
+        String[] rules = uatLine.replace(" +time", "").replace(">CHANGE-ME-uat", ">old-secret")
+                .substring("user uat ".length()).split(" ");
+        RedisClient admin = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + redis.port() + "/0"));
+        try (StatefulRedisConnection<String, String> c = admin.connect()) {
+            c.sync().dispatch(io.lettuce.core.protocol.CommandType.ACL,
+                    new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                    new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+                            .add("SETUSER").add("uatold").addValues(rules));
+        } finally {
+            admin.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+        try (RedisBroker broker = RedisBroker.builder().uri(url("uatold", "old-secret")).keyPrefix("uat").build();
+             Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
+            Worker w = taskq.startWorker(WorkerOptions.builder().concurrency(2).build());
+            for (int i = 0; i < 5; i++) {
+                // Each submit finds the worker waiting on its marker, with (at first) a claim queued behind.
+                assertEquals("n" + i, taskq.submit(TaskRequest.of(FaultTasks::echo, "n" + i).queue("default"))
+                        .get(Duration.ofSeconds(10)));
+            }
+            assertTrue(w.isHealthy());
+        }
+    }
+
     @Test
     void theSameRulesSufficeOnACluster() {
         try (LocalCluster cluster = LocalCluster.start(3, 0, "--aclfile", aclCopy.toString())) {
