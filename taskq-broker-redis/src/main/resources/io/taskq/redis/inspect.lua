@@ -1,14 +1,9 @@
--- inspect: read-only-ish views. ARGV[A0+1] = what: 'record' (id) -> record JSON or nil (expired records are
--- invisible); 'stats' -> {ready, delayed, active, dead} after reaping (like the in-memory broker); 'dead'
+-- inspect: read-only-ish views (a single record is read without a script: RedisBroker.get). ARGV[A0+1] = what:
+-- 'stats' -> {ready, delayed, active, dead} after reaping (like the in-memory broker); 'dead'
 -- (limit) -> {id1, deadAt1, info1, ...} newest first; 'purge' -> how many dead letters were removed (<= 1000 per
 -- call, the caller loops).
 local what = ARGV[A0 + 1]
-if what == 'record' then
-  local id = ARGV[A0 + 2]
-  local exp = redis.call('ZSCORE', K_RESX, id)
-  if exp and tonumber(exp) <= NOW then return false end
-  return redis.call('HGET', K_RES, id)
-elseif what == 'stats' then
+if what == 'stats' then
   reap()
   flush_published()
   trim_dead()

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Command timeouts: the regular timeout for ordinary commands, and for blocking pops their own block time plus a
  * grace period, so a blocking command is neither cut short nor left hanging when the server never answers
- * (redis/lettuce#1179). A script queued behind a blocking pop on the same connection waits as long as the pop
- * and then its own run, so it carries its timeout with it ({@link Scripts.BehindWait}).
+ * (redis/lettuce#1179). The broker's own blocking pops, and scripts queued behind them, carry their timeout in
+ * their {@link TimedKeyword}.
  */
 public final class BlockingAwareTimeouts extends TimeoutOptions.TimeoutSource {
     private final long commandTimeoutMs;
@@ -21,11 +21,11 @@ public final class BlockingAwareTimeouts extends TimeoutOptions.TimeoutSource {
 
     @Override
     public long getTimeout(RedisCommand<?, ?, ?> command) {
+        if (command.getType() instanceof TimedKeyword t) {
+            return t.timeoutMs();
+        }
         if (command.getType() == CommandType.BZPOPMIN && command.getArgs() != null) {
             return blockMs(command.getArgs().toCommandString()) + MarkerWait.GRACE_MS;
-        }
-        if (command.getType() instanceof Scripts.BehindWait w) {
-            return w.timeoutMs();
         }
         return commandTimeoutMs;
     }

@@ -11,6 +11,10 @@ public final class Keys {
     /** Suffixes of the per-queue keys, in the order the scripts expect them in KEYS. */
     static final String[] SUFFIXES = {"job", "att", "ready", "delayed", "active", "res", "resx", "rev", "dead",
         "dinfo", "seq", "marker"};
+    /** Index of the records hash in {@link #queue(String)}. */
+    public static final int RES = 5;
+    /** Index of the record expiry index in {@link #queue(String)}. */
+    public static final int RESX = 6;
     /** Index of the marker key in {@link #queue(String)}. */
     public static final int MARKER = 11;
 

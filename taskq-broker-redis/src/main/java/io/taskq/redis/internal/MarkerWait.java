@@ -1,6 +1,11 @@
 package io.taskq.redis.internal;
 
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.KeyValueScoredValueOutput;
+import io.lettuce.core.protocol.CommandArgs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +89,15 @@ public final class MarkerWait {
         }
     }
 
+    /** Sends BZPOPMIN with its timeout (block time + grace) in its keyword; completes with null on timeout. */
+    private static CompletableFuture<KeyValue<String, ScoredValue<String>>> pop(Connections.Blocking c,
+                                                                                double seconds, String[] markers) {
+        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).addKeys(markers).add(seconds);
+        long timeoutMs = (long) Math.ceil(seconds * 1000) + GRACE_MS;
+        return c.async().dispatch(new TimedKeyword("BZPOPMIN", timeoutMs),
+                new KeyValueScoredValueOutput<>(StringCodec.UTF8), args).toCompletableFuture();
+    }
+
     /**
      * Blocks until a marker is popped or {@code waitMs} passes.
      *
@@ -109,7 +123,7 @@ public final class MarkerWait {
         boolean reusable = false;
         try {
             double seconds = Math.max(0.001, waitMs / 1000.0);
-            c.async().bzpopmin(seconds, markers).get(waitMs + GRACE_MS, TimeUnit.MILLISECONDS);
+            pop(c, seconds, markers).get(waitMs + GRACE_MS, TimeUnit.MILLISECONDS);
             reusable = true;
         } catch (ExecutionException e) {
             log.debug("marker wait failed: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
@@ -142,7 +156,7 @@ public final class MarkerWait {
         boolean reusable = false;
         try {
             double seconds = Math.max(0.001, waitMs / 1000.0);
-            CompletableFuture<?> pop = c.async().bzpopmin(seconds, markers).toCompletableFuture();
+            CompletableFuture<?> pop = pop(c, seconds, markers);
             CompletableFuture<List<Object>> reply = behind.apply(c.async());
             try {
                 pop.get(waitMs + GRACE_MS, TimeUnit.MILLISECONDS);
@@ -221,9 +235,8 @@ public final class MarkerWait {
                 String k = String.join(" ", g);
                 if (!mine.containsKey(k)) {
                     Connections.Blocking c = take();
-                    CompletableFuture<Object> reply = (CompletableFuture) c.async()
-                            .bzpopmin(Math.max(0.001, leftMs / 1000.0), g.toArray(new String[0]))
-                            .toCompletableFuture();
+                    CompletableFuture<Object> reply = (CompletableFuture) pop(c, Math.max(0.001, leftMs / 1000.0),
+                            g.toArray(new String[0]));
                     mine.put(k, new InFlight(c, reply, now + TimeUnit.MILLISECONDS.toNanos(leftMs + GRACE_MS)));
                 }
             }

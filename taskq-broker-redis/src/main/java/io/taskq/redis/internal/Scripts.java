@@ -9,7 +9,6 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.ProtocolKeyword;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -152,8 +151,7 @@ public final class Scripts {
     /**
      * EVALSHA sent on {@code async}'s connection right behind a blocking command there: Redis runs it the moment the
      * blocking command returns, without another round trip. Its client-side timeout is {@code timeoutMs} (the
-     * blocking command's block time and grace, plus the regular timeout), carried by a {@link BehindWait} command
-     * keyword that {@link BlockingAwareTimeouts} reads. NOSCRIPT and READONLY are left to the caller, as for
+     * blocking command's block time and grace, plus the regular timeout), carried by its {@link TimedKeyword}. NOSCRIPT and READONLY are left to the caller, as for
      * {@link #send}. The reply must be a MULTI (nested list).
      */
     public CompletableFuture<java.util.List<Object>> sendBehindWait(RedisClusterAsyncCommands<String, String> async,
@@ -161,34 +159,9 @@ public final class Scripts {
                                                                    long timeoutMs) {
         CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8).add(shas.get(n)).add(keys.length)
                 .addKeys(keys).addValues(args);
-        RedisFuture<java.util.List<Object>> f = async.dispatch(new BehindWait(timeoutMs),
+        RedisFuture<java.util.List<Object>> f = async.dispatch(new TimedKeyword("EVALSHA", timeoutMs),
                 new NestedMultiOutput<>(StringCodec.UTF8), a);
         return f.toCompletableFuture();
-    }
-
-    /** The EVALSHA keyword of a call queued behind a blocking command, with that call's own timeout. */
-    public static final class BehindWait implements ProtocolKeyword {
-        private static final byte[] EVALSHA = "EVALSHA".getBytes(StandardCharsets.US_ASCII);
-        private final long timeoutMs;
-
-        BehindWait(long timeoutMs) {
-            this.timeoutMs = timeoutMs;
-        }
-
-        /** How long the caller waits for the reply. */
-        public long timeoutMs() {
-            return timeoutMs;
-        }
-
-        @Override
-        public byte[] getBytes() {
-            return EVALSHA;
-        }
-
-        @Override
-        public String toString() {
-            return "EVALSHA";
-        }
     }
 
     /** Whether a failed call was refused before it ran (NOSCRIPT, READONLY), so that {@link #run} may repeat it. */

@@ -111,11 +111,16 @@ public final class RedisBenchmark {
             process(8);
             process(64);
         }
-        if (run("latency")) {
-            latency(500, 10);
-        }
-        if (run("rt")) {
-            roundTrips(5);
+        // -Dbench.repeat=N runs the latency and round-trip scenarios N times in this JVM (the first runs include
+        // JIT compilation of the code paths they exercise).
+        int repeat = Integer.getInteger("bench.repeat", 1);
+        for (int i = 0; i < repeat; i++) {
+            if (run("latency")) {
+                latency(500, 10);
+            }
+            if (run("rt")) {
+                roundTrips(5);
+            }
         }
     }
 
@@ -235,8 +240,8 @@ public final class RedisBenchmark {
             }
             Arrays.sort(l);
             print("submit->start latency at %d tasks/s for %d s (concurrency 8): p50 %.3f ms, p99 %.3f ms, "
-                    + "max %.3f ms; %.1f Redis commands/task incl. submit", perSecond, seconds, l[n / 2] / 1e6,
-                    l[(int) (n * 0.99)] / 1e6, l[n - 1] / 1e6, total(d) / (double) n);
+                    + "max %.3f ms; %.1f Redis commands/task incl. submit; %s", perSecond, seconds, l[n / 2] / 1e6,
+                    l[(int) (n * 0.99)] / 1e6, l[n - 1] / 1e6, total(d) / (double) n, cpu(d, n));
         }
     }
 
@@ -258,8 +263,9 @@ public final class RedisBenchmark {
                 count++;
             }
             double secs = (System.nanoTime() - start) / 1e9;
-            print("sequential submit->result round trips, 1 client thread: %,.0f/s (%d in %.2f s), %.1f commands each",
-                    count / secs, count, secs, total(diff(before, commandStats())) / (double) count);
+            Map<String, Long> d = diff(before, commandStats());
+            print("sequential submit->result round trips, 1 client thread: %,.0f/s (%d in %.2f s), %.1f commands "
+                    + "each; %s", count / secs, count, secs, total(d) / (double) count, cpu(d, count));
         }
     }
 
@@ -286,10 +292,46 @@ public final class RedisBenchmark {
         double used = Double.parseDouble(cpu.replaceAll("(?s).*used_cpu_user:([0-9.]+).*", "$1"))
                 + Double.parseDouble(cpu.replaceAll("(?s).*used_cpu_sys:([0-9.]+).*", "$1"));
         m.put(CPU_US, (long) (used * 1e6));
+        m.put(JVM_CPU_US, ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1000);
+        procStats(m);
         return m;
     }
 
+    /** Linux only: this JVM's kernel-mode CPU and its threads' context switches (thread wake-ups), if readable. */
+    private static void procStats(Map<String, Long> m) {
+        try {
+            String[] stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"))
+                    .replaceAll("^.*\\) ", "").split(" ");
+            long tick = 10_000; // USER_HZ 100: one tick is 10 ms
+            m.put(JVM_SYS_US, Long.parseLong(stat[12]) * tick);
+            long switches = 0;
+            try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+                for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                    try {
+                        for (String line : java.nio.file.Files.readAllLines(t.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:")
+                                    || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                                switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            }
+            m.put(JVM_SWITCHES, switches);
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: left out
+        }
+    }
+
+    private static final String JVM_SYS_US = "~jvm-sys-us";
+    private static final String JVM_SWITCHES = "~jvm-switches";
+
     private static final String CPU_US = "~redis-cpu-us";
+    /** CPU time of this whole JVM (producer, workers, Lettuce, GC, JIT): the client side's cost per task. */
+    private static final String JVM_CPU_US = "~jvm-cpu-us";
 
     private static Map<String, Long> diff(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> d = new TreeMap<>();
@@ -304,18 +346,24 @@ public final class RedisBenchmark {
     }
 
     private static long total(Map<String, Long> d) {
-        return d.entrySet().stream().filter(e -> !e.getKey().equals(CPU_US)).mapToLong(Map.Entry::getValue).sum();
+        return d.entrySet().stream().filter(e -> !e.getKey().startsWith("~")).mapToLong(Map.Entry::getValue).sum();
     }
 
     private static String cpu(Map<String, Long> d, int n) {
-        return String.format("Redis CPU %.1f us/task", d.getOrDefault(CPU_US, 0L) / (double) n);
+        String s = String.format("Redis CPU %.1f us/task, JVM CPU %.1f us/task", d.getOrDefault(CPU_US, 0L) / (double) n,
+                d.getOrDefault(JVM_CPU_US, 0L) / (double) n);
+        if (d.containsKey(JVM_SWITCHES)) {
+            s += String.format(" (kernel %.1f), JVM thread switches %.1f/task", d.getOrDefault(JVM_SYS_US, 0L) / (double) n,
+                    d.get(JVM_SWITCHES) / (double) n);
+        }
+        return s;
     }
 
     private static String perTask(Map<String, Long> d, int n) {
         StringBuilder s = new StringBuilder();
         d.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).forEach(e -> {
             double v = e.getValue() / (double) n;
-            if (v >= 0.01) {
+            if (v >= 0.01 && !e.getKey().startsWith("~")) {
                 s.append(String.format("%s %.2f, ", e.getKey(), v));
             }
         });
