@@ -347,8 +347,10 @@ final class BrokerBatcher {
                 }
                 claimed = claimed.subList(0, claimed.size() - extra);
             }
-            List<Delivery> forThreads = next == null ? List.of() : refill.claimed(next, waiting, claimed);
+            ClaimRequest asked = next;
+            // Taken from here on, even if the refill fails: no second call with nothing claimed.
             next = null;
+            List<Delivery> forThreads = asked == null ? List.of() : refill.claimed(asked, waiting, claimed);
             int given = 0;
             for (int i = 0; i < finishes.size(); i++) {
                 Finish f = finishes.get(i);

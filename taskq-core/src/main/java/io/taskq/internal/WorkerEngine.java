@@ -851,6 +851,11 @@ public final class WorkerEngine implements Worker {
                 int n = abandoned.incrementAndGet();
                 log.error("task {} ignored the interrupt for {}; its thread is abandoned ({} abandoned now) and its"
                         + " slot reused", a.delivery.id(), options.abandonAfter(), n);
+                if (tooManyAbandoned()) {
+                    // The worker stops taking work (see fetchLoop): what it holds goes to a healthier worker, not
+                    // to the slot freed here.
+                    handBackHeld();
+                }
                 executor.execute(() -> {
                     MDC.put(MDC_TASK_ID, a.delivery.id());
                     Attempt next;
@@ -944,7 +949,8 @@ public final class WorkerEngine implements Worker {
 
     /**
      * Hands the held tasks back at once, so that other workers run them now rather than this one during its grace
-     * period. Called after accepting turned false, so that no task is held any more.
+     * period (after accepting turned false, so that no task is held any more) or while it has too many abandoned
+     * threads.
      */
     private void handBackHeld() {
         List<Delivery> back = new ArrayList<>();

@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,10 +97,14 @@ public abstract class PrefetchTaskqContractTest extends TaskqContractTest {
         Duration lease = Duration.ofSeconds(3);
         AtomicInteger renewalsOfHeld = new AtomicInteger();
         Set<String> heldIds = Set.of(hs.get(1).id(), hs.get(2).id());
-        Broker watched = renewalsCounted(broker, ds -> ds.stream().map(Delivery::id).toList().containsAll(heldIds),
-                renewalsOfHeld);
-        try (Taskq workerSide = Taskq.builder().broker(watched).resultBackend((ResultBackend) broker).clock(clock)
-                .tasks(tasks).build()) {
+        Broker watched = watched(broker, (method, args) -> {
+            @SuppressWarnings("unchecked")
+            List<Delivery> ds = method.equals("renew") ? (List<Delivery>) args[1] : List.of();
+            if (ds.stream().map(Delivery::id).toList().containsAll(heldIds)) {
+                renewalsOfHeld.incrementAndGet();
+            }
+        });
+        try (Taskq workerSide = workerSide(watched)) {
             Worker w = workerSide.startWorker(options().concurrency(1).prefetch(2).lease(lease)
                     .leaseRenewInterval(Duration.ofMillis(100)).build());
             awaitGatesAndHeld(w, 1, 2);
@@ -122,24 +126,55 @@ public abstract class PrefetchTaskqContractTest extends TaskqContractTest {
         }
     }
 
-    /** The broker, with each renew call that {@code counted} matches counted (the counter of a renewal after it). */
-    private static Broker renewalsCounted(Broker broker, Predicate<List<Delivery>> counted, AtomicInteger count) {
+    /** The broker, with {@code hook} called with each call's method name and arguments before the call. */
+    private static Broker watched(Broker broker, BiConsumer<String, Object[]> hook) {
         return (Broker) Proxy.newProxyInstance(Broker.class.getClassLoader(), new Class<?>[] {Broker.class},
                 (proxy, method, args) -> {
+                    hook.accept(method.getName(), args);
                     try {
-                        Object result = method.invoke(broker, args);
-                        if (method.getName().equals("renew")) {
-                            @SuppressWarnings("unchecked")
-                            List<Delivery> ds = (List<Delivery>) args[1];
-                            if (counted.test(ds)) {
-                                count.incrementAndGet();
-                            }
-                        }
-                        return result;
+                        return method.invoke(broker, args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
+    }
+
+    /** A worker on {@code watched} whose results the test's own taskq reads. */
+    private Taskq workerSide(Broker watched) {
+        return Taskq.builder().broker(watched).resultBackend((ResultBackend) broker).clock(clock).tasks(tasks).build();
+    }
+
+    @Test
+    void aFinishingThreadStartsTheNextHeldTaskWithoutWaitingForItsReport() throws Exception {
+        List<TaskHandle<String>> hs = submitGatesThenRecords(List.of("g"), List.of("r1", "r2", "r3"));
+        String gateId = hs.get(0).id();
+        CountDownLatch reportMayGo = new CountDownLatch(1);
+        AtomicInteger reportsHeldUp = new AtomicInteger();
+        Broker slowReports = watched(broker, (method, args) -> {
+            if (method.equals("finishAndClaim") && ((List<?>) args[2]).stream()
+                    .anyMatch(o -> ((io.taskq.spi.Outcome) o).delivery().id().equals(gateId))) {
+                reportsHeldUp.incrementAndGet();
+                try {
+                    reportMayGo.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try (Taskq workerSide = workerSide(slowReports)) {
+            Worker w = workerSide.startWorker(options().concurrency(1).prefetch(3).queues("default").build());
+            awaitGatesAndHeld(w, 1, 3);
+            tasks.gateOf("g").countDown();
+            // While the gate task's outcome is still on its way to the broker, all held tasks have run.
+            Await.until(WAIT, "held tasks ran", () -> tasks.order.size() == 3);
+            assertFalse(hs.get(0).isDone(), "the gate task's outcome has not reached the broker yet");
+            assertEquals(List.of("r1", "r2", "r3"), new ArrayList<>(tasks.order));
+            reportMayGo.countDown();
+            for (TaskHandle<String> h : hs) {
+                h.get(WAIT);
+            }
+            assertEquals(1, reportsHeldUp.get(), "the gate task's report was held up once");
+        }
     }
 
     @Test
@@ -213,6 +248,21 @@ public abstract class PrefetchTaskqContractTest extends TaskqContractTest {
         assertEquals(3, tasks.count("record"), "none lost, none run twice");
         assertEquals(Set.of("r1", "r2", "r3"), new HashSet<>(tasks.order));
         assertTrue(second.isHealthy());
+    }
+
+    @Test
+    void aWorkerWithTooManyAbandonedThreadsHandsItsHeldTasksBack() {
+        TaskHandle<String> stuck = taskq.submit(ContractTasks::stubborn);
+        List<TaskHandle<String>> hs = submitGatesThenRecords(List.of(), List.of("r1", "r2"));
+        Worker unhealthy = taskq.startWorker(options().workerId("unhealthy").concurrency(1).prefetch(2)
+                .maxAbandoned(0).build());
+        assertThrows(io.taskq.TaskFailedException.class, () -> stuck.get(WAIT));
+        Await.until(WAIT, "held tasks handed back", () -> unhealthy.heldCount() == 0 && !unhealthy.isHealthy());
+        taskq.startWorker(options().workerId("healthy").build());
+        for (TaskHandle<String> h : hs) {
+            h.get(WAIT);
+            assertEquals("healthy", h.info().worker());
+        }
     }
 
     @Test
