@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a {@link Worker} runs: its concurrency, the queues it consumes and in what order, its lease and its
- * shutdown behaviour. Immutable; build with {@link #builder()}.
+ * How a {@link Worker} runs: its concurrency and prefetch, the queues it consumes and in what order, its lease and
+ * its shutdown behaviour. Immutable; build with {@link #builder()}.
  */
 public final class WorkerOptions {
 
