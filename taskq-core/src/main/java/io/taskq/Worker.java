@@ -19,6 +19,12 @@ public interface Worker extends AutoCloseable {
     /** Tasks running now. */
     int activeCount();
 
+    /**
+     * Tasks claimed ahead of a free slot and held until one frees ({@link WorkerOptions#prefetch()}); they are not
+     * counted in {@link #activeCount()}.
+     */
+    int heldCount();
+
     /** Threads abandoned by time limits that have not ended yet. */
     int abandonedCount();
 

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a {@link Worker} runs: its concurrency, the queues it consumes and in what order, its lease and its
- * shutdown behaviour. Immutable; build with {@link #builder()}.
+ * How a {@link Worker} runs: its concurrency and prefetch, the queues it consumes and in what order, its lease and
+ * its shutdown behaviour. Immutable; build with {@link #builder()}.
  */
 public final class WorkerOptions {
 
@@ -22,6 +22,7 @@ public final class WorkerOptions {
 
     private final String workerId;
     private final int concurrency;
+    private final int prefetch;
     private final Map<String, Integer> queues;
     private final List<String> queueList;
     private final QueueOrder queueOrder;
@@ -36,6 +37,7 @@ public final class WorkerOptions {
     private WorkerOptions(Builder b) {
         this.workerId = b.workerId;
         this.concurrency = b.concurrency;
+        this.prefetch = b.prefetch;
         this.queues = Map.copyOf(b.queues.isEmpty() ? Map.of("default", 1) : b.queues);
         this.queueList = b.queues.isEmpty() ? List.of("default") : List.copyOf(b.queues.keySet());
         this.queueOrder = b.queueOrder;
@@ -69,6 +71,14 @@ public final class WorkerOptions {
     /** Number of tasks run at the same time. */
     public int concurrency() {
         return concurrency;
+    }
+
+    /**
+     * How many tasks the worker claims beyond its free slots and holds, ready to start the moment a slot frees
+     * (0: none, only free slots are claimed).
+     */
+    public int prefetch() {
+        return prefetch;
     }
 
     /** Queues consumed, in the given order. */
@@ -125,6 +135,7 @@ public final class WorkerOptions {
     public static final class Builder {
         private String workerId;
         private int concurrency = 8;
+        private int prefetch;
         private final Map<String, Integer> queues = new LinkedHashMap<>();
         private QueueOrder queueOrder = QueueOrder.STRICT;
         private Duration lease = Duration.ofSeconds(30);
@@ -150,6 +161,27 @@ public final class WorkerOptions {
                 throw new IllegalArgumentException("concurrency must be positive");
             }
             this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * Claims up to {@code n} tasks beyond the free slots and holds them in the worker (default 0: none), so
+         * that a worker with short tasks never waits a broker round trip between two tasks: a slot that frees
+         * takes the oldest held task at once, and the claims that refill the slots also top up the held tasks.
+         *
+         * <p>Held tasks are claimed tasks: their leases are renewed like those of running tasks, a revoke ends
+         * them REVOKED without running, and {@link Worker#close()} hands them back to the broker at once. Expiry
+         * is checked and time limits start when a held task starts, not when it is claimed. The cost: a held task
+         * waits for a slot of its own worker even when another worker is idle, so keep 0 for long or uneven
+         * tasks.
+         *
+         * @param n tasks held beyond the free slots, 0 or more
+         */
+        public Builder prefetch(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("prefetch must not be negative");
+            }
+            this.prefetch = n;
             return this;
         }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.IntFunction;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * the next call, or, if none comes within {@link #START_LINGER_NANOS} (a long task), the reporter sends them
  * alone; usually the task's own finish comes first and supersedes its start in the same call, so STARTED becomes
  * visible at most that much later.
+ *
+ * <p>A finish may also be left to the batcher ({@link #finishLater}) when the finishing thread has other work (a
+ * prefetched task): the reporter sends it with the next call and a callback takes the answer.
  */
 final class BrokerBatcher {
     private static final Logger log = LoggerFactory.getLogger(BrokerBatcher.class);
@@ -44,23 +47,44 @@ final class BrokerBatcher {
     record Reply(boolean accepted, Delivery next) {
     }
 
+    /** What the worker claims along with a batch of finishes, and who gets the claimed tasks. */
+    interface Refill {
+        /**
+         * The claim to make with a batch in which {@code freed} finishing threads wait for their next task, or
+         * null to claim nothing.
+         */
+        ClaimRequest request(int freed);
+
+        /**
+         * Takes what {@code request} claimed (nothing if the call failed); called once for every non-null request,
+         * with the same number of waiting threads.
+         *
+         * @return the claimed tasks left for the waiting threads, in order; each gets one, the first thread first
+         */
+        List<Delivery> claimed(ClaimRequest request, int freed, List<Delivery> claimed);
+    }
+
     private record Started(Delivery delivery, Instant at, long queuedNanos) {
     }
 
     private static final class Finish {
         final Outcome outcome;
-        final Thread thread = Thread.currentThread();
+        /** The thread waiting for the reply, or null when a callback takes it ({@link #finishLater}). */
+        final Thread thread;
+        final BiConsumer<Reply, RuntimeException> callback;
         volatile Reply reply;
         volatile RuntimeException error;
         volatile boolean done;
 
-        Finish(Outcome outcome) {
+        Finish(Outcome outcome, Thread thread, BiConsumer<Reply, RuntimeException> callback) {
             this.outcome = outcome;
+            this.thread = thread;
+            this.callback = callback;
         }
     }
 
     private final Broker broker;
-    private final IntFunction<ClaimRequest> refill;
+    private final Refill refill;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a start report is queued or taken, and when a broker call ends. */
     private final Condition changed = lock.newCondition();
@@ -74,9 +98,9 @@ final class BrokerBatcher {
     private volatile boolean running = true;
 
     /**
-     * @param refill given the number of slots a batch frees, the claim to make for them, or null to claim nothing
+     * @param refill the claim to make along with each batch, and who gets what it claims
      */
-    BrokerBatcher(Broker broker, String name, IntFunction<ClaimRequest> refill) {
+    BrokerBatcher(Broker broker, String name, Refill refill) {
         this.broker = broker;
         this.refill = refill;
         this.thread = new Thread(this::reporter, name);
@@ -111,7 +135,7 @@ final class BrokerBatcher {
         if (!running) {
             throw new IllegalStateException("worker stopped");
         }
-        Finish me = new Finish(outcome);
+        Finish me = new Finish(outcome, Thread.currentThread(), null);
         lock.lock();
         try {
             finishes.add(me);
@@ -156,6 +180,27 @@ final class BrokerBatcher {
     }
 
     /**
+     * Reports an outcome without waiting: the reporter sends it with the next call, and {@code callback} gets the
+     * broker's answer (never a claimed task) or the call's failure, on whichever thread made the call.
+     *
+     * @throws IllegalStateException if the batcher is closed
+     */
+    void finishLater(Outcome outcome, BiConsumer<Reply, RuntimeException> callback) {
+        lock.lock();
+        try {
+            // Checked under the lock: the reporter, which also decides under it, then either sends this or
+            // has not stopped yet.
+            if (!running) {
+                throw new IllegalStateException("worker stopped");
+            }
+            finishes.add(new Finish(outcome, null, callback));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Ends a task thread's broker call: finishes that queued up meanwhile go to the reporter, or, once it has
      * stopped, to the first of their threads.
      */
@@ -167,7 +212,12 @@ final class BrokerBatcher {
             if (!finishes.isEmpty()) {
                 reporterWorking = true;
                 if (!running) {
-                    next = finishes.peek();
+                    for (Finish f : finishes) {
+                        if (f.thread != null) {
+                            next = f;
+                            break;
+                        }
+                    }
                 }
             }
             changed.signalAll();
@@ -275,34 +325,64 @@ final class BrokerBatcher {
                 at = s.at;
             }
         }
+        int waiting = 0;
+        for (Finish f : finishes) {
+            if (f.thread != null) {
+                waiting++;
+            }
+        }
+        ClaimRequest next = null;
+        List<Delivery> claimed = List.of();
         try {
-            ClaimRequest next = running ? refill.apply(finishes.size()) : null;
+            next = running ? refill.request(waiting) : null;
             FinishAndClaim r = broker.finishAndClaim(started, at == null ? Instant.EPOCH : at, outcomes, next);
-            List<Delivery> claimed = r.claimed();
-            int extra = claimed.size() - finishes.size();
+            claimed = r.claimed();
+            int extra = next == null ? claimed.size() : claimed.size() - next.max();
             if (extra > 0) {
                 // A broker must not return more than asked; hand any surplus back rather than overfill the slots.
                 try {
-                    broker.release(claimed.subList(finishes.size(), claimed.size()));
+                    broker.release(claimed.subList(claimed.size() - extra, claimed.size()));
                 } catch (RuntimeException e) {
                     log.warn("could not hand back {} surplus task(s); their leases will expire", extra);
                 }
+                claimed = claimed.subList(0, claimed.size() - extra);
             }
+            ClaimRequest asked = next;
+            // Taken from here on, even if the refill fails: no second call with nothing claimed.
+            next = null;
+            List<Delivery> forThreads = asked == null ? List.of() : refill.claimed(asked, waiting, claimed);
+            int given = 0;
             for (int i = 0; i < finishes.size(); i++) {
-                finishes.get(i).reply = new Reply(r.accepted().get(i), i < claimed.size() ? claimed.get(i) : null);
+                Finish f = finishes.get(i);
+                Delivery d = f.thread != null && given < forThreads.size() ? forThreads.get(given++) : null;
+                f.reply = new Reply(r.accepted().get(i), d);
             }
         } catch (RuntimeException e) {
             for (Finish f : finishes) {
                 f.error = e;
             }
         } finally {
+            if (next != null) {
+                // The call failed: whatever the request reserved is free again.
+                refill.claimed(next, waiting, List.of());
+            }
             Thread me = Thread.currentThread();
             for (Finish f : finishes) {
                 f.done = true;
-                if (f.thread != me) {
+                if (f.callback != null) {
+                    answer(f);
+                } else if (f.thread != me) {
                     LockSupport.unpark(f.thread);
                 }
             }
+        }
+    }
+
+    private static void answer(Finish f) {
+        try {
+            f.callback.accept(f.reply, f.error);
+        } catch (RuntimeException e) {
+            log.error("outcome callback of {} failed", f.outcome.delivery().id(), e);
         }
     }
 

@@ -20,11 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -40,12 +42,18 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The worker: one fetch thread that claims as many tasks as there are free slots (no prefetch), a pool of task
- * threads, and a timer thread for lease renewal and time limits.
+ * The worker: one fetch thread that claims as many tasks as there are free slots plus the room left among the held
+ * tasks ({@link WorkerOptions#prefetch()}, none by default), a pool of task threads, and a timer thread for lease
+ * renewal and time limits.
  *
  * <p>Each claimed task becomes an {@link Attempt}. Exactly one party settles an attempt: the task thread when the
  * method returns, the timer when the attempt is abandoned (time limit ignored, lease lost, revoked and not
  * stopping), or {@link #close()} when it hands the task back. Whoever settles frees the slot.
+ *
+ * <p>Two budgets: {@code claims} (concurrency + prefetch permits) bounds the tasks this worker holds claimed, each
+ * claimed task owning one permit until it leaves the worker; {@code freeSlots} counts the task threads that may
+ * start. A claimed task that finds no free slot waits in {@code held}, oldest first, and the first slot to free
+ * takes it; so a free slot and a held task never exist at the same time ({@code slotLock} guards both).
  */
 public final class WorkerEngine implements Worker {
     /** MDC key of the running task's id. */
@@ -61,7 +69,14 @@ public final class WorkerEngine implements Worker {
     private final Clock clock;
     private final WorkerOptions options;
     private final String id;
-    private final Semaphore slots;
+    private final Semaphore claims;
+    private final Object slotLock = new Object();
+    /** Run slots not taken; guarded by slotLock. */
+    private int freeSlots;
+    /** Claimed tasks waiting for a slot, in claim order; guarded by slotLock. */
+    private final ArrayDeque<Attempt> held = new ArrayDeque<>();
+    /** Outcomes handed to the batcher without waiting (their slot went to a held task) and not answered yet. */
+    private final AtomicInteger reportsPending = new AtomicInteger();
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService timer;
     private final Map<String, Attempt> running = new ConcurrentHashMap<>();
@@ -82,19 +97,30 @@ public final class WorkerEngine implements Worker {
         this.clock = clock;
         this.options = options;
         this.id = options.workerId() != null ? options.workerId() : Ids.processName() + "#" + WORKER_SEQ.incrementAndGet();
-        this.slots = new Semaphore(options.concurrency());
+        this.claims = new Semaphore(options.concurrency() + options.prefetch());
+        this.freeSlots = options.concurrency();
         AtomicInteger threadSeq = new AtomicInteger();
         // Unbounded on purpose: slots bound concurrency, and an abandoned thread must not block a new one.
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> daemon(r, "taskq-task-" + threadSeq.incrementAndGet()));
-        this.batcher = new BrokerBatcher(broker, "taskq-report-" + id, this::refillClaim);
+        this.batcher = new BrokerBatcher(broker, "taskq-report-" + id, new BrokerBatcher.Refill() {
+            @Override
+            public ClaimRequest request(int freed) {
+                return refillClaim(freed);
+            }
+
+            @Override
+            public List<Delivery> claimed(ClaimRequest request, int freed, List<Delivery> claimed) {
+                return refilled(request, freed, claimed);
+            }
+        });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "taskq-timer-" + id));
         long renewMs = options.leaseRenewInterval().toMillis();
         timer.scheduleWithFixedDelay(this::renewLeases, renewMs, renewMs, TimeUnit.MILLISECONDS);
         this.fetcher = daemon(this::fetchLoop, "taskq-fetch-" + id);
         fetcher.start();
-        log.info("worker {} started: concurrency {}, queues {} ({})", id, options.concurrency(), options.queues(),
-                options.queueOrder());
+        log.info("worker {} started: concurrency {}, prefetch {}, queues {} ({})", id, options.concurrency(),
+                options.prefetch(), options.queues(), options.queueOrder());
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -121,6 +147,13 @@ public final class WorkerEngine implements Worker {
     }
 
     @Override
+    public int heldCount() {
+        synchronized (slotLock) {
+            return held.size();
+        }
+    }
+
+    @Override
     public int abandonedCount() {
         return abandoned.get();
     }
@@ -143,24 +176,24 @@ public final class WorkerEngine implements Worker {
                     }
                     continue;
                 }
-                if (!slots.tryAcquire(options.claimWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!claims.tryAcquire(options.claimWait().toMillis(), TimeUnit.MILLISECONDS)) {
                     lastLoopNanos = System.nanoTime();
                     continue;
                 }
                 if (tooManyAbandoned()) {
-                    slots.release();
+                    claims.release();
                     continue;
                 }
-                int n = 1 + slots.drainPermits();
+                int n = 1 + claims.drainPermits();
                 List<Delivery> claimed;
                 try {
                     claimed = broker.claim(new ClaimRequest(id, queueOrder(), n, options.lease(),
                             options.claimWait()));
                 } catch (InterruptedException e) {
-                    slots.release(n);
+                    claims.release(n);
                     throw e;
                 } catch (RuntimeException e) {
-                    slots.release(n);
+                    claims.release(n);
                     failures++;
                     brokerFailing = failures > 2;
                     if (failures == 1 || failures % 20 == 0) {
@@ -175,18 +208,14 @@ public final class WorkerEngine implements Worker {
                 failures = 0;
                 brokerFailing = false;
                 lastLoopNanos = System.nanoTime();
-                slots.release(n - claimed.size());
+                claims.release(n - claimed.size());
                 if (!claimed.isEmpty() && tooManyAbandoned()) {
                     // A thread was abandoned while this claim waited: hand the work to a healthier worker.
                     broker.release(claimed);
-                    slots.release(claimed.size());
+                    claims.release(claimed.size());
                     continue;
                 }
-                for (Delivery d : claimed) {
-                    Attempt a = new Attempt(d);
-                    running.put(d.id(), a);
-                    executor.execute(() -> run(a));
-                }
+                place(claimed, 0);
             } catch (InterruptedException e) {
                 if (!accepting) {
                     break;
@@ -198,14 +227,117 @@ public final class WorkerEngine implements Worker {
     }
 
     /**
-     * The claim that refills the slots of {@code freed} finishing tasks in the same broker call as their outcomes
-     * (see {@link BrokerBatcher}); null when the worker takes no new work.
+     * The claim made in the same broker call as a batch of outcomes (see {@link BrokerBatcher}); null when the
+     * worker takes no new work. Without prefetch it refills the slots of the {@code freed} threads waiting in the
+     * batch, each of which runs the task claimed for it. With prefetch it takes every free claim permit (freed
+     * slots and the room among the held tasks), and the claimed tasks are placed like the fetch loop's.
      */
     private ClaimRequest refillClaim(int freed) {
         if (!accepting || tooManyAbandoned()) {
             return null;
         }
-        return new ClaimRequest(id, queueOrder(), freed, options.lease(), Duration.ZERO);
+        int max = options.prefetch() > 0 ? claims.drainPermits() : freed;
+        if (max == 0) {
+            return null;
+        }
+        return new ClaimRequest(id, queueOrder(), max, options.lease(), Duration.ZERO);
+    }
+
+    /** Takes what a {@link #refillClaim} got; returns what goes to the threads waiting in the batch. */
+    private List<Delivery> refilled(ClaimRequest request, int freed, List<Delivery> claimed) {
+        if (options.prefetch() == 0) {
+            return claimed;
+        }
+        claims.release(request.max() - claimed.size());
+        return place(claimed, freed);
+    }
+
+    /**
+     * Starts claimed tasks on free slots and holds the rest, in claim order; once the worker stops, tasks that
+     * find no free slot go back to the broker at once instead. Each task brings its claim permit.
+     *
+     * @param waiting threads that hold a slot and wait for a task: when nothing is held, the first tasks go to
+     *                them (they run them without a hand-off); when tasks are held, those are older and come first
+     * @return the tasks for the waiting threads
+     */
+    private List<Delivery> place(List<Delivery> claimed, int waiting) {
+        List<Attempt> start = new ArrayList<>(claimed.size());
+        List<Delivery> back = new ArrayList<>();
+        List<Delivery> forWaiting;
+        synchronized (slotLock) {
+            forWaiting = held.isEmpty() ? claimed.subList(0, Math.min(waiting, claimed.size())) : List.of();
+            for (Delivery d : claimed.subList(forWaiting.size(), claimed.size())) {
+                Attempt a = new Attempt(d);
+                if (freeSlots > 0 && held.isEmpty()) {
+                    freeSlots--;
+                    running.put(d.id(), a);
+                    start.add(a);
+                } else if (accepting) {
+                    held.addLast(a);
+                } else {
+                    back.add(d);
+                }
+            }
+        }
+        for (Attempt a : start) {
+            try {
+                executor.execute(() -> run(a));
+            } catch (RejectedExecutionException e) {
+                // Only after close(): the task goes back like any unfinished one.
+                if (a.settle()) {
+                    release(a);
+                }
+            }
+        }
+        if (!back.isEmpty()) {
+            handBack(back);
+            claims.release(back.size());
+        }
+        return forWaiting;
+    }
+
+    /** The oldest held task, now owning the caller's slot; null if none is held. */
+    private Attempt takeHeld() {
+        synchronized (slotLock) {
+            Attempt h = accepting ? held.pollFirst() : null;
+            if (h != null) {
+                // Registered before the caller's attempt leaves, so the worker never looks idle in between.
+                running.put(h.delivery.id(), h);
+            }
+            return h;
+        }
+    }
+
+    /** Gives the caller's slot to the oldest held task (returned, to be run by the caller) or frees it. */
+    private Attempt leaveSlot() {
+        synchronized (slotLock) {
+            Attempt h = takeHeld();
+            if (h == null) {
+                freeSlots++;
+            }
+            return h;
+        }
+    }
+
+    /** Removes a held task (one that has not started), or returns null if it is not held (any more). */
+    private Attempt dropHeld(String taskId) {
+        Attempt found = null;
+        synchronized (slotLock) {
+            for (Attempt h : held) {
+                if (h.delivery.id().equals(taskId)) {
+                    found = h;
+                    break;
+                }
+            }
+            if (found != null) {
+                held.remove(found);
+            }
+        }
+        if (found != null) {
+            found.settle();
+            claims.release();
+        }
+        return found;
     }
 
     private boolean tooManyAbandoned() {
@@ -292,7 +424,7 @@ public final class WorkerEngine implements Worker {
         } catch (RuntimeException | Error e) {
             log.error("worker {}: internal error running {}", id, d.id(), e);
             if (a.settle()) {
-                release(a);
+                next = release(a);
             }
         } finally {
             if (a.limitTimer != null) {
@@ -478,25 +610,48 @@ public final class WorkerEngine implements Worker {
                 d.attempt(), id, clock.instant(), reason);
     }
 
+    /** The outcome of a held task revoked before it started (its message not decoded yet, maybe not decodable). */
+    private Outcome revokedBeforeStart(Attempt a) {
+        Delivery d = a.delivery;
+        try {
+            a.envelope = Envelope.decode(d.body());
+        } catch (Envelope.MalformedException e) {
+            return Outcome.done(d, new TaskRecord(d.id(), d.queue(), d.task(), TaskState.REVOKED, null, null, 0,
+                    d.attempt(), id, clock.instant(), a.revokedReason));
+        }
+        return Outcome.done(d, record(a, TaskState.REVOKED, null, null, a.revokedReason));
+    }
+
     /**
-     * Reports an outcome to the broker (retrying while the broker is unreachable) and frees the slot, or hands
-     * the slot to the task the broker claimed for it in the same call.
+     * Reports an outcome to the broker (retrying while the broker is unreachable) and passes the slot on: to the
+     * task the broker claimed for it in the same call (no prefetch), to the oldest held task, or frees it.
+     *
+     * <p>With prefetch, a held task takes the slot before the report instead of after it: the finishing thread
+     * starts it at once and the batcher reports without it ({@link #reportLater}).
      *
      * @return the attempt that now owns the slot, to be run by the caller; null if the slot was freed
      */
     private Attempt complete(Attempt a, Outcome outcome) {
         Attempt next = null;
+        // Whether a's claim permit is already released, or went to the task claimed for its slot.
+        boolean permitGone = false;
         try {
             if (outcome != null && !a.leaseLost) {
-                Delivery d = finishWithRetry(a, outcome);
-                if (d != null) {
-                    if (accepting) {
-                        next = new Attempt(d);
-                        // Registered before this attempt leaves, so the worker never looks idle in between.
-                        running.put(d.id(), next);
+                if (options.prefetch() > 0) {
+                    // The claim ends with the method, not with the report: its permit lets the claim that
+                    // carries the report (or the fetch loop) top up the held tasks.
+                    claims.release();
+                    permitGone = true;
+                    next = takeHeld();
+                    if (next != null) {
+                        reportLater(a, outcome);
                     } else {
-                        handBack(d);
+                        // The task claimed for this thread, if any, brings its own permit.
+                        next = runNext(finishWithRetry(a, outcome), false);
                     }
+                } else {
+                    next = runNext(finishWithRetry(a, outcome), true);
+                    permitGone = next != null;
                 }
             } else if (a.leaseLost) {
                 staleOutcomes.incrementAndGet();
@@ -504,63 +659,164 @@ public final class WorkerEngine implements Worker {
                         a.delivery.id());
             }
         } finally {
-            running.remove(a.delivery.id(), a);
             if (next == null) {
-                slots.release();
+                next = leaveSlot();
+            }
+            running.remove(a.delivery.id(), a);
+            if (!permitGone) {
+                claims.release();
             }
             signalSettled();
         }
         return next;
     }
 
-    private void handBack(Delivery d) {
+    /**
+     * The attempt for the task the broker claimed for the caller's slot, registered before the caller's attempt
+     * leaves so that the worker never looks idle in between; null if there is none or the worker stopped (the task
+     * is handed back then, and its permit released unless the caller's own permit went to it).
+     */
+    private Attempt runNext(Delivery d, boolean callersPermit) {
+        if (d == null) {
+            return null;
+        }
+        if (!accepting) {
+            handBack(List.of(d));
+            if (!callersPermit) {
+                claims.release();
+            }
+            return null;
+        }
+        Attempt next = new Attempt(d);
+        running.put(d.id(), next);
+        return next;
+    }
+
+    private void handBack(List<Delivery> ds) {
         try {
-            broker.release(List.of(d));
+            broker.release(ds);
         } catch (RuntimeException e) {
-            log.warn("task {}: could not hand back; the lease will expire", d.id(), e);
+            log.warn("worker {}: could not hand back {}; the lease will expire", id,
+                    ds.stream().map(Delivery::id).toList(), e);
         }
     }
 
     /** Reports the outcome; returns the task claimed for the freed slot, if any. */
     private Delivery finishWithRetry(Attempt a, Outcome outcome) {
-        long deadline = System.nanoTime() + options.lease().toNanos();
-        long pause = 50;
+        ReportRetry retry = new ReportRetry(a);
         while (true) {
             try {
                 BrokerBatcher.Reply reply = batcher.finish(outcome);
-                if (!reply.accepted()) {
-                    staleOutcomes.incrementAndGet();
-                    log.warn("task {}: broker refused the outcome: lease lost (stale attempt {})",
-                            a.delivery.id(), a.delivery.attempt());
-                }
+                checkAccepted(a, reply);
                 return reply.next();
             } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    log.error("task {}: could not report outcome; the lease will expire and the task run again",
-                            a.delivery.id(), e);
+                long pause = retry.pauseAfter(e);
+                if (pause < 0) {
                     return null;
                 }
-                log.warn("task {}: reporting outcome failed, retrying: {}", a.delivery.id(), e.toString());
                 try {
                     Thread.sleep(pause);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return null;
                 }
-                pause = Math.min(1000, pause * 2);
             }
         }
     }
 
-    private void release(Attempt a) {
-        running.remove(a.delivery.id(), a);
+    /**
+     * Reports the outcome of an attempt that no longer owns a slot, without waiting: the batcher sends it and
+     * answers on its own thread; while the broker is unreachable the timer tries again, as
+     * {@link #finishWithRetry} would. {@link #close()} waits for these reports like for running tasks.
+     */
+    private void reportLater(Attempt a, Outcome outcome) {
+        reportsPending.incrementAndGet();
+        sendLater(a, outcome, new ReportRetry(a));
+    }
+
+    private void sendLater(Attempt a, Outcome outcome, ReportRetry retry) {
+        try {
+            batcher.finishLater(outcome, (reply, error) -> {
+                if (error == null) {
+                    checkAccepted(a, reply);
+                    reported();
+                } else {
+                    retryLater(a, outcome, retry, error);
+                }
+            });
+        } catch (RuntimeException e) {
+            retryLater(a, outcome, retry, e);
+        }
+    }
+
+    private void retryLater(Attempt a, Outcome outcome, ReportRetry retry, RuntimeException error) {
+        long pause = retry.pauseAfter(error);
+        if (pause < 0) {
+            reported();
+            return;
+        }
+        try {
+            timer.schedule(() -> sendLater(a, outcome, retry), pause, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.error("task {}: worker stopped before its outcome could be reported; the lease will expire and the"
+                    + " task run again", a.delivery.id());
+            reported();
+        }
+    }
+
+    private void reported() {
+        reportsPending.decrementAndGet();
+        signalSettled();
+    }
+
+    private void checkAccepted(Attempt a, BrokerBatcher.Reply reply) {
+        if (!reply.accepted()) {
+            staleOutcomes.incrementAndGet();
+            log.warn("task {}: broker refused the outcome: lease lost (stale attempt {})",
+                    a.delivery.id(), a.delivery.attempt());
+        }
+    }
+
+    /** When to try reporting an outcome again while the broker fails: with backoff, until the lease would end. */
+    private final class ReportRetry {
+        private final Attempt attempt;
+        private final long deadline = System.nanoTime() + options.lease().toNanos();
+        private long pause = 50;
+
+        ReportRetry(Attempt attempt) {
+            this.attempt = attempt;
+        }
+
+        /** The pause before the next try, or -1 to give up (the task runs again after its lease). */
+        long pauseAfter(RuntimeException e) {
+            if (System.nanoTime() > deadline) {
+                log.error("task {}: could not report outcome; the lease will expire and the task run again",
+                        attempt.delivery.id(), e);
+                return -1;
+            }
+            log.warn("task {}: reporting outcome failed, retrying: {}", attempt.delivery.id(), e.toString());
+            long p = pause;
+            pause = Math.min(1000, pause * 2);
+            return p;
+        }
+    }
+
+    /**
+     * Hands an attempt that is not running (any more) back to the broker and passes its slot on.
+     *
+     * @return the held attempt that now owns the slot, to be run by the caller; null if the slot was freed
+     */
+    private Attempt release(Attempt a) {
         try {
             broker.release(List.of(a.delivery));
         } catch (RuntimeException e) {
             log.warn("task {}: could not hand back; the lease will expire", a.delivery.id(), e);
         }
-        slots.release();
+        Attempt next = leaveSlot();
+        running.remove(a.delivery.id(), a);
+        claims.release();
         signalSettled();
+        return next;
     }
 
     private void signalSettled() {
@@ -595,6 +851,11 @@ public final class WorkerEngine implements Worker {
                 int n = abandoned.incrementAndGet();
                 log.error("task {} ignored the interrupt for {}; its thread is abandoned ({} abandoned now) and its"
                         + " slot reused", a.delivery.id(), options.abandonAfter(), n);
+                if (tooManyAbandoned()) {
+                    // The worker stops taking work (see fetchLoop): what it holds goes to a healthier worker, not
+                    // to the slot freed here.
+                    handBackHeld();
+                }
                 executor.execute(() -> {
                     MDC.put(MDC_TASK_ID, a.delivery.id());
                     Attempt next;
@@ -609,11 +870,17 @@ public final class WorkerEngine implements Worker {
         }, options.abandonAfter().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Renews the leases of running and held tasks alike: a held task must not be lost behind a long one. */
     private void renewLeases() {
         List<Delivery> live = new ArrayList<>();
         for (Attempt a : running.values()) {
             if (!a.settled.get()) {
                 live.add(a.delivery);
+            }
+        }
+        synchronized (slotLock) {
+            for (Attempt h : held) {
+                live.add(h.delivery);
             }
         }
         if (live.isEmpty()) {
@@ -627,6 +894,10 @@ public final class WorkerEngine implements Worker {
             return;
         }
         for (String lostId : r.lost()) {
+            if (dropHeld(lostId) != null) {
+                log.warn("task {}: lease lost before it started; not run here (another attempt owns it)", lostId);
+                continue;
+            }
             Attempt a = running.get(lostId);
             if (a != null && !a.settled.get()) {
                 a.leaseLost = true;
@@ -635,6 +906,13 @@ public final class WorkerEngine implements Worker {
             }
         }
         for (String revokedId : r.revoked()) {
+            Attempt h = dropHeld(revokedId);
+            if (h != null) {
+                h.revokedReason = "revoked";
+                log.info("task {} revoked before it started; not run", revokedId);
+                reportLater(h, revokedBeforeStart(h));
+                continue;
+            }
             Attempt a = running.get(revokedId);
             if (a != null && !a.settled.get() && a.revokedReason == null) {
                 a.revokedReason = "revoked";
@@ -669,23 +947,50 @@ public final class WorkerEngine implements Worker {
 
     private static final long CLOSE_INTERRUPT_WAIT_MS = 500;
 
+    /**
+     * Hands the held tasks back at once, so that other workers run them now rather than this one during its grace
+     * period (after accepting turned false, so that no task is held any more) or while it has too many abandoned
+     * threads.
+     */
+    private void handBackHeld() {
+        List<Delivery> back = new ArrayList<>();
+        synchronized (slotLock) {
+            for (Attempt h : held) {
+                h.settle();
+                back.add(h.delivery);
+            }
+            held.clear();
+        }
+        if (!back.isEmpty()) {
+            log.info("worker {}: handing {} held task(s) back to the broker", id, back.size());
+            handBack(back);
+            claims.release(back.size());
+        }
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         accepting = false;
+        // The fetch loop stops first: the permits of the handed-back tasks must not feed one more claim.
         fetcher.interrupt();
+        handBackHeld();
         try {
             fetcher.join(options.claimWait().toMillis() + 5000);
             long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
             synchronized (settledSignal) {
-                while (!running.isEmpty() && System.nanoTime() < deadline) {
+                while ((!running.isEmpty() || reportsPending.get() > 0) && System.nanoTime() < deadline) {
                     settledSignal.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (reportsPending.get() > 0) {
+            log.warn("worker {}: {} outcome report(s) still pending; those tasks run again after their lease", id,
+                    reportsPending.get());
         }
         List<Delivery> handBack = new ArrayList<>();
         List<Attempt> stopped = new ArrayList<>();

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param consumerId id of the worker, recorded with each claim
  * @param queues     queues to take from, in the order to try them (the worker varies the order for weighted
  *                   consumption)
- * @param max        claim at most this many tasks: the worker's free slots, so nothing is prefetched
+ * @param max        claim at most this many tasks: the worker's free slots, plus the room left among the tasks it
+ *                   holds ahead of a free slot when it prefetches ({@code WorkerOptions.prefetch})
  * @param lease      how long each claimed task is leased before another worker may take it over
  * @param maxWait    how long to wait for a task when none is ready; bounded so that the worker's loop stays alive
  */

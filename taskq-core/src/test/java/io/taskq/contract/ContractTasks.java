@@ -53,6 +53,15 @@ public class ContractTasks {
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger interrupted = new AtomicInteger();
     final AtomicInteger running = new AtomicInteger();
+    /** Latches of {@link #gate}, by name. */
+    final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    /** Names of the gates entered, in order. */
+    final Queue<String> gatesEntered = new ConcurrentLinkedQueue<>();
+
+    /** The latch that lets {@link #gate} {@code name} return. */
+    CountDownLatch gateOf(String name) {
+        return gates.computeIfAbsent(name, k -> new CountDownLatch(1));
+    }
 
     int count(String name) {
         return calls.computeIfAbsent(name, k -> new AtomicInteger()).get();
@@ -172,6 +181,15 @@ public class ContractTasks {
         } finally {
             running.decrementAndGet();
         }
+    }
+
+    /** Waits until the test opens its own gate, so that tests decide which slot frees first. */
+    @Task(name = "t.gate")
+    public String gate(String name) throws InterruptedException {
+        called("gate");
+        gatesEntered.add(name);
+        gateOf(name).await();
+        return name;
     }
 
     @Task(name = "t.other", queue = "other", priority = 7)

@@ -1,0 +1,30 @@
+package io.taskq.contract;
+
+import io.taskq.redis.RedisBroker;
+import io.taskq.redis.RedisTestServer;
+import io.taskq.spi.Broker;
+import java.time.Clock;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The end-to-end contract with prefetching workers on Redis; every test gets its own key prefix. */
+class RedisPrefetchTaskqContractTest extends PrefetchTaskqContractTest {
+    private static RedisTestServer server;
+
+    @BeforeAll
+    static void startRedis() {
+        server = RedisTestServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        server.close();
+    }
+
+    @Override
+    protected Broker newBroker(Clock clock) {
+        return RedisBroker.builder().uri(server.url()).keyPrefix("p" + UUID.randomUUID().toString().substring(0, 8))
+                .clock(clock).build();
+    }
+}
