@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <pre>mvn -q -pl taskq-broker-redis -am test-compile exec:java -Dexec.skip=false -Dexec.classpathScope=test \
  *   -Dexec.mainClass=io.taskq.redis.bench.RedisBenchmark [-Dexec.args="redis://host:port/db"]</pre>
  *
- * A second argument picks scenarios: any of one,batch,process,latency,rt (comma-separated). Every scenario uses
- * its own key prefix, deleted afterwards. Prints one line per measurement.
+ * A second argument picks scenarios: any of one,batch,process,prefetch,latency,rt (comma-separated). Every scenario
+ * uses its own key prefix, deleted afterwards. Prints one line per measurement.
  */
 public final class RedisBenchmark {
     private static final int PROCESS_TASKS = 100_000;
@@ -108,8 +108,13 @@ public final class RedisBenchmark {
             enqueueBatch(200_000, 1000);
         }
         if (run("process")) {
-            process(8);
-            process(64);
+            process(8, 0);
+            process(64, 0);
+        }
+        if (run("prefetch")) {
+            // The same with prefetch (WorkerOptions.prefetch): claimed tasks held ready beyond the free slots.
+            process(8, 8);
+            process(64, 64);
         }
         // -Dbench.repeat=N runs the latency and round-trip scenarios N times in this JVM (the first runs include
         // JIT compilation of the code paths they exercise).
@@ -172,7 +177,7 @@ public final class RedisBenchmark {
         }
     }
 
-    private void process(int concurrency) throws Exception {
+    private void process(int concurrency, int prefetch) throws Exception {
         try (RedisBroker broker = broker("proc" + concurrency); Taskq t = taskq(broker)) {
             List<TaskRequest<?>> reqs = new ArrayList<>(1000);
             for (int i = 0; i < 1000; i++) {
@@ -183,7 +188,7 @@ public final class RedisBenchmark {
                 t.submitAll(reqs);
             }
             BenchTasks.DONE.set(0);
-            Worker w = t.startWorker(WorkerOptions.builder().concurrency(concurrency).build());
+            Worker w = t.startWorker(WorkerOptions.builder().concurrency(concurrency).prefetch(prefetch).build());
             waitFor(() -> BenchTasks.DONE.get() >= 10_000 && broker.stats("default").inFlight() == 0, 120);
             w.close();
             for (int i = 0; i < PROCESS_TASKS / 1000; i++) {
@@ -192,14 +197,14 @@ public final class RedisBenchmark {
             BenchTasks.DONE.set(0);
             Map<String, Long> before = commandStats();
             long start = System.nanoTime();
-            w = t.startWorker(WorkerOptions.builder().concurrency(concurrency).build());
+            w = t.startWorker(WorkerOptions.builder().concurrency(concurrency).prefetch(prefetch).build());
             waitFor(() -> BenchTasks.DONE.get() >= PROCESS_TASKS, 600);
             waitFor(() -> broker.stats("default").inFlight() == 0, 60);
             double secs = (System.nanoTime() - start) / 1e9;
             Map<String, Long> d = diff(before, commandStats());
             w.close();
-            print("process %,d no-op tasks, concurrency %d: %,.0f tasks/s (%.2f s), %.1f Redis commands/task "
-                    + "(worker loop only)", PROCESS_TASKS, concurrency, PROCESS_TASKS / secs, secs,
+            print("process %,d no-op tasks, concurrency %d, prefetch %d: %,.0f tasks/s (%.2f s), %.1f Redis "
+                    + "commands/task (worker loop only)", PROCESS_TASKS, concurrency, prefetch, PROCESS_TASKS / secs, secs,
                     total(d) / (double) PROCESS_TASKS);
             print("   %s; commands/task by command: %s", cpu(d, PROCESS_TASKS), perTask(d, PROCESS_TASKS));
         }
