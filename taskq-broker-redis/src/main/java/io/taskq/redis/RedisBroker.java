@@ -296,6 +296,26 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public List<Boolean> enqueue(List<TaskMessage> messages) {
         checkOpen();
+        if (messages.size() != 1) {
+            return enqueueAll(messages);
+        }
+        // A single submit is often awaited next (submit, then get): announced so that the wait can skip its read.
+        TaskMessage m = messages.get(0);
+        finalWaiters.submitting(m.queue(), m.id());
+        List<Boolean> r;
+        try {
+            r = enqueueAll(messages);
+        } catch (RuntimeException e) {
+            finalWaiters.notSubmitted(m.queue(), m.id());
+            throw e;
+        }
+        if (!r.get(0)) {
+            finalWaiters.notSubmitted(m.queue(), m.id());
+        }
+        return r;
+    }
+
+    private List<Boolean> enqueueAll(List<TaskMessage> messages) {
         Boolean[] out = new Boolean[messages.size()];
         Map<Where, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < messages.size(); i++) {

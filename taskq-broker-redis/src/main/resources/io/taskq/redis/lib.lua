@@ -461,6 +461,12 @@ end
 -- wait on the marker instead of asking again at once (the marker covers work added after this call). Without
 -- wantWake it is -1.
 local function do_claim(consumer, max, lease, wantWake)
+  if not wantWake and redis.call('ZCARD', K_READY) == 0 then
+    -- A refill (the claim in a finish-claim) that finds nothing ready leaves promotion and reaping to the
+    -- consumer's own claims: the slots it leaves free go back to the fetch loop, whose claim (or marker wait,
+    -- bounded by the wake-up time and claimWait) does both. At low load this saves two commands per task.
+    return { 0, -1 }
+  end
   promote()
   reap()
   local popped = redis.call('ZPOPMIN', K_READY, max)

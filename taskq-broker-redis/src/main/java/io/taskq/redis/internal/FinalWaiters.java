@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * per prefix. One shared subscription serves every waiter of this broker. A waiter subscribes first and reads the
  * record second, so a task finishing in between is never missed; after a reconnect (notifications may have been
  * lost while disconnected) every waiter reads its record again.
+ *
+ * <p>The read is skipped for a task this broker submitted while already listening ({@link #submitting}): its
+ * final notification is published after the submit ran, so it is received, either after the waiter registered
+ * or before, in which case it was kept for it. A gap in listening (reconnect, replaced connection) makes every
+ * registered waiter read, as above, and every submit from before the gap read when awaited.
  */
 public final class FinalWaiters {
     private static final Logger log = LoggerFactory.getLogger(FinalWaiters.class);
@@ -28,6 +33,12 @@ public final class FinalWaiters {
     private final BiFunction<String, String, Optional<TaskRecord>> reader;
     private final Map<String, List<CompletableFuture<TaskRecord>>> waiters = new ConcurrentHashMap<>();
     private final WatchedSubscription subscription;
+    /** Tasks submitted here while listening, by key: when their submit was sent (System.nanoTime). */
+    private final Map<String, Long> submitted = new ConcurrentHashMap<>();
+    /** Final records of such tasks that arrived before anyone waited for them. */
+    private final Map<String, TaskRecord> unclaimed = new ConcurrentHashMap<>();
+    /** Bound of both maps (submits nobody waits for, finals nobody asks for): past it they start over. */
+    private static final int REMEMBERED = 10_000;
 
     /**
      * @param connector opens a subscription connection
@@ -58,6 +69,25 @@ public final class FinalWaiters {
         subscription.check();
     }
 
+    /**
+     * Says that this broker is about to send the submit of a task, so that a later {@link #await} of it may skip
+     * its read: only if the notification channel is heard already (a submit sent before that must be read).
+     */
+    public void submitting(String queue, String id) {
+        if (subscription.listeningSince() == Long.MAX_VALUE) {
+            return;
+        }
+        if (submitted.size() >= REMEMBERED) {
+            submitted.clear(); // those tasks' waits read their records: slower, not wrong
+        }
+        submitted.put(key(queue, id), System.nanoTime());
+    }
+
+    /** The submit announced by {@link #submitting} did not enqueue the task (a known id): its wait must read. */
+    public void notSubmitted(String queue, String id) {
+        submitted.remove(key(queue, id));
+    }
+
     /** A future completed with the record once it is final; see ResultBackend#awaitFinal. */
     public CompletableFuture<TaskRecord> await(String queue, String id) {
         CompletableFuture<TaskRecord> f = new CompletableFuture<>();
@@ -65,6 +95,17 @@ public final class FinalWaiters {
         subscription.open();
         waiters.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(f);
         f.whenComplete((v, e) -> remove(k, f));
+        // Registered first, then looked up: a notification handled meanwhile either finds this waiter or was kept.
+        TaskRecord early = unclaimed.remove(k);
+        if (early != null) {
+            f.complete(early);
+            return f;
+        }
+        Long sent = submitted.get(k);
+        long since = subscription.listeningSince();
+        if (sent != null && since != Long.MAX_VALUE && sent - since > 0) {
+            return f; // heard since before the submit: the notification comes
+        }
         try {
             reader.apply(queue, id).filter(r -> r.state().isFinal()).ifPresent(f::complete);
         } catch (RuntimeException e) {
@@ -74,6 +115,7 @@ public final class FinalWaiters {
     }
 
     private void remove(String k, CompletableFuture<TaskRecord> f) {
+        submitted.remove(k);
         waiters.computeIfPresent(k, (x, list) -> {
             list.remove(f);
             return list.isEmpty() ? null : list;
@@ -86,7 +128,7 @@ public final class FinalWaiters {
     }
 
     private void onMessage(String message) {
-        if (waiters.isEmpty()) {
+        if (waiters.isEmpty() && submitted.isEmpty()) {
             return;
         }
         int start = 0;
@@ -102,9 +144,18 @@ public final class FinalWaiters {
                 if (!r.state().isFinal()) {
                     continue;
                 }
-                List<CompletableFuture<TaskRecord>> ws = waiters.get(key(r.queue(), r.id()));
+                String k = key(r.queue(), r.id());
+                // Kept before waiters are looked at: a waiter registering meanwhile finds one or the other.
+                if (submitted.remove(k) != null) {
+                    if (unclaimed.size() >= REMEMBERED) {
+                        unclaimed.clear(); // finals nobody asked for; a later wait for one reads its record
+                    }
+                    unclaimed.put(k, r);
+                }
+                List<CompletableFuture<TaskRecord>> ws = waiters.get(k);
                 if (ws != null) {
                     ws.forEach(f -> f.complete(r));
+                    unclaimed.remove(k);
                 }
             } catch (Exception e) {
                 log.warn("unreadable final-state notification ignored: {}", e.toString());

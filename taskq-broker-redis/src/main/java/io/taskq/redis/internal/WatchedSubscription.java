@@ -38,6 +38,8 @@ public final class WatchedSubscription {
     private int downChecks;
     /** Volatile, not guarded: Lettuce's I/O threads read it and must never wait for this object's lock. */
     private volatile boolean closed;
+    /** Since when (System.nanoTime) messages have been received without a gap; Long.MAX_VALUE when not listening. */
+    private volatile long listeningSince = Long.MAX_VALUE;
 
     /**
      * @param connector opens a pub/sub connection
@@ -83,6 +85,7 @@ public final class WatchedSubscription {
                 // Every subscription after the first is Lettuce re-subscribing after a reconnect.
                 if (subscriptions.incrementAndGet() > 1) {
                     log.info("{} re-subscribed after a reconnect", what);
+                    listeningSince = System.nanoTime();
                     lookAgain.run();
                 }
             }
@@ -90,6 +93,7 @@ public final class WatchedSubscription {
         c.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                listeningSince = Long.MAX_VALUE;
                 if (!closed) {
                     log.info("{} connection lost; reconnecting", what);
                 }
@@ -104,6 +108,17 @@ public final class WatchedSubscription {
         connection = c;
         downChecks = 0;
         ping = null;
+        listeningSince = System.nanoTime();
+    }
+
+    /**
+     * Since when (System.nanoTime) every message published has been received: the latest (re)subscription, or
+     * {@link Long#MAX_VALUE} while not subscribed or possibly deaf. A connection that went silent without a reset
+     * counts as listening until the watchdog replaces it; whoever relies on this must also re-read what the
+     * look-again call announces.
+     */
+    public long listeningSince() {
+        return listeningSince;
     }
 
     /** The watchdog step; call about once a second from a thread that may block briefly. */
@@ -143,6 +158,7 @@ public final class WatchedSubscription {
             connection = null;
             ping = null;
             downChecks = 0;
+            listeningSince = Long.MAX_VALUE;
         }
         stale.closeAsync();
         try {
@@ -174,6 +190,7 @@ public final class WatchedSubscription {
             closed = true;
             c = connection;
             connection = null;
+            listeningSince = Long.MAX_VALUE;
         }
         if (c != null) {
             c.closeAsync();
