@@ -8,6 +8,10 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerListOutput;
+import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.resource.ClientResources;
 import io.taskq.DeadLetter;
 import io.taskq.QueueStats;
@@ -47,6 +51,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -306,8 +311,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             }
         }
         if (slices.size() == 1) {
-            slices.get(0).read(run(Name.ENQUEUE, ScriptOutputType.MULTI, slices.get(0).where.physical(),
-                    enqueueArgs(slices.get(0), messages)), out);
+            EnqueueSlice sl = slices.get(0);
+            sl.read(scripts.run(conns, Name.ENQUEUE, ENQUEUE_REPLY, keys.queue(sl.where.physical()),
+                    enqueueArgs(sl, messages)), out);
             return List.of(out);
         }
         // Pipelined: every slice is sent as soon as its arguments are built, so that encoding and sending the
@@ -315,8 +321,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         // on a Cluster one connection per node), so the order of the batch is kept.
         for (EnqueueSlice sl : slices) {
             sl.args = enqueueArgs(sl, messages);
-            sl.reply = scripts.send(conns, Name.ENQUEUE, ScriptOutputType.MULTI, keys.queue(sl.where.physical()),
-                    sl.args.toArray(new String[0]));
+            sl.reply = scripts.send(conns, Name.ENQUEUE, ENQUEUE_REPLY.get(), keys.queue(sl.where.physical()),
+                    sl.args);
         }
         RuntimeException failure = null;
         boolean later = false;
@@ -346,7 +352,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         // Refused (NOSCRIPT, READONLY: nothing ran): sent again in order, one at a time.
         for (EnqueueSlice sl : slices) {
             if (sl.reply == null) {
-                sl.read(run(Name.ENQUEUE, ScriptOutputType.MULTI, sl.where.physical(), sl.args), out);
+                sl.read(scripts.run(conns, Name.ENQUEUE, ENQUEUE_REPLY, keys.queue(sl.where.physical()), sl.args),
+                        out);
             }
         }
         return List.of(out);
@@ -355,51 +362,67 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     /** Most messages per enqueue script call: Redis is never held long, and slices pipeline. */
     private static final int ENQUEUE_SLICE = 250;
 
+    /** The enqueue script's reply: 1 or 0 per message. */
+    private static final Supplier<CommandOutput<String, String, List<Long>>> ENQUEUE_REPLY =
+            () -> new IntegerListOutput<>(StringCodec.UTF8);
+
     /** One enqueue script call's share of a batch. */
     private static final class EnqueueSlice {
         final Where where;
         final List<Integer> idx;
-        List<String> args;
-        CompletableFuture<List<Object>> reply;
+        CommandArgs<String, String> args;
+        CompletableFuture<List<Long>> reply;
 
         EnqueueSlice(Where where, List<Integer> idx) {
             this.where = where;
             this.idx = idx;
         }
 
-        void read(List<Object> r, Boolean[] out) {
+        void read(List<Long> r, Boolean[] out) {
             for (int k = 0; k < idx.size(); k++) {
-                out[idx.get(k)] = ((Long) r.get(k)) == 1L;
+                out[idx.get(k)] = r.get(k) == 1L;
             }
         }
     }
 
-    private List<String> enqueueArgs(EnqueueSlice sl, List<TaskMessage> messages) {
+    /**
+     * The enqueue script's arguments after KEYS: the common ones, the message count, then runs of consecutive
+     * messages with the same task, priority and eta (count, task, priority, eta) each followed by its messages' id
+     * and body. The messages of one submitAll mostly share all three, so Redis parses and turns into Lua strings
+     * two arguments per message instead of five (about a seventh of the script's work per task).
+     */
+    private CommandArgs<String, String> enqueueArgs(EnqueueSlice sl, List<TaskMessage> messages) {
         Instant now = clock.instant();
-        List<String> args = common(sl.where.queue(), now.toEpochMilli(), now);
-        args.add(Integer.toString(sl.idx.size()));
-        for (int i : sl.idx) {
-            TaskMessage m = messages.get(i);
-            args.add(m.id());
-            args.add(m.task());
-            args.add(Integer.toString(m.priority()));
-            args.add(m.eta() == null ? "" : Long.toString(m.eta().toEpochMilli()));
-            args.add(m.body());
+        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8);
+        for (String c : common(sl.where.queue(), now.toEpochMilli(), now)) {
+            args.add(c);
+        }
+        List<Integer> idx = sl.idx;
+        args.add(idx.size());
+        for (int from = 0; from < idx.size(); ) {
+            TaskMessage first = messages.get(idx.get(from));
+            int to = from + 1;
+            while (to < idx.size() && sameRun(first, messages.get(idx.get(to)))) {
+                to++;
+            }
+            args.add(to - from).add(first.task()).add(first.priority())
+                    .add(first.eta() == null ? "" : Long.toString(first.eta().toEpochMilli()));
+            for (int k = from; k < to; k++) {
+                TaskMessage m = messages.get(idx.get(k));
+                args.add(m.id()).add(m.body());
+            }
+            from = to;
         }
         return args;
     }
 
+    private static boolean sameRun(TaskMessage a, TaskMessage b) {
+        return a.priority() == b.priority() && a.task().equals(b.task()) && Objects.equals(a.eta(), b.eta());
+    }
+
     /** Waits for a pipelined reply; failures surface as the exceptions the synchronous API throws. */
     private static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RedisCommandInterruptedException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause();
-            throw c instanceof RuntimeException re ? re : new io.lettuce.core.RedisException(c);
-        }
+        return Scripts.await(f);
     }
 
     @Override

@@ -1,9 +1,24 @@
--- enqueue: ARGV[A0+1] = n, then per message: id, task, priority, etaMs ('' = now), body.
+-- enqueue: ARGV[A0+1] = n, then runs of consecutive messages that share task, priority and eta: count, task,
+-- priority, etaMs ('' = now), then per message of the run: id, body. (Runs, because every argument costs Redis a
+-- parsed string and a hashed Lua string, and the messages of one batch mostly share all three.)
 -- Returns per message 1 (enqueued, or stored as REVOKED if revoked before it arrived) or 0 (id already known:
 -- queued, delayed, running, with a live record, or dead-lettered).
 local n = tonumber(ARGV[A0 + 1])
-local ids = {}
-for i = 1, n do ids[i] = ARGV[A0 + 2 + (i - 1) * 5] end
+local ids, at, runAt = {}, {}, {}
+do
+  local a, k = A0 + 2, 0
+  while k < n do
+    local run = a
+    a = a + 4
+    for _ = 1, tonumber(ARGV[run]) do
+      k = k + 1
+      ids[k] = ARGV[a]
+      at[k] = a
+      runAt[k] = run
+      a = a + 2
+    end
+  end
+end
 local inJob = hmget(K_JOB, ids)
 local resExp = zmscore(K_RESX, ids)
 local inDead = {}
@@ -13,10 +28,17 @@ if redis.call('HLEN', K_REV) > 0 then revs = hmget(K_REV, ids) end
 local last = redis.call('INCRBY', K_SEQ, ARGV[A0 + 1])
 local out, seen = {}, {}
 local jobs, ready, delayed = {}, {}, {}
+local nj, nr, nd = 0, 0, 0
 local earliest = nil
+local run, task, eta, due, base
 for i = 1, n do
-  local b = A0 + 2 + (i - 1) * 5
-  local id, task, prio, eta, body = ARGV[b], ARGV[b + 1], tonumber(ARGV[b + 2]), ARGV[b + 3], ARGV[b + 4]
+  local id = ids[i]
+  if runAt[i] ~= run then
+    run = runAt[i]
+    task, eta = ARGV[run + 1], ARGV[run + 3]
+    due = eta ~= '' and tonumber(eta) > NOW and tonumber(eta) or nil
+    base = (9 - tonumber(ARGV[run + 2])) * BAND + last - n
+  end
   local live = resExp[i] and tonumber(resExp[i]) > NOW
   if inJob[i] or live or inDead[i] or seen[id] then
     out[i] = 0
@@ -27,16 +49,19 @@ for i = 1, n do
       redis.call('HDEL', K_REV, id)
       store_final(id, make_record(id, task, 'REVOKED', nil, 0, 0, nil, revs[i]))
     else
-      local score = fmt((9 - prio) * BAND + (last - n + i))
-      jobs[#jobs + 1] = id
-      jobs[#jobs + 1] = score .. '\n' .. task .. '\n' .. body
-      if eta ~= '' and tonumber(eta) > NOW then
-        delayed[#delayed + 1] = eta
-        delayed[#delayed + 1] = id
-        if earliest == nil or tonumber(eta) < earliest then earliest = tonumber(eta) end
+      local score = fmt(base + i)
+      jobs[nj + 1] = id
+      jobs[nj + 2] = score .. '\n' .. task .. '\n' .. ARGV[at[i] + 1]
+      nj = nj + 2
+      if due then
+        delayed[nd + 1] = eta
+        delayed[nd + 2] = id
+        nd = nd + 2
+        if earliest == nil or due < earliest then earliest = due end
       else
-        ready[#ready + 1] = score
-        ready[#ready + 1] = id
+        ready[nr + 1] = score
+        ready[nr + 2] = id
+        nr = nr + 2
       end
     end
     out[i] = 1
@@ -45,7 +70,7 @@ end
 multi('HSET', K_JOB, jobs)
 multi('ZADD', K_READY, ready)
 multi('ZADD', K_DELAYED, delayed)
-if #ready > 0 then wake_ready() end
+if nr > 0 then wake_ready() end
 if earliest then wake_at(earliest) end
 flush_published()
 return out
