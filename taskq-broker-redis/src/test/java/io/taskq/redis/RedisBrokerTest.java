@@ -179,32 +179,46 @@ class RedisBrokerTest {
      */
     @Test
     void aBatchAcrossSlicesKeepsOrderBodiesAndLayout() throws Exception {
+        batchKeepsOrderBodiesAndLayout(700); // sequence numbers reserved, job fields built by the broker
+    }
+
+    /** The same for a batch small enough that the script numbers the messages and builds their fields itself. */
+    @Test
+    void aSmallBatchKeepsOrderBodiesAndLayout() throws Exception {
+        batchKeepsOrderBodiesAndLayout(21);
+    }
+
+    private void batchKeepsOrderBodiesAndLayout(int n) throws Exception {
         MutableClock clock = new MutableClock();
         String p = prefix();
         try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(p).clock(clock).build()) {
-            b.revoke("q", "m333", "cancelled early");
+            String revoked = "m" + (n * 333 / 700 / 10 * 10 + 3); // a "t.a" message
+            b.revoke("q", revoked, "cancelled early");
             List<TaskMessage> ms = new ArrayList<>();
             List<Boolean> expected = new ArrayList<>();
             java.util.Set<String> ids = new java.util.HashSet<>();
             java.time.Instant later = clock.instant().plusSeconds(60);
-            for (int i = 0; i < 700; i++) {
+            for (int i = 0; i < n; i++) {
                 // runs: mostly long (one task, priority and eta), some of length 1
-                String task = i % 100 < 70 ? "t.a" : i % 7 == 0 ? "t.ü" : "t.b";
-                int priority = i < 400 ? 4 : i % 3 == 0 ? 9 : 4;
-                java.time.Instant eta = i >= 600 && i % 2 == 0 ? later : null;
-                String id = i == 260 ? "m10" : i == 101 ? "m100" : "m" + i; // repeats: across and inside a slice
+                String task = i % 10 < 7 ? "t.a" : i % 7 == 0 ? "t.ü" : "t.b";
+                int priority = i < n * 4 / 7 ? 4 : i % 3 == 0 ? 9 : 4;
+                java.time.Instant eta = i >= n * 6 / 7 && i % 2 == 0 ? later : null;
+                // repeated ids: across slices (or at least calls' halves) and next to each other
+                String id = i == n * 26 / 70 ? "m1" : i == n / 7 + 1 ? "m" + n / 7 : "m" + i;
                 ms.add(new TaskMessage(id, "q", task, priority, eta,
                         "{\"n\":" + i + ",\"s\":\"zürich € \uD83D\uDE00 \\n\"}"));
                 expected.add(ids.add(id));
             }
             assertEquals(expected, b.enqueue(ms));
-            assertEquals(TaskState.REVOKED, b.record("q", "m333").orElseThrow().state());
-            assertEquals("t.a", b.record("q", "m333").orElseThrow().task());
+            assertEquals(TaskState.REVOKED, b.record("q", revoked).orElseThrow().state());
+            assertEquals("t.a", b.record("q", revoked).orElseThrow().task());
+            // sent again (a re-sent call after a lost reply): nothing changes
+            assertEquals(ms.stream().map(m -> false).toList(), b.enqueue(ms));
 
             List<TaskMessage> live = new ArrayList<>();
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (TaskMessage m : ms) {
-                if (seen.add(m.id()) && !m.id().equals("m333")) {
+                if (seen.add(m.id()) && !m.id().equals(revoked)) {
                     live.add(m);
                 }
             }

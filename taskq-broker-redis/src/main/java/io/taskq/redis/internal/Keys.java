@@ -11,6 +11,8 @@ public final class Keys {
     /** Suffixes of the per-queue keys, in the order the scripts expect them in KEYS. */
     static final String[] SUFFIXES = {"job", "att", "ready", "delayed", "active", "res", "resx", "rev", "dead",
         "dinfo", "seq", "marker"};
+    /** Index of the sequence counter key in {@link #queue(String)}. */
+    public static final int SEQ = 10;
     /** Index of the marker key in {@link #queue(String)}. */
     public static final int MARKER = 11;
 
