@@ -431,12 +431,12 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     /**
-     * The enqueue script's arguments after KEYS: the common ones, the message count, whether the sequence numbers
-     * were reserved, then runs of consecutive messages with the same task, priority and eta (count, task, priority,
-     * eta) each followed by its messages' id and body, or with reserved numbers id, score and job field (the stored
-     * layout, {@code score\ntask\nbody}). The messages of one submitAll mostly share all three, so Redis parses and
-     * turns into Lua strings two or three arguments per message instead of five (about a seventh of the script's
-     * work per task).
+     * The enqueue script's arguments after KEYS: the common ones, the message count (negative if the sequence
+     * numbers were reserved), then runs of consecutive messages with the same task, priority and eta (count, task,
+     * priority, eta) each followed by its messages' id and body, or with reserved numbers id, score and job field
+     * (the stored layout, {@code score\ntask\nbody}). The messages of one submitAll mostly share all three, so Redis
+     * parses and turns into Lua strings two or three arguments per message instead of five (about a seventh of the
+     * script's work per task).
      */
     private CommandArgs<String, String> enqueueArgs(EnqueueSlice sl, List<TaskMessage> messages) {
         Instant now = clock.instant();
@@ -445,7 +445,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             args.add(c);
         }
         List<Integer> idx = sl.idx;
-        args.add(idx.size()).add(sl.firstSeq == 0 ? "" : "S");
+        args.add(sl.firstSeq == 0 ? idx.size() : -idx.size());
         for (int from = 0; from < idx.size(); ) {
             TaskMessage first = messages.get(idx.get(from));
             int to = from + 1;

@@ -1,25 +1,24 @@
--- enqueue: ARGV[A0+1] = n, ARGV[A0+2] = 'S' if the caller reserved the sequence numbers (INCRBY seq before the
--- call) and sends scores and job fields ready-made, else ''; then runs of consecutive messages that share task,
--- priority and eta: count, task, priority, etaMs ('' = now), then per message of the run: id, body -- or with 'S':
--- id, score, job field ("<score>\n<task>\n<body>"). (Runs, because every argument costs Redis a parsed string and
--- a hashed Lua string, and the messages of one batch mostly share all three; ready-made fields, because building
--- the ~450-byte field here costs a new Lua string, which Redis hashes byte by byte: a fifth of the work per task.)
+-- enqueue: ARGV[A0+1] = n, or -n if the caller reserved the sequence numbers (INCRBY seq before the call) and sends
+-- scores and job fields ready-made; then runs of consecutive messages that share task, priority and eta: count,
+-- task, priority, etaMs ('' = now), then per message of the run: id, body -- or with reserved numbers: id, score,
+-- job field ("<score>\n<task>\n<body>"). (Runs, because every argument costs Redis a parsed string and a hashed Lua
+-- string, and the messages of one batch mostly share all three; ready-made fields, because building the ~450-byte
+-- field here makes a new Lua string, which Redis hashes byte by byte: a fifth of the work per task.)
 -- Returns per message 1 (enqueued, or stored as REVOKED if revoked before it arrived) or 0 (id already known:
 -- queued, delayed, running, with a live record, or dead-lettered).
 local n = tonumber(ARGV[A0 + 1])
-local pre = ARGV[A0 + 2] == 'S'
+local pre = n < 0
+if pre then n = -n end
 local W = pre and 3 or 2
-local ids, at, runAt = {}, {}, {}
+local ids = {}
 do
-  local a, k = A0 + 3, 0
+  local a, k = A0 + 2, 0
   while k < n do
-    local run = a
+    local c = tonumber(ARGV[a])
     a = a + 4
-    for _ = 1, tonumber(ARGV[run]) do
+    for _ = 1, c do
       k = k + 1
       ids[k] = ARGV[a]
-      at[k] = a
-      runAt[k] = run
       a = a + W
     end
   end
@@ -36,15 +35,18 @@ local out, seen = {}, {}
 local jobs, ready, delayed = {}, {}, {}
 local nj, nr, nd = 0, 0, 0
 local earliest = nil
-local run, task, eta, due, base
+local task, eta, due, base
+local a, left = A0 + 2, 0 -- a: the current message's first argument; left: messages left in the current run
 for i = 1, n do
-  local id = ids[i]
-  if runAt[i] ~= run then
-    run = runAt[i]
-    task, eta = ARGV[run + 1], ARGV[run + 3]
+  if left == 0 then
+    left = tonumber(ARGV[a])
+    task, eta = ARGV[a + 1], ARGV[a + 3]
     due = eta ~= '' and tonumber(eta) > NOW and tonumber(eta) or nil
-    if not pre then base = (9 - tonumber(ARGV[run + 2])) * BAND + last - n end
+    if not pre then base = (9 - tonumber(ARGV[a + 2])) * BAND + last - n end
+    a = a + 4
   end
+  left = left - 1
+  local id = ids[i]
   local live = resExp[i] and tonumber(resExp[i]) > NOW
   if inJob[i] or live or inDead[i] or seen[id] then
     out[i] = 0
@@ -58,11 +60,11 @@ for i = 1, n do
       local score
       jobs[nj + 1] = id
       if pre then
-        score = ARGV[at[i] + 1]
-        jobs[nj + 2] = ARGV[at[i] + 2]
+        score = ARGV[a + 1]
+        jobs[nj + 2] = ARGV[a + 2]
       else
         score = fmt(base + i)
-        jobs[nj + 2] = score .. '\n' .. task .. '\n' .. ARGV[at[i] + 1]
+        jobs[nj + 2] = score .. '\n' .. task .. '\n' .. ARGV[a + 1]
       end
       nj = nj + 2
       if due then
@@ -78,6 +80,7 @@ for i = 1, n do
     end
     out[i] = 1
   end
+  a = a + W
 end
 multi('HSET', K_JOB, jobs)
 multi('ZADD', K_READY, ready)
