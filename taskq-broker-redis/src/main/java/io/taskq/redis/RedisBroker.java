@@ -341,8 +341,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                     failure = failure == null ? e : failure;
                 } else {
                     sl.reply = null;
-                    if (later) {
-                        // Only if the script cache was emptied and refilled by another client between two slices.
+                    if (later && sl.firstSeq == 0) {
+                        // Only if the script cache was emptied and refilled by another client between two slices;
+                        // reserved sequence numbers keep the order whatever order the slices run in.
                         log.warn("enqueue: a slice was refused ({}) after a later one ran; the batch's order across"
                                 + " slices may differ from the submit order", e.getMessage());
                     }
