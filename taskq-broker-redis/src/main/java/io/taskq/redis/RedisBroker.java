@@ -434,10 +434,10 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     /**
      * The enqueue script's arguments after KEYS: the common ones, the message count (negative if the sequence
      * numbers were reserved), then runs of consecutive messages with the same task, priority and eta (count, task,
-     * priority, eta) each followed by its messages' id and body, or with reserved numbers id, score and job field
-     * (the stored layout, {@code score\ntask\nbody}). The messages of one submitAll mostly share all three, so Redis
-     * parses and turns into Lua strings two or three arguments per message instead of five (about a seventh of the
-     * script's work per task).
+     * priority, eta; a lone message without the count) each followed by its messages' id and body, or with
+     * reserved numbers id, score and job field (the stored layout, {@code score\ntask\nbody}). The messages of one
+     * submitAll mostly share all three, so Redis parses and turns into Lua strings two or three arguments per
+     * message instead of five (about a seventh of the script's work per task).
      */
     private CommandArgs<String, String> enqueueArgs(EnqueueSlice sl, List<TaskMessage> messages) {
         Instant now = clock.instant();
@@ -453,7 +453,10 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             while (to < idx.size() && sameRun(first, messages.get(idx.get(to)))) {
                 to++;
             }
-            args.add(to - from).add(first.task()).add(first.priority())
+            if (idx.size() > 1) {
+                args.add(to - from); // a lone message's run goes without its count: every argument costs Redis
+            }
+            args.add(first.task()).add(first.priority())
                     .add(first.eta() == null ? "" : Long.toString(first.eta().toEpochMilli()));
             for (int k = from; k < to; k++) {
                 TaskMessage m = messages.get(idx.get(k));

@@ -103,7 +103,7 @@ public final class RedisBenchmark {
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
                 info.replaceAll("(?s).*redis_version:([^\\r\\n]+).*", "$1"));
         if (run("one")) {
-            enqueueOneByOne(20_000);
+            enqueueOneByOne(Integer.getInteger("bench.oneTasks", 20_000));
         }
         if (run("batch")) {
             enqueueBatch(Integer.getInteger("bench.batchTasks", 200_000), 1000);
