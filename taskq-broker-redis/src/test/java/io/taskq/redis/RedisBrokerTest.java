@@ -182,6 +182,12 @@ class RedisBrokerTest {
         batchKeepsOrderBodiesAndLayout(700); // sequence numbers reserved, job fields built by the broker
     }
 
+    /** The same when the last slice of a batch with reserved numbers is a lone message (sent without its count). */
+    @Test
+    void aBatchEndingInALoneMessageKeepsOrderBodiesAndLayout() throws Exception {
+        batchKeepsOrderBodiesAndLayout(251);
+    }
+
     /** The same for a batch small enough that the script numbers the messages and builds their fields itself. */
     @Test
     void aSmallBatchKeepsOrderBodiesAndLayout() throws Exception {
