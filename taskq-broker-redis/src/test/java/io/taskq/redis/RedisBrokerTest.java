@@ -171,6 +171,97 @@ class RedisBrokerTest {
         }
     }
 
+    /**
+     * A batch larger than one enqueue call (slices of 250), with runs of different tasks, priorities and etas,
+     * non-ASCII bodies, repeated ids inside and across slices and an id revoked before it arrived: every message is
+     * stored in the job layout workers of every version read ({@code score\ntask\nbody}, the score the one in
+     * ready), byte for byte, and claimed by priority and then in submit order.
+     */
+    @Test
+    void aBatchAcrossSlicesKeepsOrderBodiesAndLayout() throws Exception {
+        batchKeepsOrderBodiesAndLayout(700); // sequence numbers reserved, job fields built by the broker
+    }
+
+    /** The same when the last slice of a batch with reserved numbers is a lone message (sent without its count). */
+    @Test
+    void aBatchEndingInALoneMessageKeepsOrderBodiesAndLayout() throws Exception {
+        batchKeepsOrderBodiesAndLayout(251);
+    }
+
+    /** The same for a batch small enough that the script numbers the messages and builds their fields itself. */
+    @Test
+    void aSmallBatchKeepsOrderBodiesAndLayout() throws Exception {
+        batchKeepsOrderBodiesAndLayout(21);
+    }
+
+    private void batchKeepsOrderBodiesAndLayout(int n) throws Exception {
+        MutableClock clock = new MutableClock();
+        String p = prefix();
+        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(p).clock(clock).build()) {
+            String revoked = "m" + (n * 333 / 700 / 10 * 10 + 3); // a "t.a" message
+            b.revoke("q", revoked, "cancelled early");
+            List<TaskMessage> ms = new ArrayList<>();
+            List<Boolean> expected = new ArrayList<>();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            java.time.Instant later = clock.instant().plusSeconds(60);
+            for (int i = 0; i < n; i++) {
+                // runs: mostly long (one task, priority and eta), some of length 1
+                String task = i % 10 < 7 ? "t.a" : i % 7 == 0 ? "t.ü" : "t.b";
+                int priority = i < n * 4 / 7 ? 4 : i % 3 == 0 ? 9 : 4;
+                java.time.Instant eta = i >= n * 6 / 7 && i % 2 == 0 ? later : null;
+                // repeated ids: across slices (or at least calls' halves) and next to each other
+                String id = i == n * 26 / 70 ? "m1" : i == n / 7 + 1 ? "m" + n / 7 : "m" + i;
+                ms.add(new TaskMessage(id, "q", task, priority, eta,
+                        "{\"n\":" + i + ",\"s\":\"zürich € \uD83D\uDE00 \\n\"}"));
+                expected.add(ids.add(id));
+            }
+            assertEquals(expected, b.enqueue(ms));
+            assertEquals(TaskState.REVOKED, b.record("q", revoked).orElseThrow().state());
+            assertEquals("t.a", b.record("q", revoked).orElseThrow().task());
+            // sent again (a re-sent call after a lost reply): nothing changes
+            assertEquals(ms.stream().map(m -> false).toList(), b.enqueue(ms));
+
+            List<TaskMessage> live = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (TaskMessage m : ms) {
+                if (seen.add(m.id()) && !m.id().equals(revoked)) {
+                    live.add(m);
+                }
+            }
+            String base = b.queueKeyBase("q");
+            server.with(r -> {
+                for (TaskMessage m : live) {
+                    String job = r.hget(base + ":job", m.id());
+                    String[] parts = job.split("\n", 3);
+                    assertEquals(m.task(), parts[1], m.id());
+                    assertEquals(m.body(), parts[2], m.id());
+                    long score = Long.parseLong(parts[0]);
+                    assertEquals(9 - m.priority(), score >> 49, m.id());
+                    Double inReady = r.zscore(base + ":ready", m.id());
+                    if (m.eta() == null) {
+                        assertEquals(score, inReady.longValue(), m.id());
+                    } else {
+                        assertEquals(null, inReady, m.id());
+                        assertEquals(m.eta().toEpochMilli(), r.zscore(base + ":delayed", m.id()).longValue());
+                    }
+                }
+            });
+
+            List<TaskMessage> order = new ArrayList<>(live.stream().filter(m -> m.eta() == null).toList());
+            order.sort(java.util.Comparator.comparingInt(m -> -m.priority())); // stable: submit order inside
+            List<Delivery> got = new ArrayList<>();
+            for (List<Delivery> ds = claim(b, 100); !ds.isEmpty(); ds = claim(b, 100)) {
+                got.addAll(ds);
+            }
+            assertEquals(order.stream().map(TaskMessage::id).toList(), got.stream().map(Delivery::id).toList());
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(order.get(i).body(), got.get(i).body());
+                assertEquals(order.get(i).task(), got.get(i).task());
+            }
+            assertEquals(live.size() - order.size(), b.stats("q").delayed());
+        }
+    }
+
     @Test
     void everyKeyOfAQueueSharesItsHashTag() throws Exception {
         String p = prefix();

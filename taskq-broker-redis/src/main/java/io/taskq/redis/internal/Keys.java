@@ -15,6 +15,8 @@ public final class Keys {
     public static final int RES = 5;
     /** Index of the record expiry index in {@link #queue(String)}. */
     public static final int RESX = 6;
+    /** Index of the sequence counter key in {@link #queue(String)}. */
+    public static final int SEQ = 10;
     /** Index of the marker key in {@link #queue(String)}. */
     public static final int MARKER = 11;
 

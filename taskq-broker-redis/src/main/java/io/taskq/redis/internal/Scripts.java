@@ -1,14 +1,18 @@
 package io.taskq.redis.internal;
 
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +22,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,21 +126,76 @@ public final class Scripts {
     }
 
     /**
+     * Sends a script with EVALSHA without waiting; its arguments after KEYS are given ready for the wire. Lettuce
+     * writes an argument added with {@code CommandArgs.add(String)} with one {@code String.getBytes(UTF_8)}, where a
+     * value of the connection's String codec is measured and then encoded character by character: for many large
+     * arguments (task bodies) that was most of the I/O thread's time. NOSCRIPT and READONLY are left to the caller,
+     * as for {@link #send}.
+     */
+    public <T> CompletableFuture<T> send(Connections conns, Name n, CommandOutput<String, String, T> output,
+                                         String[] keys, CommandArgs<String, String> args) {
+        return dispatch(conns, CommandType.EVALSHA, shas.get(n), output, keys, args);
+    }
+
+    /** {@link #run} with arguments as for {@link #send(Connections, Name, CommandOutput, String[], CommandArgs)}. */
+    public <T> T run(Connections conns, Name n, Supplier<CommandOutput<String, String, T>> output, String[] keys,
+                     CommandArgs<String, String> args) {
+        return againIfReadOnly(conns, () -> runOnce(conns, n, output, keys, args));
+    }
+
+    /** Runs {@code call}, and once more after telling the connections if it was refused with READONLY. */
+    private static <T> T againIfReadOnly(Connections conns, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("READONLY")) {
+                throw e;
+            }
+            conns.readOnly();
+            return call.get();
+        }
+    }
+
+    private <T> T runOnce(Connections conns, Name n, Supplier<CommandOutput<String, String, T>> output,
+                          String[] keys, CommandArgs<String, String> args) {
+        try {
+            return await(send(conns, n, output.get(), keys, args));
+        } catch (RedisNoScriptException e) {
+            log.info("Redis does not know script {} (restart, failover or new node?); sending its source", n);
+            return await(dispatch(conns, CommandType.EVAL, sources.get(n), output.get(), keys, args));
+        }
+    }
+
+    private static <T> CompletableFuture<T> dispatch(Connections conns, CommandType type, String script,
+                                                     CommandOutput<String, String, T> output, String[] keys,
+                                                     CommandArgs<String, String> args) {
+        // Keys as keys: a Cluster connection routes the call by its first key.
+        CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8).add(script).add(keys.length)
+                .addKeys(keys).addAll(args);
+        return conns.async().dispatch(type, output, a).toCompletableFuture();
+    }
+
+    /** Waits for a reply sent without waiting; failures surface as the exceptions the synchronous API throws. */
+    public static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisCommandInterruptedException(e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException re ? re : new RedisException(c);
+        }
+    }
+
+    /**
      * Runs a script with EVALSHA. On NOSCRIPT (restart, failover to a replica that never saw the script, a new
      * Cluster node, SCRIPT FLUSH) it runs EVAL with the source instead, on the same node (EVAL is routed by the
      * first key like EVALSHA), which also caches the script there. On READONLY (a demoted master) the connections
      * are told, and the call is tried once more: a refused write did not run.
      */
     public <T> T run(Connections conns, Name n, ScriptOutputType type, String[] keys, String... args) {
-        try {
-            return runOnce(conns, n, type, keys, args);
-        } catch (RedisCommandExecutionException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("READONLY")) {
-                throw e;
-            }
-            conns.readOnly();
-            return runOnce(conns, n, type, keys, args);
-        }
+        return againIfReadOnly(conns, () -> runOnce(conns, n, type, keys, args));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.taskq.Taskq;
 import io.taskq.Worker;
 import io.taskq.WorkerOptions;
 import io.taskq.redis.RedisBroker;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,10 +103,10 @@ public final class RedisBenchmark {
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
                 info.replaceAll("(?s).*redis_version:([^\\r\\n]+).*", "$1"));
         if (run("one")) {
-            enqueueOneByOne(20_000);
+            enqueueOneByOne(Integer.getInteger("bench.oneTasks", 20_000));
         }
         if (run("batch")) {
-            enqueueBatch(200_000, 1000);
+            enqueueBatch(Integer.getInteger("bench.batchTasks", 200_000), 1000);
         }
         if (run("process")) {
             process(8, 0);
@@ -145,14 +146,16 @@ public final class RedisBenchmark {
                 t.submit(BenchTasks::noop);
             }
             Map<String, Long> before = commandStats();
+            long[] jvm = jvmCpu();
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 t.submit(BenchTasks::noop);
             }
             double secs = (System.nanoTime() - start) / 1e9;
+            String jvmUse = jvmCpu(jvm, n);
             Map<String, Long> d = diff(before, commandStats());
-            print("enqueue one-by-one, 1 thread: %,.0f tasks/s (%d tasks, %.2f s), %.1f Redis commands/task, %s",
-                    n / secs, n, secs, total(d) / (double) n, cpu(d, n));
+            print("enqueue one-by-one, 1 thread: %,.0f tasks/s (%d tasks, %.2f s), %.1f Redis commands/task, %s, %s",
+                    n / secs, n, secs, total(d) / (double) n, cpu(d, n), jvmUse);
         }
     }
 
@@ -166,14 +169,16 @@ public final class RedisBenchmark {
                 t.submitAll(reqs);
             }
             Map<String, Long> before = commandStats();
+            long[] jvm = jvmCpu();
             long start = System.nanoTime();
             for (int i = 0; i < n / batch; i++) {
                 t.submitAll(reqs);
             }
             double secs = (System.nanoTime() - start) / 1e9;
+            String jvmUse = jvmCpu(jvm, n);
             Map<String, Long> d = diff(before, commandStats());
-            print("enqueue batch (submitAll of %d), 1 thread: %,.0f tasks/s (%d tasks, %.2f s), %.2f commands/task, %s",
-                    batch, n / secs, n, secs, total(d) / (double) n, cpu(d, n));
+            print("enqueue batch (submitAll of %d), 1 thread: %,.0f tasks/s (%d tasks, %.2f s), %.2f commands/task, %s, %s",
+                    batch, n / secs, n, secs, total(d) / (double) n, cpu(d, n), jvmUse);
         }
     }
 
@@ -369,6 +374,31 @@ public final class RedisBenchmark {
                     d.get(JVM_SWITCHES) / (double) n);
         }
         return s;
+    }
+
+    /** CPU time of the whole JVM and of the calling thread, in ns. */
+    private static long[] jvmCpu() {
+        return new long[] {((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime(), ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()};
+    }
+
+    private static String jvmCpu(long[] before, int n) {
+        long[] now = jvmCpu();
+        if (Boolean.getBoolean("bench.threads")) {
+            // CPU by thread over the whole run so far (-Dbench.threads=true): which threads the JVM share is.
+            java.lang.management.ThreadMXBean tb = ManagementFactory.getThreadMXBean();
+            Map<String, Long> by = new TreeMap<>();
+            for (java.lang.management.ThreadInfo ti : tb.getThreadInfo(tb.getAllThreadIds())) {
+                if (ti != null) {
+                    by.merge(ti.getThreadName().replaceAll("\\d+", "N"), tb.getThreadCpuTime(ti.getThreadId()),
+                            Long::sum);
+                }
+            }
+            by.entrySet().stream().filter(e -> e.getValue() > 50_000_000L)
+                    .forEach(e -> print("   thread %s: %.2f s CPU", e.getKey(), e.getValue() / 1e9));
+        }
+        return String.format("JVM CPU %.1f us/task (producer thread %.1f)", (now[0] - before[0]) / 1e3 / n,
+                (now[1] - before[1]) / 1e3 / n);
     }
 
     private static String perTask(Map<String, Long> d, int n) {
