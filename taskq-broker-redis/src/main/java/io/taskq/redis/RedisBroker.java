@@ -622,12 +622,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             return null;
         }
         Where w = order.get(0);
-        Instant now = clock.instant();
-        List<String> args = common(w.queue(), now.toEpochMilli(), now);
+        List<String> args = claimArgs(w.queue(), request, request.max());
         args.set(1, ""); // no time of its own: lib.lua reads Redis's clock
-        args.add(request.consumerId());
-        args.add(Integer.toString(request.max()));
-        args.add(Long.toString(request.lease().toMillis()));
         String[] argv = args.toArray(new String[0]);
         long timeoutMs = waitMs + MarkerWait.GRACE_MS + commandTimeoutMs;
         List<Object> r;
@@ -735,10 +731,18 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
      * next wake-up time (-1 if none).
      */
     private long claimFrom(Where w, ClaimRequest request, int max, List<Delivery> out) {
-        String queue = w.queue();
-        List<Object> r = runOn(Name.CLAIM, ScriptOutputType.MULTI, queue, w.physical(), request.consumerId(),
-                Integer.toString(max), Long.toString(request.lease().toMillis()));
-        return readClaim(queue, r, out);
+        List<Object> r = run(Name.CLAIM, ScriptOutputType.MULTI, w.physical(), claimArgs(w.queue(), request, max));
+        return readClaim(w.queue(), r, out);
+    }
+
+    /** The claim script's arguments: the common ones, then consumer, max, lease. */
+    private List<String> claimArgs(String queue, ClaimRequest request, int max) {
+        Instant now = clock.instant();
+        List<String> args = common(queue, now.toEpochMilli(), now);
+        args.add(request.consumerId());
+        args.add(Integer.toString(max));
+        args.add(Long.toString(request.lease().toMillis()));
+        return args;
     }
 
     /** Reads a claim script's answer into {@code out}; returns its wake-up value (see claim.lua). */
