@@ -113,9 +113,10 @@ public final class RedisBenchmark {
             process(64, 0);
         }
         if (run("prefetch")) {
-            // The same with prefetch (WorkerOptions.prefetch): claimed tasks held ready beyond the free slots.
-            process(8, 8);
-            process(64, 64);
+            // The same with prefetch (WorkerOptions.prefetch): claimed tasks held ready beyond the free slots
+            // (-Dbench.prefetch8=N, -Dbench.prefetch64=N change how many).
+            process(8, Integer.getInteger("bench.prefetch8", 8));
+            process(64, Integer.getInteger("bench.prefetch64", 64));
         }
         // -Dbench.repeat=N runs the latency and round-trip scenarios N times in this JVM (the first runs include
         // JIT compilation of the code paths they exercise).
@@ -240,8 +241,10 @@ public final class RedisBenchmark {
             BenchTasks.latencies = null;
             Arrays.sort(l);
             print("submit->start latency at %d tasks/s for %d s (concurrency 8): p50 %.3f ms, p99 %.3f ms, "
-                    + "max %.3f ms; %.1f Redis commands/task incl. submit; %s", perSecond, seconds, l[n / 2] / 1e6,
-                    l[(int) (n * 0.99)] / 1e6, l[n - 1] / 1e6, total(d) / (double) n, cpu(d, n));
+                    + "max %.3f ms (p90 %.3f, p95 %.3f, p99.9 %.3f); %.1f Redis commands/task incl. submit; %s",
+                    perSecond, seconds, l[n / 2] / 1e6, l[(int) (n * 0.99)] / 1e6, l[n - 1] / 1e6,
+                    l[(int) (n * 0.9)] / 1e6, l[(int) (n * 0.95)] / 1e6, l[(int) (n * 0.999)] / 1e6,
+                    total(d) / (double) n, cpu(d, n));
         }
     }
 
