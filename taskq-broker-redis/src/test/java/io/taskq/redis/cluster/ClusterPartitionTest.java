@@ -53,6 +53,39 @@ class ClusterPartitionTest {
         broker.close();
     }
 
+    /** Calls of a command on every live node (script-internal calls included). */
+    private static long calls(String command) {
+        long sum = 0;
+        for (LocalRedis r : cluster.nodes()) {
+            if (!r.alive()) {
+                continue;
+            }
+            for (String line : r.cli("INFO", "commandstats").split("\r?\n")) {
+                if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                    sum += Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
+                }
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * An idle consumer of one queue queues its claim behind its blocking wait on the Cluster too: the claim reaches
+     * the queue's node behind the wait (same slot, same node connection) and reads that node's clock.
+     */
+    @Test
+    void anIdleWorkerOnAClusterSendsItsClaimsAhead() {
+        taskq.startWorker(WorkerOptions.builder().queues("default").concurrency(2).build());
+        assertEquals("warm", taskq.submit(TaskRequest.of(FaultTasks::echo, "warm").queue("default"))
+                .get(Duration.ofSeconds(10)));
+        long before = calls("time");
+        for (int i = 0; i < 5; i++) {
+            assertEquals("a" + i, taskq.submit(TaskRequest.of(FaultTasks::echo, "a" + i).queue("default"))
+                    .get(Duration.ofSeconds(10)));
+        }
+        assertTrue(calls("time") - before >= 5, "every wake-up ran a claim sent ahead");
+    }
+
     @Test
     void aPartitionedQueueSpreadsOverShardsAndEveryTaskIsFoundByItsId() {
         List<TaskRequest<?>> reqs = new ArrayList<>();
