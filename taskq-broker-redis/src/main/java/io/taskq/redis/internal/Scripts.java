@@ -9,8 +9,12 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.BooleanOutput;
 import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.io.IOException;
@@ -195,7 +199,7 @@ public final class Scripts {
      * are told, and the call is tried once more: a refused write did not run.
      */
     public <T> T run(Connections conns, Name n, ScriptOutputType type, String[] keys, String... args) {
-        return againIfReadOnly(conns, () -> runOnce(conns, n, type, keys, args));
+        return run(conns, n, () -> output(type), keys, values(args));
     }
 
     /**
@@ -205,21 +209,43 @@ public final class Scripts {
      */
     public <T> CompletableFuture<T> send(Connections conns, Name n, ScriptOutputType type, String[] keys,
                                          String... args) {
-        RedisFuture<T> f = conns.async().evalsha(shas.get(n), type, keys, args);
-        return f.toCompletableFuture();
+        return send(conns, n, output(type), keys, values(args));
+    }
+
+    /** Arguments written as {@link #send(Connections, Name, CommandOutput, String[], CommandArgs)} explains. */
+    private static CommandArgs<String, String> values(String[] args) {
+        CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8);
+        for (String v : args) {
+            a.add(v == null ? "" : v); // as the String codec writes null: empty
+        }
+        return a;
+    }
+
+    /** The reply decoder Lettuce uses for a script's declared output type. */
+    @SuppressWarnings("unchecked")
+    private static <T> CommandOutput<String, String, T> output(ScriptOutputType type) {
+        CommandOutput<String, String, ?> o = switch (type) {
+            case BOOLEAN -> new BooleanOutput<>(StringCodec.UTF8);
+            case INTEGER -> new IntegerOutput<>(StringCodec.UTF8);
+            case STATUS -> new StatusOutput<>(StringCodec.UTF8);
+            case MULTI -> new NestedMultiOutput<>(StringCodec.UTF8);
+            case VALUE -> new ValueOutput<>(StringCodec.UTF8);
+            default -> throw new IllegalArgumentException("script output " + type);
+        };
+        return (CommandOutput<String, String, T>) o;
     }
 
     /**
      * EVALSHA sent on {@code async}'s connection right behind a blocking command there: Redis runs it the moment the
      * blocking command returns, without another round trip. Its client-side timeout is {@code timeoutMs} (the
-     * blocking command's block time and grace, plus the regular timeout), carried by its {@link TimedKeyword}. NOSCRIPT and READONLY are left to the caller, as for
-     * {@link #send}. The reply must be a MULTI (nested list).
+     * blocking command's block time and grace, plus the regular timeout), carried by its {@link TimedKeyword}.
+     * NOSCRIPT and READONLY are left to the caller, as for {@link #send}. The reply must be a MULTI (nested list).
      */
     public CompletableFuture<java.util.List<Object>> sendBehindWait(RedisClusterAsyncCommands<String, String> async,
                                                                    Name n, String[] keys, String[] args,
                                                                    long timeoutMs) {
         CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8).add(shas.get(n)).add(keys.length)
-                .addKeys(keys).addValues(args);
+                .addKeys(keys).addAll(values(args));
         RedisFuture<java.util.List<Object>> f = async.dispatch(new TimedKeyword("EVALSHA", timeoutMs),
                 new NestedMultiOutput<>(StringCodec.UTF8), a);
         return f.toCompletableFuture();
@@ -232,15 +258,5 @@ public final class Scripts {
         }
         return e instanceof RedisCommandExecutionException && e.getMessage() != null
                 && (e.getMessage().startsWith("READONLY") || e.getMessage().startsWith("NOSCRIPT"));
-    }
-
-    private <T> T runOnce(Connections conns, Name n, ScriptOutputType type, String[] keys, String... args) {
-        RedisClusterCommands<String, String> c = conns.commands();
-        try {
-            return c.evalsha(shas.get(n), type, keys, args);
-        } catch (RedisNoScriptException e) {
-            log.info("Redis does not know script {} (restart, failover or new node?); sending its source", n);
-            return c.eval(sources.get(n), type, keys, args);
-        }
     }
 }
