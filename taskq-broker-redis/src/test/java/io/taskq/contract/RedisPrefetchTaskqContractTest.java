@@ -1,26 +1,16 @@
 package io.taskq.contract;
 
+import io.taskq.redis.PerClassRedis;
 import io.taskq.redis.RedisBroker;
-import io.taskq.redis.RedisTestServer;
 import io.taskq.spi.Broker;
 import java.time.Clock;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The end-to-end contract with prefetching workers on Redis; every test gets its own key prefix. */
 class RedisPrefetchTaskqContractTest extends PrefetchTaskqContractTest {
-    private static RedisTestServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    @RegisterExtension
+    static final PerClassRedis server = new PerClassRedis();
 
     @Override
     protected Broker newBroker(Clock clock) {

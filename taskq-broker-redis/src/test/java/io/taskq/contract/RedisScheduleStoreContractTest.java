@@ -1,28 +1,18 @@
 package io.taskq.contract;
 
+import io.taskq.redis.PerClassRedis;
 import io.taskq.redis.RedisScheduleStore;
-import io.taskq.redis.RedisTestServer;
 import io.taskq.spi.ScheduleStore;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The schedule store contract on Redis. Every test gets its own key prefix; the second view is another store (its
  * own connections) on the same Redis and prefix, as another application instance would have it.
  */
 class RedisScheduleStoreContractTest extends ScheduleStoreContractTest {
-    private static RedisTestServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    @RegisterExtension
+    static final PerClassRedis server = new PerClassRedis();
 
     @Override
     protected ScheduleStore newStore() {

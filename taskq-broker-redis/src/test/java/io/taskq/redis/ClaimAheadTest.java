@@ -21,9 +21,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Claims sent ahead: an idle consumer of one queue queues its claim behind its blocking marker wait, so the claim
@@ -31,17 +30,8 @@ import org.junit.jupiter.api.Test;
  * a refused one (script cache flushed) must fall back to an ordinary claim.
  */
 class ClaimAheadTest {
-    private static RedisTestServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    @RegisterExtension
+    static final PerClassRedis server = new PerClassRedis();
 
     private static String prefix() {
         return "ca" + UUID.randomUUID().toString().substring(0, 8);

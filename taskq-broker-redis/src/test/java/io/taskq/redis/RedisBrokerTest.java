@@ -16,23 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Redis-specific behaviour beyond the shared contract: retention, script cache loss, start-up, key layout. */
 class RedisBrokerTest {
-    private static RedisTestServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    @RegisterExtension
+    static final PerClassRedis server = new PerClassRedis();
 
     private static String prefix() {
         return "t" + UUID.randomUUID().toString().substring(0, 8);

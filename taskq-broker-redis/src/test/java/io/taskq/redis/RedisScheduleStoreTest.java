@@ -23,25 +23,15 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the schedule store contract does not cover: key layout, audit cap, script reload, prefixes, credentials. */
 class RedisScheduleStoreTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static RedisTestServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    @RegisterExtension
+    static final PerClassRedis server = new PerClassRedis();
 
     private static String freshPrefix(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);

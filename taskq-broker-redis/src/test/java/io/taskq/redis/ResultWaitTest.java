@@ -9,9 +9,8 @@ import io.taskq.contract.Await;
 import io.taskq.redis.fault.FaultTasks;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Waiting for results: a wait reads the record once unless the broker submitted the task while already listening
@@ -19,17 +18,8 @@ import org.junit.jupiter.api.Test;
  * starts). Counted by the record reads that reach Redis ({@code ZSCORE}, which no worker script calls).
  */
 class ResultWaitTest {
-    private static RedisTestServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    @RegisterExtension
+    static final PerClassRedis server = new PerClassRedis();
 
     private static long recordReads() {
         long[] calls = new long[1];

@@ -8,28 +8,18 @@ import io.taskq.TaskRequest;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
+import io.taskq.redis.PerClassRedis;
 import io.taskq.redis.RedisBroker;
-import io.taskq.redis.RedisTestServer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Messages written into Redis by hand, bypassing the client, end as dead letters with a reason. */
 class MalformedEntriesTest {
-    private static RedisTestServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    @RegisterExtension
+    static final PerClassRedis server = new PerClassRedis();
 
     @Test
     void handWrittenGarbageIsDeadLetteredAndTheWorkerGoesOn() {

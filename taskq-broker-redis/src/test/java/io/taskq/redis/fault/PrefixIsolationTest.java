@@ -9,29 +9,19 @@ import io.taskq.TaskRequest;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
+import io.taskq.redis.PerClassRedis;
 import io.taskq.redis.RedisBroker;
-import io.taskq.redis.RedisTestServer;
 import io.taskq.spi.RevokeResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two key prefixes on one Redis: tasks, ids, results, revocations, dead letters and leases never cross. */
 class PrefixIsolationTest {
-    private static RedisTestServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    @RegisterExtension
+    static final PerClassRedis server = new PerClassRedis();
 
     @Test
     void prefixesNeverSeeEachOther() {

@@ -9,8 +9,8 @@ import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
+import io.taskq.redis.PerClassRedis;
 import io.taskq.redis.RedisBroker;
-import io.taskq.redis.RedisTestServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -20,23 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A worker JVM killed with SIGKILL mid-task: another worker finishes everything, attempts counted. */
 class WorkerCrashTest {
-    private static RedisTestServer server;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
+    @RegisterExtension
+    static final PerClassRedis server = new PerClassRedis();
 
     @Test
     void killedWorkersTasksAreFinishedByAnotherWorker() throws Exception {
