@@ -554,6 +554,16 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         }
     }
 
+    /**
+     * Whether an error of a claim sent ahead says that this form of claim cannot work here: raised inside the script
+     * (an ACL refusing TIME reads "ERR The user executing the script can't run this command ... @user_script") or a
+     * refused permission. Other errors (LOADING after a restart, BUSY, MASTERDOWN) pass, like any claim's failure.
+     */
+    static boolean refusesClaimAhead(String message) {
+        return message != null && (message.contains("@user_script") || message.contains("NOPERM")
+                || message.contains("no permissions"));
+    }
+
     /** What one pass over the requested queues claimed, and whether every queue ran dry (with the next wake-up). */
     private static final class ClaimRound {
         final List<Delivery> out = new ArrayList<>();
@@ -637,7 +647,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             if (Scripts.refusedBeforeRunning(e)) {
                 return null;
             }
-            if (e instanceof RedisCommandExecutionException) {
+            if (e instanceof RedisCommandExecutionException && refusesClaimAhead(e.getMessage())) {
                 // The server refuses this form (an ACL without TIME, say): claim the ordinary way from now on.
                 claimAhead = false;
                 log.warn("claims sent ahead of a marker wait are refused ({}); claiming after each wait instead",

@@ -1,6 +1,7 @@
 package io.taskq.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.ScriptOutputType;
@@ -119,6 +120,18 @@ class ClaimAheadTest {
             b.enqueue(List.of(msg("b")));
             assertEquals(List.of("b"), next.get(10, TimeUnit.SECONDS).stream().map(Delivery::id).toList());
         }
+    }
+
+    /** Refusals that turn claims sent ahead off for good, and transient errors that do not. */
+    @Test
+    void onlyARefusalOfTheFormTurnsClaimsSentAheadOff() {
+        assertTrue(RedisBroker.refusesClaimAhead("ERR The user executing the script can't run this command or "
+                + "subcommand script: 4b3f8ba5, on @user_script:46."));
+        assertTrue(RedisBroker.refusesClaimAhead("NOPERM this user has no permissions to run the 'time' command"));
+        assertFalse(RedisBroker.refusesClaimAhead("LOADING Redis is loading the dataset in memory"));
+        assertFalse(RedisBroker.refusesClaimAhead("BUSY Redis is busy running a script."));
+        assertFalse(RedisBroker.refusesClaimAhead("MASTERDOWN Link with MASTER is down"));
+        assertFalse(RedisBroker.refusesClaimAhead(null));
     }
 
     @Test
