@@ -16,6 +16,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.taskq.DeadLetter;
 import io.taskq.QueueStats;
 import io.taskq.internal.Json;
+import io.taskq.internal.JsonText;
 import io.taskq.redis.internal.Coalescer;
 import io.taskq.redis.internal.Connections;
 import io.taskq.redis.internal.Endpoint;
@@ -626,6 +627,25 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
      */
     private ClaimRound waitThenClaim(ClaimRequest request, String[] markers, long waitMs)
             throws InterruptedException {
+        String consumer = request.consumerId();
+        markerWaits.merge(consumer, 1, Integer::sum);
+        try {
+            return waitThenClaimCounted(request, markers, waitMs);
+        } finally {
+            markerWaits.computeIfPresent(consumer, (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /**
+     * Consumers with a claim waiting on the markers right now (consumer id → how many). A finish of such a consumer
+     * does not refill the slots it frees: the waiting claim is woken by any work that arrives (everything that makes
+     * work claimable sets a marker), so a refill would only find the queue empty, as it does at low load, where it
+     * cost a read per task.
+     */
+    private final Map<String, Integer> markerWaits = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private ClaimRound waitThenClaimCounted(ClaimRequest request, String[] markers, long waitMs)
+            throws InterruptedException {
         List<Where> order = claimOrder(request.queues());
         if (!claimAhead || !systemClock || order.size() != 1) {
             markerWait.await(markers, waitMs);
@@ -841,6 +861,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         Map<Where, List<Delivery>> startGroups = byQueue(started, d -> where(d.queue(), d.id()));
         Map<Where, List<Outcome>> outcomeGroups = byQueue(outcomes, o -> where(o.delivery().queue(),
                 o.delivery().id()));
+        if (next != null && markerWaits.containsKey(next.consumerId())) {
+            next = null; // its fetch loop waits on the markers: see markerWaits
+        }
         List<Where> order = new ArrayList<>();
         if (next != null) {
             order.addAll(claimOrder(next.queues()));
@@ -1073,7 +1096,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             return Optional.empty(); // none, or expired and not trimmed yet
         }
         try {
-            return Optional.of(Json.mapper().readValue(json, TaskRecord.class));
+            return Optional.of(JsonText.readRecord(json));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable record of task " + id + " in queue " + queue, e);
         }

@@ -9,5 +9,5 @@ local claimed = { 0, -1 }
 if max > 0 then claimed = do_claim(consumer, max, lease, false) end
 flush_published()
 trim_dead()
-if #accepted > 0 then trim_results() end
+if trim_due then trim_results() end
 return { accepted, claimed }

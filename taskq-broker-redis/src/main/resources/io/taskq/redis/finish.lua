@@ -3,5 +3,5 @@
 local out = do_finish(A0 + 1)
 flush_published()
 trim_dead()
-trim_results()
+if trim_due then trim_results() end
 return out

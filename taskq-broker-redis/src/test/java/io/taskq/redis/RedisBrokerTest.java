@@ -93,13 +93,16 @@ class RedisBrokerTest {
             Delivery again = claim(b, 1).get(0);
             assertEquals(1, again.attempt());
             b.finish(List.of(Outcome.done(again, success(again, clock))));
-            // finish trims expired records: nothing of the first round is left in the hash
+            // finishes trim expired records (a lone task's finish about one call in eight): nothing of the first
+            // round is left in the hash after a few more tasks without results of their own
             clock.advance(Duration.ofHours(2));
-            b.enqueue(List.of(msg("b")));
-            Delivery db = claim(b, 1).get(0);
-            b.finish(List.of(Outcome.done(db, null)));
-            long[] left = new long[1];
-            server.with(r -> left[0] = r.hlen(b.queueKeyBase("q") + ":res"));
+            long[] left = {-1};
+            for (int i = 0; i < 32 && left[0] != 0; i++) {
+                b.enqueue(List.of(msg("b" + i)));
+                Delivery db = claim(b, 1).get(0);
+                b.finish(List.of(Outcome.done(db, null)));
+                server.with(r -> left[0] = r.hlen(b.queueKeyBase("q") + ":res"));
+            }
             assertEquals(0, left[0]);
         }
     }

@@ -1,14 +1,25 @@
 package io.taskq.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.taskq.TaskError;
+import io.taskq.TaskState;
 import io.taskq.spi.TaskRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
 
 /**
  * JSON text for the hot paths (an envelope per submit, a record per finish), written straight into a
  * {@code StringBuilder}: a Jackson tree or a bean serializer per call costs several times more than the rest of
  * the work around it. The output is the text {@link Json#mapper()} writes, byte for byte (checked by tests), so
- * readers see no difference.
+ * readers see no difference. Records are read back the same way ({@link #readRecord}), for the same reason: every
+ * result wait decodes one.
  */
 public final class JsonText {
     private JsonText() {
@@ -72,5 +83,196 @@ public final class JsonText {
         b.append(",\"reason\":");
         string(b, r.reason());
         return b.append('}').toString();
+    }
+
+    /**
+     * Reads a task record as {@code Json.mapper().readValue(json, TaskRecord.class)} does. Records as taskq writes
+     * them (here and in the Redis scripts) are read with a streaming parser, several times cheaper than Jackson's
+     * record binding, whose {@code Instant} parsing alone (a {@code DateTimeFormatter}) cost more than the rest of
+     * the record; anything else (a field it does not know, a type it does not expect, a missing required field, an
+     * {@code updatedAt} not in the form {@code Instant.toString()} prints) goes through the mapper, which gives
+     * the same result or error as before.
+     */
+    public static TaskRecord readRecord(String json) throws JsonProcessingException {
+        TaskRecord r;
+        try {
+            r = tryReadRecord(json);
+        } catch (JsonProcessingException e) {
+            r = null; // malformed: the mapper reports it as it always did
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not from a String source
+        }
+        return r != null ? r : Json.mapper().readValue(json, TaskRecord.class);
+    }
+
+    private static TaskRecord tryReadRecord(String json) throws IOException {
+        try (JsonParser p = Json.mapper().getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String id = null;
+            String queue = null;
+            String task = null;
+            String state = null;
+            String result = null;
+            TaskError error = null;
+            int retries = -1; // required: the mapper refuses a missing primitive (FAIL_ON_NULL_FOR_PRIMITIVES)
+            int attempt = -1;
+            String worker = null;
+            String updatedAt = null;
+            String reason = null;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken v = p.nextToken();
+                String s = null;
+                switch (f) {
+                    case "id" -> id = s = text(p, v);
+                    case "queue" -> queue = s = text(p, v);
+                    case "task" -> task = s = text(p, v);
+                    case "state" -> state = s = text(p, v);
+                    case "result" -> result = s = text(p, v);
+                    case "worker" -> worker = s = text(p, v);
+                    case "updatedAt" -> updatedAt = s = text(p, v);
+                    case "reason" -> reason = s = text(p, v);
+                    case "retries", "attempt" -> {
+                        if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                            return null;
+                        }
+                        if (p.getIntValue() < 0) {
+                            return null;
+                        }
+                        if (f.equals("retries")) {
+                            retries = p.getIntValue();
+                        } else {
+                            attempt = p.getIntValue();
+                        }
+                    }
+                    case "error" -> {
+                        if (v == JsonToken.START_OBJECT) {
+                            error = readError(p);
+                            if (error == null) {
+                                return null;
+                            }
+                        } else if (v != JsonToken.VALUE_NULL) {
+                            return null;
+                        }
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+                if (s == NOT_STRING) {
+                    return null;
+                }
+            }
+            if (t != JsonToken.END_OBJECT || id == null || queue == null || state == null || updatedAt == null
+                    || retries < 0 || attempt < 0) {
+                return null;
+            }
+            Instant at = isoInstant(updatedAt);
+            TaskState st = stateOf(state);
+            if (at == null || st == null) {
+                return null;
+            }
+            return new TaskRecord(id, queue, task, st, result, error, retries, attempt, worker, at, reason);
+        }
+    }
+
+    /** Marks a field whose value was not a string or null (identity-compared: no JSON text is this instance). */
+    private static final String NOT_STRING = new String("not a string");
+
+    private static String text(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        return v == JsonToken.VALUE_NULL ? null : NOT_STRING;
+    }
+
+    private static TaskError readError(JsonParser p) throws IOException {
+        String type = null;
+        String message = null;
+        String stackTrace = null;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            String s = text(p, v);
+            if (s == NOT_STRING) {
+                return null;
+            }
+            switch (f) {
+                case "type" -> type = s;
+                case "message" -> message = s;
+                case "stackTrace" -> stackTrace = s;
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return t == JsonToken.END_OBJECT && type != null ? new TaskError(type, message, stackTrace) : null;
+    }
+
+    private static TaskState stateOf(String s) {
+        for (TaskState st : STATES) {
+            if (st.name().equals(s)) {
+                return st;
+            }
+        }
+        return null;
+    }
+
+    private static final TaskState[] STATES = TaskState.values();
+
+    /**
+     * {@code 2026-11-21T22:09:15Z} or with 1 to 9 fraction digits, as {@code Instant.toString()} and the scripts'
+     * formatter print it (years 0000-9999); null for anything else, including dates that do not exist.
+     */
+    static Instant isoInstant(String s) {
+        int n = s.length();
+        if (n < 20 || n == 21 || n > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z'
+                || (n > 20 && s.charAt(19) != '.')) {
+            return null;
+        }
+        int y = digits(s, 0, 4);
+        int mo = digits(s, 5, 2);
+        int d = digits(s, 8, 2);
+        int h = digits(s, 11, 2);
+        int mi = digits(s, 14, 2);
+        int sec = digits(s, 17, 2);
+        int nano = 0;
+        if (n > 20) {
+            int frac = digits(s, 20, n - 21);
+            if (frac < 0) {
+                return null;
+            }
+            nano = frac;
+            for (int k = n - 21; k < 9; k++) {
+                nano *= 10;
+            }
+        }
+        if (y < 0 || mo < 0 || d < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) {
+            return null;
+        }
+        try {
+            long day = LocalDate.of(y, mo, d).toEpochDay();
+            return Instant.ofEpochSecond(day * 86_400 + h * 3_600L + mi * 60L + sec, nano);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** The decimal number of {@code len} ASCII digits at {@code from}, or −1. */
+    private static int digits(String s, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 }

@@ -1,11 +1,14 @@
 package io.taskq.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.taskq.TaskError;
 import io.taskq.TaskState;
 import io.taskq.spi.TaskRecord;
 import java.time.Instant;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class JsonTextTest {
@@ -28,6 +31,87 @@ class JsonTextTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void recordsReadBackAsJacksonReadsThem() throws Exception {
+        String odd = "q\"uote \\ back\nnl\ttab\r\b\f\u0001\u001f\u007f é 中 \uD83D\uDE00 \u2028 </x>";
+        TaskError[] errors = {null, new TaskError("java.lang.IllegalStateException", "boom", "at x\n\tat y"),
+            new TaskError(odd, odd, odd), new TaskError("t", null, null)};
+        Instant[] times = {Instant.parse("2026-11-21T20:21:03.327Z"), Instant.parse("2026-11-21T20:21:03Z"),
+            Instant.parse("2026-11-21T20:21:03.000001Z"), Instant.parse("2026-11-21T20:21:03.123456789Z"),
+            Instant.parse("2024-02-29T23:59:59.9Z"), Instant.EPOCH, Instant.parse("0001-01-01T00:00:00Z"),
+            Instant.parse("9999-12-31T23:59:59.999999999Z")};
+        for (TaskState state : TaskState.values()) {
+            for (TaskError error : errors) {
+                for (Instant at : times) {
+                    for (String s : new String[] {null, "", "x", odd, "{\"a\":[1,2]}"}) {
+                        TaskRecord r = new TaskRecord("id-" + (s == null ? "" : s), "q" + (s == null ? "" : s), s,
+                                state, s, error, 3, 7, s, at, s);
+                        String json = JsonText.record(r);
+                        assertEquals(r, JsonText.readRecord(json));
+                        assertEquals(Json.mapper().readValue(json, TaskRecord.class), JsonText.readRecord(json));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void recordsInOtherShapesAreLeftToJackson() throws Exception {
+        String[] same = {
+            // fields in another order, missing optional ones, numbers as Jackson coerces them, other time forms
+            "{\"state\":\"SUCCESS\",\"updatedAt\":\"2026-11-21T20:21:03.327Z\",\"id\":\"a\",\"queue\":\"q\","
+                + "\"attempt\":2,\"retries\":1}",
+            "{\"id\":\"a\",\"queue\":\"q\",\"state\":\"SUCCESS\",\"updatedAt\":\"2026-11-21T21:21:03+01:00\","
+                + "\"retries\":0,\"attempt\":1}",
+            "{\"id\":\"a\",\"queue\":\"q\",\"state\":\"SUCCESS\",\"updatedAt\":1700000000.5,"
+                + "\"retries\":0,\"attempt\":1}",
+            "{\"id\":\"a\",\"queue\":\"q\",\"state\":\"SUCCESS\",\"updatedAt\":\"2026-11-21T20:21:03.327Z\","
+                + "\"retries\":\"2\",\"attempt\":1.0}",
+            "{\"id\":\"a\",\"queue\":\"q\",\"state\":\"SUCCESS\",\"updatedAt\":\"2026-11-21T20:21:03.327Z\","
+                + "\"result\":5,\"error\":{\"type\":\"t\",\"message\":7},\"retries\":0,\"attempt\":1}",
+        };
+        for (String json : same) {
+            assertEquals(Json.mapper().readValue(json, TaskRecord.class), JsonText.readRecord(json), json);
+        }
+        String[] refused = {
+            "{\"id\":\"a\",\"queue\":\"q\",\"state\":\"NOPE\",\"updatedAt\":\"2026-11-21T20:21:03Z\"}",
+            "{\"id\":\"a\",\"queue\":\"q\",\"state\":\"SUCCESS\",\"updatedAt\":\"2026-02-30T20:21:03Z\"}",
+            "{\"id\":\"a\",\"queue\":\"q\",\"state\":\"SUCCESS\",\"updatedAt\":\"2026-11-21T20:21:03Z\",\"x\":1}",
+            "{\"id\":\"a\",\"queue\":\"q\",\"updatedAt\":\"2026-11-21T20:21:03Z\"}",
+            "{\"id\":\"a\",\"queue\":\"q\",\"state\":\"SUCCESS\",\"updatedAt\":\"2026-11-21T20:21:03Z\",\"retries\":null}",
+            "{\"id\":\"a\",\"queue\":\"q\",\"state\":\"SUCCESS\",\"updatedAt\":\"2026-11-21T20:21:03Z\",\"retries\":1}",
+            "{\"id\":\"a\",\"queue\":\"q\",\"state\":\"SUCCESS\",\"updatedAt\":\"2026-11-21T20:21:03Z\",\"error\":{}}",
+            "{\"id\":\"a\",\"queue\":",
+            "[]",
+        };
+        for (String json : refused) {
+            Exception jackson = assertThrows(Exception.class, () -> Json.mapper().readValue(json, TaskRecord.class));
+            Exception ours = assertThrows(Exception.class, () -> JsonText.readRecord(json));
+            assertEquals(jackson.getClass(), ours.getClass(), json);
+        }
+    }
+
+    @Test
+    void isoTimesParseAsInstantParseDoes() {
+        SplittableRandom rnd = new SplittableRandom(42);
+        for (int i = 0; i < 20_000; i++) {
+            Instant t = Instant.ofEpochSecond(rnd.nextLong(-62_135_596_800L, 253_402_300_799L),
+                    switch (i % 4) {
+                        case 0 -> 0;
+                        case 1 -> rnd.nextInt(1000) * 1_000_000;
+                        case 2 -> rnd.nextInt(1_000_000) * 1000;
+                        default -> rnd.nextInt(1_000_000_000);
+                    });
+            assertEquals(t, JsonText.isoInstant(t.toString()), t.toString());
+        }
+        for (String s : new String[] {"2026-11-21T20:21:03.Z", "2026-11-21T20:21:03.1234567891Z",
+            "2026-11-21T24:00:00Z", "2026-11-21T20:60:00Z", "2026-11-21T20:21:60Z", "2026-13-01T00:00:00Z",
+            "2026-11-31T00:00:00Z", "+2026-11-21T20:21:03Z", "2026-11-21 20:21:03Z", "2026-11-21T20:21:03+01:00",
+            "2026-11-21T20:21:0xZ", "2026-11-21T20:21:03"}) {
+            assertNull(JsonText.isoInstant(s), s);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.taskq.redis.internal;
 
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.taskq.internal.Json;
+import io.taskq.internal.JsonText;
 import io.taskq.spi.TaskRecord;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +141,7 @@ public final class FinalWaiters {
             String json = message.substring(start, end);
             start = end + 1;
             try {
-                TaskRecord r = Json.mapper().readValue(json, TaskRecord.class);
+                TaskRecord r = JsonText.readRecord(json);
                 if (!r.state().isFinal()) {
                     continue;
                 }

@@ -92,7 +92,7 @@ public final class MarkerWait {
     /** Sends BZPOPMIN with its timeout (block time + grace) in its keyword; completes with null on timeout. */
     private static CompletableFuture<KeyValue<String, ScoredValue<String>>> pop(Connections.Blocking c,
                                                                                 double seconds, String[] markers) {
-        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).addKeys(markers).add(seconds);
+        CommandArgs<String, String> args = new CommandArgs<>(KeyCodec.INSTANCE).addKeys(markers).add(seconds);
         long timeoutMs = (long) Math.ceil(seconds * 1000) + GRACE_MS;
         return c.async().dispatch(new TimedKeyword("BZPOPMIN", timeoutMs),
                 new KeyValueScoredValueOutput<>(StringCodec.UTF8), args).toCompletableFuture();

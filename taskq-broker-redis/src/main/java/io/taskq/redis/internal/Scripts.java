@@ -174,7 +174,7 @@ public final class Scripts {
                                                      CommandOutput<String, String, T> output, String[] keys,
                                                      CommandArgs<String, String> args) {
         // Keys as keys: a Cluster connection routes the call by its first key.
-        CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8).add(script).add(keys.length)
+        CommandArgs<String, String> a = new CommandArgs<>(KeyCodec.INSTANCE).add(script).add(keys.length)
                 .addKeys(keys).addAll(args);
         return conns.async().dispatch(type, output, a).toCompletableFuture();
     }
@@ -244,7 +244,7 @@ public final class Scripts {
     public CompletableFuture<java.util.List<Object>> sendBehindWait(RedisClusterAsyncCommands<String, String> async,
                                                                    Name n, String[] keys, String[] args,
                                                                    long timeoutMs) {
-        CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8).add(shas.get(n)).add(keys.length)
+        CommandArgs<String, String> a = new CommandArgs<>(KeyCodec.INSTANCE).add(shas.get(n)).add(keys.length)
                 .addKeys(keys).addAll(values(args));
         RedisFuture<java.util.List<Object>> f = async.dispatch(new TimedKeyword("EVALSHA", timeoutMs),
                 new NestedMultiOutput<>(StringCodec.UTF8), a);

@@ -220,14 +220,17 @@ public final class RedisBenchmark {
         try (RedisBroker broker = broker("lat"); Taskq t = taskq(broker)) {
             int n = perSecond * seconds;
             t.startWorker(WorkerOptions.builder().concurrency(8).build());
-            // Warm-up: a burst, then 5 s at the measured rate, so that the JIT has compiled the paths measured
-            // (with a short warm-up, C2 compiling on one of the two cores was part of the measured tail).
+            // Warm-up: a burst, then 20 s (-Dbench.latencyWarmup=seconds) at the measured rate, so that the JIT has
+            // compiled the paths measured. After 5 s the JVM still spent 2.5 times the CPU per task of a warm one
+            // (C2 compiling on one of the two cores), and that was most of the measured tail: p99 2.9-3.5 ms in a
+            // JVM's first 10 s at 500/s against 0.65 ms in its second, same build, same machine.
+            int warmSeconds = Integer.getInteger("bench.latencyWarmup", 20);
             for (int i = 0; i < 2000; i++) {
                 t.submit(BenchTasks::latency, System.nanoTime());
             }
             waitFor(() -> BenchTasks.LAT_INDEX.get() >= 2000, 60);
-            paced(t, perSecond, perSecond * 5);
-            waitFor(() -> BenchTasks.LAT_INDEX.get() >= 2000 + perSecond * 5L, 60);
+            paced(t, perSecond, perSecond * warmSeconds);
+            waitFor(() -> BenchTasks.LAT_INDEX.get() >= 2000L + (long) perSecond * warmSeconds, 60);
             BenchTasks.latencies = new AtomicLongArray(n);
             BenchTasks.LAT_INDEX.set(0);
             Map<String, Long> before = commandStats();
@@ -267,7 +270,8 @@ public final class RedisBenchmark {
     private void roundTrips(int seconds) {
         try (RedisBroker broker = broker("rt"); Taskq t = taskq(broker)) {
             t.startWorker(WorkerOptions.builder().concurrency(8).build());
-            long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            // Warm-up (-Dbench.rtWarmup=seconds): as for latency, a JVM's first seconds measure the JIT.
+            long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(Integer.getInteger("bench.rtWarmup", 10));
             for (int i = 0; System.nanoTime() < warm; i++) {
                 t.submit(BenchTasks::echo, i).get(Duration.ofSeconds(10));
             }
