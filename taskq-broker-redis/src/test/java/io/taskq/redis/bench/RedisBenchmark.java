@@ -160,12 +160,28 @@ public final class RedisBenchmark {
         }
     }
 
-    private void enqueueBatch(int n, int batch) {
-        try (RedisBroker broker = broker("batch"); Taskq t = taskq(broker)) {
-            List<TaskRequest<?>> reqs = new ArrayList<>(batch);
-            for (int i = 0; i < batch; i++) {
-                reqs.add(TaskRequest.of(BenchTasks::noop));
+    private void enqueueBatch(int n, int batch) throws InterruptedException {
+        List<TaskRequest<?>> reqs = new ArrayList<>(batch);
+        for (int i = 0; i < batch; i++) {
+            reqs.add(TaskRequest.of(BenchTasks::noop));
+        }
+        // JIT warm-up on a queue of its own, deleted before the measurement (-Dbench.batchWarmup=tasks): the
+        // measured run takes about 1.5 s, and without it C2 was still compiling the producer's path for part of
+        // it (a JVM that had run the one-by-one scenario first measured 5-8 % more). A separate queue, so that the
+        // measured one starts as small as before (Redis's work per task grows with the number queued).
+        int warm = Integer.getInteger("bench.batchWarmup", 300_000);
+        if (warm > 0) {
+            String warmPrefix;
+            try (RedisBroker broker = broker("batchwarm"); Taskq t = taskq(broker)) {
+                warmPrefix = prefixes.get(prefixes.size() - 1);
+                for (int i = 0; i < warm / batch; i++) {
+                    t.submitAll(reqs);
+                }
             }
+            deletePrefix(warmPrefix);
+            waitFor(() -> adminConn.sync().info("memory").contains("lazyfree_pending_objects:0\r"), 120);
+        }
+        try (RedisBroker broker = broker("batch"); Taskq t = taskq(broker)) {
             for (int i = 0; i < 20; i++) {
                 t.submitAll(reqs);
             }
@@ -189,13 +205,16 @@ public final class RedisBenchmark {
             for (int i = 0; i < 1000; i++) {
                 reqs.add(TaskRequest.of(BenchTasks::noop));
             }
-            // warm-up round
-            for (int i = 0; i < 10; i++) {
+            // Warm-up round (-Dbench.processWarmup=tasks, default 100,000): the same work on the same queue, drained
+            // before the measurement, so that the worker's path is compiled (10,000 tasks, the warm-up up to round
+            // 3, left part of the JIT's work in the measured seconds).
+            int warm = Math.max(1000, Integer.getInteger("bench.processWarmup", 100_000)) / 1000;
+            for (int i = 0; i < warm; i++) {
                 t.submitAll(reqs);
             }
             BenchTasks.DONE.set(0);
             Worker w = t.startWorker(WorkerOptions.builder().concurrency(concurrency).prefetch(prefetch).build());
-            waitFor(() -> BenchTasks.DONE.get() >= 10_000 && broker.stats("default").inFlight() == 0, 120);
+            waitFor(() -> BenchTasks.DONE.get() >= warm * 1000L && broker.stats("default").inFlight() == 0, 300);
             w.close();
             for (int i = 0; i < PROCESS_TASKS / 1000; i++) {
                 t.submitAll(reqs);
@@ -234,8 +253,10 @@ public final class RedisBenchmark {
             BenchTasks.latencies = new AtomicLongArray(n);
             BenchTasks.LAT_INDEX.set(0);
             Map<String, Long> before = commandStats();
+            long[] gc0 = gc();
             paced(t, perSecond, n);
             waitFor(() -> BenchTasks.LAT_INDEX.get() >= n, 60);
+            long[] gc1 = gc();
             Map<String, Long> d = diff(before, commandStats());
             long[] l = new long[n];
             for (int i = 0; i < n; i++) {
@@ -244,10 +265,11 @@ public final class RedisBenchmark {
             BenchTasks.latencies = null;
             Arrays.sort(l);
             print("submit->start latency at %d tasks/s for %d s (concurrency 8): p50 %.3f ms, p99 %.3f ms, "
-                    + "max %.3f ms (p90 %.3f, p95 %.3f, p99.9 %.3f); %.1f Redis commands/task incl. submit; %s",
+                    + "max %.3f ms (p90 %.3f, p95 %.3f, p99.9 %.3f); %.1f Redis commands/task incl. submit; %s; "
+                    + "GC %d collections, %d ms",
                     perSecond, seconds, l[n / 2] / 1e6, l[(int) (n * 0.99)] / 1e6, l[n - 1] / 1e6,
                     l[(int) (n * 0.9)] / 1e6, l[(int) (n * 0.95)] / 1e6, l[(int) (n * 0.999)] / 1e6,
-                    total(d) / (double) n, cpu(d, n));
+                    total(d) / (double) n, cpu(d, n), gc1[0] - gc0[0], gc1[1] - gc0[1]);
         }
     }
 
@@ -384,6 +406,16 @@ public final class RedisBenchmark {
     }
 
     /** CPU time of the whole JVM and of the calling thread, in ns. */
+    /** Collections and milliseconds spent in them so far, over all of the JVM's collectors. */
+    private static long[] gc() {
+        long[] out = new long[2];
+        for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            out[0] += Math.max(0, b.getCollectionCount());
+            out[1] += Math.max(0, b.getCollectionTime());
+        }
+        return out;
+    }
+
     private static long[] jvmCpu() {
         return new long[] {((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime(), ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()};
@@ -425,18 +457,22 @@ public final class RedisBenchmark {
     }
 
     private void cleanup() {
-        RedisCommands<String, String> r = adminConn.sync();
         for (String p : prefixes) {
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                var page = r.scan(cursor, ScanArgs.Builder.matches("{" + p + "*").limit(1000));
-                if (!page.getKeys().isEmpty()) {
-                    r.unlink(page.getKeys().toArray(new String[0]));
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
+            deletePrefix(p);
         }
         adminConn.close();
         admin.shutdown();
+    }
+
+    private void deletePrefix(String p) {
+        RedisCommands<String, String> r = adminConn.sync();
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            var page = r.scan(cursor, ScanArgs.Builder.matches("{" + p + "*").limit(1000));
+            if (!page.getKeys().isEmpty()) {
+                r.unlink(page.getKeys().toArray(new String[0]));
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
     }
 }
