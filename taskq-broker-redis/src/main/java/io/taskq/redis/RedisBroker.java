@@ -135,6 +135,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         try {
             this.redisVersion = checkServer(where);
             scripts.loadAll(conns.commands());
+            scripts.loadFunctions(conns, b.functions && majorVersion(redisVersion) >= 7);
         } catch (RuntimeException e) {
             conns.close();
             resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -157,6 +158,19 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     /** A builder; set at least the URI. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Whether the queue scripts run as functions (FCALL) rather than with EVALSHA; see {@link Builder#functions}. */
+    public boolean usesFunctions() {
+        return scripts.functions();
+    }
+
+    private static int majorVersion(String version) {
+        try {
+            return Integer.parseInt(version.substring(0, version.indexOf('.')));
+        } catch (RuntimeException e) {
+            return 0; // unknown (INFO refused): EVALSHA
+        }
     }
 
     /** The server's version, as reported at start-up. */
@@ -561,8 +575,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
      * refused permission. Other errors (LOADING after a restart, BUSY, MASTERDOWN) pass, like any claim's failure.
      */
     static boolean refusesClaimAhead(String message) {
-        return message != null && (message.contains("@user_script") || message.contains("NOPERM")
-                || message.contains("no permissions"));
+        return message != null && (message.contains("@user_script") || message.contains("@user_function")
+                || message.contains("NOPERM") || message.contains("no permissions"));
     }
 
     /** What one pass over the requested queues claimed, and whether every queue ran dry (with the next wake-up). */
@@ -1157,6 +1171,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         private int maxRedeliveries = 5;
         private int deadLetterMaxCount = 10_000;
         private Duration deadLetterMaxAge = Duration.ofDays(30);
+        private boolean functions = true;
         private final Endpoint endpoint = new Endpoint();
         private final Map<String, Integer> partitions = new LinkedHashMap<>();
 
@@ -1276,6 +1291,17 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         /** How long dead letters are kept (default 30 days). */
         public Builder deadLetterMaxAge(Duration age) {
             this.deadLetterMaxAge = positive(age, "deadLetterMaxAge");
+            return this;
+        }
+
+        /**
+         * Whether the queue scripts run as a Redis Functions library on Redis 7 and later (default true): loaded once
+         * per server, where an EVAL script repeats its shared definitions on every call. Where the server or the
+         * ACL refuses functions the broker uses EVALSHA anyway; false uses it always (a managed Redis that forbids
+         * {@code FUNCTION}, say).
+         */
+        public Builder functions(boolean use) {
+            this.functions = use;
             return this;
         }
 

@@ -1,20 +1,17 @@
--- Shared prelude, prepended by the Java side to every queue script before SCRIPT LOAD.
+-- Shared prelude of every queue script. The Java side runs the scripts either as one Redis Functions library (Redis
+-- 7+: loaded once, so these definitions are made once) or, where that is not available, as one EVAL script each
+-- (this prelude, then begin(), then the script's body; every call makes the definitions anew).
 -- Every key is declared in KEYS (Redis Cluster, strict proxies): the per-queue keys below, always in this order.
-local K_JOB, K_ATT, K_READY, K_DELAYED, K_ACTIVE = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local K_RES, K_RESX, K_REV, K_DEAD, K_DINFO = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
-local K_SEQ, K_MARKER = KEYS[11], KEYS[12]
+-- Everything a call sets is declared here and set by begin() at the start of every call, so that nothing of one
+-- call is seen by the next when the definitions outlive a call (functions).
+local K_JOB, K_ATT, K_READY, K_DELAYED, K_ACTIVE
+local K_RES, K_RESX, K_REV, K_DEAD, K_DINFO
+local K_SEQ, K_MARKER
 
 -- Common ARGV: time comes from the caller's clock so that tests can drive it.
-local NOW = tonumber(ARGV[1])
-local NOW_ISO = ARGV[2]
-local QUEUE = ARGV[3]
-local RESULT_TTL = tonumber(ARGV[4])
-local MAX_REDELIVERIES = tonumber(ARGV[5])
-local DEAD_MAX_COUNT = tonumber(ARGV[6])
-local DEAD_MAX_AGE = tonumber(ARGV[7])
-local CHANNEL = ARGV[8]
+local NOW, NOW_ISO, QUEUE, RESULT_TTL, MAX_REDELIVERIES, DEAD_MAX_COUNT, DEAD_MAX_AGE, CHANNEL
 -- Arguments to redis.call go as strings where we have them: Redis 7.0 turns a Lua number into text with '%.17g'.
-local NOW_S = ARGV[1]
+local NOW_S
 local A0 = 8 -- script-specific ARGV start after this index
 
 -- Epoch milliseconds as Java's Instant.toString() prints them at millisecond precision (days to civil date after
@@ -38,16 +35,6 @@ local function iso_ms(ms)
     math.floor(sod % 3600 / 60), sod % 60)
   if frac ~= 0 then out = out .. string.format('.%03d', frac) end
   return out .. 'Z'
-end
-
--- A claim sent ahead (queued behind a worker's blocking wait) runs up to the wait's length after it was sent, so it
--- comes without a time of its own (NOW_ISO empty) and takes the later of Redis's clock and the sender's.
-if NOW_ISO == '' then
-  local t = redis.call('TIME')
-  local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  if ms > NOW then NOW = ms end
-  NOW_S = string.format('%d', NOW)
-  NOW_ISO = iso_ms(NOW)
 end
 
 -- ready score = (9 - priority) * 2^49 + sequence: exact in a double (< 2^53), priority 9 first, FIFO inside.
@@ -124,7 +111,7 @@ end
 
 -- Small integers as text, cached per call (attempt and retry counts are almost always 0..9): formatting a Lua
 -- number costs more than the rest of writing a record.
-local INT_TEXT = {}
+local INT_TEXT
 local function int_text(n)
   local v = INT_TEXT[n]
   if not v then
@@ -135,7 +122,7 @@ local function int_text(n)
 end
 
 -- A JSON string literal (or null); task names repeat, so their literals are cached per call.
-local NAME_JSON = {}
+local NAME_JSON
 local function json_str(s)
   if s == nil then return 'null' end
   return cjson.encode(s)
@@ -178,7 +165,7 @@ end
 -- awaitFinal wakes without polling. Notifications are collected and published once per script call.
 -- The record writes are batched too (one HSET and one ZADD per script call): every script that stores a final
 -- record calls flush_published() before it returns, and no script reads a record it stored in the same call.
-local published, finalSet, finalExp = {}, {}, {}
+local published, finalSet, finalExp
 local function store_final(id, json)
   finalSet[#finalSet + 1] = id
   finalSet[#finalSet + 1] = json
@@ -232,7 +219,7 @@ end
 -- settles 8 or more tasks, and in about one in eight of the others (picked by the call's time and its first task
 -- id, so that neither a frozen test clock nor sequential ids stop it), since the read that looks for them is most
 -- of what a lone task's finish would spend on them. Up to 100 per call is still more than the calls bring in.
-local trim_due = false
+local trim_due
 local function trim_results()
   local old = redis.call('ZRANGEBYSCORE', K_RESX, '-inf', NOW_S, 'LIMIT', '0', TRIM_LIMIT_S)
   if #old > 0 then
@@ -241,7 +228,7 @@ local function trim_results()
   end
 end
 
-local dead_added = false
+local dead_added
 local function add_dead(id, task, reason, attempt, priority, body)
   redis.call('ZADD', K_DEAD, NOW, id)
   redis.call('HSET', K_DINFO, id, cjson.encode({ task = nz(task), reason = reason, attempt = attempt,
@@ -563,4 +550,28 @@ local function do_claim(consumer, max, lease, wantWake)
   -- Cascade: another idle worker should wake if work is left.
   if k == max and redis.call('ZCARD', K_READY) > 0 then wake_ready() end
   return out
+end
+
+-- Sets everything a call reads from KEYS and ARGV, and empties what a call collects. Runs first in every call.
+local function begin()
+  K_JOB, K_ATT, K_READY, K_DELAYED, K_ACTIVE = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+  K_RES, K_RESX, K_REV, K_DEAD, K_DINFO = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+  K_SEQ, K_MARKER = KEYS[11], KEYS[12]
+  NOW, NOW_ISO, QUEUE = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+  RESULT_TTL, MAX_REDELIVERIES = tonumber(ARGV[4]), tonumber(ARGV[5])
+  DEAD_MAX_COUNT, DEAD_MAX_AGE, CHANNEL = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
+  NOW_S = ARGV[1]
+  -- A claim sent ahead (queued behind a worker's blocking wait) runs up to the wait's length after it was sent, so
+  -- it comes without a time of its own (NOW_ISO empty) and takes the later of Redis's clock and the sender's.
+  if NOW_ISO == '' then
+    local t = redis.call('TIME')
+    local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    if ms > NOW then NOW = ms end
+    NOW_S = string.format('%d', NOW)
+    NOW_ISO = iso_ms(NOW)
+  end
+  INT_TEXT, NAME_JSON = {}, {}
+  published, finalSet, finalExp = {}, {}, {}
+  trim_due, dead_added = false, false
+  firstLease, firstDue = nil, nil
 end

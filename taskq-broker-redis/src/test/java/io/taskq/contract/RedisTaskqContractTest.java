@@ -1,10 +1,8 @@
 package io.taskq.contract;
 
 import io.taskq.redis.PerClassRedis;
-import io.taskq.redis.RedisBroker;
 import io.taskq.spi.Broker;
 import java.time.Clock;
-import java.util.UUID;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The end-to-end contract (Taskq + worker) on Redis; every test gets its own key prefix. */
@@ -14,7 +12,6 @@ class RedisTaskqContractTest extends TaskqContractTest {
 
     @Override
     protected Broker newBroker(Clock clock) {
-        return RedisBroker.builder().uri(server.url()).keyPrefix("c" + UUID.randomUUID().toString().substring(0, 8))
-                .clock(clock).build();
+        return server.broker(clock, b -> b);
     }
 }

@@ -23,6 +23,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -102,15 +104,22 @@ class ClaimAheadTest {
         }
     }
 
-    @Test
-    void aClaimSentAheadAndRefusedFallsBackToAnOrdinaryClaim() throws Exception {
-        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).build()) {
+    @ParameterizedTest(name = "functions {0}")
+    @ValueSource(booleans = {false, true})
+    void aClaimSentAheadAndRefusedFallsBackToAnOrdinaryClaim(boolean functions) throws Exception {
+        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).functions(functions)
+                .build()) {
+            assertEquals(functions, b.usesFunctions());
             long blockedBefore = blockedClients();
             CompletableFuture<List<Delivery>> claim = claimAsync(b, Duration.ofSeconds(20));
             Await.until(Duration.ofSeconds(10), "the claim waits on the marker", () -> blockedClients() > blockedBefore);
-            // The script cache is lost while the claim waits (a restart, a failover): the claim queued behind the
-            // wait is refused with NOSCRIPT and did not run.
-            server.with(r -> r.scriptFlush());
+            // The script cache or the function library is lost while the claim waits (a restart, a failover): the
+            // claim queued behind the wait is refused (NOSCRIPT, "Function not found") and did not run.
+            if (functions) {
+                server.with(r -> r.functionFlush(io.lettuce.core.FlushMode.SYNC));
+            } else {
+                server.with(r -> r.scriptFlush());
+            }
             b.enqueue(List.of(msg("a")));
             assertEquals(List.of("a"), claim.get(10, TimeUnit.SECONDS).stream().map(Delivery::id).toList());
             // ... and the next wait sends its claim ahead again.
@@ -128,6 +137,8 @@ class ClaimAheadTest {
         assertTrue(RedisBroker.refusesClaimAhead("ERR The user executing the script can't run this command or "
                 + "subcommand script: 4b3f8ba5, on @user_script:46."));
         assertTrue(RedisBroker.refusesClaimAhead("NOPERM this user has no permissions to run the 'time' command"));
+        assertTrue(RedisBroker.refusesClaimAhead("ERR The user executing the script can't run this command or "
+                + "subcommand script: taskq_3facef7f19023363_claim, on @user_function:46."));
         assertFalse(RedisBroker.refusesClaimAhead("LOADING Redis is loading the dataset in memory"));
         assertFalse(RedisBroker.refusesClaimAhead("BUSY Redis is busy running a script."));
         assertFalse(RedisBroker.refusesClaimAhead("MASTERDOWN Link with MASTER is down"));

@@ -1,7 +1,10 @@
 package io.taskq.redis;
 
 import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Clock;
+import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -44,5 +47,14 @@ public final class PerClassRedis implements BeforeAllCallback, AfterAllCallback 
     /** See {@link RedisTestServer#with(Consumer)}. */
     public void with(Consumer<RedisCommands<String, String>> body) {
         server().with(body);
+    }
+
+    /**
+     * A broker on this server under a key prefix of its own (so tests of one class never see each other's keys),
+     * with {@code clock} and whatever {@code more} sets: what the contract suites on Redis test.
+     */
+    public RedisBroker broker(Clock clock, UnaryOperator<RedisBroker.Builder> more) {
+        return more.apply(RedisBroker.builder().uri(url()).clock(clock)
+                .keyPrefix("c" + UUID.randomUUID().toString().substring(0, 8))).build();
     }
 }

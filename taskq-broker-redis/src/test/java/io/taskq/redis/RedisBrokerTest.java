@@ -147,10 +147,25 @@ class RedisBrokerTest {
 
     @Test
     void scriptsAreReloadedWhenRedisForgetsThem() throws Exception {
-        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).build()) {
+        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).functions(false).build()) {
+            assertFalse(b.usesFunctions());
             server.with(r -> r.scriptFlush());
             assertEquals(List.of(true), b.enqueue(List.of(msg("a"))));
             assertEquals("a", claim(b, 1).get(0).id());
+        }
+    }
+
+    @Test
+    void theFunctionLibraryIsReloadedWhenRedisForgetsIt() throws Exception {
+        try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).build()) {
+            assertTrue(b.usesFunctions(), "Redis 7: the queue scripts run as a function library");
+            server.with(r -> r.functionFlush(io.lettuce.core.FlushMode.SYNC));
+            assertEquals(List.of(true), b.enqueue(List.of(msg("a"))));
+            String[] libs = new String[1];
+            server.with(r -> libs[0] = String.valueOf(r.functionList()));
+            assertTrue(libs[0].contains("taskq_"), "loaded again: " + libs[0]);
+            assertEquals("a", claim(b, 1).get(0).id());
+            assertTrue(b.usesFunctions());
         }
     }
 

@@ -69,6 +69,12 @@ public abstract class Connections implements AutoCloseable {
     /** The shared connection's asynchronous commands (for pipelining several calls). */
     public abstract RedisClusterAsyncCommands<String, String> async();
 
+    /**
+     * Commands on every master that serves slots (one server: its commands), for what has to be done on each node
+     * rather than routed by key (loading the function library).
+     */
+    public abstract List<RedisClusterCommands<String, String>> masters();
+
     /** A new connection for a blocking wait. */
     public abstract Blocking blocking();
 
@@ -289,6 +295,11 @@ public abstract class Connections implements AutoCloseable {
         }
 
         @Override
+        public List<RedisClusterCommands<String, String>> masters() {
+            return List.of(commands());
+        }
+
+        @Override
         public Blocking blocking() {
             StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
             return wrap(c, c.async());
@@ -389,6 +400,18 @@ public abstract class Connections implements AutoCloseable {
         @Override
         public RedisClusterAsyncCommands<String, String> async() {
             return conn.get().async();
+        }
+
+        @Override
+        public List<RedisClusterCommands<String, String>> masters() {
+            StatefulRedisClusterConnection<String, String> c = conn.get();
+            List<RedisClusterCommands<String, String>> out = new ArrayList<>();
+            for (RedisClusterNode n : c.getPartitions()) {
+                if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getSlots().isEmpty()) {
+                    out.add(c.getConnection(n.getUri().getHost(), n.getUri().getPort()).sync());
+                }
+            }
+            return out;
         }
 
         @Override

@@ -138,7 +138,9 @@ public final class RedisBenchmark {
     private RedisBroker broker(String name) {
         String p = "bench-" + name + "-" + System.nanoTime();
         prefixes.add(p);
-        return RedisBroker.builder().uri(url).keyPrefix(p).build();
+        // -Dbench.functions=false: the scripts with EVALSHA, as on Redis 6.2 (default: a function library on 7+).
+        return RedisBroker.builder().uri(url).keyPrefix(p)
+                .functions(!"false".equals(System.getProperty("bench.functions"))).build();
     }
 
     private void enqueueOneByOne(int n) {

@@ -163,6 +163,24 @@ class ClusterPartitionTest {
     }
 
     @Test
+    void nodesThatLostTheFunctionLibraryGetItAgain() {
+        assertTrue(broker.usesFunctions(), "Redis 7: the queue scripts run as a function library");
+        taskq.startWorker(WorkerOptions.builder().queues("hot", "a").concurrency(2).build());
+        assertEquals("x", taskq.submit(TaskRequest.of(FaultTasks::echo, "x").queue("a")).get(Duration.ofSeconds(10)));
+        for (LocalRedis n : cluster.nodes()) {
+            if (!n.cli("ROLE").startsWith("slave")) {
+                assertEquals("OK", n.cli("FUNCTION", "FLUSH").trim());
+            }
+        }
+        assertEquals("y", taskq.submit(TaskRequest.of(FaultTasks::echo, "y").queue("a")).get(Duration.ofSeconds(10)));
+        assertEquals("z", taskq.submit(TaskRequest.of(FaultTasks::echo, "z").queue("hot")).get(Duration.ofSeconds(10)));
+        // Loaded again on every master, not only on the one that answered first.
+        for (LocalRedis n : cluster.nodes()) {
+            assertTrue(n.cli("FUNCTION", "LIST").contains("taskq_"), "library on " + n);
+        }
+    }
+
+    @Test
     void aRestartedShardIsFollowedAndTheOthersKeepServing() {
         // Two queues on different shards.
         String down = "a";
