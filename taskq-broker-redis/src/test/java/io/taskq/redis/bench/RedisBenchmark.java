@@ -241,37 +241,56 @@ public final class RedisBenchmark {
         try (RedisBroker broker = broker("lat"); Taskq t = taskq(broker)) {
             int n = perSecond * seconds;
             t.startWorker(WorkerOptions.builder().concurrency(8).build());
-            // Warm-up: a burst, then 20 s (-Dbench.latencyWarmup=seconds) at the measured rate, so that the JIT has
-            // compiled the paths measured. After 5 s the JVM still spent 2.5 times the CPU per task of a warm one
-            // (C2 compiling on one of the two cores), and that was most of the measured tail: p99 2.9-3.5 ms in a
-            // JVM's first 10 s at 500/s against 0.65 ms in its second, same build, same machine.
-            int warmSeconds = Integer.getInteger("bench.latencyWarmup", 20);
+            // Warm-up: a burst, then 40 s (-Dbench.latencyWarmup=seconds): half of it at 4 times the measured rate,
+            // half at the rate, so that the JIT has compiled the paths measured. After 5 s (round 3) the JVM still
+            // spent 2.5 times the CPU per task of a warm one (C2 compiling on one of the two cores), and that was
+            // most of the measured tail: p99 2.9-3.5 ms in a JVM's first 10 s at 500/s against 0.65 ms in its
+            // second, same build, same machine.
+            // After 20 s (the default in round 4's first runs) the 10 s measured still had twice the p99 of the next
+            // 10 s, whatever the collector (G1, G1 with a young generation too large to fill, ZGC): the JIT, not GC.
+            // So the same path first runs 4 times as often for half the time (single submits, each task alone: the
+            // code measured), and for 40 s in all.
+            int warmSeconds = Integer.getInteger("bench.latencyWarmup", 40);
             for (int i = 0; i < 2000; i++) {
                 t.submit(BenchTasks::latency, System.nanoTime());
             }
             waitFor(() -> BenchTasks.LAT_INDEX.get() >= 2000, 60);
-            paced(t, perSecond, perSecond * warmSeconds);
-            waitFor(() -> BenchTasks.LAT_INDEX.get() >= 2000L + (long) perSecond * warmSeconds, 60);
+            long fast = 4L * perSecond * warmSeconds / 2;
+            paced(t, 4 * perSecond, (int) fast);
+            paced(t, perSecond, perSecond * warmSeconds / 2);
+            long warmTasks = 2000L + fast + (long) perSecond * warmSeconds / 2;
+            waitFor(() -> BenchTasks.LAT_INDEX.get() >= warmTasks, 60);
             BenchTasks.latencies = new AtomicLongArray(n);
             BenchTasks.LAT_INDEX.set(0);
             Map<String, Long> before = commandStats();
             long[] gc0 = gc();
+            Map<String, Long> alloc0 = allocatedByThread();
             paced(t, perSecond, n);
             waitFor(() -> BenchTasks.LAT_INDEX.get() >= n, 60);
             long[] gc1 = gc();
+            String alloc = allocated(alloc0, allocatedByThread(), n);
             Map<String, Long> d = diff(before, commandStats());
             long[] l = new long[n];
             for (int i = 0; i < n; i++) {
                 l[i] = BenchTasks.latencies.get(i);
             }
             BenchTasks.latencies = null;
+            String dump = System.getProperty("bench.latencyDump");
+            if (dump != null) {
+                // One line per task in start order (≈ time order at the steady rate): where the tail falls.
+                StringBuilder b = new StringBuilder();
+                for (long v : l) {
+                    b.append(v).append('\n');
+                }
+                java.nio.file.Files.writeString(java.nio.file.Path.of(dump), b);
+            }
             Arrays.sort(l);
             print("submit->start latency at %d tasks/s for %d s (concurrency 8): p50 %.3f ms, p99 %.3f ms, "
                     + "max %.3f ms (p90 %.3f, p95 %.3f, p99.9 %.3f); %.1f Redis commands/task incl. submit; %s; "
-                    + "GC %d collections, %d ms",
+                    + "GC %d collections, %d ms; allocated %s",
                     perSecond, seconds, l[n / 2] / 1e6, l[(int) (n * 0.99)] / 1e6, l[n - 1] / 1e6,
                     l[(int) (n * 0.9)] / 1e6, l[(int) (n * 0.95)] / 1e6, l[(int) (n * 0.999)] / 1e6,
-                    total(d) / (double) n, cpu(d, n), gc1[0] - gc0[0], gc1[1] - gc0[1]);
+                    total(d) / (double) n, cpu(d, n), gc1[0] - gc0[0], gc1[1] - gc0[1], alloc);
         }
     }
 
@@ -408,6 +427,32 @@ public final class RedisBenchmark {
     }
 
     /** CPU time of the whole JVM and of the calling thread, in ns. */
+    /** Bytes allocated so far by each live thread, by thread name with digits folded (pools count as one). */
+    private static Map<String, Long> allocatedByThread() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new TreeMap<>();
+        for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null) {
+                long b = mx.getThreadAllocatedBytes(info.getThreadId());
+                if (b > 0) {
+                    out.merge(info.getThreadName().replaceAll("\\d+", "N"), b, Long::sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Allocation per task between two snapshots: the total and the three threads (pools) that allocated most. */
+    private static String allocated(Map<String, Long> before, Map<String, Long> after, int n) {
+        Map<String, Long> d = new TreeMap<>();
+        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
+        long total = d.values().stream().mapToLong(Long::longValue).filter(v -> v > 0).sum();
+        StringBuilder top = new StringBuilder();
+        d.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(3)
+                .forEach(e -> top.append(String.format(", %s %.1f", e.getKey(), e.getValue() / 1024.0 / n)));
+        return String.format("%.1f kB/task (%s)", total / 1024.0 / n, top.substring(2));
+    }
+
     /** Collections and milliseconds spent in them so far, over all of the JVM's collectors. */
     private static long[] gc() {
         long[] out = new long[2];
