@@ -188,6 +188,11 @@ public final class Scripts {
                 log.warn("scripts run with EVALSHA: loading the function library failed ({})", m);
             }
             functions = false;
+        } catch (RuntimeException e) {
+            // A Cluster master unreachable at start, say: the broker starts anyway, on EVALSHA, which needs nothing
+            // loaded in advance.
+            log.warn("scripts run with EVALSHA: loading the function library failed ({})", e.toString());
+            functions = false;
         }
     }
 
