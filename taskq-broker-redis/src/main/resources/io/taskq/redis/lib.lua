@@ -265,12 +265,19 @@ end
 -- The earliest lease deadline and delayed due time as reap() and promote() found them (nil: not looked at, or
 -- changed since), so that next_wake() need not read them again: at low load every claim looks at both.
 local firstLease, firstDue
+
+-- The lowest score in a ZSET (the earliest deadline or due time), -1 if it is empty.
+local function first_score(key)
+  local head = redis.call('ZRANGE', key, '0', '0', 'WITHSCORES')
+  return head[2] and tonumber(head[2]) or -1
+end
+
 local function reap()
   -- The earliest entry first: when nothing is expired (nearly always) that one read is all, and it is the
   -- deadline next_wake() needs.
-  local head = redis.call('ZRANGE', K_ACTIVE, '0', '0', 'WITHSCORES')
-  if #head == 0 or tonumber(head[2]) > NOW then
-    firstLease = head[2] and tonumber(head[2]) or -1
+  local first = first_score(K_ACTIVE)
+  if first < 0 or first > NOW then
+    firstLease = first
     return
   end
   firstLease = nil
@@ -316,9 +323,9 @@ end
 
 -- Due delayed tasks move to ready with the score they were enqueued with (their place in line). Bounded.
 local function promote()
-  local head = redis.call('ZRANGE', K_DELAYED, '0', '0', 'WITHSCORES')
-  if #head == 0 or tonumber(head[2]) > NOW then
-    firstDue = head[2] and tonumber(head[2]) or -1
+  local first = first_score(K_DELAYED)
+  if first < 0 or first > NOW then
+    firstDue = first
     return
   end
   firstDue = nil
@@ -457,14 +464,10 @@ end
 -- leasedUntil: the deadline of the leases this call gave after reap() looked (nil if none).
 local function next_wake(leasedUntil)
   local wake = firstDue
-  if wake == nil then
-    local d = redis.call('ZRANGE', K_DELAYED, '0', '0', 'WITHSCORES')
-    wake = #d > 0 and tonumber(d[2]) or -1
-  end
+  if wake == nil then wake = first_score(K_DELAYED) end
   local lease = firstLease
   if lease == nil then
-    local a = redis.call('ZRANGE', K_ACTIVE, '0', '0', 'WITHSCORES')
-    lease = #a > 0 and tonumber(a[2]) or -1
+    lease = first_score(K_ACTIVE)
   elseif leasedUntil and (lease < 0 or leasedUntil < lease) then
     lease = leasedUntil -- another worker's longer lease may end later than the ones just given
   end

@@ -373,12 +373,7 @@ public abstract class Connections implements AutoCloseable {
         List<CompletableFuture<String>> pings() {
             StatefulRedisClusterConnection<String, String> c = conn.get();
             List<CompletableFuture<String>> pings = new ArrayList<>();
-            for (RedisClusterNode n : c.getPartitions()) {
-                if (!n.is(RedisClusterNode.NodeFlag.UPSTREAM) || n.getSlots().isEmpty()) {
-                    continue;
-                }
-                // By host and port, not node id: Lettuce keys its node connections either way, and commands
-                // routed by slot use the host-and-port one.
+            for (RedisClusterNode n : servingMasters(c)) {
                 pings.add(c.getConnectionAsync(n.getUri().getHost(), n.getUri().getPort())
                         .thenCompose(node -> node.isOpen() ? node.async().ping()
                                 : CompletableFuture.completedFuture("down"))
@@ -406,9 +401,22 @@ public abstract class Connections implements AutoCloseable {
         public List<RedisClusterCommands<String, String>> masters() {
             StatefulRedisClusterConnection<String, String> c = conn.get();
             List<RedisClusterCommands<String, String>> out = new ArrayList<>();
+            for (RedisClusterNode n : servingMasters(c)) {
+                out.add(c.getConnection(n.getUri().getHost(), n.getUri().getPort()).sync());
+            }
+            return out;
+        }
+
+        /**
+         * The masters that serve slots, as the connection's topology knows them. Their node connections are taken
+         * by host and port, not node id: Lettuce keys its node connections either way, and commands routed by slot
+         * use the host-and-port one.
+         */
+        private static List<RedisClusterNode> servingMasters(StatefulRedisClusterConnection<String, String> c) {
+            List<RedisClusterNode> out = new ArrayList<>();
             for (RedisClusterNode n : c.getPartitions()) {
                 if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getSlots().isEmpty()) {
-                    out.add(c.getConnection(n.getUri().getHost(), n.getUri().getPort()).sync());
+                    out.add(n);
                 }
             }
             return out;
