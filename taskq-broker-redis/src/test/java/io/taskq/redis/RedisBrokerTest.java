@@ -170,6 +170,29 @@ class RedisBrokerTest {
     }
 
     @Test
+    void aLibraryThatCannotBeLoadedAgainSendsTheBrokerBackToEvalsha() throws Exception {
+        String user = "fn" + UUID.randomUUID().toString().substring(0, 8);
+        server.with(r -> r.aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.on().addPassword("pw")
+                .allKeys().allChannels().allCommands()));
+        RedisURI uri = RedisURI.create(server.url());
+        uri.setUsername(user);
+        uri.setPassword("pw".toCharArray());
+        try (RedisBroker b = RedisBroker.builder().uri(uri).keyPrefix(prefix()).build()) {
+            assertTrue(b.usesFunctions());
+            // The ACL changes under the running broker, and the library is lost.
+            server.with(r -> r.aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.removeCommand(
+                    io.lettuce.core.protocol.CommandType.FUNCTION)));
+            server.with(r -> r.functionFlush(io.lettuce.core.FlushMode.SYNC));
+            assertEquals(List.of(true), b.enqueue(List.of(msg("a"))), "the refused call ran as EVAL");
+            assertFalse(b.usesFunctions(), "and the broker is back on EVALSHA");
+            assertEquals(List.of(true), b.enqueue(List.of(msg("b"))));
+            assertEquals(List.of("a", "b"), claim(b, 2).stream().map(Delivery::id).toList());
+        } finally {
+            server.with(r -> r.aclDeluser(user));
+        }
+    }
+
+    @Test
     void claimWaitsOnTheMarkerAndWakesWhenADelayedTaskIsDue() throws Exception {
         try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).build()) {
             b.enqueue(List.of(new TaskMessage("later", "q", "t", 4, java.time.Instant.now().plusMillis(700), "{}")));

@@ -213,12 +213,17 @@ public final class Scripts {
         }
     }
 
-    /** A queue script whose function the node does not know: load the library again (on every master). */
+    /**
+     * A queue script whose function the node does not know: load the library again (on every master). If that
+     * fails, the broker goes back to EVALSHA for good rather than try again on every call.
+     */
     private void reloadLibrary(Connections conns) {
         try {
             loadLibrary(conns);
         } catch (RuntimeException e) {
-            log.warn("reloading the function library failed ({}); this call runs as EVAL", e.toString());
+            functions = false;
+            log.warn("reloading the function library failed ({}); scripts run with EVALSHA from now on",
+                    e.toString());
         }
     }
 
