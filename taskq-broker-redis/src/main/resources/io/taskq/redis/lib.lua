@@ -272,15 +272,18 @@ local function first_score(key)
   return head[2] and tonumber(head[2]) or -1
 end
 
+-- first_score of a ZSET of times, and whether that time has come (so entries up to NOW need work).
+local function first_due(key)
+  local first = first_score(key)
+  return first, first >= 0 and first <= NOW
+end
+
 local function reap()
   -- The earliest entry first: when nothing is expired (nearly always) that one read is all, and it is the
   -- deadline next_wake() needs.
-  local first = first_score(K_ACTIVE)
-  if first < 0 or first > NOW then
-    firstLease = first
-    return
-  end
-  firstLease = nil
+  local first, due = first_due(K_ACTIVE)
+  firstLease = not due and first or nil
+  if not due then return end
   local expired = redis.call('ZRANGEBYSCORE', K_ACTIVE, '-inf', NOW_S, 'LIMIT', '0', REAP_LIMIT_S)
   if #expired == 0 then return end
   redis.call('ZREM', K_ACTIVE, unpack(expired))
@@ -323,12 +326,9 @@ end
 
 -- Due delayed tasks move to ready with the score they were enqueued with (their place in line). Bounded.
 local function promote()
-  local first = first_score(K_DELAYED)
-  if first < 0 or first > NOW then
-    firstDue = first
-    return
-  end
-  firstDue = nil
+  local first, due = first_due(K_DELAYED)
+  firstDue = not due and first or nil
+  if not due then return end
   local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', NOW_S, 'LIMIT', '0', PROMOTE_LIMIT_S)
   if #due == 0 then return end
   local jobs = hmget(K_JOB, due)
