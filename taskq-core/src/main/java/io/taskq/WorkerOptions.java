@@ -23,6 +23,7 @@ public final class WorkerOptions {
     private final String workerId;
     private final int concurrency;
     private final int prefetch;
+    private final boolean adaptivePrefetch;
     private final Map<String, Integer> queues;
     private final List<String> queueList;
     private final QueueOrder queueOrder;
@@ -37,7 +38,8 @@ public final class WorkerOptions {
     private WorkerOptions(Builder b) {
         this.workerId = b.workerId;
         this.concurrency = b.concurrency;
-        this.prefetch = b.prefetch;
+        this.adaptivePrefetch = b.prefetch < 0;
+        this.prefetch = adaptivePrefetch ? b.concurrency : b.prefetch;
         this.queues = Map.copyOf(b.queues.isEmpty() ? Map.of("default", 1) : b.queues);
         this.queueList = b.queues.isEmpty() ? List.of("default") : List.copyOf(b.queues.keySet());
         this.queueOrder = b.queueOrder;
@@ -58,7 +60,7 @@ public final class WorkerOptions {
         return new Builder();
     }
 
-    /** The defaults: 8 threads, queue "default", 30 s lease. */
+    /** The defaults: 8 threads, queue "default", 30 s lease, adaptive prefetch. */
     public static WorkerOptions defaults() {
         return builder().build();
     }
@@ -74,11 +76,20 @@ public final class WorkerOptions {
     }
 
     /**
-     * How many tasks the worker claims beyond its free slots and holds, ready to start the moment a slot frees
-     * (0: none, only free slots are claimed).
+     * The most tasks the worker claims beyond its free slots and holds, ready to start the moment a slot frees
+     * (0: none, only free slots are claimed). With {@link #adaptivePrefetch()} it holds that many (the
+     * concurrency) only while its tasks are short, and none otherwise.
      */
     public int prefetch() {
         return prefetch;
+    }
+
+    /**
+     * Whether the worker decides by itself when to hold tasks (the default; see
+     * {@link Builder#adaptivePrefetch()}), rather than always holding up to {@link #prefetch()}.
+     */
+    public boolean adaptivePrefetch() {
+        return adaptivePrefetch;
     }
 
     /** Queues consumed, in the given order. */
@@ -135,7 +146,8 @@ public final class WorkerOptions {
     public static final class Builder {
         private String workerId;
         private int concurrency = 8;
-        private int prefetch;
+        /** -1: adaptive. */
+        private int prefetch = -1;
         private final Map<String, Integer> queues = new LinkedHashMap<>();
         private QueueOrder queueOrder = QueueOrder.STRICT;
         private Duration lease = Duration.ofSeconds(30);
@@ -165,15 +177,32 @@ public final class WorkerOptions {
         }
 
         /**
-         * Claims up to {@code n} tasks beyond the free slots and holds them in the worker (default 0: none), so
-         * that a worker with short tasks never waits a broker round trip between two tasks: a slot that frees
-         * takes the oldest held task at once, and the claims that refill the slots also top up the held tasks.
+         * Holds up to the concurrency in claimed tasks beyond the free slots while the worker's tasks are short, and
+         * none while they are long (the default). A slot that frees takes the oldest held task at once, so a worker
+         * with short tasks never waits a broker round trip between two tasks, while long or uneven tasks never sit
+         * behind each other in one worker when another could run them.
+         *
+         * <p>Short means a moving average of run times under 1 ms (holding starts) or up to 2 ms (holding goes
+         * on); above 2 ms the worker stops holding and claims only for free slots. A held task that waits 50 ms
+         * for a slot (every slot taken by tasks far longer than the average) stops holding at once, and the worker
+         * hands what it holds back to the broker, so other workers can take it.
+         */
+        public Builder adaptivePrefetch() {
+            this.prefetch = -1;
+            return this;
+        }
+
+        /**
+         * Always claims up to {@code n} tasks beyond the free slots and holds them in the worker, whatever their
+         * run times (0: never hold, claim for free slots only), instead of {@link #adaptivePrefetch()}. A slot that
+         * frees takes the oldest held task at once, and the claims that refill the slots also top up the held
+         * tasks.
          *
          * <p>Held tasks are claimed tasks: their leases are renewed like those of running tasks, a revoke ends
          * them REVOKED without running, and {@link Worker#close()} hands them back to the broker at once. Expiry
          * is checked and time limits start when a held task starts, not when it is claimed. The cost: a held task
-         * waits for a slot of its own worker even when another worker is idle, so keep 0 for long or uneven
-         * tasks.
+         * waits for a slot of its own worker even when another worker is idle, so use 0 for long or uneven tasks
+         * if adaptive prefetch does not suit them.
          *
          * @param n tasks held beyond the free slots, 0 or more
          */

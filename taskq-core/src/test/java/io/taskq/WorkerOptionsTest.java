@@ -1,17 +1,23 @@
 package io.taskq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 class WorkerOptionsTest {
 
     @Test
-    void prefetchIsOffByDefaultAndNeverNegative() {
-        assertEquals(0, WorkerOptions.defaults().prefetch());
+    void prefetchIsAdaptiveByDefaultUpToTheConcurrencyAndNeverNegative() {
+        assertTrue(WorkerOptions.defaults().adaptivePrefetch());
+        assertEquals(8, WorkerOptions.defaults().prefetch());
+        assertEquals(3, WorkerOptions.builder().concurrency(3).build().prefetch());
         assertEquals(4, WorkerOptions.builder().prefetch(4).build().prefetch());
+        assertFalse(WorkerOptions.builder().prefetch(4).build().adaptivePrefetch());
         assertEquals(0, WorkerOptions.builder().prefetch(0).build().prefetch());
+        assertTrue(WorkerOptions.builder().prefetch(0).adaptivePrefetch().build().adaptivePrefetch());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> WorkerOptions.builder().prefetch(-1));
         assertEquals("prefetch must not be negative", e.getMessage());

@@ -29,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -43,8 +42,8 @@ import org.slf4j.MDC;
 
 /**
  * The worker: one fetch thread that claims as many tasks as there are free slots plus the room left among the held
- * tasks ({@link WorkerOptions#prefetch()}, none by default), a pool of task threads, and a timer thread for lease
- * renewal and time limits.
+ * tasks ({@link WorkerOptions#prefetch()}; with adaptive prefetch only while tasks are short, see
+ * {@link AdaptivePrefetch}), a pool of task threads, and a timer thread for lease renewal and time limits.
  *
  * <p>Each claimed task becomes an {@link Attempt}. Exactly one party settles an attempt: the task thread when the
  * method returns, the timer when the attempt is abandoned (time limit ignored, lease lost, revoked and not
@@ -69,7 +68,11 @@ public final class WorkerEngine implements Worker {
     private final Clock clock;
     private final WorkerOptions options;
     private final String id;
-    private final Semaphore claims;
+    private final AdaptivePrefetch.Budget claims;
+    /** Whether tasks may be held beyond the free slots (fixed or adaptive prefetch). */
+    private final boolean holds;
+    /** Null unless prefetch is adaptive. */
+    private final AdaptivePrefetch adaptive;
     private final Object slotLock = new Object();
     /** Run slots not taken; guarded by slotLock. */
     private int freeSlots;
@@ -97,7 +100,11 @@ public final class WorkerEngine implements Worker {
         this.clock = clock;
         this.options = options;
         this.id = options.workerId() != null ? options.workerId() : Ids.processName() + "#" + WORKER_SEQ.incrementAndGet();
-        this.claims = new Semaphore(options.concurrency() + options.prefetch());
+        this.holds = options.prefetch() > 0;
+        // Adaptive: the budget covers the slots alone until tasks prove short (AdaptivePrefetch grows it).
+        this.claims = new AdaptivePrefetch.Budget(options.concurrency()
+                + (options.adaptivePrefetch() ? 0 : options.prefetch()));
+        this.adaptive = options.adaptivePrefetch() && holds ? new AdaptivePrefetch(claims, options.prefetch()) : null;
         this.freeSlots = options.concurrency();
         AtomicInteger threadSeq = new AtomicInteger();
         // Unbounded on purpose: slots bound concurrency, and an abandoned thread must not block a new one.
@@ -117,10 +124,14 @@ public final class WorkerEngine implements Worker {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "taskq-timer-" + id));
         long renewMs = options.leaseRenewInterval().toMillis();
         timer.scheduleWithFixedDelay(this::renewLeases, renewMs, renewMs, TimeUnit.MILLISECONDS);
+        if (adaptive != null) {
+            long checkMs = TimeUnit.NANOSECONDS.toMillis(AdaptivePrefetch.HELD_TOO_LONG_NANOS) / 2;
+            timer.scheduleWithFixedDelay(this::handBackIfHeldTooLong, checkMs, checkMs, TimeUnit.MILLISECONDS);
+        }
         this.fetcher = daemon(this::fetchLoop, "taskq-fetch-" + id);
         fetcher.start();
-        log.info("worker {} started: concurrency {}, prefetch {}, queues {} ({})", id, options.concurrency(),
-                options.prefetch(), options.queues(), options.queueOrder());
+        log.info("worker {} started: concurrency {}, prefetch {}{}, queues {} ({})", id, options.concurrency(),
+                adaptive != null ? "adaptive up to " : "", options.prefetch(), options.queues(), options.queueOrder());
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -184,7 +195,7 @@ public final class WorkerEngine implements Worker {
                     claims.release();
                     continue;
                 }
-                int n = 1 + claims.drainPermits();
+                int n = 1 + claims.takeAll();
                 List<Delivery> claimed;
                 try {
                     claimed = broker.claim(new ClaimRequest(id, queueOrder(), n, options.lease(),
@@ -236,7 +247,7 @@ public final class WorkerEngine implements Worker {
         if (!accepting || tooManyAbandoned()) {
             return null;
         }
-        int max = options.prefetch() > 0 ? claims.drainPermits() : freed;
+        int max = holds ? claims.takeAll() : freed;
         if (max == 0) {
             return null;
         }
@@ -245,7 +256,7 @@ public final class WorkerEngine implements Worker {
 
     /** Takes what a {@link #refillClaim} got; returns what goes to the threads waiting in the batch. */
     private List<Delivery> refilled(ClaimRequest request, int freed, List<Delivery> claimed) {
-        if (options.prefetch() == 0) {
+        if (!holds) {
             return claimed;
         }
         claims.release(request.max() - claimed.size());
@@ -273,6 +284,7 @@ public final class WorkerEngine implements Worker {
                     running.put(d.id(), a);
                     start.add(a);
                 } else if (accepting) {
+                    a.heldSince = System.nanoTime();
                     held.addLast(a);
                 } else {
                     back.add(d);
@@ -383,6 +395,8 @@ public final class WorkerEngine implements Worker {
         volatile String revokedReason;
         volatile boolean abandonedThread;
         volatile ScheduledFuture<?> limitTimer;
+        /** When it was put among the held tasks (System.nanoTime()); guarded by slotLock. */
+        long heldSince;
         /** Set when the task thread has left this attempt (returned, threw, or reacted to its interrupt). */
         volatile boolean exited;
 
@@ -411,7 +425,11 @@ public final class WorkerEngine implements Worker {
         MDC.put(MDC_TASK_NAME, d.task());
         Attempt next = null;
         try {
+            long started = System.nanoTime();
             Outcome outcome = execute(a);
+            if (adaptive != null) {
+                adaptive.ran(System.nanoTime() - started);
+            }
             if (a.settle()) {
                 // An interrupt aimed at the task (time limit, revoke) must not cut its own report short.
                 Thread.interrupted();
@@ -637,7 +655,7 @@ public final class WorkerEngine implements Worker {
         boolean permitGone = false;
         try {
             if (outcome != null && !a.leaseLost) {
-                if (options.prefetch() > 0) {
+                if (holds) {
                     // The claim ends with the method, not with the report: its permit lets the claim that
                     // carries the report (or the fetch loop) top up the held tasks.
                     claims.release();
@@ -946,6 +964,27 @@ public final class WorkerEngine implements Worker {
     }
 
     private static final long CLOSE_INTERRUPT_WAIT_MS = 500;
+
+    /**
+     * Adaptive prefetch: when the oldest held task has waited too long for a slot, the tasks ahead of it are long;
+     * the worker stops holding and hands what it holds back, so that an idle worker can run it now.
+     */
+    private void handBackIfHeldTooLong() {
+        long waited;
+        synchronized (slotLock) {
+            Attempt oldest = held.peekFirst();
+            if (oldest == null) {
+                return;
+            }
+            waited = System.nanoTime() - oldest.heldSince;
+        }
+        if (waited >= AdaptivePrefetch.HELD_TOO_LONG_NANOS) {
+            adaptive.heldTooLong(waited);
+            log.debug("worker {}: a held task waited {} ms for a slot; holding stops until tasks are short again",
+                    id, TimeUnit.NANOSECONDS.toMillis(waited));
+            handBackHeld();
+        }
+    }
 
     /**
      * Hands the held tasks back at once, so that other workers run them now rather than this one during its grace

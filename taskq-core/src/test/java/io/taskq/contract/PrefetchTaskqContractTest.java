@@ -265,6 +265,90 @@ public abstract class PrefetchTaskqContractTest extends TaskqContractTest {
         }
     }
 
+    /** Runs {@code n} short tasks on whatever workers run, and waits for them. */
+    private void runShortTasks(int n) {
+        List<TaskRequest<?>> rs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rs.add(TaskRequest.of(ContractTasks::noop));
+        }
+        for (TaskHandle<?> h : taskq.submitAll(rs)) {
+            h.get(WAIT);
+        }
+    }
+
+    @Test
+    void adaptivePrefetchHandsBackATaskHeldBehindALongOneAndStopsHolding() {
+        Set<String> released = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Broker watched = watched(broker, (method, args) -> {
+            if (method.equals("release")) {
+                for (Object d : (List<?>) args[0]) {
+                    released.add(((Delivery) d).id());
+                }
+            }
+        });
+        try (Taskq workerSide = workerSide(watched)) {
+            Worker a = workerSide.startWorker(options().workerId("a").concurrency(1).adaptivePrefetch().build());
+            // Short tasks: the worker starts holding one task beyond its slot.
+            runShortTasks(100);
+            TaskHandle<String> gate = taskq.submit(ContractTasks::gate, "long");
+            Await.until(WAIT, "the long task running", () -> tasks.gatesEntered.contains("long"));
+            TaskHandle<String> held = taskq.submit(ContractTasks::record, "held");
+            // Held behind the long task; after 50 ms of waiting it goes back to the broker.
+            Await.until(WAIT, "the held task handed back", () -> released.contains(held.id()));
+            assertEquals(0, a.heldCount());
+            assertFalse(gate.isDone());
+
+            Worker b = workerSide.startWorker(options().workerId("b").concurrency(1).build());
+            assertEquals("held", held.get(WAIT));
+            assertEquals("b", held.info().worker(), "an idle worker ran it while the long task went on");
+            assertEquals(1, held.info().attempt(), "a hand-back does not count as an attempt");
+            // The busy worker holds nothing any more: the next task goes to the idle one.
+            TaskHandle<String> next = taskq.submit(ContractTasks::record, "next");
+            assertEquals("next", next.get(WAIT));
+            assertEquals("b", next.info().worker());
+            assertFalse(gate.isDone());
+
+            tasks.gateOf("long").countDown();
+            assertEquals("long", gate.get(WAIT));
+            assertEquals("a", gate.info().worker());
+            assertEquals(Set.of(held.id()), released, "nothing else was handed back");
+            assertTrue(a.isHealthy() && b.isHealthy());
+        }
+    }
+
+    @Test
+    void adaptivePrefetchNeverHoldsWhileTasksAreLong() {
+        int n = 6;
+        List<Integer> claimSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Broker watched = watched(broker, (method, args) -> {
+            if (method.equals("claim")) {
+                claimSizes.add(((ClaimRequest) args[0]).max());
+            } else if (method.equals("finishAndClaim") && args[3] != null) {
+                claimSizes.add(((ClaimRequest) args[3]).max());
+            }
+        });
+        List<TaskHandle<String>> hs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            hs.add(taskq.submit(ContractTasks::gate, "g" + i));
+        }
+        try (Taskq workerSide = workerSide(watched)) {
+            Worker w = workerSide.startWorker(options().concurrency(1).adaptivePrefetch().build());
+            for (int i = 0; i < n; i++) {
+                String g = "g" + i;
+                Await.until(WAIT, g + " running", () -> tasks.gatesEntered.contains(g));
+                assertEquals(0, w.heldCount(), "nothing held beside a long task");
+                long since = System.nanoTime();
+                // Each task runs 3 ms (longer than the 2 ms bound), measured, not slept.
+                Await.until(WAIT, "3 ms", () -> System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(3));
+                tasks.gateOf(g).countDown();
+            }
+            for (TaskHandle<String> h : hs) {
+                h.get(WAIT);
+            }
+            assertTrue(claimSizes.stream().allMatch(m -> m <= 1), "every claim for free slots only: " + claimSizes);
+        }
+    }
+
     @Test
     void manyShortTasksOnPrefetchingWorkersRunExactlyOnce() {
         int n = 400;

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <pre>mvn -q -pl taskq-broker-redis -am test-compile exec:java -Dexec.skip=false -Dexec.classpathScope=test \
  *   -Dexec.mainClass=io.taskq.redis.bench.RedisBenchmark [-Dexec.args="redis://host:port/db"]</pre>
  *
- * A second argument picks scenarios: any of one,batch,process,prefetch,latency,rt (comma-separated). Every scenario
+ * A second argument picks scenarios: any of one,batch,process,noprefetch,prefetch,latency,rt (comma-separated). Every scenario
  * uses its own key prefix, deleted afterwards. Prints one line per measurement.
  */
 public final class RedisBenchmark {
@@ -109,11 +109,17 @@ public final class RedisBenchmark {
             enqueueBatch(Integer.getInteger("bench.batchTasks", 200_000), 1000);
         }
         if (run("process")) {
+            // The default worker options: adaptive prefetch.
+            process(8, -1);
+            process(64, -1);
+        }
+        if (run("noprefetch")) {
+            // Workers that never hold a task beyond their free slots (prefetch(0), the default up to round 4).
             process(8, 0);
             process(64, 0);
         }
         if (run("prefetch")) {
-            // The same with prefetch (WorkerOptions.prefetch): claimed tasks held ready beyond the free slots
+            // A fixed prefetch (WorkerOptions.prefetch): claimed tasks always held ready beyond the free slots
             // (-Dbench.prefetch8=N, -Dbench.prefetch64=N change how many).
             process(8, Integer.getInteger("bench.prefetch8", 8));
             process(64, Integer.getInteger("bench.prefetch64", 64));
@@ -201,6 +207,7 @@ public final class RedisBenchmark {
         }
     }
 
+    /** @param prefetch tasks held beyond the free slots, or -1 for the default (adaptive) */
     private void process(int concurrency, int prefetch) throws Exception {
         try (RedisBroker broker = broker("proc" + concurrency); Taskq t = taskq(broker)) {
             List<TaskRequest<?>> reqs = new ArrayList<>(1000);
@@ -215,7 +222,7 @@ public final class RedisBenchmark {
                 t.submitAll(reqs);
             }
             BenchTasks.DONE.set(0);
-            Worker w = t.startWorker(WorkerOptions.builder().concurrency(concurrency).prefetch(prefetch).build());
+            Worker w = t.startWorker(processOptions(concurrency, prefetch));
             waitFor(() -> BenchTasks.DONE.get() >= warm * 1000L && broker.stats("default").inFlight() == 0, 300);
             w.close();
             for (int i = 0; i < PROCESS_TASKS / 1000; i++) {
@@ -224,17 +231,23 @@ public final class RedisBenchmark {
             BenchTasks.DONE.set(0);
             Map<String, Long> before = commandStats();
             long start = System.nanoTime();
-            w = t.startWorker(WorkerOptions.builder().concurrency(concurrency).prefetch(prefetch).build());
+            w = t.startWorker(processOptions(concurrency, prefetch));
             waitFor(() -> BenchTasks.DONE.get() >= PROCESS_TASKS, 600);
             waitFor(() -> broker.stats("default").inFlight() == 0, 60);
             double secs = (System.nanoTime() - start) / 1e9;
             Map<String, Long> d = diff(before, commandStats());
             w.close();
-            print("process %,d no-op tasks, concurrency %d, prefetch %d: %,.0f tasks/s (%.2f s), %.1f Redis "
-                    + "commands/task (worker loop only)", PROCESS_TASKS, concurrency, prefetch, PROCESS_TASKS / secs, secs,
+            print("process %,d no-op tasks, concurrency %d, prefetch %s: %,.0f tasks/s (%.2f s), %.1f Redis "
+                    + "commands/task (worker loop only)", PROCESS_TASKS, concurrency,
+                    prefetch < 0 ? "adaptive" : String.valueOf(prefetch), PROCESS_TASKS / secs, secs,
                     total(d) / (double) PROCESS_TASKS);
             print("   %s; commands/task by command: %s", cpu(d, PROCESS_TASKS), perTask(d, PROCESS_TASKS));
         }
+    }
+
+    private static WorkerOptions processOptions(int concurrency, int prefetch) {
+        WorkerOptions.Builder b = WorkerOptions.builder().concurrency(concurrency);
+        return (prefetch < 0 ? b : b.prefetch(prefetch)).build();
     }
 
     private void latency(int perSecond, int seconds) throws Exception {
