@@ -102,6 +102,7 @@ public final class RedisBenchmark {
         print("machine: %d cores, %s %s, Java %s; Redis %s", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
                 info.replaceAll("(?s).*redis_version:([^\\r\\n]+).*", "$1"));
+        calibrate(r);
         if (run("one")) {
             enqueueOneByOne(Integer.getInteger("bench.oneTasks", 20_000));
         }
@@ -242,6 +243,49 @@ public final class RedisBenchmark {
                     prefetch < 0 ? "adaptive" : String.valueOf(prefetch), PROCESS_TASKS / secs, secs,
                     total(d) / (double) PROCESS_TASKS);
             print("   %s; commands/task by command: %s", cpu(d, PROCESS_TASKS), perTask(d, PROCESS_TASKS));
+        }
+    }
+
+    /**
+     * How fast this machine is, so that runs on different machines (or the same VM on a busier host) can be told
+     * apart: one client's PING round trips (the floor under every taskq round trip), a fixed CPU-bound loop in the
+     * JVM, and the share of CPU time the hypervisor gave to other guests (steal) while both ran.
+     */
+    private static void calibrate(RedisCommands<String, String> r) throws Exception {
+        long[] steal0 = stealAndTotal();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        int pings = 0;
+        while (System.nanoTime() < end) {
+            r.ping();
+            pings++;
+        }
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        byte[] block = new byte[1 << 20];
+        long start = System.nanoTime();
+        for (int i = 0; i < 128; i++) {
+            sha.update(block);
+        }
+        sha.digest();
+        double shaSecs = (System.nanoTime() - start) / 1e9;
+        long[] steal1 = stealAndTotal();
+        String steal = steal0 == null || steal1 == null || steal1[1] == steal0[1] ? "n/a"
+                : String.format("%.0f %%", 100.0 * (steal1[0] - steal0[0]) / (steal1[1] - steal0[1]));
+        print("calibration: %,d PING round trips/s from one thread, SHA-256 %,.0f MB/s, CPU steal %s",
+                pings / 2, 128 / shaSecs, steal);
+    }
+
+    /** Steal and total CPU ticks from /proc/stat (Linux), or null. */
+    private static long[] stealAndTotal() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim()
+                    .split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] {f.length > 8 ? Long.parseLong(f[8]) : 0, total};
+        } catch (Exception e) {
+            return null;
         }
     }
 
