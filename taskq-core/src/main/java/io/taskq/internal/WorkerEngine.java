@@ -164,6 +164,14 @@ public final class WorkerEngine implements Worker {
         }
     }
 
+    /**
+     * Whether the worker claims beyond its free slots now: always with a fixed prefetch, never without one, and
+     * with adaptive prefetch while its tasks are short (for tests and diagnostics).
+     */
+    public boolean holdsAhead() {
+        return adaptive != null ? adaptive.holding() : holds;
+    }
+
     @Override
     public int abandonedCount() {
         return abandoned.get();
