@@ -98,9 +98,4 @@ final class AdaptivePrefetch {
     boolean holding() {
         return holding.get();
     }
-
-    /** The moving average of run times, in nanoseconds. */
-    long averageNanos() {
-        return averageNanos;
-    }
 }
