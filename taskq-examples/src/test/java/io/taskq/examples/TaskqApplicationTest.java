@@ -11,6 +11,7 @@ import io.taskq.examples.app.AppTasks;
 import io.taskq.examples.app.TaskqApplication;
 import io.taskq.redis.RedisBroker;
 import io.taskq.redis.RedisTestServer;
+import io.taskq.redis.cluster.LocalRedis;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -136,6 +137,31 @@ class TaskqApplicationTest {
         env.put("TASKQ_SHUTDOWN_GRACE_SECONDS", "20");
         env.remove("JAVA_OPTS");
         return env;
+    }
+
+    /**
+     * The shipped files work together as shipped: a Redis server whose {@code --aclfile} is docs/deploy/redis-acl.conf
+     * unchanged, and the application started from docs/deploy/uat.env unchanged but for the server's port, log in as
+     * the same user with the same password and run a task under the env file's prefix.
+     */
+    @Test
+    void theShippedUatEnvFileWorksWithTheShippedAclFile() throws Exception {
+        Path acl = Path.of("..", "docs", "deploy", "redis-acl.conf").toAbsolutePath().normalize();
+        try (LocalRedis aclRedis = LocalRedis.server("shipped-acl", "--aclfile", acl.toString())) {
+            Map<String, String> env = envFile("uat.env");
+            String url = env.get("TASKQ_REDIS_URL");
+            assertTrue(url.contains("@127.0.0.1:6379/"), url);
+            env.put("TASKQ_REDIS_URL", url.replace("@127.0.0.1:6379/", "@127.0.0.1:" + aclRedis.port() + "/"));
+            env.remove("JAVA_OPTS");
+            try (RedisBroker broker = RedisBroker.builder().uri(env.get("TASKQ_REDIS_URL"))
+                    .keyPrefix(env.get("TASKQ_KEY_PREFIX")).build();
+                 Taskq client = Taskq.builder().broker(broker).tasks(new AppTasks()).build();
+                 App app = new App(env)) {
+                app.awaitLine("taskq application ready: broker redis");
+                TaskHandle<String> h = client.submit(AppTasks::render, "owl", 10L);
+                assertEquals("owl.png", h.get(Duration.ofSeconds(30)), String.join("\n", app.lines));
+            }
+        }
     }
 
     @Test
