@@ -30,6 +30,12 @@ import java.util.Optional;
  * @param <R> the task's result type
  */
 public final class TaskRequest<R> {
+    /**
+     * The latest ETA or expiry taskq accepts, 9999-12-31T23:59:59.999Z: times travel as epoch milliseconds and as
+     * ISO-8601 text with a four-digit year.
+     */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private final String taskName;
     private final List<Object> args;
     private final JavaType resultType;
@@ -151,6 +157,10 @@ public final class TaskRequest<R> {
         if (taskName.isBlank()) {
             throw new IllegalArgumentException("task name must not be blank");
         }
+        if (args == null) {
+            throw new IllegalArgumentException("the arguments array is null: submit no arguments as named(\""
+                    + taskName + "\"), or one null argument as named(\"" + taskName + "\", (Object) null)");
+        }
         return new TaskRequest<>(taskName, Collections.unmodifiableList(Arrays.asList(args.clone())),
                 Json.mapper().constructType(resultType), null);
     }
@@ -190,7 +200,7 @@ public final class TaskRequest<R> {
     /** Runs no earlier than this instant. Replaces a countdown. */
     public TaskRequest<R> eta(Instant eta) {
         TaskRequest<R> c = copy();
-        c.eta = Objects.requireNonNull(eta, "eta");
+        c.eta = schedulable("eta", Objects.requireNonNull(eta, "eta"));
         c.countdown = null;
         return c;
     }
@@ -198,7 +208,7 @@ public final class TaskRequest<R> {
     /** Not run (REVOKED, reason "expired") if it has not started by this instant. */
     public TaskRequest<R> expires(Instant expires) {
         TaskRequest<R> c = copy();
-        c.expires = Objects.requireNonNull(expires, "expires");
+        c.expires = schedulable("expires", Objects.requireNonNull(expires, "expires"));
         c.expiresIn = null;
         return c;
     }
@@ -281,11 +291,31 @@ public final class TaskRequest<R> {
     }
 
     Instant etaAt(Instant now) {
-        return eta != null ? eta : countdown != null ? now.plus(countdown) : null;
+        return eta != null ? eta : countdown != null ? after(now, "countdown", countdown) : null;
     }
 
     Instant expiresAt(Instant now) {
-        return expires != null ? expires : expiresIn != null ? now.plus(expiresIn) : null;
+        return expires != null ? expires : expiresIn != null ? after(now, "expiresIn", expiresIn) : null;
+    }
+
+    private static Instant schedulable(String what, Instant t) {
+        if (t.isAfter(LATEST)) {
+            throw new IllegalArgumentException(what + " " + t + " is after " + LATEST
+                    + ", the latest time taskq can schedule");
+        }
+        if (t.isBefore(Instant.EPOCH)) {
+            throw new IllegalArgumentException(what + " " + t + " is before 1970-01-01T00:00:00Z");
+        }
+        return t;
+    }
+
+    /** now + d, refused (not overflowed) when it lies beyond {@link #LATEST}. */
+    private static Instant after(Instant now, String what, Duration d) {
+        if (Duration.between(now, LATEST).compareTo(d) < 0) {
+            throw new IllegalArgumentException(what + " " + d + " from " + now + " is after " + LATEST
+                    + ", the latest time taskq can schedule");
+        }
+        return now.plus(d);
     }
 
     Duration timeLimitOrNull() {

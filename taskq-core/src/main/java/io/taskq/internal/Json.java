@@ -1,10 +1,20 @@
 package io.taskq.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 
 /**
  * The one Jackson configuration taskq uses for arguments, results and envelopes. Types always come from the
@@ -13,6 +23,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(new SimpleModule("taskq-not-data").setSerializerModifier(new PlatformBeansRefused()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
@@ -25,5 +36,37 @@ public final class Json {
     /** The shared mapper; thread-safe, do not reconfigure. */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * A JDK class that Jackson has no serializer for (a {@code Thread}, a {@code ClassLoader}, a socket) is not data:
+     * written as a bean it becomes kilobytes of whatever its getters return, and can never be read back. Refuse it
+     * with a reason instead. Application classes keep bean serialization.
+     */
+    private static final class PlatformBeansRefused extends BeanSerializerModifier {
+        @Override
+        public JsonSerializer<?> modifySerializer(SerializationConfig config, BeanDescription desc,
+                                                  JsonSerializer<?> serializer) {
+            Class<?> c = desc.getBeanClass();
+            ClassLoader loader = c.getClassLoader();
+            if (serializer instanceof BeanSerializerBase
+                    && (loader == null || loader == ClassLoader.getPlatformClassLoader())) {
+                return new NotData(c);
+            }
+            return serializer;
+        }
+    }
+
+    private static final class NotData extends StdSerializer<Object> {
+        NotData(Class<?> c) {
+            super(c, false);
+        }
+
+        @Override
+        public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            provider.reportBadDefinition(handledType(), handledType().getName() + " is not data: JSON could only"
+                    + " hold the values of its getters, which cannot be read back; use a record, a POJO or a"
+                    + " collection holding the values you need");
+        }
     }
 }

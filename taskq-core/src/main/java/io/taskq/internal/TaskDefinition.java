@@ -24,6 +24,10 @@ public record TaskDefinition(String name, Method method, List<JavaType> paramete
         if (t == null) {
             throw new IllegalArgumentException(where + " is not annotated with @Task");
         }
+        if (!Modifier.isPublic(method.getModifiers())) {
+            throw new IllegalArgumentException("@Task " + where + " is not public: make it public (task methods are"
+                    + " called by workers and named by producers, like any public API of the application)");
+        }
         if (Modifier.isStatic(method.getModifiers())) {
             throw new IllegalArgumentException("@Task " + where + " is static; tasks are instance methods");
         }

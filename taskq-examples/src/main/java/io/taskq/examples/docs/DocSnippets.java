@@ -126,6 +126,12 @@ public final class DocSnippets {
                 .id("report-" + customer.id() + "-" + month)
                 .header("tenant", "acme"));
 
+        TaskHandle<Object> untyped = taskq.submit("reports.build", customer, "2026-10-01");
+        TaskHandle<ReportId> typed = taskq.submit(TaskRequest.named("reports.build", ReportId.class, customer, "2026-10-01")
+                .queue("reports"));
+        ReportId built = typed.get(Duration.ofMinutes(15));
+        TaskHandle<ReportId> again = taskq.handle("reports", typed.id(), ReportId.class);
+
         try {
             h.get(Duration.ofMinutes(15));
         } catch (TaskFailedException e) {
