@@ -237,8 +237,9 @@ public final class Scheduler implements AutoCloseable {
         }
 
         /**
-         * How late a run may be and still count as on time rather than missed (default 1 minute, like Quartz's
-         * misfire threshold). Keep it above the lease length, so that a leader failover makes runs late, not missed.
+         * How old the most recent due run of an entry may be and still count as late (published whatever the
+         * entry's {@link MissedRunPolicy}) rather than missed (default 1 minute, like Quartz's misfire threshold).
+         * Keep it above the lease length, so that a leader failover makes the current run late, not missed.
          */
         public Builder misfireGrace(Duration misfireGrace) {
             Objects.requireNonNull(misfireGrace, "misfireGrace");
