@@ -73,15 +73,17 @@ public sealed interface Schedule permits CronSchedule, IntervalSchedule, Clocked
      * <p>Five fields ({@code minute hour day-of-month month day-of-week}) or six with a leading
      * seconds field. Supported: {@code *}, values, ranges {@code 1-5}, lists {@code 1,15}, steps
      * {@code *}/15, {@code 1-30/5} and {@code 5/15}, month names {@code JAN}..{@code DEC}, day names
-     * {@code MON}..{@code SUN}, {@code L} and {@code L-n} (last / n-th before last day) in
-     * day-of-month, {@code ?} in either day field. Day-of-week 0 and 7 are both Sunday.
+     * {@code SUN}..{@code SAT} (any case), {@code L} and {@code L-n} (last / n-th before last day) in
+     * day-of-month, {@code ?} in either day field. Day-of-week 0 and 7 are both Sunday, and {@code SUN} is Sunday
+     * at either end of a range ({@code SUN-TUE}, {@code FRI-SUN}); ranges do not wrap around.
      *
      * <p>When both day-of-month and day-of-week are restricted (neither is {@code *} or {@code ?}),
      * the schedule fires on days matching EITHER, as Vixie cron and POSIX specify:
      * {@code 0 0 1 * MON} fires on the 1st and on every Monday. Unlike Vixie cron, a field such as
      * {@code *}/2 counts as restricted.
      *
-     * @throws IllegalArgumentException naming the problem, also when the expression can never fire
+     * @throws IllegalArgumentException naming the problem and quoting the field as written, also when the
+     *                                  expression can never fire
      *                                  (e.g. {@code 0 0 30 2 *})
      */
     static Schedule cron(String expression, ZoneId zone) {

@@ -82,7 +82,9 @@ public final class Scheduler implements AutoCloseable {
      * Creates an entry.
      *
      * @param actor who asks, for the audit trail
-     * @throws IllegalStateException if an entry of that name exists
+     * @throws IllegalStateException    if an entry of that name exists
+     * @throws IllegalArgumentException if its task is not registered with the taskq (see
+     *                                  {@link Builder#allowUnregisteredTasks})
      */
     public PeriodicTaskInfo add(PeriodicTask task, String actor) {
         return engine.add(task, actor);
@@ -92,7 +94,9 @@ public final class Scheduler implements AutoCloseable {
      * Replaces the definition of the entry of the same name, keeping its run count and last run. The next run is
      * recomputed from now if the schedule, start time or enabled flag changed.
      *
-     * @throws NoSuchElementException if there is no such entry
+     * @throws NoSuchElementException   if there is no such entry
+     * @throws IllegalArgumentException if its task is not registered with the taskq (see
+     *                                  {@link Builder#allowUnregisteredTasks})
      */
     public PeriodicTaskInfo update(PeriodicTask task, String actor) {
         return engine.update(task, actor);
@@ -173,6 +177,7 @@ public final class Scheduler implements AutoCloseable {
         private Duration maxSleep = Duration.ofSeconds(5);
         private Duration misfireGrace = Duration.ofMinutes(1);
         private Duration overlapLookback = Duration.ofHours(24);
+        private boolean allowUnregisteredTasks;
         private final List<PeriodicTask> declared = new ArrayList<>();
         private final List<SchedulerListener> listeners = new ArrayList<>();
 
@@ -237,8 +242,9 @@ public final class Scheduler implements AutoCloseable {
         }
 
         /**
-         * How late a run may be and still count as on time rather than missed (default 1 minute, like Quartz's
-         * misfire threshold). Keep it above the lease length, so that a leader failover makes runs late, not missed.
+         * How old the most recent due run of an entry may be and still count as late (published whatever the
+         * entry's {@link MissedRunPolicy}) rather than missed (default 1 minute, like Quartz's misfire threshold).
+         * Keep it above the lease length, so that a leader failover makes the current run late, not missed.
          */
         public Builder misfireGrace(Duration misfireGrace) {
             Objects.requireNonNull(misfireGrace, "misfireGrace");
@@ -280,6 +286,17 @@ public final class Scheduler implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether entries may name tasks that the taskq does not register (default false). By default an entry
+         * whose task is not registered with {@link Taskq.Builder#tasks} is refused, when declared ({@link #build()})
+         * and when added or updated at run time, since its runs would wait for a worker that does not exist: usually
+         * a typo. Set it for a producer-only scheduler, one that publishes tasks that other applications' workers run.
+         */
+        public Builder allowUnregisteredTasks(boolean allow) {
+            this.allowUnregisteredTasks = allow;
+            return this;
+        }
+
         /** Adds a listener that hears about leadership, published, missed and skipped runs (for metrics). */
         public Builder listener(SchedulerListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -289,8 +306,9 @@ public final class Scheduler implements AutoCloseable {
         /**
          * Builds the scheduler; call {@link Scheduler#start()} to run it.
          *
-         * @throws IllegalStateException if no taskq was set, no lease store is available, or two declarations
-         *                               share a name
+         * @throws IllegalStateException if no taskq was set, no lease store is available, two declarations
+         *                               share a name, or a declaration names a task the taskq does not register
+         *                               (see {@link #allowUnregisteredTasks})
          */
         public Scheduler build() {
             if (taskq == null) {
@@ -317,7 +335,7 @@ public final class Scheduler implements AutoCloseable {
                     : Ids.processName() + "-" + UUID.randomUUID().toString().substring(0, 8);
             SchedulerEngine engine = new SchedulerEngine(new SchedulerEngine.Settings(taskq, st, ownsStore, l,
                     clock != null ? clock : taskq.clock(), id, leaseName, leaseTtl, maxSleep, misfireGrace,
-                    overlapLookback, List.copyOf(declared), List.copyOf(listeners)));
+                    overlapLookback, List.copyOf(declared), List.copyOf(listeners), allowUnregisteredTasks));
             return new Scheduler(engine, id);
         }
 

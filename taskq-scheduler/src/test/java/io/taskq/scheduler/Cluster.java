@@ -64,12 +64,12 @@ final class Cluster implements AutoCloseable {
         final Taskq taskq;
         Scheduler scheduler;
 
-        Instance(String id, Consumer<Scheduler.Builder> config) {
+        Instance(String id, Object registered, Consumer<Scheduler.Builder> config) {
             this.id = id;
             this.broker = new CountingBroker();
             this.leases = new KillableLeases();
             this.taskq = Taskq.builder().broker(broker).resultBackend(Cluster.this.broker).clock(clock)
-                    .tasks(tasks).build();
+                    .tasks(registered).build();
             Scheduler.Builder b = Scheduler.builder().taskq(taskq).store(store).leases(leases).clock(clock)
                     .instanceId(id).leaseTtl(LEASE).maxSleep(Duration.ofMillis(20));
             config.accept(b);
@@ -253,7 +253,12 @@ final class Cluster implements AutoCloseable {
     }
 
     Instance instance(String id, Consumer<Scheduler.Builder> config) {
-        Instance i = new Instance(id, config);
+        return instance(id, tasks, config);
+    }
+
+    /** An instance whose taskq registers the tasks of {@code registered} instead of {@link #tasks}. */
+    Instance instance(String id, Object registered, Consumer<Scheduler.Builder> config) {
+        Instance i = new Instance(id, registered, config);
         closeables.add(i);
         return i;
     }
@@ -264,9 +269,13 @@ final class Cluster implements AutoCloseable {
                 .claimWait(Duration.ofMillis(50)).build());
     }
 
-    /** An entry running every minute whose runs show that the leader has processed a minute. */
+    /**
+     * An entry running every minute whose runs show that the leader has processed a minute. Run-all, so that a
+     * clock jump over several minutes still publishes the run of each minute, the one {@link #stepTo} waits for.
+     */
     static PeriodicTask canary() {
-        return PeriodicTask.builder("canary", "tick", Schedule.every(Duration.ofMinutes(1))).build();
+        return PeriodicTask.builder("canary", "tick", Schedule.every(Duration.ofMinutes(1)))
+                .missedRuns(MissedRunPolicy.runAll(1_000)).build();
     }
 
     /**

@@ -11,10 +11,12 @@ import java.time.ZonedDateTime;
 
 import static io.taskq.scheduler.Fires.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Why taskq computes next-fire times itself instead of using cron-utils' {@code ExecutionTime}
- * (cron-utils 9.2.1, the version the parent pom manages). cron-utils is still used for parsing.
+ * Why taskq parses cron expressions and computes next-fire times itself instead of using cron-utils' parser and
+ * {@code ExecutionTime} (cron-utils 9.2.1, the version the parent pom manages; a test dependency only).
  *
  * <p>Each test pins cron-utils' current wrong answer next to taskq's. If a cron-utils upgrade fixes
  * a bug, the first assertion fails: a cue to re-check whether its ExecutionTime could be used again.
@@ -26,6 +28,26 @@ class CronUtilsKnownBugsTest {
     private static ZonedDateTime cronUtilsNext(String expression, String after, ZoneId zone) {
         return ExecutionTime.forCron(UNIX.parse(expression))
                 .nextExecution(at(after).atZone(zone)).orElseThrow();
+    }
+
+    @Test
+    void cronUtilsRefusesDayOfWeekRangesStartingWithSunday() {
+        // The definition taskq used: day-of-week 0-7, Monday = 1, 7 mapped to 0. SUN maps to 7 in every range,
+        // so SUN-TUE becomes 7-2 and is refused, with a message in cron-utils' numbering, not the user's.
+        CronParser parser = new CronParser(CronDefinitionBuilder.defineCron()
+                .withSeconds().withValidRange(0, 59).withStrictRange().and()
+                .withMinutes().withValidRange(0, 59).withStrictRange().and()
+                .withHours().withValidRange(0, 23).withStrictRange().and()
+                .withDayOfMonth().withValidRange(1, 31).supportsL().supportsQuestionMark().withStrictRange().and()
+                .withMonth().withValidRange(1, 12).withStrictRange().and()
+                .withDayOfWeek().withValidRange(0, 7).withMondayDoWValue(1).withIntMapping(7, 0)
+                .supportsQuestionMark().withStrictRange().and()
+                .instance());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parser.parse("0 0 0 * * SUN-TUE").validate());
+        assertTrue(e.getMessage().contains("Invalid range! [7,2]"), e.getMessage());
+        assertEquals(at("2024-05-05T00:00Z"),
+                Schedule.cron("0 0 * * SUN-TUE").nextFireAfter(at("2024-05-01T00:00Z")).orElseThrow());
     }
 
     @Test

@@ -117,7 +117,7 @@ class DeclarationTest {
 
     @Test
     void restartUpsertsWithoutDuplicatesAndKeepsRunState() {
-        Cluster.Instance first = cluster.instance("first", b -> b.declare(new Reports())).start();
+        Cluster.Instance first = cluster.instance("first", new Reports(), b -> b.declare(new Reports())).start();
         cluster.awaitLeader(first);
         assertEquals(4, first.scheduler.entries().size());
         assertEquals(4, first.scheduler.audit(100).size());
@@ -130,7 +130,7 @@ class DeclarationTest {
         first.close();
 
         // Same code: nothing changes, nothing is audited, the run count stays.
-        Cluster.Instance second = cluster.instance("second", b -> b.declare(new Reports())).start();
+        Cluster.Instance second = cluster.instance("second", new Reports(), b -> b.declare(new Reports())).start();
         assertEquals(4, second.scheduler.entries().size());
         assertEquals(4, second.scheduler.audit(100).size());
         assertEquals(1, second.scheduler.entry("tick").orElseThrow().totalRunCount());
@@ -139,14 +139,14 @@ class DeclarationTest {
         // A run-time edit of a declared entry survives a restart with the same code...
         second.scheduler.disable("reports.daily", "ops");
         second.close();
-        Cluster.Instance third = cluster.instance("third", b -> b.declare(new Reports())).start();
+        Cluster.Instance third = cluster.instance("third", new Reports(), b -> b.declare(new Reports())).start();
         assertFalse(third.scheduler.entry("reports.daily").orElseThrow().task().enabled());
         third.close();
 
         // ...until the declaration itself changes: then the code wins, and the run state is still kept.
         PeriodicTask changedTick = PeriodicTask.builder("tick", "tick", Schedule.every(Duration.ofMinutes(5)))
                 .description("now every five minutes").build();
-        Cluster.Instance fourth = cluster.instance("fourth", b -> b.declare(changedTick)).start();
+        Cluster.Instance fourth = cluster.instance("fourth", new Reports(), b -> b.declare(changedTick)).start();
         PeriodicTaskInfo tick = fourth.scheduler.entry("tick").orElseThrow();
         assertEquals(changedTick, tick.task());
         assertEquals(1, tick.totalRunCount());
@@ -163,7 +163,7 @@ class DeclarationTest {
         int n = 6;
         List<Cluster.Instance> instances = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            instances.add(cluster.instance("i" + i, b -> b.declare(new Reports())));
+            instances.add(cluster.instance("i" + i, new Reports(), b -> b.declare(new Reports())));
         }
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(n);

@@ -33,21 +33,50 @@ class DueRunsTest {
     }
 
     @Test
-    void lateRunsWithinTheGraceAreAllPublishedWhateverThePolicy() {
-        // A 50-second leader failover on a 20-second schedule: late, not missed.
+    void aLateRunIsPublishedWhateverThePolicy() {
+        // A 50-second leader failover on a 20-second schedule: the run of +40 s is late (within the grace); the
+        // runs of 0 and +20 s were superseded by it, so they are missed and follow the policy.
         Schedule every20s = Schedule.every(Duration.ofSeconds(20));
-        for (MissedRunPolicy policy : List.of(MissedRunPolicy.skip(), MissedRunPolicy.runOnce(),
-                MissedRunPolicy.runAll(1))) {
-            Plan p = DueRuns.plan(every20s, T, T.plusSeconds(50), GRACE, policy, 100);
-            assertEquals(List.of(T, T.plusSeconds(20), T.plusSeconds(40)), p.runs(), policy.toString());
-            assertFalse(p.dropped());
+        Instant now = T.plusSeconds(50);
+        Plan once = DueRuns.plan(every20s, T, now, GRACE, MissedRunPolicy.runOnce(), 100);
+        assertEquals(List.of(T), once.runs(), "one run, named after the earliest due run");
+        assertFalse(once.dropped());
+        Plan skip = DueRuns.plan(every20s, T, now, GRACE, MissedRunPolicy.skip(), 100);
+        assertEquals(List.of(T.plusSeconds(40)), skip.runs());
+        assertTrue(skip.dropped());
+        Plan all = DueRuns.plan(every20s, T, now, GRACE, MissedRunPolicy.runAll(1), 100);
+        assertEquals(List.of(T, T.plusSeconds(40)), all.runs());
+        assertTrue(all.dropped());
+        for (Plan p : List.of(once, skip, all)) {
+            assertEquals(T.plusSeconds(60), p.next());
         }
+    }
+
+    @Test
+    void lateRunsOfATinyIntervalCollapseByThePolicy() {
+        // Issue 13 point 11: one-second interval, 28 s of downtime, all within the one-minute grace. They used to
+        // be published all at once, 28 runs.
+        Schedule everySecond = Schedule.every(Duration.ofSeconds(1));
+        Instant now = T.plusSeconds(27).plusMillis(500);
+        Plan once = DueRuns.plan(everySecond, T, now, GRACE, MissedRunPolicy.runOnce(), 1000);
+        assertEquals(List.of(T), once.runs());
+        assertEquals(T.plusSeconds(28), once.next());
+        Plan skip = DueRuns.plan(everySecond, T, now, GRACE, MissedRunPolicy.skip(), 1000);
+        assertEquals(List.of(T.plusSeconds(27)), skip.runs());
+        assertTrue(skip.dropped());
+        Plan capped = DueRuns.plan(everySecond, T, now, GRACE, MissedRunPolicy.runAll(3), 1000);
+        assertEquals(List.of(T, T.plusSeconds(1), T.plusSeconds(2), T.plusSeconds(27)), capped.runs());
+        assertTrue(capped.dropped());
+        Plan all = DueRuns.plan(everySecond, T, now, GRACE, MissedRunPolicy.runAll(100), 1000);
+        assertEquals(28, all.runs().size());
+        assertFalse(all.dropped());
+        assertEquals(T.plusSeconds(28), all.next());
     }
 
     @Test
     void missedRunPolicies() {
         Instant now = m(10).plusSeconds(30);
-        assertEquals(List.of(m(0), m(10)),
+        assertEquals(List.of(m(0)),
                 DueRuns.plan(EVERY_MINUTE, T, now, GRACE, MissedRunPolicy.runOnce(), 100).runs());
         Plan skip = DueRuns.plan(EVERY_MINUTE, T, now, GRACE, MissedRunPolicy.skip(), 100);
         assertEquals(List.of(m(10)), skip.runs());
@@ -59,6 +88,14 @@ class DueRunsTest {
         Plan all = DueRuns.plan(EVERY_MINUTE, T, now, GRACE, MissedRunPolicy.runAll(100), 100);
         assertEquals(11, all.runs().size());
         assertFalse(all.dropped());
+        // Older than the grace, the most recent due run is missed too: skip publishes nothing.
+        Duration shortGrace = Duration.ofSeconds(20);
+        Plan skipAll = DueRuns.plan(EVERY_MINUTE, T, now, shortGrace, MissedRunPolicy.skip(), 100);
+        assertEquals(List.of(), skipAll.runs());
+        assertTrue(skipAll.dropped());
+        assertEquals(m(11), skipAll.next());
+        assertEquals(List.of(m(0), m(1)),
+                DueRuns.plan(EVERY_MINUTE, T, now, shortGrace, MissedRunPolicy.runAll(2), 100).runs());
     }
 
     @Test
@@ -67,10 +104,13 @@ class DueRunsTest {
         Instant now = T.plus(Duration.ofDays(30));
         long started = System.nanoTime();
         Plan once = DueRuns.plan(everySecond, T, now, Duration.ZERO, MissedRunPolicy.runOnce(), 1000);
-        assertEquals(List.of(T, now), once.runs());
+        assertEquals(List.of(T), once.runs());
         assertEquals(now.plusSeconds(1), once.next());
-        Plan flood = DueRuns.plan(everySecond, T, now, Duration.ofHours(1), MissedRunPolicy.skip(), 1000);
+        Plan skip = DueRuns.plan(everySecond, T, now, Duration.ofHours(1), MissedRunPolicy.skip(), 1000);
+        assertEquals(List.of(now), skip.runs());
+        Plan flood = DueRuns.plan(everySecond, T, now, Duration.ofHours(1), MissedRunPolicy.runAll(5000), 1000);
         assertEquals(1000, flood.runs().size(), "bounded batch");
+        assertEquals(now, flood.runs().get(999), "the late run is among them");
         assertTrue(flood.dropped());
         assertTrue(flood.next().isAfter(now));
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(2).toNanos());

@@ -73,8 +73,52 @@ class MissedRunsAndOverlapTest {
 
     @Test
     void runOnceNowPublishesOneRunForAllMissedOnes() {
-        // Named after the earliest missed run, so that racing leaders agree on its id.
-        assertEquals(minutes(1, 10), runsAfterDowntime(MissedRunPolicy.runOnce()));
+        // One run for the missed runs and the late one, named after the earliest, so that racing leaders agree.
+        assertEquals(minutes(1), runsAfterDowntime(MissedRunPolicy.runOnce()));
+    }
+
+    /** A one-second interval, every instance down for 28 s: all of its due runs are within the one-minute grace. */
+    private List<Long> tinyIntervalAfterShortDowntime(MissedRunPolicy policy) {
+        Cluster.Instance a = cluster.instance("a").start();
+        cluster.awaitLeader(a);
+        Instant t0 = a.scheduler.add(PeriodicTask.builder("s", "tick", Schedule.every(Duration.ofSeconds(1)))
+                .missedRuns(policy).build(), "test").nextRunAt();
+        cluster.advanceTo(t0);
+        cluster.awaitAccepted(Scheduler.runId("s", t0));
+        cluster.awaitCaughtUp();
+        a.close();
+
+        cluster.clock.advance(Duration.ofSeconds(28));
+        Cluster.Instance b = cluster.instance("b").start();
+        cluster.awaitLeader(b);
+        cluster.awaitCaughtUp();
+        assertEquals(t0.plusSeconds(29), b.scheduler.entry("s").orElseThrow().nextRunAt());
+        List<Long> seconds = new ArrayList<>();
+        for (String id : cluster.runsOf("s")) {
+            seconds.add((Long.parseLong(id.substring(id.lastIndexOf(':') + 1)) - t0.toEpochMilli()) / 1000);
+        }
+        assertEquals(seconds.size(), b.scheduler.entry("s").orElseThrow().totalRunCount());
+        return seconds;
+    }
+
+    @Test
+    void lateRunsCollapseIntoOnePublishWithRunOnce() {
+        // Issue 13: these 28 late runs used to be published at once. Now one, named after the earliest.
+        assertEquals(List.of(0L, 1L), tinyIntervalAfterShortDowntime(MissedRunPolicy.runOnce()));
+    }
+
+    @Test
+    void lateRunsAreDroppedExceptTheCurrentOneWithSkip() {
+        assertEquals(List.of(0L, 28L), tinyIntervalAfterShortDowntime(MissedRunPolicy.skip()));
+    }
+
+    @Test
+    void lateRunsAreAllPublishedWithARoomyRunAll() {
+        List<Long> all = new ArrayList<>();
+        for (long k = 0; k <= 28; k++) {
+            all.add(k);
+        }
+        assertEquals(all, tinyIntervalAfterShortDowntime(MissedRunPolicy.runAll(100)));
     }
 
     @Test

@@ -76,7 +76,7 @@ class ScheduleSpecTest {
                 Arguments.of(spec(null, null, null, null, null, null, null, null, null), "no kind"),
                 Arguments.of(spec("crontab", "* * * * *", null, null, null, null, null, null, null), "unknown schedule kind 'crontab'"),
                 Arguments.of(spec("cron", null, "UTC", null, null, null, null, null, null), "requires 'expression'"),
-                Arguments.of(spec("cron", "61 * * * *", null, null, null, null, null, null, null), "61 not in range"),
+                Arguments.of(spec("cron", "61 * * * *", null, null, null, null, null, null, null), "minute field '61': 61 is out of range 0-59"),
                 Arguments.of(spec("cron", "* * * * *", "Mars/Olympus", null, null, null, null, null, null), "unknown time zone 'Mars/Olympus'"),
                 Arguments.of(spec("cron", "* * * * *", null, "PT1M", null, null, null, null, null), "field 'every' is not used by cron"),
                 Arguments.of(spec("interval", null, null, null, null, null, null, null, null), "requires 'every'"),

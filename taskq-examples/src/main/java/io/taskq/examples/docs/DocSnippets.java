@@ -151,6 +151,11 @@ public final class DocSnippets {
         public void daily(String team) {
             log.info("daily report for {}", team);
         }
+
+        @Task(name = "files.cleanup")
+        public void cleanup() {
+            log.info("cleanup");
+        }
     }
 
     static void scheduling(Broker broker, ScheduleStore scheduleStore) {

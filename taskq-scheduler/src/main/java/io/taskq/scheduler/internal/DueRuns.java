@@ -34,51 +34,85 @@ public final class DueRuns {
     }
 
     /**
-     * Plans the runs due at {@code now}.
+     * Plans the runs due at {@code now}. Of the due runs (scheduled at or before now, not yet published) the most
+     * recent one is <em>late</em> when it is at most {@code grace} old: it is the current occurrence, published under
+     * every policy. All the others are <em>missed</em>: superseded by a later due run (the scheduler was down or
+     * behind by at least one period), or, for the most recent one, older than the grace. The policy decides:
+     * {@code RUN_ONCE} publishes one run for all due runs, named after the earliest; {@code SKIP} publishes only the
+     * late run, if there is one; {@code RUN_ALL} publishes the oldest {@code cap} missed runs and the late one.
      *
-     * @param due      the stored next run; not after {@code now}
-     * @param grace    runs older than {@code now - grace} are missed, younger ones merely late
+     * @param due      the stored next run, a fire of the schedule; not after {@code now}
+     * @param grace    how old the most recent due run may be and still count as late rather than missed
      * @param maxRuns  at most this many runs in one plan, a guard against a tiny interval flooding the broker
      */
     public static Plan plan(Schedule schedule, Instant due, Instant now, Duration grace, MissedRunPolicy policy,
                             int maxRuns) {
-        Instant lateBound = now.minus(grace);
+        Instant latest = latestFire(schedule, due, now);
+        boolean late = !latest.isBefore(now.minus(grace));
+        boolean missed = !late || latest.isAfter(due);
         List<Instant> runs = new ArrayList<>();
         boolean dropped = false;
-        Instant cur = due;
-        if (cur.isBefore(lateBound)) {
-            switch (policy.kind()) {
-                case RUN_ONCE -> {
-                    // The earliest missed instant names the run, so two leaders racing over one gap agree on it.
+        switch (policy.kind()) {
+            // The earliest due instant names the run, so two leaders racing over one gap agree on it.
+            case RUN_ONCE -> runs.add(due);
+            case SKIP -> {
+                if (late) {
+                    runs.add(latest);
+                }
+                dropped = missed;
+            }
+            case RUN_ALL -> {
+                int cap = Math.min(policy.cap(), maxRuns - (late ? 1 : 0));
+                Instant cur = due;
+                while (cur != null && isMissed(cur, latest, late) && runs.size() < cap) {
                     runs.add(cur);
                     cur = next(schedule, cur);
                 }
-                case RUN_ALL -> {
-                    while (cur != null && cur.isBefore(lateBound) && runs.size() < Math.min(policy.cap(), maxRuns)) {
-                        runs.add(cur);
-                        cur = next(schedule, cur);
-                    }
-                }
-                case SKIP -> {
+                dropped = cur != null && isMissed(cur, latest, late);
+                if (late) {
+                    runs.add(latest);
                 }
             }
-            if (cur != null && cur.isBefore(lateBound)) {
-                dropped = policy.kind() != MissedRunPolicy.Kind.RUN_ONCE;
-                // Jump over the remaining missed runs instead of walking them: a one-second interval after a week
-                // of downtime would otherwise be 600,000 steps.
-                cur = next(schedule, lateBound.minusNanos(1));
-            }
         }
-        while (cur != null && !cur.isAfter(now)) {
-            if (runs.size() >= maxRuns) {
-                dropped = true;
-                cur = next(schedule, now);
-                break;
+        // Jump over everything due instead of walking it: a one-second interval after a week of downtime would
+        // otherwise be 600,000 steps.
+        return new Plan(runs, next(schedule, now), dropped);
+    }
+
+    private static boolean isMissed(Instant run, Instant latest, boolean late) {
+        return late ? run.isBefore(latest) : !run.isAfter(latest);
+    }
+
+    /**
+     * The most recent fire in {@code [due, now]}, found by probing windows ending at now that double in length, so
+     * that neither a tiny interval nor a long downtime is walked fire by fire.
+     */
+    private static Instant latestFire(Schedule schedule, Instant due, Instant now) {
+        Duration span = Duration.ofMillis(1);
+        while (true) {
+            Instant from = now.minus(span);
+            if (!from.isAfter(due)) {
+                return lastNotAfter(schedule, due, now);
             }
-            runs.add(cur);
-            cur = next(schedule, cur);
+            Instant first = next(schedule, from.minusNanos(1));
+            if (first != null && !first.isAfter(now)) {
+                return lastNotAfter(schedule, first, now);
+            }
+            span = span.multipliedBy(2);
         }
-        return new Plan(runs, cur, dropped);
+    }
+
+    /** Walks from a fire to the last fire not after {@code now}; the probe above keeps this to a few steps. */
+    private static Instant lastNotAfter(Schedule schedule, Instant fire, Instant now) {
+        Instant cur = fire;
+        for (int i = 0; i < 100_000; i++) {
+            Instant n = next(schedule, cur);
+            if (n == null || n.isAfter(now)) {
+                return cur;
+            }
+            cur = n;
+        }
+        return cur;
     }
 
     /**

@@ -29,6 +29,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,7 @@ public final class SchedulerEngine implements AutoCloseable {
     public record Settings(Taskq taskq, ScheduleStore store, boolean ownsStore, Leases leases, Clock clock,
                            String instanceId, String leaseName, Duration leaseTtl, Duration maxSleep,
                            Duration misfireGrace, Duration overlapLookback, List<PeriodicTask> declared,
-                           List<SchedulerListener> listeners) {
+                           List<SchedulerListener> listeners, boolean allowUnregisteredTasks) {
     }
 
     private record Cached(long version, Entry entry) {
@@ -83,9 +84,47 @@ public final class SchedulerEngine implements AutoCloseable {
     private Thread thread;
     private ScheduleStore.Subscription subscription;
 
-    /** An engine; nothing runs until {@link #start()}. */
+    /**
+     * An engine; nothing runs until {@link #start()}.
+     *
+     * @throws IllegalStateException if a declaration names a task the taskq does not register (unless allowed)
+     */
     public SchedulerEngine(Settings settings) {
         this.s = settings;
+        for (PeriodicTask d : settings.declared()) {
+            String problem = unregisteredTask(d);
+            if (problem != null) {
+                throw new IllegalStateException(problem);
+            }
+        }
+    }
+
+    /**
+     * Why an entry may not be defined through this instance, or null: its task is not registered here. Such an
+     * entry would publish runs that no worker of this application runs, typically because of a typo in the task
+     * name, and they would wait in their queue for ever.
+     */
+    private String unregisteredTask(PeriodicTask d) {
+        if (s.allowUnregisteredTasks()) {
+            return null;
+        }
+        Set<String> names = s.taskq().taskNames();
+        if (names.contains(d.task())) {
+            return null;
+        }
+        List<String> known = names.stream().sorted().limit(20).toList();
+        return "periodic task '" + d.name() + "' names task '" + d.task() + "', which this application does not "
+                + "register (registered: " + (known.isEmpty() ? "none" : String.join(", ", known))
+                + (names.size() > known.size() ? ", ..." : "") + "). Register it with Taskq.builder().tasks(...), "
+                + "or, if other applications' workers run it, build the scheduler with "
+                + "Scheduler.builder().allowUnregisteredTasks(true)";
+    }
+
+    private void requireRegisteredTask(PeriodicTask d) {
+        String problem = unregisteredTask(d);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -541,6 +580,7 @@ public final class SchedulerEngine implements AutoCloseable {
     /** Creates an entry; fails if the name exists. */
     public PeriodicTaskInfo add(PeriodicTask task, String actor) {
         Objects.requireNonNull(task, "task");
+        requireRegisteredTask(task);
         return info(edit(task.name(), "add", actor, null, (cur, now) -> {
             if (cur != null) {
                 throw new IllegalStateException("periodic task '" + task.name() + "' already exists; use update");
@@ -552,6 +592,7 @@ public final class SchedulerEngine implements AutoCloseable {
     /** Replaces an entry's definition, keeping its run state; fails if it does not exist. */
     public PeriodicTaskInfo update(PeriodicTask task, String actor) {
         Objects.requireNonNull(task, "task");
+        requireRegisteredTask(task);
         return info(edit(task.name(), "update", actor, null, (cur, now) -> {
             if (cur == null) {
                 throw new NoSuchElementException("no periodic task '" + task.name() + "'");
