@@ -80,7 +80,13 @@ public final class TaskHandle<R> {
                 return infoOf(id, q, r.get());
             }
             // No record: queued or delayed (no record until claimed), a dead letter whose record expired, or unknown.
-            TaskLocation l = taskq.broker().locate(q, List.of(id)).get(id);
+            TaskLocation l;
+            try {
+                l = taskq.broker().locate(q, List.of(id)).get(id);
+            } catch (UnsupportedOperationException e) {
+                // A broker that cannot look ids up: the answer of old, which cannot tell waiting from unknown.
+                return new TaskInfo(id, q, null, TaskState.PENDING, 0, 0, null, null, null, null);
+            }
             return l == null ? unknown(id, q) : infoOf(l);
         }
         return locate().map(TaskHandle::infoOf).orElseGet(() -> unknown(id, null));
