@@ -1100,6 +1100,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public boolean resubmitDeadLetter(String queue, String id, String newBody) {
         checkOpen();
+        registry.register(queue, partitionsOf(queue)); // a queue filled before the registry existed
         Long r = runOn(Name.RESUBMIT, ScriptOutputType.INTEGER, queue, partitionOf(queue, id), id, newBody);
         return r == 1L;
     }
