@@ -3,8 +3,10 @@ package io.taskq;
 import com.fasterxml.jackson.databind.JavaType;
 import io.taskq.internal.Json;
 import io.taskq.spi.RevokeResult;
+import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskRecord;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -16,21 +18,26 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Follows one submitted task: its state, its result, and revoking it. Handles are cheap; any process can make one
- * from a queue and an id with {@link Taskq#handle(String, String)}.
+ * from an id alone with {@link Taskq#handle(String)} (the queue is looked up, once, and kept), or from a queue and
+ * an id with {@link Taskq#handle(String, String)} (bound to that queue: a queue that does not know the id answers
+ * {@link TaskState#UNKNOWN}).
  *
  * @param <R> the result type
  */
 public final class TaskHandle<R> {
     private final String id;
-    private final String queue;
+    /** Null until found, for a handle made from an id alone. */
+    private volatile String queue;
     private final JavaType resultType;
     private final Taskq taskq;
+    private final boolean created;
 
-    TaskHandle(String id, String queue, JavaType resultType, Taskq taskq) {
+    TaskHandle(String id, String queue, JavaType resultType, Taskq taskq, boolean created) {
         this.id = Objects.requireNonNull(id);
-        this.queue = Objects.requireNonNull(queue);
+        this.queue = queue;
         this.resultType = resultType;
         this.taskq = taskq;
+        this.created = created;
     }
 
     /** The task id. */
@@ -38,23 +45,75 @@ public final class TaskHandle<R> {
         return id;
     }
 
-    /** The queue the task was sent to. */
+    /**
+     * The queue of the task. For a handle made from an id alone, the queue is looked up (once found it is kept);
+     * null while no queue knows the id.
+     */
     public String queue() {
-        return queue;
+        String q = queue;
+        return q != null ? q : locate().map(TaskLocation::queue).orElse(null);
     }
 
-    /** The current state; PENDING while queued, delayed, or unknown. */
+    /**
+     * True if the submit that returned this handle enqueued the task; false if the queue already knew its id (an
+     * explicit id submitted again: the earlier task stands, with its own arguments), and for handles made with
+     * {@link Taskq#handle}.
+     */
+    public boolean created() {
+        return created;
+    }
+
+    /**
+     * The current state: PENDING while queued or delayed, UNKNOWN if no queue knows the id (or, for a handle bound to
+     * a queue, if that queue does not).
+     */
     public TaskState state() {
-        return taskq.resultBackend().get(queue, id).map(TaskRecord::state).orElse(TaskState.PENDING);
+        return info().state();
     }
 
     /** Everything known about the task now. */
     public TaskInfo info() {
-        Optional<TaskRecord> r = taskq.resultBackend().get(queue, id);
-        if (r.isEmpty()) {
-            return new TaskInfo(id, queue, null, TaskState.PENDING, 0, 0, null, null, null, null);
+        String q = queue;
+        if (q != null) {
+            Optional<TaskRecord> r = taskq.resultBackend().get(q, id);
+            if (r.isPresent()) {
+                return infoOf(id, q, r.get());
+            }
+            // No record: queued or delayed (no record until claimed), a dead letter whose record expired, or unknown.
+            TaskLocation l;
+            try {
+                l = taskq.broker().locate(q, List.of(id)).get(id);
+            } catch (UnsupportedOperationException e) {
+                // A broker that cannot look ids up: the answer of old, which cannot tell waiting from unknown.
+                return new TaskInfo(id, q, null, TaskState.PENDING, 0, 0, null, null, null, null);
+            }
+            return l == null ? unknown(id, q) : infoOf(l);
         }
-        TaskRecord t = r.get();
+        return locate().map(TaskHandle::infoOf).orElseGet(() -> unknown(id, null));
+    }
+
+    /** Looks the id up in every queue; remembers the queue once found. */
+    private Optional<TaskLocation> locate() {
+        TaskLocation l = taskq.broker().locate(List.of(id)).get(id);
+        if (l != null) {
+            queue = l.queue();
+        }
+        return Optional.ofNullable(l);
+    }
+
+    static TaskInfo unknown(String id, String queue) {
+        return new TaskInfo(id, queue, null, TaskState.UNKNOWN, 0, 0, null, null, null, null);
+    }
+
+    static TaskInfo infoOf(TaskLocation l) {
+        if (l.record() != null) {
+            return infoOf(l.id(), l.queue(), l.record());
+        }
+        TaskState s = l.place() == TaskLocation.Place.RUNNING ? TaskState.RECEIVED : TaskState.PENDING;
+        return new TaskInfo(l.id(), l.queue(), l.task(), s, 0, 0, null, null, null, null);
+    }
+
+    private static TaskInfo infoOf(String id, String queue, TaskRecord t) {
         return new TaskInfo(id, queue, t.task(), t.state(), t.retries(), t.attempt(), t.worker(), t.updatedAt(),
                 t.error(), t.reason());
     }
@@ -72,7 +131,7 @@ public final class TaskHandle<R> {
      * @throws ResultTimeoutException if it did not finish within {@code timeout}
      */
     public R get(Duration timeout) {
-        CompletableFuture<TaskRecord> f = taskq.resultBackend().awaitFinal(queue, id);
+        CompletableFuture<TaskRecord> f = awaitFinal();
         TaskRecord r;
         try {
             r = f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -95,7 +154,7 @@ public final class TaskHandle<R> {
      * exceptionally with a {@link TaskFailedException} or {@link TaskRevokedException}.
      */
     public CompletableFuture<R> future() {
-        CompletableFuture<TaskRecord> f = taskq.resultBackend().awaitFinal(queue, id);
+        CompletableFuture<TaskRecord> f = awaitFinal();
         CompletableFuture<R> out = f.thenApply(this::resultOf);
         // Cancelling the view releases the backend's waiter too.
         out.whenComplete((v, e) -> {
@@ -108,12 +167,71 @@ public final class TaskHandle<R> {
 
     /**
      * Revokes the task: a queued or delayed task is removed; a running one is interrupted at its worker's next lease
-     * renewal; an id not yet known is remembered so that it is revoked on arrival.
+     * renewal; an id its queue does not know yet is remembered (for the broker's revoke marker retention) so that it
+     * is revoked on arrival.
      *
-     * @return false if the task had already finished
+     * @return true if the task was found and removed or signalled; false if it had already finished or was not found
+     *         (see {@link #revoke(String)} for which)
      */
     public boolean revoke() {
-        return taskq.broker().revoke(queue, id, "revoked") != RevokeResult.ALREADY_FINISHED;
+        return revoke("revoked").found();
+    }
+
+    /**
+     * Revokes the task with a reason (kept in its REVOKED record) and says what happened. A handle made from an id
+     * alone revokes in the queue that knows the id; if none does, nothing is remembered and the answer is
+     * {@link RevokeResult#NOT_FOUND} (to revoke an id ahead of its submit, use a handle bound to its queue).
+     */
+    public RevokeResult revoke(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        String q = queue();
+        return q == null ? RevokeResult.NOT_FOUND : taskq.broker().revoke(q, id, reason);
+    }
+
+    /**
+     * The backend's wait for the final record. For a handle made from an id alone that no queue knows yet (it may
+     * be submitted later), the id is looked up again, every second at most, until a queue knows it.
+     */
+    private CompletableFuture<TaskRecord> awaitFinal() {
+        String q = queue();
+        if (q != null) {
+            return taskq.resultBackend().awaitFinal(q, id);
+        }
+        CompletableFuture<TaskRecord> out = new CompletableFuture<>();
+        awaitArrival(out, 50);
+        return out;
+    }
+
+    private void awaitArrival(CompletableFuture<TaskRecord> out, long delayMs) {
+        CompletableFuture.runAsync(() -> {
+            if (out.isDone()) {
+                return;
+            }
+            String q;
+            try {
+                q = queue();
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+                return;
+            }
+            if (q == null) {
+                awaitArrival(out, Math.min(1000, delayMs * 2));
+                return;
+            }
+            CompletableFuture<TaskRecord> f = taskq.resultBackend().awaitFinal(q, id);
+            out.whenComplete((v, e) -> {
+                if (out.isCancelled()) {
+                    f.cancel(false);
+                }
+            });
+            f.whenComplete((v, e) -> {
+                if (e != null) {
+                    out.completeExceptionally(e);
+                } else {
+                    out.complete(v);
+                }
+            });
+        }, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS));
     }
 
     @SuppressWarnings("unchecked")
@@ -142,6 +260,7 @@ public final class TaskHandle<R> {
 
     @Override
     public String toString() {
-        return "TaskHandle[" + queue + "/" + id + "]";
+        String q = queue;
+        return "TaskHandle[" + (q == null ? "?" : q) + "/" + id + "]";
     }
 }

@@ -7,9 +7,10 @@ import java.util.Optional;
  * A snapshot of what is known about a task.
  *
  * @param id        task id
- * @param queue     queue the task belongs to
+ * @param queue     queue the task belongs to; null for an id looked up by itself that no queue knows (UNKNOWN)
  * @param task      task name, when known
- * @param state     current state
+ * @param state     current state (PENDING while queued or delayed, UNKNOWN if the queue, or every queue, does not
+ *                  know the id)
  * @param retries   retries scheduled so far
  * @param attempt   number of times a worker claimed the task (crash recoveries included)
  * @param worker    id of the worker that last claimed it, when known

@@ -49,6 +49,7 @@ public final class TaskRequest<R> {
     private String id;
     private Duration timeLimit;
     private Map<String, String> headers = Map.of();
+    private boolean failIfDuplicate;
 
     private TaskRequest(String taskName, List<Object> args, JavaType resultType, TaskDefinition definition) {
         this.taskName = taskName;
@@ -68,6 +69,7 @@ public final class TaskRequest<R> {
         c.id = id;
         c.timeLimit = timeLimit;
         c.headers = headers;
+        c.failIfDuplicate = failIfDuplicate;
         return c;
     }
 
@@ -223,7 +225,9 @@ public final class TaskRequest<R> {
 
     /**
      * Uses this task id instead of a random one. Submitting a request with an id the queue already knows (queued,
-     * running, or finished and its result still kept) creates nothing new: the handle follows the existing task.
+     * delayed, running, dead-lettered, or finished and its result still kept) creates nothing new, whatever its task
+     * and arguments: the handle follows the existing task and its {@link TaskHandle#created()} is false; with
+     * {@link #failIfDuplicate()} the submit throws instead.
      */
     public TaskRequest<R> id(String id) {
         Objects.requireNonNull(id, "id");
@@ -232,6 +236,16 @@ public final class TaskRequest<R> {
         }
         TaskRequest<R> c = copy();
         c.id = id;
+        return c;
+    }
+
+    /**
+     * Makes the submit throw {@link DuplicateTaskException} (naming the id) when the queue already knows the id,
+     * instead of returning a handle to the earlier task with {@link TaskHandle#created()} false.
+     */
+    public TaskRequest<R> failIfDuplicate() {
+        TaskRequest<R> c = copy();
+        c.failIfDuplicate = true;
         return c;
     }
 
@@ -324,5 +338,9 @@ public final class TaskRequest<R> {
 
     Map<String, String> headers() {
         return headers;
+    }
+
+    boolean failsIfDuplicate() {
+        return failIfDuplicate;
     }
 }

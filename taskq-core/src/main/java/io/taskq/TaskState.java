@@ -3,12 +3,13 @@ package io.taskq;
 /**
  * The states of a task, as in Celery.
  *
- * <p>PENDING means "not known to have started": queued, delayed, or an unknown id. A task goes RECEIVED when a
- * worker claims it, STARTED when its method is invoked, RETRY while it waits for the next attempt, and ends in
- * SUCCESS, FAILURE or REVOKED.
+ * <p>PENDING means "waiting": queued or delayed. A task goes RECEIVED when a worker claims it, STARTED when its
+ * method is invoked, RETRY while it waits for the next attempt, and ends in SUCCESS, FAILURE or REVOKED. UNKNOWN
+ * means that no queue knows the id: never submitted (or not yet), submitted to another queue than the one asked, or
+ * finished so long ago that its record expired. (Celery answers PENDING for all of those.)
  */
 public enum TaskState {
-    /** Queued or delayed, or an id the system does not know. */
+    /** Queued or delayed. */
     PENDING,
     /** Claimed by a worker. */
     RECEIVED,
@@ -21,7 +22,9 @@ public enum TaskState {
     /** Finished with an error, after retries if any. */
     FAILURE,
     /** Cancelled, or expired before it ran. */
-    REVOKED;
+    REVOKED,
+    /** No queue knows the id (not submitted, another queue, or its record expired). */
+    UNKNOWN;
 
     /** True for SUCCESS, FAILURE and REVOKED: the state will not change again. */
     public boolean isFinal() {

@@ -12,13 +12,18 @@ import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.WorkerEngine;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ResultBackend;
+import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -152,22 +157,40 @@ public final class Taskq implements AutoCloseable {
     /** Submits a request with its options. */
     public <R> TaskHandle<R> submit(TaskRequest<R> request) {
         Prepared p = prepare(request, clock.instant());
-        broker.enqueue(List.of(p.message));
-        return new TaskHandle<>(p.message.id(), p.message.queue(), request.resultType(), this);
+        boolean created = broker.enqueue(List.of(p.message)).get(0);
+        TaskHandle<R> h = new TaskHandle<>(p.message.id(), p.message.queue(), request.resultType(), this, created);
+        if (!created && request.failsIfDuplicate()) {
+            throw new DuplicateTaskException(p.message.queue() + "/" + p.message.id(), List.of(p.message.id()),
+                    List.of(h));
+        }
+        return h;
     }
 
-    /** Submits many requests in one broker call; handles come back in the same order. */
+    /**
+     * Submits many requests in one broker call; handles come back in the same order, each saying whether it was
+     * {@link TaskHandle#created() created}. If requests that asked to {@link TaskRequest#failIfDuplicate() fail on a
+     * duplicate} were duplicates, the others are still submitted and a {@link DuplicateTaskException} names those
+     * ids (and carries every handle).
+     */
     public List<TaskHandle<?>> submitAll(List<? extends TaskRequest<?>> requests) {
         Instant now = clock.instant();
         List<TaskMessage> messages = new ArrayList<>(requests.size());
-        List<TaskHandle<?>> handles = new ArrayList<>(requests.size());
         for (TaskRequest<?> r : requests) {
-            Prepared p = prepare(r, now);
-            messages.add(p.message);
-            handles.add(new TaskHandle<>(p.message.id(), p.message.queue(), r.resultType(), this));
+            messages.add(prepare(r, now).message);
         }
-        if (!messages.isEmpty()) {
-            broker.enqueue(messages);
+        List<Boolean> created = messages.isEmpty() ? List.of() : broker.enqueue(messages);
+        List<TaskHandle<?>> handles = new ArrayList<>(requests.size());
+        List<String> duplicates = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            TaskMessage m = messages.get(i);
+            handles.add(new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), this, created.get(i)));
+            if (!created.get(i) && requests.get(i).failsIfDuplicate()) {
+                duplicates.add(m.queue() + "/" + m.id());
+            }
+        }
+        if (!duplicates.isEmpty()) {
+            throw new DuplicateTaskException(String.join(", ", duplicates),
+                    duplicates.stream().map(d -> d.substring(d.indexOf('/') + 1)).toList(), handles);
         }
         return handles;
     }
@@ -212,14 +235,51 @@ public final class Taskq implements AutoCloseable {
 
     // ------------------------------------------------------------------ follow
 
-    /** A handle for a task submitted elsewhere, known by queue and id; its result decodes as plain JSON values. */
-    public TaskHandle<Object> handle(String queue, String id) {
-        return new TaskHandle<>(id, queue, Json.mapper().constructType(Object.class), this);
+    /**
+     * A handle for a task known by its id alone (Celery's {@code AsyncResult(id)}); its result decodes as plain JSON
+     * values. The queue is looked up (in every queue of the broker's namespace) when first needed and then kept.
+     */
+    public TaskHandle<Object> handle(String id) {
+        return handle(id, Object.class);
     }
 
-    /** A handle whose result decodes as {@code resultType}. */
+    /** A handle for a task known by its id alone, whose result decodes as {@code resultType}. */
+    public <R> TaskHandle<R> handle(String id, Class<R> resultType) {
+        return new TaskHandle<>(requireId(id), null, Json.mapper().constructType(resultType), this, false);
+    }
+
+    /**
+     * A handle for a task known by queue and id, bound to that queue (no lookup); its result decodes as plain JSON
+     * values. A queue that does not know the id answers {@link TaskState#UNKNOWN}.
+     */
+    public TaskHandle<Object> handle(String queue, String id) {
+        return handle(queue, id, Object.class);
+    }
+
+    /** A handle bound to a queue, whose result decodes as {@code resultType}. */
     public <R> TaskHandle<R> handle(String queue, String id, Class<R> resultType) {
-        return new TaskHandle<>(id, queue, Json.mapper().constructType(resultType), this);
+        Objects.requireNonNull(queue, "queue");
+        return new TaskHandle<>(requireId(id), queue, Json.mapper().constructType(resultType), this, false);
+    }
+
+    private static String requireId(String id) {
+        Objects.requireNonNull(id, "id");
+        return id;
+    }
+
+    /**
+     * What is known about many tasks by id, in one call per queue of the broker's namespace (for dashboards and
+     * audits). Every id given is in the map, in the given order; an id no queue knows has state
+     * {@link TaskState#UNKNOWN} and a null queue.
+     */
+    public Map<String, TaskInfo> lookup(Collection<String> ids) {
+        Map<String, TaskLocation> found = broker.locate(ids);
+        Map<String, TaskInfo> out = new LinkedHashMap<>();
+        for (String id : ids) {
+            TaskLocation l = found.get(id);
+            out.put(id, l == null ? TaskHandle.unknown(id, null) : TaskHandle.infoOf(l));
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     // ------------------------------------------------------------------ workers

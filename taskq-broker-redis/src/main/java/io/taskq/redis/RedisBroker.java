@@ -23,8 +23,10 @@ import io.taskq.redis.internal.Endpoint;
 import io.taskq.redis.internal.FinalWaiters;
 import io.taskq.redis.internal.Keys;
 import io.taskq.redis.internal.MarkerWait;
+import io.taskq.redis.internal.QueueRegistry;
 import io.taskq.redis.internal.Scripts;
 import io.taskq.redis.internal.Scripts.Name;
+import io.taskq.redis.internal.TaskLocator;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
@@ -34,12 +36,14 @@ import io.taskq.spi.Outcome;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.RevokeResult;
+import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,9 +96,12 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final int maxRedeliveries;
     private final int deadLetterMaxCount;
     private final Duration deadLetterMaxAge;
+    private final Duration revokeMarkerTtl;
     private final ClientResources resources;
     private final Connections conns;
     private final Map<String, Integer> partitions;
+    private final QueueRegistry registry;
+    private final TaskLocator locator;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Scripts scripts = new Scripts();
     private final MarkerWait markerWait;
@@ -121,6 +128,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         this.maxRedeliveries = b.maxRedeliveries;
         this.deadLetterMaxCount = b.deadLetterMaxCount;
         this.deadLetterMaxAge = b.deadLetterMaxAge;
+        this.revokeMarkerTtl = b.revokeMarkerTtl;
         this.partitions = Map.copyOf(b.partitions);
         this.endpoint = b.endpoint.copy();
         this.commandTimeoutMs = endpoint.commandTimeout().toMillis();
@@ -141,6 +149,11 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
+        this.registry = new QueueRegistry(conns, keys);
+        this.locator = new TaskLocator(conns, scripts, keys, q -> {
+            Instant now = clock.instant();
+            return common(q, now.toEpochMilli(), now);
+        });
         this.markerWait = new MarkerWait(conns);
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "taskq-redis-" + prefix);
@@ -279,8 +292,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
      * ({@code floorMod(id.hashCode(), partitions)}), so any client finds the task from its queue and id alone.
      */
     public String partitionOf(String queue, String id) {
-        int n = partitionsOf(queue);
-        return n == 1 ? queue : queue + "#" + Math.floorMod(id.hashCode(), n);
+        return Keys.partition(queue, id, partitionsOf(queue));
     }
 
     private List<String> allPartitions(String queue) {
@@ -336,6 +348,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     private List<Boolean> enqueueAll(List<TaskMessage> messages) {
+        for (TaskMessage m : messages) {
+            registry.register(m.queue(), partitionsOf(m.queue())); // listed before its first task: found by id
+        }
         Boolean[] out = new Boolean[messages.size()];
         Map<Where, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < messages.size(); i++) {
@@ -523,6 +538,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public List<Delivery> claim(ClaimRequest request) throws InterruptedException {
         long deadline = System.nanoTime() + request.maxWait().toNanos();
+        for (String q : request.queues()) {
+            registry.register(q, partitionsOf(q)); // queues filled before the registry existed get listed too
+        }
         List<String> markerList = new ArrayList<>();
         for (String q : request.queues()) {
             for (String p : allPartitions(q)) {
@@ -1015,8 +1033,31 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     public RevokeResult revoke(String queue, String id, String reason) {
         checkOpen();
         String r = runOn(Name.REVOKE, ScriptOutputType.VALUE, queue, partitionOf(queue, id), id,
-                reason == null ? "revoked" : reason);
+                reason == null ? "revoked" : reason, Long.toString(revokeMarkerTtl.toMillis()));
         return RevokeResult.valueOf(r);
+    }
+
+    @Override
+    public Map<String, TaskLocation> locate(Collection<String> ids) {
+        checkOpen();
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Integer> queues = registry.all();
+        queues.replaceAll((q, n) -> partitions.getOrDefault(q, n)); // this broker's own setting wins
+        return locator.locate(queues, ids);
+    }
+
+    @Override
+    public Map<String, TaskLocation> locate(String queue, Collection<String> ids) {
+        checkOpen();
+        return ids.isEmpty() ? Map.of() : locator.locate(Map.of(queue, partitionsOf(queue)), ids);
+    }
+
+    @Override
+    public Set<String> queues() {
+        checkOpen();
+        return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(registry.all().keySet()));
     }
 
     @Override
@@ -1059,6 +1100,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public boolean resubmitDeadLetter(String queue, String id, String newBody) {
         checkOpen();
+        registry.register(queue, partitionsOf(queue)); // a queue filled before the registry existed
         Long r = runOn(Name.RESUBMIT, ScriptOutputType.INTEGER, queue, partitionOf(queue, id), id, newBody);
         return r == 1L;
     }
@@ -1171,6 +1213,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         private int maxRedeliveries = 5;
         private int deadLetterMaxCount = 10_000;
         private Duration deadLetterMaxAge = Duration.ofDays(30);
+        private Duration revokeMarkerTtl = Duration.ofHours(24);
         private boolean functions = true;
         private final Endpoint endpoint = new Endpoint();
         private final Map<String, Integer> partitions = new LinkedHashMap<>();
@@ -1291,6 +1334,16 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         /** How long dead letters are kept (default 30 days). */
         public Builder deadLetterMaxAge(Duration age) {
             this.deadLetterMaxAge = positive(age, "deadLetterMaxAge");
+            return this;
+        }
+
+        /**
+         * How long a revoke of an id its queue does not know is remembered, so that a task submitted with that id
+         * within this time is revoked on arrival (default 24 h). Expired markers are ignored and deleted, up to 100
+         * per revoke call.
+         */
+        public Builder revokeMarkerTtl(Duration ttl) {
+            this.revokeMarkerTtl = positive(ttl, "revokeMarkerTtl");
             return this;
         }
 

@@ -5,8 +5,9 @@
 -- string, and the messages of one batch mostly share all three; ready-made fields, because building the ~450-byte
 -- field here makes a new Lua string, which Redis hashes byte by byte: a fifth of the work per task.)
 -- A lone message (n = 1) comes without the count of its run: one argument less on the one-by-one path.
--- Returns per message 1 (enqueued, or stored as REVOKED if revoked before it arrived) or 0 (id already known:
--- queued, delayed, running, with a live record, or dead-lettered).
+-- Returns per message 1 (enqueued, or stored as REVOKED if revoked before it arrived, within the revoke marker's
+-- TTL) or 0 (id already known: queued, delayed, running, with a live record, or dead-lettered; the earlier task
+-- stands, and the caller's handle says it was not created).
 local n = tonumber(ARGV[A0 + 1])
 local pre = n < 0
 if pre then n = -n end
@@ -29,8 +30,11 @@ local inJob = hmget(K_JOB, ids)
 local resExp = zmscore(K_RESX, ids)
 local inDead = {}
 if redis.call('ZCARD', K_DEAD) > 0 then inDead = zmscore(K_DEAD, ids) end
-local revs = {}
-if redis.call('HLEN', K_REV) > 0 then revs = hmget(K_REV, ids) end
+local revs, revExp = {}, {}
+if redis.call('HLEN', K_REV) > 0 then
+  revs = hmget(K_REV, ids)
+  revExp = zmscore(K_REVX, ids)
+end
 local last
 if not pre then last = redis.call('INCRBY', K_SEQ, ARGV[A0 + 1]) end
 local out, seen = {}, {}
@@ -56,9 +60,16 @@ for i = 1, n do
   else
     seen[id] = true
     if resExp[i] then drop_record(id) end -- an expired record not trimmed yet
-    if revs[i] then
+    local rev = revs[i]
+    if rev then
       redis.call('HDEL', K_REV, id)
-      store_final(id, make_record(id, task, 'REVOKED', nil, 0, 0, nil, revs[i]))
+      if revExp[i] then
+        redis.call('ZREM', K_REVX, id)
+        if tonumber(revExp[i]) <= NOW then rev = nil end -- the revoke marker expired: it no longer applies
+      end
+    end
+    if rev then
+      store_final(id, make_record(id, task, 'REVOKED', nil, 0, 0, nil, rev))
     else
       local score
       jobs[nj + 1] = id

@@ -6,7 +6,7 @@
 -- call is seen by the next when the definitions outlive a call (functions).
 local K_JOB, K_ATT, K_READY, K_DELAYED, K_ACTIVE
 local K_RES, K_RESX, K_REV, K_DEAD, K_DINFO
-local K_SEQ, K_MARKER
+local K_SEQ, K_MARKER, K_REVX
 
 -- Common ARGV: time comes from the caller's clock so that tests can drive it.
 local NOW, NOW_ISO, QUEUE, RESULT_TTL, MAX_REDELIVERIES, DEAD_MAX_COUNT, DEAD_MAX_AGE, CHANNEL
@@ -559,7 +559,7 @@ end
 local function begin()
   K_JOB, K_ATT, K_READY, K_DELAYED, K_ACTIVE = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
   K_RES, K_RESX, K_REV, K_DEAD, K_DINFO = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
-  K_SEQ, K_MARKER = KEYS[11], KEYS[12]
+  K_SEQ, K_MARKER, K_REVX = KEYS[11], KEYS[12], KEYS[13]
   NOW, NOW_ISO, QUEUE = tonumber(ARGV[1]), ARGV[2], ARGV[3]
   RESULT_TTL, MAX_REDELIVERIES = tonumber(ARGV[4]), tonumber(ARGV[5])
   DEAD_MAX_COUNT, DEAD_MAX_AGE, CHANNEL = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]

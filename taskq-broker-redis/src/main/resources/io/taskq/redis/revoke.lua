@@ -1,5 +1,14 @@
--- revoke: ARGV[A0+1] = id, [A0+2] = reason. Returns REMOVED, SIGNALLED, ALREADY_FINISHED or NOT_FOUND.
-local id, reason = ARGV[A0 + 1], ARGV[A0 + 2]
+-- revoke: ARGV[A0+1] = id, [A0+2] = reason, [A0+3] = revoke marker TTL (ms). Returns REMOVED, SIGNALLED,
+-- ALREADY_FINISHED or NOT_FOUND.
+-- A revoke of an id the queue does not know leaves a marker (HSET rev) so that the task is revoked if it arrives
+-- within the TTL; its expiry goes in the index revx. Expired markers are ignored by enqueue and deleted here, a
+-- bounded number per call, so unknown-id revokes cannot pile up.
+local id, reason, markerTtl = ARGV[A0 + 1], ARGV[A0 + 2], tonumber(ARGV[A0 + 3])
+local old = redis.call('ZRANGEBYSCORE', K_REVX, '-inf', NOW_S, 'LIMIT', '0', TRIM_LIMIT_S)
+if #old > 0 then
+  redis.call('HDEL', K_REV, unpack(old))
+  redis.call('ZREM', K_REVX, unpack(old))
+end
 local job = redis.call('HGET', K_JOB, id)
 if not job then
   local exp = redis.call('ZSCORE', K_RESX, id)
@@ -10,9 +19,11 @@ if not job then
   end
   if redis.call('ZSCORE', K_DEAD, id) then return 'ALREADY_FINISHED' end
   redis.call('HSET', K_REV, id, reason)
+  redis.call('ZADD', K_REVX, fmt(NOW + markerTtl), id)
   return 'NOT_FOUND'
 end
 if redis.call('ZSCORE', K_ACTIVE, id) then
+  -- A running task's marker lives until the task ends (finish, reap, release); it never expires.
   redis.call('HSET', K_REV, id, reason)
   return 'SIGNALLED'
 end

@@ -11,12 +11,14 @@ import io.taskq.spi.Outcome;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.RevokeResult;
+import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,10 +43,13 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
 
     /** Settings shared by the brokers. */
     public record Settings(Clock clock, Duration resultTtl, int maxRedeliveries, int deadLetterMaxCount,
-                           Duration deadLetterMaxAge) {
-        /** Defaults: UTC system clock, results kept 24 h, 5 redeliveries, 10,000 dead letters for 30 days. */
+                           Duration deadLetterMaxAge, Duration revokeMarkerTtl) {
+        /**
+         * Defaults: UTC system clock, results kept 24 h, 5 redeliveries, 10,000 dead letters for 30 days, revokes of
+         * unknown ids remembered 24 h.
+         */
         public static Settings defaults(Clock clock) {
-            return new Settings(clock, Duration.ofHours(24), 5, 10_000, Duration.ofDays(30));
+            return new Settings(clock, Duration.ofHours(24), 5, 10_000, Duration.ofDays(30), Duration.ofHours(24));
         }
     }
 
@@ -85,7 +90,11 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
         final LinkedHashMap<String, DeadLetter> dead = new LinkedHashMap<>();
         final Map<String, Integer> deadPriority = new HashMap<>();
         final Map<String, Stored> records = new HashMap<>();
-        final Map<String, String> revokedUnknown = new HashMap<>();
+        /** Revokes of ids not (yet) in the queue, oldest first (one TTL for all: also in expiry order). */
+        final LinkedHashMap<String, Marker> revokedUnknown = new LinkedHashMap<>();
+    }
+
+    private record Marker(String reason, Instant expiresAt) {
     }
 
     private record Stored(TaskRecord record, Instant expiresAt) {
@@ -99,6 +108,8 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<String, Queue> queues = new HashMap<>();
+    /** The queues enqueued to or claimed from (Broker.queues()); queues() above also holds names only asked about. */
+    private final Set<String> registered = new TreeSet<>();
     private final Map<String, List<CompletableFuture<TaskRecord>>> waiters = new HashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
     private long seq;
@@ -134,15 +145,16 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
             Instant now = clock.instant();
             List<Boolean> out = new ArrayList<>(messages.size());
             for (TaskMessage m : messages) {
+                registered.add(m.queue());
                 Queue q = queue(m.queue());
                 if (q.jobs.containsKey(m.id()) || liveRecord(q, m.id(), now) != null || q.dead.containsKey(m.id())) {
                     out.add(false);
                     continue;
                 }
-                String revokedReason = q.revokedUnknown.remove(m.id());
-                if (revokedReason != null) {
+                Marker marker = q.revokedUnknown.remove(m.id());
+                if (marker != null && now.isBefore(marker.expiresAt())) {
                     store(q, new TaskRecord(m.id(), m.queue(), m.task(), TaskState.REVOKED, null, null, 0, 0, null,
-                            now, revokedReason), now);
+                            now, marker.reason()), now);
                     out.add(true);
                     continue;
                 }
@@ -176,6 +188,7 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
                 List<Delivery> out = new ArrayList<>();
                 Instant nextDue = null;
                 for (String name : request.queues()) {
+                    registered.add(name);
                     Queue q = queue(name);
                     reap(q, now);
                     promote(q, now);
@@ -450,7 +463,9 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
                 if (r != null && r.state().isFinal() || q.dead.containsKey(id)) {
                     return RevokeResult.ALREADY_FINISHED;
                 }
-                q.revokedUnknown.put(id, reason);
+                trimMarkers(q, now);
+                q.revokedUnknown.remove(id); // a repeated revoke starts a new retention, at the end of the order
+                q.revokedUnknown.put(id, new Marker(reason, now.plus(settings.revokeMarkerTtl())));
                 return RevokeResult.NOT_FOUND;
             }
             if (j.where == Where.IN_FLIGHT) {
@@ -461,6 +476,95 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
             q.jobs.remove(id);
             store(q, recordOf(j, TaskState.REVOKED, reason, now), now);
             return RevokeResult.REMOVED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets expired revoke markers, a bounded number per call (as the Redis broker does). */
+    private static void trimMarkers(Queue q, Instant now) {
+        Iterator<Marker> it = q.revokedUnknown.values().iterator();
+        for (int i = 0; i < 100 && it.hasNext(); i++) {
+            if (now.isBefore(it.next().expiresAt())) {
+                break;
+            }
+            it.remove();
+        }
+    }
+
+    /** Revoke markers kept (expired ones included until trimmed), for tests. */
+    int revokeMarkers(String queueName) {
+        lock.lock();
+        try {
+            return queue(queueName).revokedUnknown.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Map<String, TaskLocation> locate(Collection<String> ids) {
+        lock.lock();
+        try {
+            checkOpen();
+            Map<String, TaskLocation> out = new LinkedHashMap<>();
+            for (String name : registered) {
+                locateIn(name, ids, out);
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Map<String, TaskLocation> locate(String queueName, Collection<String> ids) {
+        lock.lock();
+        try {
+            checkOpen();
+            Map<String, TaskLocation> out = new LinkedHashMap<>();
+            locateIn(queueName, ids, out);
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void locateIn(String name, Collection<String> ids, Map<String, TaskLocation> out) {
+        Queue q = queues.get(name);
+        if (q == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (String id : ids) {
+            if (out.containsKey(id)) {
+                continue;
+            }
+            TaskRecord r = liveRecord(q, id, now);
+            Job j = q.jobs.get(id);
+            DeadLetter d = q.dead.get(id);
+            if (j != null) {
+                TaskLocation.Place p = switch (j.where) {
+                    case READY -> TaskLocation.Place.QUEUED;
+                    case DELAYED -> TaskLocation.Place.DELAYED;
+                    case IN_FLIGHT -> TaskLocation.Place.RUNNING;
+                };
+                out.put(id, new TaskLocation(id, name, p, j.task, r));
+            } else if (d != null) {
+                out.put(id, new TaskLocation(id, name, TaskLocation.Place.DEAD, d.task(), r != null ? r
+                        : new TaskRecord(id, name, d.task(), TaskState.FAILURE, null, null, 0, d.attempt(), null,
+                        d.deadAt(), d.reason())));
+            } else if (r != null) {
+                out.put(id, new TaskLocation(id, name, TaskLocation.Place.FINISHED, r.task(), r));
+            }
+        }
+    }
+
+    @Override
+    public Set<String> queues() {
+        lock.lock();
+        try {
+            return java.util.Collections.unmodifiableSet(new TreeSet<>(registered));
         } finally {
             lock.unlock();
         }

@@ -3,8 +3,11 @@ package io.taskq.spi;
 import io.taskq.DeadLetter;
 import io.taskq.QueueStats;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Moves task messages between clients and workers and keeps each task's state.
@@ -111,8 +114,42 @@ public interface Broker extends AutoCloseable {
      */
     void release(List<Delivery> deliveries);
 
-    /** Revokes a task: removes it if it waits, signals its worker if it runs, remembers it if it is unknown. */
+    /**
+     * Revokes a task: removes it if it waits, signals its worker if it runs, remembers it if it is unknown (for the
+     * broker's revoke marker retention, so that a task submitted later with this id is revoked on arrival).
+     */
     RevokeResult revoke(String queue, String id, String reason);
+
+    /**
+     * Finds tasks by id alone, in every queue of this broker's namespace ({@link #queues()}): for each id some queue
+     * knows (queued, delayed, running, a kept record, a dead letter), where it is. Ids no queue knows are left out
+     * of the map. Meant for handles made from an id and for dashboards; the work is one bounded call per queue per
+     * batch of ids.
+     *
+     * @throws UnsupportedOperationException if the broker cannot look tasks up by id
+     */
+    default Map<String, TaskLocation> locate(Collection<String> ids) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot look tasks up by id");
+    }
+
+    /**
+     * Like {@link #locate(Collection)}, in one queue only.
+     *
+     * @throws UnsupportedOperationException if the broker cannot look tasks up by id
+     */
+    default Map<String, TaskLocation> locate(String queue, Collection<String> ids) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot look tasks up by id");
+    }
+
+    /**
+     * The queues of this broker's namespace, sorted: every queue a producer enqueued to or a worker claimed from
+     * (registered before its first task, by every broker instance of the namespace).
+     *
+     * @throws UnsupportedOperationException if the broker keeps no list of its queues
+     */
+    default Set<String> queues() {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no list of its queues");
+    }
 
     /** The stored record of a task, if the broker still keeps one. */
     Optional<TaskRecord> record(String queue, String id);

@@ -8,6 +8,14 @@ public enum RevokeResult {
     SIGNALLED,
     /** The task had already finished; nothing changed. */
     ALREADY_FINISHED,
-    /** The id is unknown; it is remembered, and a task submitted later with this id is revoked on arrival. */
-    NOT_FOUND
+    /**
+     * The queue does not know the id; it is remembered for the broker's revoke marker retention, and a task submitted
+     * to that queue with this id within it is revoked on arrival.
+     */
+    NOT_FOUND;
+
+    /** True if the task was found and is now revoked or being revoked ({@link #REMOVED} or {@link #SIGNALLED}). */
+    public boolean found() {
+        return this == REMOVED || this == SIGNALLED;
+    }
 }

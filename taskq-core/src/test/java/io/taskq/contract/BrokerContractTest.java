@@ -3,6 +3,7 @@ package io.taskq.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import io.taskq.spi.Outcome;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.RevokeResult;
+import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskRecord;
 import java.time.Clock;
@@ -310,6 +312,59 @@ public abstract class BrokerContractTest {
         broker.enqueue(List.of(msg("future")));
         assertTrue(claim("w", 1).isEmpty());
         assertEquals(TaskState.REVOKED, broker.record("q", "future").orElseThrow().state());
+    }
+
+    @Test
+    void revokeMarkersOfUnknownIdsExpire() {
+        assertEquals(RevokeResult.NOT_FOUND, broker.revoke("q", "soon", "cancelled early"));
+        assertEquals(RevokeResult.NOT_FOUND, broker.revoke("q", "late", "cancelled early"));
+        clock.advance(Duration.ofHours(23));
+        assertEquals(List.of(true), broker.enqueue(List.of(msg("soon"))));
+        assertEquals(TaskState.REVOKED, broker.record("q", "soon").orElseThrow().state(),
+                "within the marker TTL (default 24 h) a revoke applies on arrival");
+        clock.advance(Duration.ofHours(1));
+        assertEquals(List.of(true), broker.enqueue(List.of(msg("late"))));
+        assertEquals("late", claimOne("w").id(), "an expired revoke marker no longer applies");
+    }
+
+    @Test
+    void locateFindsIdsInEveryQueueAndPlace() {
+        broker.enqueue(List.of(msg("fin")));
+        Delivery fin = claimOne("w");
+        broker.finish(List.of(Outcome.done(fin, rec(fin, TaskState.SUCCESS))));
+        broker.enqueue(List.of(msg("run")));
+        claimOne("w");
+        broker.enqueue(List.of(msg("dead")));
+        Delivery dead = claimOne("w");
+        broker.finish(List.of(Outcome.dead(dead, rec(dead, TaskState.FAILURE), "boom")));
+        broker.enqueue(List.of(msg("wait"), msg("later", "q", 4, clock.instant().plusSeconds(60)),
+                msg("elsewhere", "q2", 4, null)));
+
+        java.util.Map<String, TaskLocation> found = broker.locate(
+                List.of("fin", "run", "dead", "wait", "later", "elsewhere", "nobody"));
+        assertEquals(List.of("fin", "run", "dead", "wait", "later", "elsewhere"), List.copyOf(found.keySet()));
+        assertEquals(TaskLocation.Place.FINISHED, found.get("fin").place());
+        assertEquals(TaskState.SUCCESS, found.get("fin").record().state());
+        assertEquals(TaskLocation.Place.RUNNING, found.get("run").place());
+        assertEquals(TaskState.RECEIVED, found.get("run").record().state());
+        assertEquals(TaskLocation.Place.DEAD, found.get("dead").place());
+        assertEquals(TaskState.FAILURE, found.get("dead").record().state());
+        assertEquals(TaskLocation.Place.QUEUED, found.get("wait").place());
+        assertNull(found.get("wait").record(), "a queued task has no record until claimed");
+        assertEquals("t.test", found.get("wait").task());
+        assertEquals(TaskLocation.Place.DELAYED, found.get("later").place());
+        assertEquals("q2", found.get("elsewhere").queue());
+        assertEquals("q", found.get("wait").queue());
+
+        assertEquals(java.util.Set.of("wait"), broker.locate("q", List.of("wait", "elsewhere")).keySet());
+        assertTrue(broker.queues().containsAll(List.of("q", "q2")));
+
+        clock.advance(Duration.ofHours(25));
+        found = broker.locate(List.of("fin", "dead"));
+        assertFalse(found.containsKey("fin"), "a finished task whose record expired is unknown");
+        assertEquals(TaskLocation.Place.DEAD, found.get("dead").place(), "a dead letter outlives its record");
+        assertEquals(TaskState.FAILURE, found.get("dead").record().state());
+        assertEquals("boom", found.get("dead").record().reason());
     }
 
     @Test

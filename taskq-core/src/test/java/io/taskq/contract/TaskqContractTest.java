@@ -1,11 +1,13 @@
 package io.taskq.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.DeadLetter;
+import io.taskq.DuplicateTaskException;
 import io.taskq.ResultTimeoutException;
 import io.taskq.TaskContext;
 import io.taskq.TaskFailedException;
@@ -17,6 +19,7 @@ import io.taskq.Taskq;
 import io.taskq.Worker;
 import io.taskq.WorkerOptions;
 import io.taskq.spi.Broker;
+import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskMessage;
 import java.time.Clock;
 import java.time.Duration;
@@ -239,6 +242,103 @@ public abstract class TaskqContractTest {
         assertTrue(h.revoke());
         assertThrows(TaskRevokedException.class, () -> h.get(WAIT));
         assertEquals(1, tasks.interrupted.get());
+    }
+
+    @Test
+    void aHandleFromTheIdAloneFindsTheQueue() {
+        TaskHandle<String> h = taskq.submit(TaskRequest.of(ContractTasks::record, "found").queue("other")
+                .countdown(Duration.ofMinutes(1)));
+        Taskq elsewhere = Taskq.builder().broker(broker).clock(clock).build(); // another process: knows no queue
+        TaskHandle<String> byId = elsewhere.handle(h.id(), String.class);
+        assertEquals(TaskState.PENDING, byId.state(), "a delayed task waits");
+        assertEquals("other", byId.queue());
+        assertEquals(TaskState.UNKNOWN, elsewhere.handle("default", h.id()).state(), "the wrong queue says so");
+        assertEquals(TaskState.UNKNOWN, elsewhere.handle("no-such-id").state());
+        assertNull(elsewhere.handle("no-such-id").queue());
+        worker();
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals("found", byId.get(WAIT));
+        assertEquals(TaskState.SUCCESS, elsewhere.handle(h.id()).info().state());
+        assertEquals("t.record", elsewhere.handle(h.id()).info().task());
+    }
+
+    @Test
+    void aWaitForAnIdNotSubmittedYetEndsWhenItIsSubmitted() throws Exception {
+        java.util.concurrent.CompletableFuture<Integer> f = taskq.handle("comes-later", Integer.class).future();
+        assertEquals(TaskState.UNKNOWN, taskq.handle("comes-later").state());
+        worker();
+        taskq.submit(TaskRequest.of(ContractTasks::add, 2, 2).id("comes-later").queue("other"));
+        assertEquals(4, f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aTaskWhoseRecordExpiredIsUnknown() {
+        worker();
+        TaskHandle<Integer> h = taskq.submit(ContractTasks::add, 1, 1);
+        assertEquals(2, h.get(WAIT));
+        clock.advance(Duration.ofHours(25));
+        assertEquals(TaskState.UNKNOWN, h.state());
+        assertEquals(TaskState.UNKNOWN, taskq.handle(h.id()).state());
+    }
+
+    @Test
+    void lookupAnswersForManyIdsAtOnce() {
+        List<TaskHandle<?>> hs = taskq.submitAll(List.of(TaskRequest.of(ContractTasks::add, 1, 2),
+                TaskRequest.of(ContractTasks::add, 3, 4).queue("other"),
+                TaskRequest.of(ContractTasks::add, 5, 6).countdown(Duration.ofHours(1))));
+        List<String> ids = new ArrayList<>(hs.stream().map(TaskHandle::id).toList());
+        ids.add(1, "never-submitted");
+        Map<String, io.taskq.TaskInfo> infos = taskq.lookup(ids);
+        assertEquals(ids, List.copyOf(infos.keySet()), "every id, in the order asked");
+        assertEquals(TaskState.PENDING, infos.get(hs.get(0).id()).state());
+        assertEquals("default", infos.get(hs.get(0).id()).queue());
+        assertEquals("other", infos.get(hs.get(1).id()).queue());
+        assertEquals(TaskState.PENDING, infos.get(hs.get(2).id()).state());
+        assertEquals(TaskState.UNKNOWN, infos.get("never-submitted").state());
+        assertNull(infos.get("never-submitted").queue());
+        worker();
+        hs.get(0).get(WAIT);
+        assertEquals(TaskState.SUCCESS, taskq.lookup(List.of(hs.get(0).id())).get(hs.get(0).id()).state());
+    }
+
+    @Test
+    void aRevokeThroughTheWrongQueueSaysNotFoundAndOneByIdFindsTheQueue() {
+        TaskHandle<String> h = taskq.submit(TaskRequest.of(ContractTasks::record, "x").queue("other")
+                .countdown(Duration.ofMinutes(1)));
+        assertFalse(taskq.handle("default", h.id()).revoke(), "the wrong queue does not know the task");
+        assertEquals(RevokeResult.NOT_FOUND, taskq.handle("default", h.id()).revoke("stop"));
+        assertEquals(RevokeResult.NOT_FOUND, taskq.handle("nobody-knows").revoke("stop"));
+        assertEquals(RevokeResult.REMOVED, taskq.handle(h.id()).revoke("stop"));
+        assertEquals(TaskState.REVOKED, h.state());
+        assertEquals(RevokeResult.ALREADY_FINISHED, taskq.handle(h.id()).revoke("again"));
+    }
+
+    @Test
+    void aDuplicateExplicitIdIsReportedAndTheFirstTaskRuns() {
+        TaskHandle<String> first = taskq.submit(TaskRequest.of(ContractTasks::record, "first").id("dup-1"));
+        assertTrue(first.created());
+        TaskHandle<String> second = taskq.submit(TaskRequest.of(ContractTasks::record, "second").id("dup-1"));
+        assertFalse(second.created(), "same id, other arguments: not created");
+        DuplicateTaskException e = assertThrows(DuplicateTaskException.class, () -> taskq.submit(
+                TaskRequest.of(ContractTasks::add, 1, 2).id("dup-1").failIfDuplicate()));
+        assertEquals("task id already known, not submitted again: default/dup-1", e.getMessage());
+        assertEquals(List.of("dup-1"), e.ids());
+
+        List<TaskHandle<?>> batch = taskq.submitAll(List.of(TaskRequest.of(ContractTasks::record, "new").id("dup-2"),
+                TaskRequest.of(ContractTasks::record, "third").id("dup-1")));
+        assertEquals(List.of(true, false), batch.stream().map(TaskHandle::created).toList());
+        DuplicateTaskException all = assertThrows(DuplicateTaskException.class, () -> taskq.submitAll(List.of(
+                TaskRequest.of(ContractTasks::record, "new").id("dup-3"),
+                TaskRequest.of(ContractTasks::record, "fourth").id("dup-1").failIfDuplicate())));
+        assertEquals(List.of("dup-1"), all.ids());
+        assertEquals(List.of(true, false), all.handles().stream().map(TaskHandle::created).toList());
+
+        worker();
+        assertEquals("first", second.get(WAIT));
+        assertEquals("new", batch.get(0).get(WAIT));
+        taskq.handle("dup-3").get(WAIT);
+        assertEquals(3, tasks.count("record"), "the duplicates did not run");
+        assertFalse(tasks.order.contains("second"));
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class TwoEnvironmentsExample {
             System.out.println(a.get(Duration.ofSeconds(10)));
             System.out.println(b.get(Duration.ofSeconds(10)));
             System.out.println("live ran " + liveJobs.ran + ", uat ran " + uatJobs.ran);
-            System.out.println("uat sees live's task: " + (uat.taskq.handle(a.queue(), a.id()).state()));
+            System.out.println("uat sees live's task: " + uat.taskq.handle(a.id()).state()); // UNKNOWN: another namespace
         }
     }
 

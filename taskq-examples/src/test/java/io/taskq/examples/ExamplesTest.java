@@ -88,7 +88,7 @@ class ExamplesTest {
             assertTrue(out.contains("invoice-run ran in live"), out);
             assertTrue(out.contains("test-run ran in uat"), out);
             assertTrue(out.contains("live ran [invoice-run], uat ran [test-run]"), out);
-            assertTrue(out.contains("uat sees live's task: PENDING"), out);
+            assertTrue(out.contains("uat sees live's task: UNKNOWN"), out);
         }
     }
 }

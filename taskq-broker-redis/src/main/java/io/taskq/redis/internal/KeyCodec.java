@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The codec of script and blocking-wait keys: a queue's twelve key names go with every script call, and the String
+ * The codec of script and blocking-wait keys: a queue's thirteen key names go with every script call, and the String
  * codec writes each one through a temporary buffer, character by character (its UTF-8 size is not known up front).
  * Key names are few and fixed per queue, so their bytes are kept and copied as they are, with their exact length.
  * Values are the String codec's; only keys are used through this codec.
@@ -19,7 +19,7 @@ public final class KeyCodec implements RedisCodec<String, String>, ToByteBufEnco
     /** The one instance. */
     public static final KeyCodec INSTANCE = new KeyCodec();
 
-    /** Beyond this many distinct names (queues × 12, lease and schedule keys) a name is encoded each time instead. */
+    /** Beyond this many distinct names (queues × 13, lease and schedule keys) a name is encoded each time instead. */
     private static final int MAX_CACHED = 10_000;
 
     private final ConcurrentHashMap<String, byte[]> bytes = new ConcurrentHashMap<>();

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Keys {
     /** Suffixes of the per-queue keys, in the order the scripts expect them in KEYS. */
     static final String[] SUFFIXES = {"job", "att", "ready", "delayed", "active", "res", "resx", "rev", "dead",
-        "dinfo", "seq", "marker"};
+        "dinfo", "seq", "marker", "revx"};
     /** Index of the records hash in {@link #queue(String)}. */
     public static final int RES = 5;
     /** Index of the record expiry index in {@link #queue(String)}. */
@@ -45,9 +45,22 @@ public final class Keys {
         });
     }
 
+    /**
+     * Where a task of a queue spread over {@code partitions} lives: the queue itself, or {@code queue#k} with k
+     * derived from the id, so that any client finds the task from its queue and id alone.
+     */
+    public static String partition(String queue, String id, int partitions) {
+        return partitions == 1 ? queue : queue + "#" + Math.floorMod(id.hashCode(), partitions);
+    }
+
     /** The key of a named lease. */
     public String lease(String name) {
         return "{" + prefix + "}:lease:" + name;
+    }
+
+    /** The registry of the prefix's queues: a HASH queue name → partition count (see {@code QueueRegistry}). */
+    public String queues() {
+        return "{" + prefix + "}:queues";
     }
 
     /** The pub/sub channel of final-state notifications. */

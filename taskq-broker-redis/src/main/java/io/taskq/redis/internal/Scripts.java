@@ -65,6 +65,8 @@ public final class Scripts {
         RESUBMIT("resubmit", true),
         /** Records, stats, dead letters, purge. */
         INSPECT("inspect", true),
+        /** Where ids are in a queue (lookup by id). */
+        LOOKUP("lookup", true),
         /** Named leases. */
         LEASE("lease", false);
 

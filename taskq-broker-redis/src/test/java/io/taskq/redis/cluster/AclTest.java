@@ -88,6 +88,9 @@ class AclTest {
                     .countdown(Duration.ofMinutes(5)));
             assertTrue(revoked.revoke());
             assertEquals(TaskState.REVOKED, revoked.state());
+            // Lookup by id: the queue registry and the lookup script under the ACL.
+            assertEquals(TaskState.REVOKED, taskq.handle(revoked.id()).state());
+            assertTrue(broker.queues().containsAll(List.of("default", "hot")));
             assertEquals(0, taskq.deadLetters("default", 10).size());
             assertEquals(0, taskq.stats("default").ready());
             assertTrue(w.isHealthy());

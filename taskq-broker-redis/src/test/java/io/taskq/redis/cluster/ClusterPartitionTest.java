@@ -112,6 +112,14 @@ class ClusterPartitionTest {
         assertTrue(revoked.revoke());
         assertEquals(TaskState.REVOKED, revoked.state());
 
+        // Lookup by id alone finds the partition's tasks, one pipelined call per partition.
+        assertEquals("hot", taskq.handle(hs.get(8).id()).queue());
+        assertEquals(TaskState.PENDING, taskq.handle(hs.get(8).id()).state());
+        java.util.Map<String, io.taskq.TaskInfo> infos = taskq.lookup(hs.stream().map(TaskHandle::id).toList());
+        assertEquals(hs.size(), infos.size());
+        assertEquals(TaskState.REVOKED, infos.get(revoked.id()).state());
+        assertEquals(hs.size() - 1, infos.values().stream().filter(i -> i.state() == TaskState.PENDING).count());
+
         taskq.startWorker(WorkerOptions.builder().queues("hot").concurrency(8).build());
         for (int i = 0; i < hs.size(); i++) {
             if (i != 7) {

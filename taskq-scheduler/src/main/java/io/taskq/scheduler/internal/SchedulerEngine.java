@@ -436,8 +436,8 @@ public final class SchedulerEngine implements AutoCloseable {
             return false;
         }
         TaskState state = s.taskq().handle(st.lastRunQueue(), st.lastRunId()).state();
-        if (state.isFinal()) {
-            return false;
+        if (state.isFinal() || state == TaskState.UNKNOWN) {
+            return false; // finished, or its record expired
         }
         if (state == TaskState.PENDING) {
             // PENDING is "queued" or "unknown"; only a recent run can still be queued, an old one's record is gone.
