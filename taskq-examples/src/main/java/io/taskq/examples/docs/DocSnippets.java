@@ -5,6 +5,7 @@ import io.taskq.TaskFailedException;
 import io.taskq.TaskHandle;
 import io.taskq.TaskRequest;
 import io.taskq.TaskRevokedException;
+import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.Worker;
 import io.taskq.WorkerOptions;
@@ -130,7 +131,8 @@ public final class DocSnippets {
         TaskHandle<ReportId> typed = taskq.submit(TaskRequest.named("reports.build", ReportId.class, customer, "2026-10-01")
                 .queue("reports"));
         ReportId built = typed.get(Duration.ofMinutes(15));
-        TaskHandle<ReportId> again = taskq.handle("reports", typed.id(), ReportId.class);
+        TaskHandle<ReportId> again = taskq.handle(typed.id(), ReportId.class);
+        TaskState now = again.state();
 
         try {
             h.get(Duration.ofMinutes(15));
