@@ -809,7 +809,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             int nl1 = job.indexOf('\n');
             int nl2 = job.indexOf('\n', nl1 + 1);
             double score = Double.parseDouble(job.substring(0, nl1));
-            int priority = 9 - (int) Math.floor(score / BAND);
+            int priority = Math.max(0, 9 - (int) Math.floor(score / BAND)); // a hand-written score may be off
             out.add(new Delivery(id, queue, job.substring(nl1 + 1, nl2), priority, job.substring(nl2 + 1), attempt,
                     token));
         }

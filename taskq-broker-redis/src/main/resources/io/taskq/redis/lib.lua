@@ -10,7 +10,7 @@ local K_SEQ, K_MARKER
 
 -- Common ARGV: time comes from the caller's clock so that tests can drive it.
 local NOW, NOW_ISO, QUEUE, RESULT_TTL, MAX_REDELIVERIES, DEAD_MAX_COUNT, DEAD_MAX_AGE, CHANNEL
--- MAX_BYTES: the longest job field ("<score>\n<task>\n<body>") a queue takes or hands out (see check_job).
+-- MAX_BYTES: the longest job field ("<score>\n<task>\n<body>") a queue takes or hands out (see check_jobs).
 local MAX_BYTES
 -- Arguments to redis.call go as strings where we have them: Redis 7.0 turns a Lua number into text with '%.17g'.
 local NOW_S
@@ -75,7 +75,7 @@ local function zmscore(key, ids)
 end
 
 
--- The attempts field: "attempts:token:lostLeases"; nil for a malformed one (see check_job).
+-- The attempts field: "attempts:token:lostLeases"; nil for a malformed one (see check_jobs).
 local function parse_att(v)
   if not v then return 0, '0', 0 end
   local a, t, l = string.match(v, '^(%d+):(%d+):(%d+)$')
@@ -483,13 +483,21 @@ local function do_started(b)
   local recs = hmget(K_RES, mine)
   local set = {}
   for i, id in ipairs(mine) do
-    local r = decode(recs[i]) or { id = id, queue = QUEUE, task = cjson.null, result = cjson.null,
-      error = cjson.null, retries = 0, attempt = 0, worker = cjson.null }
+    -- The claim wrote this record, so it is not checked field by field (a cost per task) as decode() would: only
+    -- re-encoded, and replaced if it cannot be (something else wrote it since).
+    local ok, r = pcall(cjson.decode, recs[i] or 'null')
+    if not ok or type(r) ~= 'table' then r = {} end
     r.state = 'STARTED'
     r.updatedAt = atIso
     r.reason = cjson.null
+    local encoded
+    ok, encoded = pcall(cjson.encode, r)
+    if not ok or not r.id then
+      encoded = cjson.encode({ id = id, queue = QUEUE, task = cjson.null, state = 'STARTED', result = cjson.null,
+        error = cjson.null, retries = 0, attempt = 0, worker = cjson.null, updatedAt = atIso, reason = cjson.null })
+    end
     set[#set + 1] = id
-    set[#set + 1] = cjson.encode(r)
+    set[#set + 1] = encoded
   end
   multi('HSET', K_RES, set)
   return #mine, after
