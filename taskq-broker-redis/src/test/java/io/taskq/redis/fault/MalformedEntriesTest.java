@@ -96,6 +96,19 @@ class MalformedEntriesTest {
                 null, null, false, "test", Map.of()).encode();
     }
 
+    /** Submits f.echo("good-i") for i in [from, to). */
+    private static void submitGood(Taskq taskq, int from, int to, List<TaskHandle<String>> into) {
+        for (int i = from; i < to; i++) {
+            into.add(taskq.submit(TaskRequest.of(FaultTasks::echo, "good-" + i).queue("m")));
+        }
+    }
+
+    private static void awaitGood(List<TaskHandle<String>> good) {
+        for (int i = 0; i < good.size(); i++) {
+            assertEquals("good-" + i, good.get(i).get(WAIT));
+        }
+    }
+
     private static int addRuns() {
         AtomicInteger n = FaultTasks.RUNS.get("add");
         return n == null ? 0 : n.get();
@@ -217,13 +230,9 @@ class MalformedEntriesTest {
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
             String base = broker.queueKeyBase("m");
             List<TaskHandle<String>> good = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                good.add(taskq.submit(TaskRequest.of(FaultTasks::echo, "good-" + i).queue("m")));
-            }
+            submitGood(taskq, 0, 3, good);
             TaskHandle<String> victim = taskq.submit(TaskRequest.of(FaultTasks::echo, "victim").queue("m"));
-            for (int i = 3; i < 6; i++) {
-                good.add(taskq.submit(TaskRequest.of(FaultTasks::echo, "good-" + i).queue("m")));
-            }
+            submitGood(taskq, 3, 6, good);
             server.with(r -> {
                 if (field.equals("att")) {
                     r.hset(base + ":att", victim.id(), value);
@@ -234,9 +243,7 @@ class MalformedEntriesTest {
                 }
             });
             taskq.startWorker(worker());
-            for (int i = 0; i < 6; i++) {
-                assertEquals("good-" + i, good.get(i).get(WAIT));
-            }
+            awaitGood(good);
             if (deadReason == null) {
                 assertEquals("victim", victim.get(WAIT), "a damaged record counts as none");
             } else {
@@ -326,20 +333,14 @@ class MalformedEntriesTest {
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
             String base = broker.queueKeyBase("m");
             List<TaskHandle<String>> good = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                good.add(taskq.submit(TaskRequest.of(FaultTasks::echo, "good-" + i).queue("m")));
-            }
+            submitGood(taskq, 0, 3, good);
             server.with(r -> {
                 r.hset(base + ":job", "huge", "2814749767106560\nf.echo\n" + "x".repeat(50 << 20));
                 r.zadd(base + ":ready", 2814749767106560d, "huge");
             });
-            for (int i = 3; i < 6; i++) {
-                good.add(taskq.submit(TaskRequest.of(FaultTasks::echo, "good-" + i).queue("m")));
-            }
+            submitGood(taskq, 3, 6, good);
             taskq.startWorker(worker());
-            for (int i = 0; i < 6; i++) {
-                assertEquals("good-" + i, good.get(i).get(WAIT));
-            }
+            awaitGood(good);
             DeadLetter d = broker.deadLetter("m", "huge").orElseThrow();
             assertEquals("message of " + ((50 << 20) + 24) + " bytes is over the broker's limit of "
                     + ((1 << 20) + (64 << 10)) + " bytes", d.reason());
