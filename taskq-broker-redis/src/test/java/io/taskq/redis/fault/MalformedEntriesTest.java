@@ -400,4 +400,15 @@ class MalformedEntriesTest {
             assertEquals(6, broker.purgeDeadLetters("m"));
         }
     }
+
+    /** A named lease whose time was overwritten by hand counts as expired instead of failing every call. */
+    @Test
+    void aLeaseWithADamagedTimeCanBeTakenAgain() {
+        try (RedisBroker broker = server.broker(Clock.systemUTC(), b -> b)) {
+            server.with(r -> r.hset("{" + broker.keyPrefix() + "}:lease:beat", Map.of("owner", "x", "until", "soon")));
+            assertEquals(Optional.empty(), broker.holder("beat"));
+            assertTrue(broker.tryAcquire("beat", "me", Duration.ofSeconds(30)));
+            assertEquals(Optional.of("me"), broker.holder("beat"));
+        }
+    }
 }
