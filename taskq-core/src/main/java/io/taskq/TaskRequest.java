@@ -153,12 +153,14 @@ public final class TaskRequest<R> {
         return named(taskName, Object.class, args);
     }
 
-    /** A request by task name whose result is decoded as {@code resultType}. */
+    /**
+     * A request by task name whose result is decoded as {@code resultType}.
+     *
+     * @throws IllegalArgumentException if the name is blank or holds a control character
+     */
     public static <R> TaskRequest<R> named(String taskName, Class<R> resultType, Object... args) {
         Objects.requireNonNull(taskName, "taskName");
-        if (taskName.isBlank()) {
-            throw new IllegalArgumentException("task name must not be blank");
-        }
+        io.taskq.internal.Names.check("task name", taskName);
         if (args == null) {
             throw new IllegalArgumentException("the arguments array is null: submit no arguments as named(\""
                     + taskName + "\"), or one null argument as named(\"" + taskName + "\", (Object) null)");
@@ -167,12 +169,14 @@ public final class TaskRequest<R> {
                 Json.mapper().constructType(resultType), null);
     }
 
-    /** Sends to this queue instead of the task's default. */
+    /**
+     * Sends to this queue instead of the task's default.
+     *
+     * @throws IllegalArgumentException if the name is blank or holds a control character
+     */
     public TaskRequest<R> queue(String queue) {
         Objects.requireNonNull(queue, "queue");
-        if (queue.isBlank()) {
-            throw new IllegalArgumentException("queue must not be blank");
-        }
+        io.taskq.internal.Names.check("queue", queue);
         TaskRequest<R> c = copy();
         c.queue = queue;
         return c;

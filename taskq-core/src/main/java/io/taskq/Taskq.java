@@ -307,21 +307,29 @@ public final class Taskq implements AutoCloseable {
         return broker.stats(queue);
     }
 
-    /** Dead letters of a queue, newest first. */
+    /**
+     * Dead letters of a queue, newest first; entries the broker cannot read in full are listed as incomplete
+     * ({@link DeadLetter#incomplete()}).
+     */
     public List<DeadLetter> deadLetters(String queue, int limit) {
         return broker.deadLetters(queue, limit);
     }
 
     /**
-     * Sends a dead letter back to its queue with its retry count reset.
+     * Sends a dead letter back to its queue with its retry count reset. Reads and moves only that dead letter.
      *
      * @return false if there is no such dead letter
+     * @throws IllegalStateException if the dead letter is incomplete ({@link DeadLetter#incomplete()}): its
+     *                               message was not kept whole, so there is nothing to send
      */
     public boolean resubmitDeadLetter(String queue, String id) {
-        Optional<DeadLetter> d = broker.deadLetters(queue, Integer.MAX_VALUE).stream()
-                .filter(x -> x.id().equals(id)).findFirst();
+        Optional<DeadLetter> d = broker.deadLetter(queue, id);
         if (d.isEmpty()) {
             return false;
+        }
+        if (!d.get().isComplete()) {
+            throw new IllegalStateException("dead letter " + id + " of queue '" + queue + "' cannot be resubmitted: "
+                    + d.get().incomplete());
         }
         String body = d.get().body();
         try {

@@ -48,6 +48,22 @@ class TaskRequestTest {
     }
 
     @Test
+    void namesWithControlCharactersAreRefusedWithThePosition() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TaskRequest.named("p.echo\n{\"v\":1}\n", "x"));
+        assertEquals("task name has a control character (U+000A) at index 6: control characters are not allowed in"
+                + " task and queue names", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TaskRequest.named("p.echo").queue("a\u0000b"));
+        assertTrue(e.getMessage().startsWith("queue has a control character (U+0000) at index 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TaskRequest.named("p\u007fecho"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new io.taskq.spi.TaskMessage("id", "q", "t\r", 4, null, "{}"));
+        assertTrue(e.getMessage().startsWith("task name has a control character (U+000D) at index 1"),
+                e.getMessage());
+        assertEquals("p.échø-名前", TaskRequest.named("p.échø-名前").taskName(), "other characters are fine");
+    }
+
+    @Test
     void submitUsesTheAnnotationDefaults() {
         try (Taskq taskq = Taskq.builder().build()) {
             TaskHandle<String> h = taskq.submit(Mail::send, "a@b", 2);

@@ -2,7 +2,6 @@ package io.taskq.redis;
 
 import io.taskq.redis.internal.Settings;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
@@ -15,9 +14,10 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.resource.ClientResources;
 import io.taskq.DeadLetter;
 import io.taskq.QueueStats;
-import io.taskq.internal.Json;
 import io.taskq.internal.JsonText;
 import io.taskq.redis.internal.Coalescer;
+import io.taskq.redis.internal.DeadLetterEntries;
+import io.taskq.redis.internal.JobFrame;
 import io.taskq.redis.internal.Connections;
 import io.taskq.redis.internal.Endpoint;
 import io.taskq.redis.internal.FinalWaiters;
@@ -85,6 +85,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private static final double BAND = 562949953421312d;
     private static final int MIN_MAJOR = 6;
     private static final int MIN_MINOR = 2;
+    /** The default of {@link Builder#maxMessageBytes}. */
+    private static final int DEFAULT_MAX_MESSAGE_BYTES = (1 << 20) + (64 << 10);
     /** With a non-system clock, idle waits are sliced so that a test moving the clock is noticed soon. */
     private static final long TEST_CLOCK_SLICE_MS = 50;
 
@@ -97,6 +99,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final int deadLetterMaxCount;
     private final Duration deadLetterMaxAge;
     private final Duration revokeMarkerTtl;
+    private final int maxMessageBytes;
     private final ClientResources resources;
     private final Connections conns;
     private final Map<String, Integer> partitions;
@@ -129,6 +132,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         this.deadLetterMaxCount = b.deadLetterMaxCount;
         this.deadLetterMaxAge = b.deadLetterMaxAge;
         this.revokeMarkerTtl = b.revokeMarkerTtl;
+        this.maxMessageBytes = b.maxMessageBytes;
         this.partitions = Map.copyOf(b.partitions);
         this.endpoint = b.endpoint.copy();
         this.commandTimeoutMs = endpoint.commandTimeout().toMillis();
@@ -264,6 +268,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         a.add(Integer.toString(deadLetterMaxCount));
         a.add(Long.toString(deadLetterMaxAge.toMillis()));
         a.add(keys.finalChannel());
+        a.add(Integer.toString(maxMessageBytes));
         return a;
     }
 
@@ -348,6 +353,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     private List<Boolean> enqueueAll(List<TaskMessage> messages) {
+        for (TaskMessage m : messages) {
+            JobFrame.checkSize(m, maxMessageBytes); // all of the batch or none of it
+        }
         for (TaskMessage m : messages) {
             registry.register(m.queue(), partitionsOf(m.queue())); // listed before its first task: found by id
         }
@@ -819,7 +827,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             int nl1 = job.indexOf('\n');
             int nl2 = job.indexOf('\n', nl1 + 1);
             double score = Double.parseDouble(job.substring(0, nl1));
-            int priority = 9 - (int) Math.floor(score / BAND);
+            int priority = Math.max(0, 9 - (int) Math.floor(score / BAND)); // a hand-written score may be off
             out.add(new Delivery(id, queue, job.substring(nl1 + 1, nl2), priority, job.substring(nl2 + 1), attempt,
                     token));
         }
@@ -1074,7 +1082,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         List<DeadLetter> out = new ArrayList<>();
         for (String p : allPartitions(queue)) {
             List<Object> r = runOn(Name.INSPECT, ScriptOutputType.MULTI, queue, p, "dead", Integer.toString(limit));
-            readDeadLetters(queue, r, out);
+            DeadLetterEntries.read(queue, r, out);
         }
         if (partitionsOf(queue) > 1) {
             out.sort(java.util.Comparator.comparing(DeadLetter::deadAt).reversed());
@@ -1083,25 +1091,29 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         return out;
     }
 
-    private static void readDeadLetters(String queue, List<Object> r, List<DeadLetter> out) {
-        for (int i = 0; i < r.size(); i += 2) {
-            String id = (String) r.get(i);
-            try {
-                JsonNode n = Json.mapper().readTree((String) r.get(i + 1));
-                out.add(new DeadLetter(id, queue, n.path("task").isTextual() ? n.get("task").asText() : null,
-                        n.path("reason").asText(null), Instant.ofEpochMilli(n.path("deadAt").asLong()),
-                        n.path("attempt").asInt(), n.path("body").asText(null)));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("unreadable dead letter " + id, e);
-            }
-        }
+    @Override
+    public Optional<DeadLetter> deadLetter(String queue, String id) {
+        checkOpen();
+        List<Object> r = runOn(Name.INSPECT, ScriptOutputType.MULTI, queue, partitionOf(queue, id), "deadone", id);
+        List<DeadLetter> out = new ArrayList<>(1);
+        DeadLetterEntries.read(queue, r, out);
+        return out.stream().findFirst();
     }
 
     @Override
     public boolean resubmitDeadLetter(String queue, String id, String newBody) {
         checkOpen();
         registry.register(queue, partitionsOf(queue)); // a queue filled before the registry existed
-        Long r = runOn(Name.RESUBMIT, ScriptOutputType.INTEGER, queue, partitionOf(queue, id), id, newBody);
+        Long r;
+        try {
+            r = runOn(Name.RESUBMIT, ScriptOutputType.INTEGER, queue, partitionOf(queue, id), id, newBody);
+        } catch (RedisCommandExecutionException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("cannot be resubmitted")) {
+                throw new IllegalStateException(m.startsWith("ERR ") ? m.substring(4) : m, e);
+            }
+            throw e;
+        }
         return r == 1L;
     }
 
@@ -1214,6 +1226,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         private int deadLetterMaxCount = 10_000;
         private Duration deadLetterMaxAge = Duration.ofDays(30);
         private Duration revokeMarkerTtl = Duration.ofHours(24);
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private boolean functions = true;
         private final Endpoint endpoint = new Endpoint();
         private final Map<String, Integer> partitions = new LinkedHashMap<>();
@@ -1344,6 +1357,22 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
          */
         public Builder revokeMarkerTtl(Duration ttl) {
             this.revokeMarkerTtl = positive(ttl, "revokeMarkerTtl");
+            return this;
+        }
+
+        /**
+         * The longest stored message, in bytes (default 1 MiB + 64 KiB: {@code Taskq.Builder.maxMessageBytes}'s
+         * default plus room for the task name): what the queue holds per task, the task name and the body with an
+         * 18-byte frame. Enqueue refuses a longer message (this client with an {@link IllegalArgumentException}
+         * before sending, the scripts for any client), and a claim dead-letters one written into Redis by other
+         * means, keeping only its beginning, instead of handing it out. Give every broker of a prefix the same
+         * limit, at least the producers' {@code maxMessageBytes} plus the longest task name and 18.
+         */
+        public Builder maxMessageBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxMessageBytes must be at least 1024");
+            }
+            this.maxMessageBytes = bytes;
             return this;
         }
 

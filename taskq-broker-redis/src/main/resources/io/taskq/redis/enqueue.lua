@@ -13,15 +13,53 @@ local pre = n < 0
 if pre then n = -n end
 local W = pre and 3 or 2
 local H = n == 1 and 3 or 4 -- run header: count (left out for a lone message), task, priority, eta
+-- Every argument is checked before anything is written (Redis keeps what a failing script wrote), so that no
+-- client, this one or another, can store a job field whose frame (see job_header in lib.lua) says something else
+-- than the arguments, or one longer than MAX_BYTES: a task name is not empty and has no control characters, and a
+-- message fits if its task name and body together take at most MAX_BYTES - 18 bytes (18: the frame's two line
+-- breaks and the longest score).
+local function refuse(k, what)
+  return redis.error_reply('ERR enqueue: message ' .. k .. ' refused: ' .. what .. '; nothing was enqueued')
+end
 local ids = {}
 do
   local a, k = A0 + 2, 0
   while k < n do
     local c = H == 4 and tonumber(ARGV[a]) or 1
+    local h = a + H - 4
+    local rtask, rprio, reta = ARGV[h + 1], ARGV[h + 2], ARGV[h + 3]
+    if not c or c < 1 or c > n - k or c ~= math.floor(c) then return refuse(k + 1, 'bad run length') end
+    if not rtask or rtask == '' or string.find(rtask, '%c') then
+      return refuse(k + 1, 'the task name is empty or has a control character')
+    end
+    if not rprio or not string.find(rprio, '^%d$') then return refuse(k + 1, 'priority is not 0..9') end
+    if not reta or (reta ~= '' and not string.find(reta, '^%d%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?$')) then
+      return refuse(k + 1, 'eta is not a time in ms')
+    end
     a = a + H
     for _ = 1, c do
       k = k + 1
       ids[k] = ARGV[a]
+      if not ids[k] or ids[k] == '' then return refuse(k, 'no id') end
+      if pre then
+        local score, job = ARGV[a + 1], ARGV[a + 2]
+        local i, j
+        if score and job then i, j = job_header(job) end
+        if not i or i ~= #score + 1 or j ~= i + #rtask + 1 or string.find(job, score, 1, true) ~= 1
+          or string.find(job, rtask, i + 1, true) ~= i + 1 then
+          return refuse(k, 'the job field does not start with its score and task name')
+        end
+        if #job > MAX_BYTES then
+          return refuse(k, 'the message is ' .. #job .. ' bytes, over the limit of ' .. MAX_BYTES)
+        end
+      else
+        local body = ARGV[a + 1]
+        if not body then return refuse(k, 'no body') end
+        if #rtask + #body + 18 > MAX_BYTES then
+          return refuse(k, 'task name and body are ' .. (#rtask + #body) .. ' bytes, over the limit of '
+            .. (MAX_BYTES - 18))
+        end
+      end
       a = a + W
     end
   end

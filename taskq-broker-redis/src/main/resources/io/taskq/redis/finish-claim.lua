@@ -6,7 +6,11 @@ local _, b = do_started(A0 + 1)
 local accepted, c = do_finish(b)
 local consumer, max, lease = ARGV[c], tonumber(ARGV[c + 1]), tonumber(ARGV[c + 2])
 local claimed = { 0, -1 }
-if max > 0 then claimed = do_claim(consumer, max, lease, false) end
+if max > 0 then
+  claimed = do_claim(consumer, max, lease, false)
+  -- A claim that cannot run leaves the outcomes standing: the fetch loop's own claim reports the failure.
+  if claimed.err then claimed = { 0, -1 } end
+end
 flush_published()
 trim_dead()
 if trim_due then trim_results() end

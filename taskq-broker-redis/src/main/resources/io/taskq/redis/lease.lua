@@ -3,7 +3,8 @@
 -- Expiry is judged by the caller's clock (until field); the PEXPIRE only reclaims memory later.
 local key, op, now, owner, ttl = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local cur = redis.call('HMGET', key, 'owner', 'until')
-local held = cur[1] and tonumber(cur[2]) > now
+-- An until that is not a number (written by hand) counts as expired, so the lease can be taken again.
+local held = cur[1] and (tonumber(cur[2]) or 0) > now
 if op == 'acquire' then
   if not held or cur[1] == owner then
     redis.call('HSET', key, 'owner', owner, 'until', string.format('%.0f', now + ttl))

@@ -10,9 +10,11 @@ local K_SEQ, K_MARKER, K_REVX
 
 -- Common ARGV: time comes from the caller's clock so that tests can drive it.
 local NOW, NOW_ISO, QUEUE, RESULT_TTL, MAX_REDELIVERIES, DEAD_MAX_COUNT, DEAD_MAX_AGE, CHANNEL
+-- MAX_BYTES: the longest job field ("<score>\n<task>\n<body>") a queue takes or hands out (see check_jobs).
+local MAX_BYTES
 -- Arguments to redis.call go as strings where we have them: Redis 7.0 turns a Lua number into text with '%.17g'.
 local NOW_S
-local A0 = 8 -- script-specific ARGV start after this index
+local A0 = 9 -- script-specific ARGV start after this index
 
 -- Epoch milliseconds as Java's Instant.toString() prints them at millisecond precision (days to civil date after
 -- H. Hinnant's algorithm): 2026-11-21T22:09:15.657Z, or 2026-11-21T22:09:15Z on a whole second.
@@ -73,20 +75,33 @@ local function zmscore(key, ids)
 end
 
 
--- The attempts field: "attempts:token:lostLeases".
+-- The attempts field: "attempts:token:lostLeases"; nil for a malformed one (see check_jobs).
 local function parse_att(v)
   if not v then return 0, '0', 0 end
   local a, t, l = string.match(v, '^(%d+):(%d+):(%d+)$')
-  return tonumber(a), t, tonumber(l)
+  a, l = tonumber(a), tonumber(l)
+  if not a or a > 1e9 or l > 1e9 or #t > 16 then return nil end
+  return a, t, l
 end
 
--- The job field: "<readyScore>\n<task>\n<body>" (the body is opaque to Redis). A field written by hand without
--- that header is taken as a bare body, so that it reaches a worker and gets dead-lettered with a reason instead of
--- breaking every claim.
+-- The job field: "<readyScore>\n<task>\n<body>" (the body is opaque to Redis). The score is 1 to 16 digits and the
+-- task name holds no control characters (every writer checks it: the Java client, enqueue, resubmit), so the first
+-- two line breaks are the frame's, whatever the body holds. Returns the positions of those two line breaks, or nil
+-- for a field without that header.
+local function job_header(v)
+  local _, i = string.find(v, '^%d+\n')
+  if not i or i > 17 then return nil end
+  local j = string.find(v, '\n', i + 1, true)
+  if not j then return nil end
+  return i, j
+end
+
+-- A field written by hand without the header is taken as a bare body, so that it reaches a worker and gets
+-- dead-lettered with a reason instead of breaking every claim. A missing field (nil) gives no body.
 local function split_job(v, fallbackScore)
-  local i = string.find(v, '\n', 1, true)
-  local j = i and string.find(v, '\n', i + 1, true)
-  if not j or not tonumber(string.sub(v, 1, i - 1)) then
+  local i, j
+  if v then i, j = job_header(v) end
+  if not i then
     return fallbackScore or fmt(5 * BAND), '?', v
   end
   return string.sub(v, 1, i - 1), string.sub(v, i + 1, j - 1), string.sub(v, j + 1)
@@ -94,14 +109,13 @@ end
 
 -- Only the task name of a job field (the claim needs no copy of the body); nil for a field without the header.
 local function job_task(v)
-  local i = string.find(v, '\n', 1, true)
-  local j = i and string.find(v, '\n', i + 1, true)
-  if not j or not tonumber(string.sub(v, 1, i - 1)) then return nil end
+  local i, j = job_header(v)
+  if not i then return nil end
   return string.sub(v, i + 1, j - 1)
 end
 
 local function priority_of(score)
-  return 9 - math.floor(tonumber(score) / BAND)
+  return math.max(0, 9 - math.floor(tonumber(score) / BAND))
 end
 
 local function nz(v)
@@ -146,11 +160,36 @@ local function make_record(id, task, state, err, retries, attempt, worker, reaso
     .. name_json(worker) .. ',"updatedAt":' .. name_json(NOW_ISO) .. ',"reason":' .. json_str(reason) .. '}'
 end
 
+-- A stored record (io.taskq.spi.TaskRecord as JSON), or nil if there is none or it is not one: only the record's
+-- fields, each of its type (counts as non-negative integers), so that whatever a script reads from it, and its
+-- re-encoding, cannot fail. A damaged record counts as none (the next write replaces it).
+local REC_TEXT = { id = true, queue = true, task = true, state = true, result = true, worker = true,
+  updatedAt = true, reason = true }
+local ERR_TEXT = { type = true, message = true, stackTrace = true }
+local function count_ok(x)
+  return type(x) == 'number' and x >= 0 and x <= 2147483647 and x == math.floor(x)
+end
 local function decode(json)
   if not json then return nil end
   local ok, v = pcall(cjson.decode, json)
-  if ok and type(v) == 'table' then return v end
-  return nil
+  if not ok or type(v) ~= 'table' then return nil end
+  for k, x in pairs(v) do
+    if REC_TEXT[k] then
+      if type(x) ~= 'string' and x ~= cjson.null then return nil end
+    elseif k == 'retries' or k == 'attempt' then
+      if not count_ok(x) then return nil end
+    elseif k == 'error' then
+      if x ~= cjson.null then
+        if type(x) ~= 'table' or type(x.type) ~= 'string' then return nil end
+        for ek, ex in pairs(x) do
+          if not ERR_TEXT[ek] or (type(ex) ~= 'string' and ex ~= cjson.null) then return nil end
+        end
+      end
+    else
+      return nil
+    end
+  end
+  return v
 end
 
 local function field(t, name)
@@ -229,11 +268,72 @@ local function trim_results()
 end
 
 local dead_added
-local function add_dead(id, task, reason, attempt, priority, body)
+-- size: the length of the whole body when body holds only its beginning (a message too large to keep).
+local function add_dead(id, task, reason, attempt, priority, body, size)
   redis.call('ZADD', K_DEAD, NOW, id)
   redis.call('HSET', K_DINFO, id, cjson.encode({ task = nz(task), reason = reason, attempt = attempt,
-    priority = priority, body = body, deadAt = NOW }))
+    priority = priority, body = body, deadAt = NOW, size = size }))
   dead_added = true
+end
+
+-- How much of a body too large to keep its dead letter keeps: the first KEEP_BYTES bytes, cut back to the start
+-- of a UTF-8 character.
+local KEEP_BYTES = 1024
+local function head_of(v, from)
+  local n = math.min(KEEP_BYTES, #v - from + 1)
+  local b = string.byte(v, from + n)
+  while n > 0 and b and b >= 128 and b < 192 do
+    n = n - 1
+    b = string.byte(v, from + n)
+  end
+  return string.sub(v, from, from + n - 1)
+end
+
+-- Entries that a claim or reap must not hand out are dead-lettered here with the reason, and dropped from jobs
+-- (jobs[i] = nil) so that the caller leaves them out as it leaves out ids without a job: a job field longer than
+-- MAX_BYTES (enqueue refuses those, so it was written behind the scripts' back; only its beginning is copied, into
+-- the dead letter, never into a reply) and a malformed attempts field. The checks use what the caller read anyway
+-- (no command per task), and nothing here can fail on what it reads, so a caller that runs it before its own writes
+-- for these ids cannot stop half way because of them.
+local function check_jobs(ids, jobs, atts)
+  local bad = {}
+  for i, id in ipairs(ids) do
+    local job, att = jobs[i], atts[i]
+    if job then
+      local reason, kind
+      if #job > MAX_BYTES then
+        reason = 'message of ' .. #job .. ' bytes is over the broker\'s limit of ' .. MAX_BYTES .. ' bytes'
+        kind = 'taskq.MessageTooLarge'
+      elseif att and not parse_att(att) then
+        reason = 'malformed attempts field ' .. cjson.encode(head_of(att, 1)) .. ' (not attempts:token:lost)'
+        kind = 'taskq.MalformedEntry'
+      end
+      if reason then
+        local hi, hj = job_header(job)
+        local score, task, from = fmt(5 * BAND), '?', 1
+        if hi and hj - hi <= KEEP_BYTES then
+          score, task, from = string.sub(job, 1, hi - 1), string.sub(job, hi + 1, hj - 1), hj + 1
+        end
+        local body, size = nil, nil
+        if kind == 'taskq.MessageTooLarge' then
+          body, size = head_of(job, from), #job - from + 1
+        else
+          body = string.sub(job, from)
+        end
+        local a = parse_att(att) or 0
+        add_dead(id, task, reason, a, priority_of(score), body, size)
+        store_final(id, make_record(id, task, 'FAILURE', { type = kind, message = reason, stackTrace = '' }, 0, a,
+          nil, reason))
+        bad[#bad + 1] = id
+        jobs[i] = nil
+      end
+    end
+  end
+  if #bad > 0 then
+    chunked('HDEL', K_JOB, bad)
+    chunked('HDEL', K_ATT, bad)
+    chunked('HDEL', K_REV, bad)
+  end
 end
 
 -- Dead letters are capped by count and age; bounded work per call.
@@ -291,6 +391,7 @@ local function reap()
   local jobs = hmget(K_JOB, expired)
   local revs = {}
   if redis.call('HLEN', K_REV) > 0 then revs = hmget(K_REV, expired) end
+  check_jobs(expired, jobs, atts)
   local ready, any = {}, false
   for i, id in ipairs(expired) do
     if jobs[i] then
@@ -382,13 +483,21 @@ local function do_started(b)
   local recs = hmget(K_RES, mine)
   local set = {}
   for i, id in ipairs(mine) do
-    local r = decode(recs[i]) or { id = id, queue = QUEUE, task = cjson.null, result = cjson.null,
-      error = cjson.null, retries = 0, attempt = 0, worker = cjson.null }
+    -- The claim wrote this record, so it is not checked field by field (a cost per task) as decode() would: only
+    -- re-encoded, and replaced if it cannot be (something else wrote it since).
+    local ok, r = pcall(cjson.decode, recs[i] or 'null')
+    if not ok or type(r) ~= 'table' then r = {} end
     r.state = 'STARTED'
     r.updatedAt = atIso
     r.reason = cjson.null
+    local encoded
+    ok, encoded = pcall(cjson.encode, r)
+    if not ok or not r.id then
+      encoded = cjson.encode({ id = id, queue = QUEUE, task = cjson.null, state = 'STARTED', result = cjson.null,
+        error = cjson.null, retries = 0, attempt = 0, worker = cjson.null, updatedAt = atIso, reason = cjson.null })
+    end
     set[#set + 1] = id
-    set[#set + 1] = cjson.encode(r)
+    set[#set + 1] = encoded
   end
   multi('HSET', K_RES, set)
   return #mine, after
@@ -498,7 +607,19 @@ local function do_claim(consumer, max, lease, wantWake)
   local ids = {}
   for i = 1, k do ids[i] = popped[2 * i - 1] end
   local jobs = hmget(K_JOB, ids)
-  local last = redis.call('INCRBY', K_SEQ, fmt(k))
+  local last = redis.pcall('INCRBY', K_SEQ, fmt(k))
+  if type(last) == 'table' then
+    -- seq does not hold an integer (written by hand): no tokens can be given, so the popped tasks go back to
+    -- their places and the call fails without having changed them.
+    local back = {}
+    for i = 1, k do
+      back[2 * i - 1] = popped[2 * i]
+      back[2 * i] = popped[2 * i - 1]
+    end
+    multi('ZADD', K_READY, back)
+    return redis.error_reply('cannot claim from ' .. K_READY .. ': ' .. K_SEQ .. ' does not hold an integer ('
+      .. tostring(last.err) .. ')')
+  end
   local atts = hmget(K_ATT, ids)
   -- A task has a record before its claim only if it was claimed before (and then it has an attempts field), so
   -- first attempts skip the lookup.
@@ -516,6 +637,7 @@ local function do_claim(consumer, max, lease, wantWake)
       end
     end
   end
+  check_jobs(ids, jobs, atts)
   local out = { 0, -1 }
   local attSet, actSet = {}, {}
   local deadline = fmt(NOW + lease)
@@ -563,6 +685,7 @@ local function begin()
   NOW, NOW_ISO, QUEUE = tonumber(ARGV[1]), ARGV[2], ARGV[3]
   RESULT_TTL, MAX_REDELIVERIES = tonumber(ARGV[4]), tonumber(ARGV[5])
   DEAD_MAX_COUNT, DEAD_MAX_AGE, CHANNEL = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
+  MAX_BYTES = tonumber(ARGV[9])
   NOW_S = ARGV[1]
   -- A claim sent ahead (queued behind a worker's blocking wait) runs up to the wait's length after it was sent, so
   -- it comes without a time of its own (NOW_ISO empty) and takes the later of Redis's clock and the sender's.

@@ -1,7 +1,8 @@
--- lookup: ARGV[A0+1..] = ids (a bounded batch). Read-only. Where each id is in this queue, four values per id:
+-- lookup: ARGV[A0+1..] = ids (a bounded batch). Read-only. Where each id is in this queue, five values per id:
 -- place (Q ready, D delayed, R running, F only a record kept, X dead letter, '' unknown here), task name from the
 -- job field ('' if none), the live record JSON ('' if none or expired), and for a dead letter without a live record
--- its dinfo JSON ('' otherwise).
+-- its dinfo JSON ('' otherwise, or if it is too long to have been written by a script), and for a dead letter the
+-- time it was dead-lettered (epoch ms as text; '' otherwise).
 local ids = {}
 for i = A0 + 1, #ARGV do ids[#ids + 1] = ARGV[i] end
 local jobs = hmget(K_JOB, ids)
@@ -21,7 +22,10 @@ for i, id in ipairs(ids) do
     if active[i] then place = 'R' elseif delayed[i] then place = 'D' else place = 'Q' end
   elseif dead[i] then
     place = 'X'
-    if not rec then info = redis.call('HGET', K_DINFO, id) or '' end
+    -- Read only an entry a script could have written (a longer one came from elsewhere and is not copied out).
+    if not rec and redis.call('HSTRLEN', K_DINFO, id) <= 8 * MAX_BYTES then
+      info = redis.call('HGET', K_DINFO, id) or ''
+    end
   elseif rec then
     place = 'F'
   end
@@ -29,5 +33,6 @@ for i, id in ipairs(ids) do
   out[#out + 1] = task
   out[#out + 1] = rec or ''
   out[#out + 1] = info
+  out[#out + 1] = place == 'X' and dead[i] or ''
 end
 return out

@@ -1,6 +1,8 @@
 package io.taskq.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -51,6 +53,10 @@ public record Envelope(String id, String task, String queue, int priority, Array
             "ignore_result", "queue", "priority");
 
     private static final int ARGSREPR_MAX = 200;
+
+    /** Reads one value and stops: what follows it is checked by {@link #decode}, for a message of its own. */
+    private static final com.fasterxml.jackson.databind.ObjectReader ONE_VALUE = Json.mapper().reader()
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Thrown when text is not a valid envelope; the message says what is wrong. */
     public static final class MalformedException extends Exception {
@@ -194,13 +200,32 @@ public record Envelope(String id, String task, String queue, int priority, Array
         }
     }
 
-    /** Decodes JSON text, validating every field taskq relies on. */
+    /**
+     * Decodes JSON text, validating every field taskq relies on. The text is exactly one JSON object: anything
+     * but whitespace after it is refused.
+     */
     public static Envelope decode(String text) throws MalformedException {
         JsonNode root;
-        try {
-            root = Json.mapper().readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new MalformedException("not JSON: " + e.getOriginalMessage());
+        try (JsonParser p = Json.mapper().createParser(text)) {
+            try {
+                root = ONE_VALUE.readTree(p);
+            } catch (JsonProcessingException e) {
+                throw new MalformedException("not JSON: " + e.getOriginalMessage());
+            }
+            // Exactly one value: a decoder that stopped after it would run whatever envelope came first and
+            // ignore the rest, so text after it is refused.
+            JsonToken after;
+            try {
+                after = p.nextToken();
+            } catch (JsonProcessingException e) {
+                after = JsonToken.NOT_AVAILABLE;
+            }
+            if (after != null) {
+                throw new MalformedException("text after the JSON value at offset "
+                        + p.currentTokenLocation().getCharOffset() + " (only whitespace may follow it)");
+            }
+        } catch (java.io.IOException e) {
+            throw new MalformedException("not JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new MalformedException("not a JSON object");

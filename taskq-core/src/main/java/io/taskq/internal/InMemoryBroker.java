@@ -631,6 +631,16 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
     }
 
     @Override
+    public Optional<DeadLetter> deadLetter(String queueName, String id) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(queue(queueName).dead.get(id));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public boolean resubmitDeadLetter(String queueName, String id, String newBody) {
         lock.lock();
         try {

@@ -19,6 +19,7 @@ import java.io.IOException;
 /**
  * The one Jackson configuration taskq uses for arguments, results and envelopes. Types always come from the
  * task method's declared signature: default typing is never enabled, so message data cannot choose a class.
+ * Reading refuses anything but whitespace after the JSON value.
  */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -28,6 +29,9 @@ public final class Json {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // Text after the value is refused, not ignored: a message or record is exactly one JSON value, so
+            // that nothing can hide behind one (whitespace may follow).
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private Json() {

@@ -167,7 +167,7 @@ public final class JsonText {
                 }
             }
             if (t != JsonToken.END_OBJECT || id == null || queue == null || state == null || updatedAt == null
-                    || retries < 0 || attempt < 0) {
+                    || retries < 0 || attempt < 0 || p.nextToken() != null) {
                 return null;
             }
             Instant at = isoInstant(updatedAt);

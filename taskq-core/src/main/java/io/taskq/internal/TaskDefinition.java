@@ -32,9 +32,8 @@ public record TaskDefinition(String name, Method method, List<JavaType> paramete
             throw new IllegalArgumentException("@Task " + where + " is static; tasks are instance methods");
         }
         String name = t.name().isBlank() ? where : t.name().trim();
-        if (t.queue().isBlank()) {
-            throw new IllegalArgumentException("@Task " + where + ": queue must not be blank");
-        }
+        Names.check("@Task " + where + ": name", name);
+        Names.check("@Task " + where + ": queue", t.queue());
         if (t.priority() < 0 || t.priority() > 9) {
             throw new IllegalArgumentException("@Task " + where + ": priority must be 0..9, was " + t.priority());
         }

@@ -154,13 +154,28 @@ public interface Broker extends AutoCloseable {
     /** The stored record of a task, if the broker still keeps one. */
     Optional<TaskRecord> record(String queue, String id);
 
-    /** Dead letters of a queue, newest first. */
+    /**
+     * Dead letters of a queue, newest first. An entry the broker cannot read in full is listed as an incomplete
+     * dead letter ({@link DeadLetter#incomplete()}) instead of failing the listing.
+     */
     List<DeadLetter> deadLetters(String queue, int limit);
 
     /**
+     * One dead letter, read on its own (whatever the others hold). The default implementation searches
+     * {@link #deadLetters}; brokers read the one entry instead.
+     *
+     * @return the dead letter (possibly incomplete), or empty if there is none with that id
+     */
+    default Optional<DeadLetter> deadLetter(String queue, String id) {
+        return deadLetters(queue, Integer.MAX_VALUE).stream().filter(d -> d.id().equals(id)).findFirst();
+    }
+
+    /**
      * Moves a dead letter back to the queue, ready at once, with a new body (the core resets its retry count).
+     * Touches only that dead letter.
      *
      * @return false if no such dead letter exists
+     * @throws IllegalStateException if the dead letter is incomplete (see {@link DeadLetter#incomplete()})
      */
     boolean resubmitDeadLetter(String queue, String id, String newBody);
 

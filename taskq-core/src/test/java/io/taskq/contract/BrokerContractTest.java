@@ -264,7 +264,12 @@ public abstract class BrokerContractTest {
         assertEquals(a.body(), dead.get(1).body());
         assertEquals(TaskState.FAILURE, broker.record("q", "a").orElseThrow().state());
         assertEquals(List.of(false), broker.enqueue(List.of(msg("a"))), "a dead id is still known");
+        assertEquals(java.util.Optional.of(dead.get(1)), broker.deadLetter("q", "a"), "one read on its own");
+        assertTrue(dead.get(1).isComplete());
+        assertEquals("t.test", dead.get(1).task());
+        assertTrue(broker.deadLetter("q", "nope").isEmpty());
         assertTrue(broker.resubmitDeadLetter("q", "a", "{\"again\":true}"));
+        assertTrue(broker.deadLetter("q", "a").isEmpty(), "resubmitted");
         assertFalse(broker.resubmitDeadLetter("q", "nope", "{}"));
         Delivery again = claimOne("w");
         assertEquals("a", again.id());

@@ -111,4 +111,15 @@ class EnvelopeTest {
         Envelope.MalformedException e = assertThrows(Envelope.MalformedException.class, () -> Envelope.decode(text));
         assertTrue(e.getMessage().contains(expected), "'" + e.getMessage() + "' should contain '" + expected + "'");
     }
+
+    @Test
+    void refusesTextAfterTheEnvelope() throws Exception {
+        String one = sample().encode();
+        Envelope.MalformedException e = assertThrows(Envelope.MalformedException.class,
+                () -> Envelope.decode(one + "\n\n" + one));
+        assertTrue(e.getMessage().contains("text after the JSON value"), e.getMessage());
+        assertThrows(Envelope.MalformedException.class, () -> Envelope.decode(one + "garbage"));
+        assertThrows(Envelope.MalformedException.class, () -> Envelope.decode(one + "}"));
+        assertEquals(sample(), Envelope.decode(" " + one + " \r\n\t "), "whitespace may follow");
+    }
 }

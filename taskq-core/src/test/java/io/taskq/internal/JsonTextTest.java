@@ -110,4 +110,20 @@ class JsonTextTest {
             assertNull(JsonText.isoInstant(s), s);
         }
     }
+
+    @Test
+    void aRecordWithTextAfterItIsRefused() throws Exception {
+        TaskRecord r = new TaskRecord("i", "q", "t", io.taskq.TaskState.SUCCESS, "1", null, 0, 1, "w",
+                java.time.Instant.parse("2026-01-01T00:00:00Z"), null);
+        String json = JsonText.record(r);
+        org.junit.jupiter.api.Assertions.assertEquals(r, JsonText.readRecord(json + " \n"));
+        for (String tail : new String[] {"{}", "x", ",", "]"}) {
+            org.junit.jupiter.api.Assertions.assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class,
+                    () -> JsonText.readRecord(json + tail), tail);
+            // the mapper's path (a record the streaming reader leaves to it) refuses it too
+            org.junit.jupiter.api.Assertions.assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class,
+                    () -> JsonText.readRecord(json.replace("\"reason\"", "\"unknown\":1,\"reason\"") + tail),
+                    tail);
+        }
+    }
 }

@@ -67,6 +67,18 @@ class TaskDefinitionTest {
     static class NoTasks {
     }
 
+    static class NewlineName {
+        @Task(name = "a.echo\nb.add")
+        public void x() {
+        }
+    }
+
+    static class TabQueue {
+        @Task(name = "tab", queue = "q\tx")
+        public void x() {
+        }
+    }
+
     @Test
     void readsTheAnnotation() throws Exception {
         TaskDefinition d = TaskDefinition.of(Good.class.getMethod("named"));
@@ -101,6 +113,10 @@ class TaskDefinitionTest {
         assertMessage("'soon' is not a duration", () -> TaskRegistry.scan(List.of(new BadDuration())));
         assertMessage("is static", () -> TaskRegistry.scan(List.of(new StaticTask())));
         assertMessage("has no @Task methods", () -> TaskRegistry.scan(List.of(new NoTasks())));
+        assertMessage("name has a control character (U+000A) at index 6",
+                () -> TaskRegistry.scan(List.of(new NewlineName())));
+        assertMessage("queue has a control character (U+0009) at index 1",
+                () -> TaskRegistry.scan(List.of(new TabQueue())));
         assertMessage("not annotated with @Task", () -> TaskDefinition.of(Good.class.getMethod("notATask")));
     }
 

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds tasks by id: asks queues (each partition about the ids that hash to it) with the {@code lookup} script, one
@@ -27,6 +29,7 @@ import java.util.function.Function;
 public final class TaskLocator {
     /** Most ids per script call: Redis is never held long by a lookup. */
     private static final int BATCH = 500;
+    private static final Logger log = LoggerFactory.getLogger(TaskLocator.class);
 
     private final Connections conns;
     private final Scripts scripts;
@@ -113,16 +116,17 @@ public final class TaskLocator {
     private static void read(Call c, List<Object> r, Map<String, TaskLocation> out) {
         for (int i = 0; i < c.ids.size(); i++) {
             String id = c.ids.get(i);
-            String place = (String) r.get(4 * i);
+            String place = (String) r.get(5 * i);
             if (place.isEmpty() || out.containsKey(id)) {
                 continue;
             }
-            String task = (String) r.get(4 * i + 1);
-            String json = (String) r.get(4 * i + 2);
-            String info = (String) r.get(4 * i + 3);
+            String task = (String) r.get(5 * i + 1);
+            String json = (String) r.get(5 * i + 2);
+            String info = (String) r.get(5 * i + 3);
+            String deadAt = (String) r.get(5 * i + 4);
             TaskRecord rec = json.isEmpty() ? null : record(c.queue, id, json);
-            if (rec == null && !info.isEmpty()) {
-                rec = deadRecord(c.queue, id, info);
+            if (rec == null && place.equals("X")) {
+                rec = deadRecord(c.queue, id, info, deadAt);
             }
             TaskLocation.Place p = switch (place) {
                 case "Q" -> TaskLocation.Place.QUEUED;
@@ -136,23 +140,27 @@ public final class TaskLocator {
         }
     }
 
+    /** The stored record, or null if it cannot be read: the scripts take a damaged record for none too. */
     private static TaskRecord record(String queue, String id, String json) {
         try {
             return JsonText.readRecord(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable record of task " + id + " in queue " + queue, e);
+        } catch (JsonProcessingException | RuntimeException e) {
+            log.debug("unreadable record of task {} in queue {}: taken for none", id, queue, e);
+            return null;
         }
     }
 
     /** A dead letter whose record expired: a FAILURE record made from what the dead letter keeps. */
-    private static TaskRecord deadRecord(String queue, String id, String info) {
+    private static TaskRecord deadRecord(String queue, String id, String info, String deadAt) {
         try {
             JsonNode n = Json.mapper().readTree(info);
             return new TaskRecord(id, queue, n.path("task").isTextual() ? n.get("task").asText() : null,
                     TaskState.FAILURE, null, null, 0, n.path("attempt").asInt(), null,
                     Instant.ofEpochMilli(n.path("deadAt").asLong()), n.path("reason").asText(null));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable dead letter " + id + " in queue " + queue, e);
+        } catch (JsonProcessingException | RuntimeException e) {
+            // A damaged or over-long entry (dead-lettered all the same): the task failed; why is not readable.
+            return new TaskRecord(id, queue, null, TaskState.FAILURE, null, null, 0, 0, null,
+                    Instant.ofEpochMilli(Long.parseLong(deadAt)), "dead letter kept but unreadable");
         }
     }
 }

@@ -63,4 +63,11 @@ public class FaultTasks {
     public String echo(String s) {
         return s;
     }
+
+    /** Adds, counting its runs under the key "add". */
+    @Task(name = "f.add")
+    public int add(int a, int b) {
+        RUNS.computeIfAbsent("add", k -> new AtomicInteger()).incrementAndGet();
+        return a + b;
+    }
 }

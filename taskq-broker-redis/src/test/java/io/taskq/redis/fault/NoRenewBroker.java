@@ -69,6 +69,11 @@ final class NoRenewBroker implements Broker {
     }
 
     @Override
+    public Optional<DeadLetter> deadLetter(String queue, String id) {
+        return delegate.deadLetter(queue, id);
+    }
+
+    @Override
     public boolean resubmitDeadLetter(String queue, String id, String newBody) {
         return delegate.resubmitDeadLetter(queue, id, newBody);
     }
