@@ -147,7 +147,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             t.setDaemon(true);
             return t;
         });
-        this.finalWaiters = new FinalWaiters(conns::pubSub, keys.finalChannel(), this::get, background);
+        this.finalWaiters = new FinalWaiters(conns, keys.finalChannel(), this::get, background);
         background.scheduleWithFixedDelay(finalWaiters::check, 1, 1, TimeUnit.SECONDS);
         this.finishes = new Coalescer<>(this::finishBatch, 512);
         this.starts = new Coalescer<>(this::startedBatch, 512);

@@ -134,7 +134,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
             return t;
         });
         // A message's payload (the new change count) is informative only: listeners re-read the store.
-        this.changes = new WatchedSubscription(conns::pubSub, channel, message -> notifyListeners(),
+        this.changes = new WatchedSubscription(conns, channel, message -> notifyListeners(),
                 this::notifyListeners, "schedule store '" + prefix + "' change notifications");
         log.info("Redis schedule store connected to {}, key prefix '{}'", where, prefix);
     }

@@ -1,6 +1,5 @@
 package io.taskq.redis.internal;
 
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.taskq.internal.Json;
 import io.taskq.internal.JsonText;
 import io.taskq.spi.TaskRecord;
@@ -13,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +40,16 @@ public final class FinalWaiters {
     private static final int REMEMBERED = 10_000;
 
     /**
-     * @param connector opens a subscription connection
+     * @param conns     opens and closes the subscription connection
      * @param channel  the notification channel
      * @param reader   reads a record (queue, id)
      * @param executor runs re-checks off the I/O threads
      */
-    public FinalWaiters(Supplier<StatefulRedisPubSubConnection<String, String>> connector, String channel,
+    public FinalWaiters(Connections conns, String channel,
                         BiFunction<String, String, Optional<TaskRecord>> reader,
                         Executor executor) {
         this.reader = reader;
-        this.subscription = new WatchedSubscription(connector, channel, this::onMessage,
+        this.subscription = new WatchedSubscription(conns, channel, this::onMessage,
                 () -> {
                     try {
                         executor.execute(this::recheckAll);
