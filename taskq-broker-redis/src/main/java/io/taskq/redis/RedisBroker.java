@@ -23,6 +23,7 @@ import io.taskq.redis.internal.Endpoint;
 import io.taskq.redis.internal.FinalWaiters;
 import io.taskq.redis.internal.Keys;
 import io.taskq.redis.internal.MarkerWait;
+import io.taskq.redis.internal.RedisFailures;
 import io.taskq.redis.internal.Scripts;
 import io.taskq.redis.internal.Scripts.Name;
 import io.taskq.spi.Broker;
@@ -147,7 +148,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             t.setDaemon(true);
             return t;
         });
-        this.finalWaiters = new FinalWaiters(conns, keys.finalChannel(), this::get, background);
+        this.finalWaiters = new FinalWaiters(conns, keys.finalChannel(), this::read, background);
         background.scheduleWithFixedDelay(finalWaiters::check, 1, 1, TimeUnit.SECONDS);
         this.finishes = new Coalescer<>(this::finishBatch, 512);
         this.starts = new Coalescer<>(this::startedBatch, 512);
@@ -1097,23 +1098,29 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public Optional<TaskRecord> get(String queue, String id) {
         checkOpen();
-        // Two plain reads pipelined, no script: the most frequent read (every result wait starts with one) costs
-        // Redis a fraction of a script run. Not atomic, and need not be: whatever runs between the two reads, the
-        // answer is a state the record had at some moment between them.
+        return await(read(queue, id));
+    }
+
+    /**
+     * Reads a record without blocking. Two plain reads pipelined, no script: the most frequent read (result waits
+     * start with one) costs Redis a fraction of a script run. Not atomic, and need not be: whatever runs between the
+     * two reads, the answer is a state the record had at some moment between them.
+     */
+    private CompletableFuture<Optional<TaskRecord>> read(String queue, String id) {
         String[] k = keys.queue(partitionOf(queue, id));
         var async = conns.async();
         CompletableFuture<Double> expiry = async.zscore(k[Keys.RESX], id).toCompletableFuture();
         CompletableFuture<String> record = async.hget(k[Keys.RES], id).toCompletableFuture();
-        Double exp = await(expiry);
-        String json = await(record);
-        if (json == null || (exp != null && exp <= clock.millis())) {
-            return Optional.empty(); // none, or expired and not trimmed yet
-        }
-        try {
-            return Optional.of(JsonText.readRecord(json));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable record of task " + id + " in queue " + queue, e);
-        }
+        return expiry.thenCombine(record, (exp, json) -> {
+            if (json == null || (exp != null && exp <= clock.millis())) {
+                return Optional.<TaskRecord>empty(); // none, or expired and not trimmed yet
+            }
+            try {
+                return Optional.of(JsonText.readRecord(json));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("unreadable record of task " + id + " in queue " + queue, e);
+            }
+        });
     }
 
     @Override
@@ -1148,6 +1155,12 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     // ------------------------------------------------------------------------------------------ lifecycle
+
+    /** Timeouts, lost connections and the error replies of a Redis starting or failing over; see RedisFailures. */
+    @Override
+    public boolean isTransient(RuntimeException failure) {
+        return !closed && RedisFailures.isTransient(failure);
+    }
 
     @Override
     public void close() {
