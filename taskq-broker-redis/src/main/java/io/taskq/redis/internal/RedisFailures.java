@@ -20,21 +20,29 @@ public final class RedisFailures {
 
     /**
      * True for a client-side failure (timeout, lost or refused connection, commands rejected while disconnected)
-     * and for the error replies above; false for an interrupt and for other error replies.
+     * and for the error replies above; false for an interrupt, a TLS failure and other error replies.
      */
     public static boolean isTransient(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RedisCommandInterruptedException) {
-                return false;
-            }
-            if (t instanceof RedisCommandExecutionException) {
-                String m = t.getMessage();
-                return m != null && PASSING.stream().anyMatch(m::startsWith);
-            }
-            if (t instanceof RedisException) {
-                return true;
+        RedisCommandExecutionException reply = find(failure, RedisCommandExecutionException.class);
+        if (reply != null) {
+            // A connect that failed on an error reply (WRONGPASS during the handshake) is that reply's failure.
+            String m = reply.getMessage();
+            return m != null && PASSING.stream().anyMatch(m::startsWith);
+        }
+        // A certificate the client does not trust stays untrusted: TLS failures are not retried.
+        return find(failure, RedisCommandInterruptedException.class) == null
+                && find(failure, javax.net.ssl.SSLException.class) == null
+                && find(failure, java.security.GeneralSecurityException.class) == null
+                && find(failure, RedisException.class) != null;
+    }
+
+    /** The first throwable of {@code type} in the cause chain of {@code t}, or null. */
+    public static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 }
