@@ -87,8 +87,7 @@ public final class WorkerEngine implements Worker {
     private final AtomicLong staleOutcomes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Tasks handed back to the broker since close() began, for its one summary line. */
-    private final java.util.concurrent.atomic.AtomicInteger handedBackAtClose =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger handedBackAtClose = new AtomicInteger();
     private final Object settledSignal = new Object();
     private final Thread fetcher;
     private final BrokerBatcher batcher;
@@ -841,6 +840,9 @@ public final class WorkerEngine implements Worker {
     private Attempt release(Attempt a) {
         try {
             broker.release(List.of(a.delivery));
+            if (closed.get()) {
+                handedBackAtClose.incrementAndGet();
+            }
         } catch (RuntimeException e) {
             log.warn("task {}: could not hand back; the lease will expire", a.delivery.id(), e);
         }

@@ -1,6 +1,7 @@
 package io.taskq.redis.internal;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -25,12 +26,16 @@ import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -92,7 +97,7 @@ public abstract class Connections implements AutoCloseable {
 
     private final AtomicBoolean probing = new AtomicBoolean();
     /** Closes begun by {@link #closeAsync(StatefulConnection)} and not finished yet. */
-    private final java.util.Set<CompletableFuture<Void>> closing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<Void>> closing = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> watchdog;
     /** Set once {@link #close()} has begun. */
     protected volatile boolean closed;
@@ -191,7 +196,7 @@ public abstract class Connections implements AutoCloseable {
      * {@link #close()} first waits for these closes to finish.
      */
     public final void closeAsync(StatefulConnection<?, ?> c) {
-        if (c instanceof io.lettuce.core.RedisChannelHandler<?, ?> h && h.isClosed()) {
+        if (c instanceof RedisChannelHandler<?, ?> h && h.isClosed()) {
             return;
         }
         CompletableFuture<Void> f = c.closeAsync();
@@ -209,7 +214,7 @@ public abstract class Connections implements AutoCloseable {
             CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // the shutdown closes whatever is left
         }
     }
