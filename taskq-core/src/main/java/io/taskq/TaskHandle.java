@@ -128,7 +128,9 @@ public final class TaskHandle<R> {
      *
      * @throws TaskFailedException    if it ended in FAILURE (the cause carries the remote error)
      * @throws TaskRevokedException   if it was revoked or expired
-     * @throws ResultTimeoutException if it did not finish within {@code timeout}
+     * @throws ResultTimeoutException if it did not finish within {@code timeout}, also when the broker does not
+     *                                answer: the wait ends at the timeout (plus a moment to read the state for the
+     *                                message)
      */
     public R get(Duration timeout) {
         CompletableFuture<TaskRecord> f = awaitFinal();
@@ -137,8 +139,8 @@ public final class TaskHandle<R> {
             r = f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(false);
-            throw new ResultTimeoutException("task " + id + " did not finish within " + timeout + " (state "
-                    + state() + ")");
+            throw new ResultTimeoutException("task " + id + " did not finish within " + timeout + " ("
+                    + stateForMessage() + ")");
         } catch (InterruptedException e) {
             f.cancel(false);
             Thread.currentThread().interrupt();
@@ -232,6 +234,34 @@ public final class TaskHandle<R> {
                 }
             });
         }, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS));
+    }
+
+    /** How long a timed-out {@link #get} waits for the task's state to put in its message. */
+    private static final long STATE_READ_MS = 250;
+
+    /**
+     * The state for a timeout's message, read on a thread of its own so that a broker that does not answer (the
+     * likely reason for the timeout) delays the caller by {@link #STATE_READ_MS} at most.
+     */
+    private String stateForMessage() {
+        CompletableFuture<TaskState> s = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                s.complete(state());
+            } catch (RuntimeException e) {
+                s.completeExceptionally(e);
+            }
+        }, "taskq-state-" + id);
+        t.setDaemon(true);
+        t.start();
+        try {
+            return "state " + s.get(STATE_READ_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "state unknown";
+        } catch (ExecutionException | TimeoutException e) {
+            return "state unknown: the broker did not answer";
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -6,6 +6,7 @@ import io.taskq.internal.CurrentTask;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.Ids;
 import io.taskq.internal.InMemoryBroker;
+import io.taskq.internal.SubmitRetry;
 import io.taskq.internal.Json;
 import io.taskq.internal.TaskDefinition;
 import io.taskq.internal.TaskRegistry;
@@ -16,6 +17,7 @@ import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +50,8 @@ public final class Taskq implements AutoCloseable {
     private final TaskRegistry registry;
     private final int maxMessageBytes;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
+    private final SubmitRetry sender;
+    private volatile boolean closed;
 
     private Taskq(Builder b) {
         this.clock = b.clock;
@@ -70,6 +74,7 @@ public final class Taskq implements AutoCloseable {
             }
         }
         this.maxMessageBytes = b.maxMessageBytes;
+        this.sender = new SubmitRetry(broker, b.submitRetryTimeout);
     }
 
     /** A builder; with nothing set it makes an in-memory taskq with no tasks. */
@@ -154,31 +159,53 @@ public final class Taskq implements AutoCloseable {
         return submit(TaskRequest.named(taskName, args));
     }
 
-    /** Submits a request with its options. */
+    /**
+     * Submits a request with its options. A transient broker failure (timeout, lost connection) is retried with
+     * the same task id within {@link Builder#submitRetryTimeout}, so a retried submit never makes a second task.
+     *
+     * @throws SubmitException       if the task could not be sent; it names the task id (the task may have landed)
+     * @throws IllegalStateException if this taskq is closed
+     */
+    @SuppressWarnings("unchecked")
     public <R> TaskHandle<R> submit(TaskRequest<R> request) {
-        Prepared p = prepare(request, clock.instant());
-        boolean created = broker.enqueue(List.of(p.message)).get(0);
-        TaskHandle<R> h = new TaskHandle<>(p.message.id(), p.message.queue(), request.resultType(), this, created);
-        if (!created && request.failsIfDuplicate()) {
-            throw new DuplicateTaskException(p.message.queue() + "/" + p.message.id(), List.of(p.message.id()),
-                    List.of(h));
-        }
-        return h;
+        return (TaskHandle<R>) submitAll(List.of(request)).get(0);
     }
 
     /**
-     * Submits many requests in one broker call; handles come back in the same order, each saying whether it was
-     * {@link TaskHandle#created() created}. If requests that asked to {@link TaskRequest#failIfDuplicate() fail on a
-     * duplicate} were duplicates, the others are still submitted and a {@link DuplicateTaskException} names those
-     * ids (and carries every handle).
+     * Submits many requests in one broker call (retried like {@link #submit(TaskRequest)}); handles come back in
+     * the same order, each saying whether it was {@link TaskHandle#created() created}. Every request is checked
+     * before anything is sent: a bad one fails the call with nothing submitted. If requests that asked to
+     * {@link TaskRequest#failIfDuplicate() fail on a duplicate} were duplicates, the others are still submitted and
+     * a {@link DuplicateTaskException} names those ids (and carries every handle).
+     *
+     * @throws SubmitException       if the tasks could not be sent; it says, per task, which are known to be in the
+     *                               broker, and gives the requests to send again (same ids, so no task twice)
+     * @throws IllegalStateException if this taskq is closed
      */
     public List<TaskHandle<?>> submitAll(List<? extends TaskRequest<?>> requests) {
+        checkOpen();
         Instant now = clock.instant();
         List<TaskMessage> messages = new ArrayList<>(requests.size());
         for (TaskRequest<?> r : requests) {
             messages.add(prepare(r, now).message);
         }
-        List<Boolean> created = messages.isEmpty() ? List.of() : broker.enqueue(messages);
+        List<Boolean> created;
+        try {
+            created = messages.isEmpty() ? List.of() : sender.enqueue(messages);
+        } catch (RuntimeException e) {
+            List<TaskHandle<?>> unsure = new ArrayList<>(requests.size());
+            List<TaskRequest<?>> retry = new ArrayList<>(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                TaskMessage m = messages.get(i);
+                unsure.add(new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), this, false));
+                retry.add(requests.get(i).id(m.id()));
+            }
+            String what = unsure.size() == 1 ? "task " + unsure.get(0).id()
+                    : unsure.size() + " tasks (" + unsure.get(0).id() + " ...)";
+            throw new SubmitException("submit of " + what + " failed: " + e
+                    + "; it may have landed all the same: submitting again with the same id is safe",
+                    e, unsure, List.of(), retry);
+        }
         List<TaskHandle<?>> handles = new ArrayList<>(requests.size());
         List<String> duplicates = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
@@ -193,6 +220,12 @@ public final class Taskq implements AutoCloseable {
                     duplicates.stream().map(d -> d.substring(d.indexOf('/') + 1)).toList(), handles);
         }
         return handles;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("taskq is closed");
+        }
     }
 
     private record Prepared(TaskMessage message) {
@@ -292,6 +325,7 @@ public final class Taskq implements AutoCloseable {
     /** Starts a worker; it runs until it or this taskq is closed. */
     public Worker startWorker(WorkerOptions options) {
         Objects.requireNonNull(options, "options");
+        checkOpen();
         if (registry.names().isEmpty()) {
             throw new IllegalStateException("no tasks registered: pass task objects to Taskq.builder().tasks(...)");
         }
@@ -365,9 +399,13 @@ public final class Taskq implements AutoCloseable {
         return clock;
     }
 
-    /** Stops the workers this taskq started (draining each), then closes the broker if taskq created it. */
+    /**
+     * Stops the workers this taskq started (draining each), then closes the broker if taskq created it. Submits and
+     * new workers are refused from now on.
+     */
     @Override
     public void close() {
+        closed = true;
         // Drain all workers at once (each may wait its grace period), on threads of their own rather than the
         // common pool, which application code may keep busy.
         List<Thread> closers = new ArrayList<>();
@@ -398,8 +436,23 @@ public final class Taskq implements AutoCloseable {
         private boolean closeBroker;
         private Clock clock = Clock.systemUTC();
         private int maxMessageBytes = 1 << 20;
+        private Duration submitRetryTimeout = Duration.ofSeconds(10);
 
         private Builder() {
+        }
+
+        /**
+         * How long a submit keeps retrying a transient broker failure (timeout, lost connection, a Redis still
+         * loading or without its master), with the same task ids and a growing pause in between, before it throws
+         * {@link SubmitException} (default 10 s). {@link Duration#ZERO}: no retry.
+         */
+        public Builder submitRetryTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("submitRetryTimeout must not be negative");
+            }
+            this.submitRetryTimeout = timeout;
+            return this;
         }
 
         /**

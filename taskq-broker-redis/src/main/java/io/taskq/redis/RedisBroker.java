@@ -24,6 +24,9 @@ import io.taskq.redis.internal.FinalWaiters;
 import io.taskq.redis.internal.Keys;
 import io.taskq.redis.internal.MarkerWait;
 import io.taskq.redis.internal.QueueRegistry;
+import io.taskq.redis.internal.RedisFailures;
+import io.taskq.redis.internal.ServerCheck;
+import io.taskq.redis.internal.Startup;
 import io.taskq.redis.internal.Scripts;
 import io.taskq.redis.internal.Scripts.Name;
 import io.taskq.redis.internal.TaskLocator;
@@ -57,8 +60,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,8 +84,6 @@ import org.slf4j.LoggerFactory;
 public final class RedisBroker implements Broker, ResultBackend, Leases, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final double BAND = 562949953421312d;
-    private static final int MIN_MAJOR = 6;
-    private static final int MIN_MINOR = 2;
     /** The default of {@link Builder#maxMessageBytes}. */
     private static final int DEFAULT_MAX_MESSAGE_BYTES = (1 << 20) + (64 << 10);
     /** With a non-system clock, idle waits are sliced so that a test moving the clock is noticed soon. */
@@ -138,21 +137,15 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         this.commandTimeoutMs = endpoint.commandTimeout().toMillis();
         this.resources = Endpoint.newResources();
         String where = endpoint.where();
+        Connected started;
         try {
-            this.conns = endpoint.connect(resources);
+            started = Startup.connect(endpoint, "Redis broker", () -> start(b.functions));
         } catch (RuntimeException e) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
-        try {
-            this.redisVersion = checkServer(where);
-            scripts.loadAll(conns.commands());
-            scripts.loadFunctions(conns, b.functions && majorVersion(redisVersion) >= 7);
-        } catch (RuntimeException e) {
-            conns.close();
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
-            throw e;
-        }
+        this.conns = started.conns;
+        this.redisVersion = started.version;
         this.registry = new QueueRegistry(conns, keys);
         this.locator = new TaskLocator(conns, scripts, keys, q -> {
             Instant now = clock.instant();
@@ -164,12 +157,29 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             t.setDaemon(true);
             return t;
         });
-        this.finalWaiters = new FinalWaiters(conns::pubSub, keys.finalChannel(), this::get, background);
+        this.finalWaiters = new FinalWaiters(conns, keys.finalChannel(), this::read, background);
         background.scheduleWithFixedDelay(finalWaiters::check, 1, 1, TimeUnit.SECONDS);
         this.finishes = new Coalescer<>(this::finishBatch, 512);
         this.starts = new Coalescer<>(this::startedBatch, 512);
         log.info("Redis broker connected to {} (Redis {}), key prefix '{}'{}", where, redisVersion, prefix,
                 partitions.isEmpty() ? "" : ", partitions " + partitions);
+    }
+
+    private record Connected(Connections conns, String version) {
+    }
+
+    /** One start-up attempt: connects, checks the server, loads the scripts; closes what it opened if it fails. */
+    private Connected start(boolean functions) {
+        Connections c = endpoint.connect(resources);
+        try {
+            String version = ServerCheck.check(c, endpoint, keys, prefix);
+            scripts.loadAll(c.commands());
+            scripts.loadFunctions(c, functions && majorVersion(version) >= 7);
+            return new Connected(c, version);
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
     }
 
     /** A builder; set at least the URI. */
@@ -212,42 +222,6 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
 
     static String masked(RedisURI uri) {
         return Endpoint.masked(uri);
-    }
-
-    private String checkServer(String where) {
-        String info;
-        try {
-            info = conns.commands().info("server");
-        } catch (RedisCommandExecutionException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("NOPERM")) {
-                throw e;
-            }
-            log.warn("the Redis user may not run INFO at {} ({}); cannot check that Redis is 6.2 or newer", where,
-                    e.getMessage());
-            return "unknown";
-        }
-        Matcher m = Pattern.compile("redis_version:(\\d+)\\.(\\d+)(\\.\\d+)?").matcher(info);
-        if (!m.find()) {
-            throw new IllegalStateException("cannot read the Redis version of " + where);
-        }
-        int major = Integer.parseInt(m.group(1));
-        int minor = Integer.parseInt(m.group(2));
-        String version = m.group(1) + "." + m.group(2) + (m.group(3) == null ? "" : m.group(3));
-        if (major < MIN_MAJOR || major == MIN_MAJOR && minor < MIN_MINOR) {
-            throw new IllegalStateException("taskq needs Redis " + MIN_MAJOR + "." + MIN_MINOR
-                    + " or newer (ZMSCORE, ZADD LT/GT); " + where + " runs Redis " + version);
-        }
-        try {
-            Map<String, String> policy = conns.commands().configGet("maxmemory-policy");
-            String p = policy.get("maxmemory-policy");
-            if (p != null && !p.equals("noeviction")) {
-                log.warn("Redis at {} has maxmemory-policy '{}': under memory pressure Redis may evict queued tasks "
-                        + "and results; set it to 'noeviction'", where, p);
-            }
-        } catch (RuntimeException e) {
-            log.warn("could not read maxmemory-policy of {} ({}); make sure it is 'noeviction'", where, e.toString());
-        }
-        return version;
     }
 
     private void checkOpen() {
@@ -1151,23 +1125,29 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public Optional<TaskRecord> get(String queue, String id) {
         checkOpen();
-        // Two plain reads pipelined, no script: the most frequent read (every result wait starts with one) costs
-        // Redis a fraction of a script run. Not atomic, and need not be: whatever runs between the two reads, the
-        // answer is a state the record had at some moment between them.
+        return await(read(queue, id));
+    }
+
+    /**
+     * Reads a record without blocking. Two plain reads pipelined, no script: the most frequent read (result waits
+     * start with one) costs Redis a fraction of a script run. Not atomic, and need not be: whatever runs between the
+     * two reads, the answer is a state the record had at some moment between them.
+     */
+    private CompletableFuture<Optional<TaskRecord>> read(String queue, String id) {
         String[] k = keys.queue(partitionOf(queue, id));
         var async = conns.async();
         CompletableFuture<Double> expiry = async.zscore(k[Keys.RESX], id).toCompletableFuture();
         CompletableFuture<String> record = async.hget(k[Keys.RES], id).toCompletableFuture();
-        Double exp = await(expiry);
-        String json = await(record);
-        if (json == null || (exp != null && exp <= clock.millis())) {
-            return Optional.empty(); // none, or expired and not trimmed yet
-        }
-        try {
-            return Optional.of(JsonText.readRecord(json));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable record of task " + id + " in queue " + queue, e);
-        }
+        return expiry.thenCombine(record, (exp, json) -> {
+            if (json == null || (exp != null && exp <= clock.millis())) {
+                return Optional.<TaskRecord>empty(); // none, or expired and not trimmed yet
+            }
+            try {
+                return Optional.of(JsonText.readRecord(json));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("unreadable record of task " + id + " in queue " + queue, e);
+            }
+        });
     }
 
     @Override
@@ -1202,6 +1182,12 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     }
 
     // ------------------------------------------------------------------------------------------ lifecycle
+
+    /** Timeouts, lost connections and the error replies of a Redis starting or failing over; see RedisFailures. */
+    @Override
+    public boolean isTransient(RuntimeException failure) {
+        return !closed && RedisFailures.isTransient(failure);
+    }
 
     @Override
     public void close() {
@@ -1296,7 +1282,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
 
         /** The server, e.g. {@code redis://user:pass@host:6379/0} ({@code rediss://} for TLS). */
         public Builder uri(String uri) {
-            return uri(RedisURI.create(Objects.requireNonNull(uri, "uri")));
+            return uri(Endpoint.parse(uri));
         }
 
         /** The server as a Lettuce URI (Sentinel, TLS, ACL settings included; not modified). Replaces {@link #cluster}. */
@@ -1399,6 +1385,17 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             return this;
         }
 
+        /**
+         * How long {@link #build()} keeps trying to reach Redis when it is not reachable yet (refused, timed out,
+         * still loading; default 60 s), with a growing pause and a WARN per retry, so that an application started
+         * during a Redis restart waits instead of failing. {@link Duration#ZERO}: fail at once. Wrong credentials
+         * and missing ACL permissions fail at once either way.
+         */
+        public Builder startupRetryTimeout(Duration timeout) {
+            endpoint.startupRetryTimeout(timeout);
+            return this;
+        }
+
         private static Duration positive(Duration d, String name) {
             return Settings.positive(d, name);
         }
@@ -1407,8 +1404,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
          * Connects, checks the server (Redis 6.2+ required; a warning unless maxmemory-policy is noeviction) and
          * loads the scripts.
          *
-         * @throws IllegalStateException if the server is too old
-         * @throws io.lettuce.core.RedisException if it cannot be reached
+         * @throws IllegalStateException if the server is too old, or the ACL user may not use the key prefix's keys
+         * @throws io.lettuce.core.RedisConnectionException if it cannot be reached within the start-up retry time, or
+         *                                                  refuses the credentials
          */
         public RedisBroker build() {
             if (!endpoint.isSet()) {

@@ -11,6 +11,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.taskq.internal.Json;
 import io.taskq.redis.internal.Connections;
 import io.taskq.redis.internal.Endpoint;
+import io.taskq.redis.internal.Startup;
 import io.taskq.redis.internal.WatchedSubscription;
 import io.taskq.redis.internal.LuaScript;
 import io.taskq.spi.ScheduleAuditRecord;
@@ -114,17 +115,19 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         this.resources = Endpoint.newResources();
         this.where = b.endpoint.where();
         try {
-            this.conns = b.endpoint.connect(resources);
+            this.conns = Startup.connect(b.endpoint, "Redis schedule store", () -> {
+                Connections c = b.endpoint.connect(resources);
+                try {
+                    write.load(c.commands());
+                    delete.load(c.commands());
+                    read.load(c.commands());
+                    return c;
+                } catch (RuntimeException e) {
+                    c.close();
+                    throw e;
+                }
+            });
         } catch (RuntimeException e) {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
-            throw e;
-        }
-        try {
-            write.load(conns.commands());
-            delete.load(conns.commands());
-            read.load(conns.commands());
-        } catch (RuntimeException e) {
-            conns.close();
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
@@ -134,7 +137,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
             return t;
         });
         // A message's payload (the new change count) is informative only: listeners re-read the store.
-        this.changes = new WatchedSubscription(conns::pubSub, channel, message -> notifyListeners(),
+        this.changes = new WatchedSubscription(conns, channel, message -> notifyListeners(),
                 this::notifyListeners, "schedule store '" + prefix + "' change notifications");
         log.info("Redis schedule store connected to {}, key prefix '{}'", where, prefix);
     }
@@ -411,7 +414,7 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
          * master: {@code redis-sentinel://:pass@s1:26379,s2:26379/0#mymaster}. Replaces {@link #cluster}.
          */
         public Builder uri(String uri) {
-            return uri(RedisURI.create(Objects.requireNonNull(uri, "uri")));
+            return uri(Endpoint.parse(uri));
         }
 
         /**
@@ -490,6 +493,15 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         /** TCP connect timeout (default 2 s). */
         public Builder connectTimeout(Duration timeout) {
             endpoint.connectTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * How long {@link #build()} keeps trying to reach Redis when it is not reachable yet (default 60 s, or the
+         * broker's with {@link #from}); {@link Duration#ZERO}: fail at once. As for the broker.
+         */
+        public Builder startupRetryTimeout(Duration timeout) {
+            endpoint.startupRetryTimeout(timeout);
             return this;
         }
 

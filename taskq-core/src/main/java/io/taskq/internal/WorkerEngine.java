@@ -86,6 +86,8 @@ public final class WorkerEngine implements Worker {
     private final AtomicInteger abandoned = new AtomicInteger();
     private final AtomicLong staleOutcomes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Tasks handed back to the broker since close() began, for its one summary line. */
+    private final AtomicInteger handedBackAtClose = new AtomicInteger();
     private final Object settledSignal = new Object();
     private final Thread fetcher;
     private final BrokerBatcher batcher;
@@ -721,6 +723,9 @@ public final class WorkerEngine implements Worker {
     private void handBack(List<Delivery> ds) {
         try {
             broker.release(ds);
+            if (closed.get()) {
+                handedBackAtClose.addAndGet(ds.size());
+            }
         } catch (RuntimeException e) {
             log.warn("worker {}: could not hand back {}; the lease will expire", id,
                     ds.stream().map(Delivery::id).toList(), e);
@@ -835,6 +840,9 @@ public final class WorkerEngine implements Worker {
     private Attempt release(Attempt a) {
         try {
             broker.release(List.of(a.delivery));
+            if (closed.get()) {
+                handedBackAtClose.incrementAndGet();
+            }
         } catch (RuntimeException e) {
             log.warn("task {}: could not hand back; the lease will expire", a.delivery.id(), e);
         }
@@ -1009,7 +1017,9 @@ public final class WorkerEngine implements Worker {
             held.clear();
         }
         if (!back.isEmpty()) {
-            log.info("worker {}: handing {} held task(s) back to the broker", id, back.size());
+            if (!closed.get()) {
+                log.info("worker {}: handing {} held task(s) back to the broker", id, back.size());
+            }
             handBack(back);
             claims.release(back.size());
         }
@@ -1052,11 +1062,12 @@ public final class WorkerEngine implements Worker {
             }
         }
         if (!handBack.isEmpty()) {
-            log.info("worker {}: handing {} unfinished task(s) back to the broker", id, handBack.size());
             try {
                 broker.release(handBack);
+                handedBackAtClose.addAndGet(handBack.size());
             } catch (RuntimeException e) {
-                log.warn("worker {}: hand-back failed; those tasks run again when their lease expires", id, e);
+                log.warn("worker {}: hand-back of {} unfinished task(s) failed; they run again when their lease"
+                        + " expires", id, handBack.size(), e);
             }
             awaitInterruptedTasks(stopped);
         }
@@ -1064,6 +1075,12 @@ public final class WorkerEngine implements Worker {
         batcher.close();
         timer.shutdownNow();
         executor.shutdownNow();
-        log.info("worker {} stopped", id);
+        int back = handedBackAtClose.get();
+        if (back == 0) {
+            log.info("worker {} stopped", id);
+        } else {
+            log.info("worker {} stopped; handed {} unfinished task(s) back to the broker (held, or still running"
+                    + " after the shutdown grace of {}); other workers run them", id, back, options.shutdownGrace());
+        }
     }
 }

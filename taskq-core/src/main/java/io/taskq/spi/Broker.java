@@ -185,6 +185,16 @@ public interface Broker extends AutoCloseable {
     /** Counts of a queue. */
     QueueStats stats(String queue);
 
+    /**
+     * Whether {@code failure}, thrown by one of this broker's calls, may pass if the same call is made again: a
+     * timeout, a lost connection, a server still loading or without its master. Such a call may also have taken
+     * effect before it failed (a reply lost after the command ran). Refusals that repeat (authentication, ACL
+     * permissions, a script error, bad input) are not transient. By default nothing is.
+     */
+    default boolean isTransient(RuntimeException failure) {
+        return false;
+    }
+
     /** Releases resources; further calls fail. */
     @Override
     void close();

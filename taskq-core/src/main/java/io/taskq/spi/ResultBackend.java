@@ -14,8 +14,10 @@ public interface ResultBackend {
 
     /**
      * A future completed with the task's record once it is final (SUCCESS, FAILURE or REVOKED), without busy
-     * polling. If the record is already final the future is already complete. Cancelling the future releases
-     * what the backend holds for it.
+     * polling. If the record is already final the future completes as soon as the backend has read it. The call
+     * itself does not wait for a remote backend (whatever it must ask completes the future later), so that a
+     * caller's timeout on the future bounds its whole wait. Cancelling the future releases what the backend holds
+     * for it.
      */
     CompletableFuture<TaskRecord> awaitFinal(String queue, String id);
 }

@@ -1,6 +1,7 @@
 package io.taskq.redis.internal;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -25,12 +26,16 @@ import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -91,6 +96,8 @@ public abstract class Connections implements AutoCloseable {
     public abstract void readOnly();
 
     private final AtomicBoolean probing = new AtomicBoolean();
+    /** Closes begun by {@link #closeAsync(StatefulConnection)} and not finished yet. */
+    private final Set<CompletableFuture<Void>> closing = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> watchdog;
     /** Set once {@link #close()} has begun. */
     protected volatile boolean closed;
@@ -182,11 +189,33 @@ public abstract class Connections implements AutoCloseable {
      */
     abstract void replace(Object silent);
 
-    /** Stops the watchdog; subclasses then shut their client down. */
+    /**
+     * Closes a connection this set handed out (blocking, pub/sub, a replaced shared one) without waiting. Every
+     * connection must be closed through here: the client's shutdown closes each connection it still tracks, and
+     * one whose close is still under way would be closed twice (Lettuce warns "Connection is already closed"), so
+     * {@link #close()} first waits for these closes to finish.
+     */
+    public final void closeAsync(StatefulConnection<?, ?> c) {
+        if (c instanceof RedisChannelHandler<?, ?> h && h.isClosed()) {
+            return;
+        }
+        CompletableFuture<Void> f = c.closeAsync();
+        closing.add(f);
+        f.whenComplete((v, e) -> closing.remove(f));
+    }
+
+    /** Stops the watchdog and waits (bounded) for closes under way; subclasses then shut their client down. */
     protected final void stopWatchdog() {
         closed = true;
         if (watchdog != null) {
             watchdog.cancel(false);
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the shutdown closes whatever is left
         }
     }
 
@@ -205,12 +234,12 @@ public abstract class Connections implements AutoCloseable {
             @SuppressWarnings("unchecked")
             C old = (C) silent;
             if (closed || !shared.compareAndSet(old, fresh)) {
-                fresh.closeAsync();
+                closeAsync(fresh);
                 return;
             }
             log.warn("Redis {} answered nothing within the command timeout although connected (network drop"
                     + " without a reset?); replaced the connection with a new one", what);
-            old.closeAsync();
+            closeAsync(old);
         });
     }
 
@@ -321,7 +350,7 @@ public abstract class Connections implements AutoCloseable {
                 StatefulRedisConnection<String, String> old = conn.getAndSet(client.connect(StringCodec.UTF8));
                 log.warn("Redis refused a write (READONLY: the master was demoted); reconnected to the current"
                         + " master");
-                old.closeAsync();
+                closeAsync(old);
             } catch (RuntimeException e) {
                 log.warn("reconnect after READONLY failed, will retry: {}", e.toString());
             }
@@ -451,7 +480,7 @@ public abstract class Connections implements AutoCloseable {
         }
     }
 
-    private static Blocking wrap(StatefulConnection<String, String> c, RedisClusterAsyncCommands<String, String> a) {
+    final Blocking wrap(StatefulConnection<String, String> c, RedisClusterAsyncCommands<String, String> a) {
         return new Blocking() {
             @Override
             public RedisClusterAsyncCommands<String, String> async() {
@@ -465,9 +494,7 @@ public abstract class Connections implements AutoCloseable {
 
             @Override
             public void closeAsync() {
-                if (c.isOpen()) {
-                    c.closeAsync();
-                }
+                Connections.this.closeAsync(c);
             }
         };
     }

@@ -27,6 +27,7 @@ public final class Endpoint {
     private String trustStorePassword;
     private Duration commandTimeout = Duration.ofSeconds(5);
     private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration startupRetryTimeout = Duration.ofSeconds(60);
 
     /** One server or a Sentinel-managed master; replaces the cluster seeds. Never modified. */
     public void uri(RedisURI u) {
@@ -36,7 +37,7 @@ public final class Endpoint {
 
     /** Cluster seed nodes as URI strings; replaces the URI. */
     public void cluster(String... seeds) {
-        cluster(Arrays.stream(seeds).map(RedisURI::create).toList());
+        cluster(Arrays.stream(seeds).map(Endpoint::parse).toList());
     }
 
     /** Cluster seed nodes; replaces the URI. Never modified. */
@@ -79,6 +80,40 @@ public final class Endpoint {
         this.connectTimeout = Settings.positive(timeout, "connectTimeout");
     }
 
+    /** How long the first connection is retried while Redis is not reachable; zero: not at all. */
+    public Duration startupRetryTimeout() {
+        return startupRetryTimeout;
+    }
+
+    /** Sets how long the first connection is retried; zero turns the retry off. */
+    public void startupRetryTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "startupRetryTimeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("startupRetryTimeout must not be negative");
+        }
+        this.startupRetryTimeout = timeout;
+    }
+
+    /** The ACL user this connects as ("default" when the URI names none), for messages. */
+    public String user() {
+        RedisURI u = uri != null ? uri : clusterSeeds != null ? clusterSeeds.get(0) : null;
+        return u == null || u.getUsername() == null || u.getUsername().isEmpty() ? "default" : u.getUsername();
+    }
+
+    /**
+     * Parses a URI string; one without a scheme ({@code 127.0.0.1:6379}, which Lettuce would misread) is refused
+     * with a message saying how to write it. The message masks a password.
+     */
+    public static RedisURI parse(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        if (!uri.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            throw new IllegalArgumentException("Redis URI '" + uri.replaceAll(":[^:@/]*@", ":****@")
+                    + "' has no scheme: write redis://host:port (rediss://host:port for TLS,"
+                    + " redis-sentinel://host:port/0#master for Sentinel)");
+        }
+        return RedisURI.create(uri);
+    }
+
     /** Whether a URI or cluster seeds were given. */
     public boolean isSet() {
         return uri != null || clusterSeeds != null;
@@ -101,6 +136,7 @@ public final class Endpoint {
         this.trustStorePassword = other.trustStorePassword;
         this.commandTimeout = other.commandTimeout;
         this.connectTimeout = other.connectTimeout;
+        this.startupRetryTimeout = other.startupRetryTimeout;
     }
 
     /**

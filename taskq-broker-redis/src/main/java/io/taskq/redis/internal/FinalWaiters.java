@@ -1,6 +1,5 @@
 package io.taskq.redis.internal;
 
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.taskq.internal.Json;
 import io.taskq.internal.JsonText;
 import io.taskq.spi.TaskRecord;
@@ -13,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class FinalWaiters {
     private static final Logger log = LoggerFactory.getLogger(FinalWaiters.class);
 
-    private final BiFunction<String, String, Optional<TaskRecord>> reader;
+    private final BiFunction<String, String, CompletableFuture<Optional<TaskRecord>>> reader;
+    private final Executor executor;
     private final Map<String, List<CompletableFuture<TaskRecord>>> waiters = new ConcurrentHashMap<>();
     private final WatchedSubscription subscription;
     /** Tasks submitted here while listening, by key: when their submit was sent (System.nanoTime). */
@@ -42,16 +41,17 @@ public final class FinalWaiters {
     private static final int REMEMBERED = 10_000;
 
     /**
-     * @param connector opens a subscription connection
+     * @param conns     opens and closes the subscription connection
      * @param channel  the notification channel
-     * @param reader   reads a record (queue, id)
+     * @param reader   reads a record (queue, id) without blocking
      * @param executor runs re-checks off the I/O threads
      */
-    public FinalWaiters(Supplier<StatefulRedisPubSubConnection<String, String>> connector, String channel,
-                        BiFunction<String, String, Optional<TaskRecord>> reader,
+    public FinalWaiters(Connections conns, String channel,
+                        BiFunction<String, String, CompletableFuture<Optional<TaskRecord>>> reader,
                         Executor executor) {
         this.reader = reader;
-        this.subscription = new WatchedSubscription(connector, channel, this::onMessage,
+        this.executor = executor;
+        this.subscription = new WatchedSubscription(conns, channel, this::onMessage,
                 () -> {
                     try {
                         executor.execute(this::recheckAll);
@@ -89,11 +89,14 @@ public final class FinalWaiters {
         submitted.remove(key(queue, id));
     }
 
-    /** A future completed with the record once it is final; see ResultBackend#awaitFinal. */
+    /**
+     * A future completed with the record once it is final; see ResultBackend#awaitFinal. Never blocks: whatever
+     * waits for Redis (subscribing, reading) completes the future later, so that the caller's own timeout bounds its
+     * wait even when Redis does not answer.
+     */
     public CompletableFuture<TaskRecord> await(String queue, String id) {
         CompletableFuture<TaskRecord> f = new CompletableFuture<>();
         String k = key(queue, id);
-        subscription.open();
         waiters.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(f);
         f.whenComplete((v, e) -> remove(k, f));
         // Registered first, then looked up: a notification handled meanwhile either finds this waiter or was kept.
@@ -107,12 +110,40 @@ public final class FinalWaiters {
         if (sent != null && since != Long.MAX_VALUE && sent - since > 0) {
             return f; // heard since before the submit: the notification comes
         }
+        if (since != Long.MAX_VALUE) {
+            read(f, queue, id);
+            return f;
+        }
+        // Subscribing waits for Redis (connect, SUBSCRIBE): done off the caller's thread, then the read.
         try {
-            reader.apply(queue, id).filter(r -> r.state().isFinal()).ifPresent(f::complete);
+            executor.execute(() -> {
+                try {
+                    subscription.open();
+                    read(f, queue, id);
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(new IllegalStateException("broker is closed"));
+        }
+        return f;
+    }
+
+    /** Completes {@code f} with the record if it is final already; a failed read fails {@code f}. */
+    private void read(CompletableFuture<TaskRecord> f, String queue, String id) {
+        try {
+            reader.apply(queue, id).whenComplete((r, e) -> {
+                if (e != null) {
+                    f.completeExceptionally(e instanceof java.util.concurrent.CompletionException
+                            && e.getCause() != null ? e.getCause() : e);
+                } else {
+                    r.filter(x -> x.state().isFinal()).ifPresent(f::complete);
+                }
+            });
         } catch (RuntimeException e) {
             f.completeExceptionally(e);
         }
-        return f;
     }
 
     private void remove(String k, CompletableFuture<TaskRecord> f) {
@@ -170,7 +201,7 @@ public final class FinalWaiters {
             String queue = k.substring(0, sep);
             String id = k.substring(sep + 1);
             try {
-                Optional<TaskRecord> r = reader.apply(queue, id).filter(x -> x.state().isFinal());
+                Optional<TaskRecord> r = reader.apply(queue, id).join().filter(x -> x.state().isFinal());
                 if (r.isPresent()) {
                     List<CompletableFuture<TaskRecord>> ws = waiters.get(k);
                     if (ws != null) {

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ public final class WatchedSubscription {
     private static final Logger log = LoggerFactory.getLogger(WatchedSubscription.class);
     private static final int DOWN_CHECKS = 3;
 
-    private final Supplier<StatefulRedisPubSubConnection<String, String>> connector;
+    private final Connections conns;
     private final String channel;
     private final Consumer<String> onMessage;
     private final Runnable lookAgain;
@@ -42,16 +41,16 @@ public final class WatchedSubscription {
     private volatile long listeningSince = Long.MAX_VALUE;
 
     /**
-     * @param connector opens a pub/sub connection
+     * @param conns     opens and closes the pub/sub connection
      * @param channel   the channel
      * @param onMessage called with each message, on a Lettuce I/O thread (must not block)
      * @param lookAgain called when messages may have been missed, on a Lettuce I/O thread or the thread calling
      *                  {@link #check()} (must not block)
      * @param what      names the subscription in logs
      */
-    public WatchedSubscription(Supplier<StatefulRedisPubSubConnection<String, String>> connector, String channel,
-                        Consumer<String> onMessage, Runnable lookAgain, String what) {
-        this.connector = connector;
+    public WatchedSubscription(Connections conns, String channel, Consumer<String> onMessage, Runnable lookAgain,
+                               String what) {
+        this.conns = conns;
         this.channel = channel;
         this.onMessage = onMessage;
         this.lookAgain = lookAgain;
@@ -72,7 +71,7 @@ public final class WatchedSubscription {
         if (connection != null) {
             return;
         }
-        StatefulRedisPubSubConnection<String, String> c = connector.get();
+        StatefulRedisPubSubConnection<String, String> c = conns.pubSub();
         AtomicInteger subscriptions = new AtomicInteger();
         c.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -102,7 +101,7 @@ public final class WatchedSubscription {
         try {
             c.sync().subscribe(channel);
         } catch (RuntimeException e) {
-            c.closeAsync();
+            conns.closeAsync(c);
             throw e;
         }
         connection = c;
@@ -160,7 +159,7 @@ public final class WatchedSubscription {
             downChecks = 0;
             listeningSince = Long.MAX_VALUE;
         }
-        stale.closeAsync();
+        conns.closeAsync(stale);
         try {
             open();
             lookAgain.run();
@@ -193,7 +192,7 @@ public final class WatchedSubscription {
             listeningSince = Long.MAX_VALUE;
         }
         if (c != null) {
-            c.closeAsync();
+            conns.closeAsync(c);
         }
     }
 }

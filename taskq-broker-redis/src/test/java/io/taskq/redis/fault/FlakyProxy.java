@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #reset()}: abort every connection with a TCP RST to both sides (SO_LINGER 0), like a restarted
  *       NAT or firewall; with {@link #refuse(boolean) refuse(true)} new connections are reset at once too, until
  *       refused no more.</li>
+ *   <li>{@link #swallowReplies(boolean)}: forward what the client sends but throw away what the server answers,
+ *       like a connection lost after the command reached the server; {@link #reset()} afterwards, as the client's
+ *       replies are out of step with its commands from then on.</li>
  * </ul>
  */
 public final class FlakyProxy implements AutoCloseable {
@@ -34,6 +37,8 @@ public final class FlakyProxy implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean blackholed;
     private volatile boolean refusing;
+    private volatile boolean swallowing;
+    private final AtomicInteger swallowed = new AtomicInteger();
     private volatile boolean closed;
 
     /** Listens on a free loopback port and forwards to {@code host:port}. */
@@ -94,6 +99,16 @@ public final class FlakyProxy implements AutoCloseable {
         }
     }
 
+    /** While set, the server's replies are thrown away (the client's commands still reach the server). */
+    public void swallowReplies(boolean swallow) {
+        this.swallowing = swallow;
+    }
+
+    /** Bytes of replies thrown away so far. */
+    public int swallowedBytes() {
+        return swallowed.get();
+    }
+
     /** While set, new connections are reset as soon as they are accepted. */
     public void refuse(boolean refuse) {
         this.refusing = refuse;
@@ -136,6 +151,10 @@ public final class FlakyProxy implements AutoCloseable {
                     awaitOpen();
                     while (stranded.contains(from) && !closed && !from.isClosed()) {
                         Thread.sleep(50);
+                    }
+                    if (swallowing && dir.equals("down")) {
+                        swallowed.addAndGet(n);
+                        continue;
                     }
                     out.write(buf, 0, n);
                     out.flush();
