@@ -2,7 +2,6 @@ package io.taskq.examples.spring;
 
 import io.taskq.Task;
 import io.taskq.scheduler.Periodic;
-import java.time.Duration;
 import org.springframework.stereotype.Component;
 import org.springframework.stereotype.Service;
 
@@ -25,7 +24,7 @@ public class SpringTasks {
     /** A report that takes a while: a graceful shutdown lets it finish. */
     @Task(name = "spring.report")
     public String report(String name, long millis) throws InterruptedException {
-        Thread.sleep(Duration.ofMillis(millis).toMillis());
+        Thread.sleep(millis);
         return "report " + name + " ready";
     }
 
