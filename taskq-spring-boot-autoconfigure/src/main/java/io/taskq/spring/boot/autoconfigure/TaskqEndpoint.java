@@ -17,36 +17,27 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  */
 @Endpoint(id = "taskq")
 public class TaskqEndpoint {
-    private final Taskq taskq;
-    private final ObjectProvider<TaskqWorkers> workers;
-    private final ObjectProvider<TaskqSchedulerStatus> scheduler;
-    private final TaskqProperties properties;
+    private final LocalTaskq local;
 
     /** The endpoint over {@code taskq} and this instance's workers and scheduler. */
     public TaskqEndpoint(Taskq taskq, ObjectProvider<TaskqWorkers> workers,
                          ObjectProvider<TaskqSchedulerStatus> scheduler, TaskqProperties properties) {
-        this.taskq = taskq;
-        this.workers = workers;
-        this.scheduler = scheduler;
-        this.properties = properties;
+        this.local = new LocalTaskq(taskq, workers, scheduler, properties);
     }
 
     /** What this instance runs and sees. */
     @ReadOperation
     public TaskqDescriptor taskq() {
-        TaskqWorkers w = workers.getIfAvailable();
         List<WorkerDescriptor> ws = new ArrayList<>();
-        if (w != null) {
-            for (TaskqWorkers.Running r : w.running()) {
-                ws.add(new WorkerDescriptor(r.worker().id(), r.worker().isHealthy(), r.options().queues(),
-                        r.options().concurrency(), r.worker().activeCount(), r.worker().heldCount(),
-                        r.worker().abandonedCount()));
-            }
+        for (TaskqWorkers.Running r : local.workers()) {
+            ws.add(new WorkerDescriptor(r.worker().id(), r.worker().isHealthy(), r.options().queues(),
+                    r.options().concurrency(), r.worker().activeCount(), r.worker().heldCount(),
+                    r.worker().abandonedCount()));
         }
-        List<QueueStats> queues = TaskqQueues.of(w, properties).stream().map(taskq::stats).toList();
-        TaskqSchedulerStatus s = scheduler.getIfAvailable();
-        SchedulerDescriptor sd = s == null ? null : new SchedulerDescriptor(s.isRunning(), s.instanceId(),
-                s.isLeader(), s.leader().orElse(null), s.entries());
+        Taskq taskq = local.taskq();
+        List<QueueStats> queues = local.queues().stream().map(taskq::stats).toList();
+        SchedulerDescriptor sd = local.scheduler().map(s -> new SchedulerDescriptor(s.isRunning(),
+                s.instanceId(), s.isLeader(), s.leader().orElse(null), s.entries())).orElse(null);
         return new TaskqDescriptor(new TreeSet<>(taskq.taskNames()), ws, queues, sd);
     }
 

@@ -18,29 +18,22 @@ import org.springframework.boot.actuate.health.Status;
  * scheduler's leader.
  */
 public class TaskqHealthIndicator extends AbstractHealthIndicator {
-    private final Taskq taskq;
-    private final ObjectProvider<TaskqWorkers> workers;
-    private final ObjectProvider<TaskqSchedulerStatus> scheduler;
-    private final TaskqProperties properties;
+    private final LocalTaskq local;
 
     /** The health of {@code taskq}, its local workers and scheduler. */
     public TaskqHealthIndicator(Taskq taskq, ObjectProvider<TaskqWorkers> workers,
                                 ObjectProvider<TaskqSchedulerStatus> scheduler, TaskqProperties properties) {
         super("taskq health check failed");
-        this.taskq = taskq;
-        this.workers = workers;
-        this.scheduler = scheduler;
-        this.properties = properties;
+        this.local = new LocalTaskq(taskq, workers, scheduler, properties);
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         boolean down = false;
-        TaskqWorkers w = workers.getIfAvailable();
         Map<String, Object> queues = new LinkedHashMap<>();
-        for (String queue : TaskqQueues.of(w, properties)) {
+        for (String queue : local.queues()) {
             try {
-                queues.put(queue, taskq.stats(queue));
+                queues.put(queue, local.taskq().stats(queue));
             } catch (RuntimeException e) {
                 down = true;
                 queues.put(queue, "broker error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -48,20 +41,18 @@ public class TaskqHealthIndicator extends AbstractHealthIndicator {
         }
         builder.withDetail("queues", queues);
         List<Map<String, Object>> workerDetails = new ArrayList<>();
-        if (w != null) {
-            for (TaskqWorkers.Running r : w.running()) {
-                boolean healthy = r.worker().isHealthy();
-                down |= !healthy;
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("id", r.worker().id());
-                d.put("healthy", healthy);
-                d.put("active", r.worker().activeCount());
-                workerDetails.add(d);
-            }
+        for (TaskqWorkers.Running r : local.workers()) {
+            boolean healthy = r.worker().isHealthy();
+            down |= !healthy;
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("id", r.worker().id());
+            d.put("healthy", healthy);
+            d.put("active", r.worker().activeCount());
+            workerDetails.add(d);
         }
         builder.withDetail("workers", workerDetails);
         Status status = down ? Status.DOWN : Status.UP;
-        TaskqSchedulerStatus s = scheduler.getIfAvailable();
+        TaskqSchedulerStatus s = local.scheduler().orElse(null);
         if (s != null && s.isRunning()) {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("instance", s.instanceId());
