@@ -41,6 +41,10 @@ public final class TaskBeans {
                 continue;
             }
             Class<?> type = beanFactory.getType(name, false);
+            if (type != null && Proxy.isProxyClass(type)) {
+                // An interface-based proxy shows only its interfaces; the definition knows the class behind it.
+                type = beanFactory.getMergedBeanDefinition(name).getResolvableType().resolve();
+            }
             if (type == null || !hasTaskMethods(ClassUtils.getUserClass(type))) {
                 continue;
             }

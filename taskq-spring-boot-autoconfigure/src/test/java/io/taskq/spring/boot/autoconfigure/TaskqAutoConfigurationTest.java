@@ -17,7 +17,10 @@ import io.taskq.spi.ResultBackend;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -164,6 +167,21 @@ class TaskqAutoConfigurationTest {
     }
 
     @Test
+    void aTaskBeanBehindAnInterfaceBasedProxyIsRefusedWithItsName() {
+        runner.withBean(Greeter.class).withBean(JdkProxies.class).run(context -> assertThat(context.getStartupFailure())
+                .hasStackTraceContaining("Greeter' has @Task methods but is an interface-based proxy"));
+    }
+
+    @Test
+    void aTaskBeanBehindAClassBasedProxyRunsThroughTheProxy() {
+        runner.withBean(Greeter.class).withBean(ClassProxies.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(Taskq.class).submit("proxied.greet", "Ada").get(WAIT))
+                    .as("the advice ran").isEqualTo("advised: Hello, Ada");
+        });
+    }
+
+    @Test
     void healthIsUpWithWorkerAndLeaderAndTheEndpointShowsThem() {
         runner.run(context -> {
             TaskqHealthIndicator health = context.getBean(TaskqHealthIndicator.class);
@@ -205,6 +223,57 @@ class TaskqAutoConfigurationTest {
             Health h = context.getBean(TaskqHealthIndicator.class).health();
             assertThat(h.getStatus()).isEqualTo(Status.DOWN);
         });
+    }
+
+    /** An interface a task bean implements. */
+    public interface Greeting {
+        /** Greets. */
+        String greet(String name);
+    }
+
+    /** A task bean with an interface, for the proxy tests. */
+    public static class Greeter implements Greeting {
+        /** Greets. */
+        @Override
+        @Task(name = "proxied.greet")
+        public String greet(String name) {
+            return "Hello, " + name;
+        }
+    }
+
+    /** Wraps the Greeter in a proxy whose advice prefixes the result. */
+    abstract static class Proxies implements BeanPostProcessor {
+        abstract boolean classBased();
+
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+            if (!(bean instanceof Greeter)) {
+                return bean;
+            }
+            ProxyFactory f = new ProxyFactory(bean);
+            f.setProxyTargetClass(classBased());
+            if (!classBased()) {
+                f.addInterface(Greeting.class);
+            }
+            f.addAdvice((MethodInterceptor) invocation -> "advised: " + invocation.proceed());
+            return f.getProxy();
+        }
+    }
+
+    /** Interface-based proxies. */
+    static class JdkProxies extends Proxies {
+        @Override
+        boolean classBased() {
+            return false;
+        }
+    }
+
+    /** Class-based proxies. */
+    static class ClassProxies extends Proxies {
+        @Override
+        boolean classBased() {
+            return true;
+        }
     }
 
     /** Another task bean. */
