@@ -8,6 +8,7 @@ import io.taskq.scheduler.SchedulerListener;
 import io.taskq.spi.Broker;
 import io.taskq.spi.Leases;
 import io.taskq.spi.ScheduleStore;
+import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -33,7 +34,7 @@ public class TaskqSchedulerAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    Scheduler taskqScheduler(Taskq taskq, Broker broker, ObjectProvider<ScheduleStore> store, TaskBeans tasks,
+    Scheduler taskqScheduler(Taskq taskq, ObjectProvider<ScheduleStore> store, TaskBeans tasks,
                              ObjectProvider<SchedulerListener> listeners, TaskqProperties properties) {
         TaskqProperties.Scheduler s = properties.getScheduler();
         Scheduler.Builder b = Scheduler.builder().taskq(taskq)
@@ -41,10 +42,7 @@ public class TaskqSchedulerAutoConfiguration {
                 .leaseTtl(s.getLeaseTtl())
                 .misfireGrace(s.getMisfireGrace())
                 .declare(tasks.classes().toArray());
-        // taskq.broker() is the transaction-aware wrapper: the leases are the broker bean's.
-        if (broker instanceof Leases leases) {
-            b.leases(leases);
-        }
+        leases(taskq).ifPresent(b::leases);
         store.ifAvailable(b::store);
         listeners.orderedStream().forEach(b::listener);
         return b.build();
@@ -53,9 +51,21 @@ public class TaskqSchedulerAutoConfiguration {
     /** Starts and stops the scheduler with the context. */
     @Bean
     @ConditionalOnMissingBean
-    TaskqSchedulerRunner taskqSchedulerRunner(Scheduler scheduler, Broker broker, TaskqProperties properties) {
-        return new TaskqSchedulerRunner(scheduler, broker instanceof Leases l ? l : null,
+    TaskqSchedulerRunner taskqSchedulerRunner(Scheduler scheduler, Taskq taskq, TaskqProperties properties) {
+        return new TaskqSchedulerRunner(scheduler, leases(taskq).orElse(null),
                 properties.getScheduler().getLeaseName());
+    }
+
+    /**
+     * The leases of the broker {@code taskq} really uses (under the transaction-aware wrapper), so that the leader
+     * is elected where the tasks go, also when the application built {@code Taskq} itself.
+     */
+    static Optional<Leases> leases(Taskq taskq) {
+        Broker b = taskq.broker();
+        while (b instanceof TransactionAwareBroker t) {
+            b = t.delegate();
+        }
+        return b instanceof Leases l ? Optional.of(l) : Optional.empty();
     }
 
     /** The schedule store in Redis, on the broker's connection settings and key prefix. */

@@ -129,6 +129,18 @@ class TaskqAutoConfigurationTest {
     }
 
     @Test
+    void withTheApplicationsOwnTaskqTheSchedulerLeadsThroughThatTaskqsBroker() {
+        Taskq own = Taskq.builder().tasks(new TestTasks()).build();
+        runner.withBean("myTaskq", Taskq.class, () -> own).run(context -> {
+            Scheduler scheduler = context.getBean(Scheduler.class);
+            Await.until(WAIT, "the scheduler leads", scheduler::isLeader);
+            assertThat(((io.taskq.spi.Leases) own.broker()).holder("taskq.scheduler"))
+                    .as("the lease is held in the broker the tasks go to").contains(scheduler.instanceId());
+        });
+        own.close();
+    }
+
+    @Test
     void transactionAwareSubmitCanBeTurnedOffOrIsAbsentWithoutSpringTx() {
         runner.withPropertyValues("taskq.submit.after-commit=false").run(context -> {
             assertThat(context).doesNotHaveBean(TaskqBrokerDecorator.class);
