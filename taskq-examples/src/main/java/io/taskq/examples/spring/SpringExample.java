@@ -1,22 +1,20 @@
 package io.taskq.examples.spring;
 
-import io.taskq.TaskHandle;
-import io.taskq.Taskq;
-import java.time.Duration;
-import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** Starts a Spring context with taskq's beans, submits a task, and closes the context (which drains taskq). */
-public final class SpringExample {
-    private SpringExample() {
-    }
+/**
+ * A Spring Boot application with taskq through {@code taskq-spring-boot-starter}: the {@code @Task} methods of
+ * {@link SpringTasks} (an ordinary bean) are registered, a worker and the scheduler start with the context, and
+ * {@link GreetOnStart} submits a task. Settings come from {@code application.properties} and the environment
+ * ({@code TASKQ_REDIS_URL} for Redis; in memory without it). It runs until stopped: SIGTERM drains the worker,
+ * hands back what outlives the grace, and steps the scheduler down (docs/spring-boot.md).
+ */
+@SpringBootApplication
+public class SpringExample {
 
-    /** Runs the example. */
+    /** Starts the application. */
     public static void main(String[] args) {
-        try (AnnotationConfigApplicationContext context =
-                     new AnnotationConfigApplicationContext(TaskqSpringConfig.class)) {
-            Taskq taskq = context.getBean(Taskq.class);
-            TaskHandle<String> h = taskq.submit(SpringTasks::greet, "Ada");
-            System.out.println(h.get(Duration.ofSeconds(10)));
-        }
+        SpringApplication.run(SpringExample.class, args);
     }
 }

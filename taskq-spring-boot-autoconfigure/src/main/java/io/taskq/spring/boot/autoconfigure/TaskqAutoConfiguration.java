@@ -1,0 +1,108 @@
+package io.taskq.spring.boot.autoconfigure;
+
+import io.taskq.Taskq;
+import io.taskq.WorkerOptions;
+import io.taskq.internal.InMemoryBroker;
+import io.taskq.spi.Broker;
+import io.taskq.spi.ResultBackend;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The {@link Taskq} client with the application's {@code @Task} beans, the broker (in memory unless
+ * {@link TaskqRedisAutoConfiguration} made a Redis one), the worker options from {@code taskq.worker.*} and the
+ * workers' lifecycle. Every bean backs off when the application defines its own.
+ */
+@AutoConfiguration(after = TaskqRedisAutoConfiguration.class)
+@EnableConfigurationProperties(TaskqProperties.class)
+public class TaskqAutoConfiguration {
+
+    /**
+     * The in-memory broker, when no other broker is configured: for development and tests (nothing is shared
+     * between instances or survives a restart).
+     */
+    @Bean
+    @ConditionalOnMissingBean(Broker.class)
+    InMemoryBroker taskqBroker() {
+        return new InMemoryBroker(Clock.systemUTC());
+    }
+
+    /** The application's beans with {@code @Task} methods. */
+    @Bean
+    @ConditionalOnMissingBean
+    TaskBeans taskqTaskBeans(ConfigurableListableBeanFactory beanFactory) {
+        return TaskBeans.scan(beanFactory);
+    }
+
+    /**
+     * The client: submit and follow tasks by injecting it. It uses the broker bean through the decorators (the
+     * transaction-aware submit); closing it closes the workers it started, not the broker bean.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    Taskq taskq(Broker broker, ObjectProvider<ResultBackend> resultBackend, TaskBeans tasks,
+                ObjectProvider<TaskqBrokerDecorator> decorators) {
+        ResultBackend results = resultBackend.getIfAvailable(() -> {
+            if (broker instanceof ResultBackend rb) {
+                return rb;
+            }
+            throw new IllegalStateException("the broker bean " + broker.getClass().getName()
+                    + " keeps no results: define a ResultBackend bean too");
+        });
+        Broker used = broker;
+        for (TaskqBrokerDecorator d : decorators.orderedStream().toList()) {
+            used = d.decorate(used);
+        }
+        return Taskq.builder().broker(used).resultBackend(results).closeBrokerOnClose(false)
+                .tasks(tasks.instances().toArray()).build();
+    }
+
+    /** The options of the worker this instance starts, from {@code taskq.worker.*}. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnTaskqRole(TaskqRole.WORKER)
+    WorkerOptions taskqWorkerOptions(TaskqProperties properties) {
+        TaskqProperties.Worker w = properties.getWorker();
+        WorkerOptions.Builder b = WorkerOptions.builder()
+                .concurrency(w.getConcurrency())
+                .queues(w.getQueues().toArray(String[]::new))
+                .lease(w.getLease())
+                .shutdownGrace(w.getShutdownGrace());
+        if (w.getPrefetch() != null) {
+            b.prefetch(w.getPrefetch());
+        }
+        return b.build();
+    }
+
+    /** Starts a worker per {@link WorkerOptions} bean once the context is ready; drains them on shutdown. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnTaskqRole(TaskqRole.WORKER)
+    TaskqWorkers taskqWorkers(Taskq taskq, List<WorkerOptions> options) {
+        return new TaskqWorkers(taskq, options);
+    }
+
+    /** Transaction-aware submit, when Spring's transaction support is on the classpath. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(TransactionSynchronizationManager.class)
+    @ConditionalOnProperty(prefix = "taskq.submit", name = "after-commit", matchIfMissing = true)
+    static class TransactionAwareSubmitConfiguration {
+
+        /** Holds submissions made inside a transaction until it commits; drops them on rollback. */
+        @Bean
+        @ConditionalOnMissingBean(name = "taskqTransactionAwareSubmit")
+        TaskqBrokerDecorator taskqTransactionAwareSubmit() {
+            return TransactionAwareBroker::new;
+        }
+    }
+}

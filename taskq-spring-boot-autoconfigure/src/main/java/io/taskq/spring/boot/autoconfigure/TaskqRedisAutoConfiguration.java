@@ -1,0 +1,87 @@
+package io.taskq.spring.boot.autoconfigure;
+
+import io.lettuce.core.RedisURI;
+import io.taskq.redis.RedisBroker;
+import io.taskq.spi.Broker;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The Redis broker, when {@code taskq-broker-redis} is on the classpath and {@code taskq.redis.url} (or
+ * {@code taskq.redis.cluster}) is set. Backs off when the application defines a {@link Broker} bean.
+ */
+@AutoConfiguration
+@ConditionalOnClass(RedisBroker.class)
+@EnableConfigurationProperties(TaskqProperties.class)
+public class TaskqRedisAutoConfiguration {
+
+    /**
+     * Connects to Redis (the broker checks the server at start-up and fails the context if it cannot reach it:
+     * better than an application that looks up but runs nothing).
+     */
+    @Bean
+    @ConditionalOnMissingBean(Broker.class)
+    @Conditional(OnRedisConfigured.class)
+    RedisBroker taskqBroker(TaskqProperties properties) {
+        TaskqProperties.Redis r = properties.getRedis();
+        RedisBroker.Builder b = RedisBroker.builder()
+                .keyPrefix(r.getKeyPrefix())
+                .commandTimeout(r.getCommandTimeout())
+                .connectTimeout(r.getConnectTimeout())
+                .resultTtl(r.getResultTtl());
+        if (!r.getCluster().isEmpty()) {
+            b.cluster(r.getCluster().stream().map(s -> uri(s, r)).toList());
+        } else {
+            b.uri(uri(r.getUrl(), r));
+        }
+        if (r.getTrustStore() != null) {
+            b.trustStore(r.getTrustStore(), r.getTrustStorePassword());
+        }
+        return b.build();
+    }
+
+    /** The URI with the configured credentials and TLS applied; the password never appears in messages. */
+    static RedisURI uri(String url, TaskqProperties.Redis r) {
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            // Lettuce's message may quote the URL, and with it a password.
+            throw new IllegalArgumentException("taskq.redis: not a Redis URI (expected redis://, rediss:// or"
+                    + " redis-sentinel://host:port...)");
+        }
+        if (r.getPassword() != null && !r.getPassword().isEmpty()) {
+            if (r.getUsername() != null && !r.getUsername().isBlank()) {
+                uri.setUsername(r.getUsername());
+            }
+            uri.setPassword(r.getPassword().toCharArray());
+        } else if (r.getUsername() != null && !r.getUsername().isBlank()) {
+            throw new IllegalArgumentException("taskq.redis.username is set without taskq.redis.password");
+        }
+        if (r.isSsl()) {
+            uri.setSsl(true);
+        }
+        return uri;
+    }
+
+    /** Matches when {@code taskq.redis.url} or {@code taskq.redis.cluster} is set, in any property source format. */
+    static class OnRedisConfigured extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            boolean configured = Binder.get(context.getEnvironment())
+                    .bind("taskq.redis", TaskqProperties.Redis.class)
+                    .map(TaskqProperties.Redis::isConfigured).orElse(false);
+            return configured ? ConditionOutcome.match("taskq.redis.url or taskq.redis.cluster is set")
+                    : ConditionOutcome.noMatch("neither taskq.redis.url nor taskq.redis.cluster is set");
+        }
+    }
+}

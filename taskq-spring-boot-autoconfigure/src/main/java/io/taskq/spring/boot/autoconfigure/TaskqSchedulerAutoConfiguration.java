@@ -1,0 +1,84 @@
+package io.taskq.spring.boot.autoconfigure;
+
+import io.taskq.Taskq;
+import io.taskq.redis.RedisBroker;
+import io.taskq.redis.RedisScheduleStore;
+import io.taskq.scheduler.Scheduler;
+import io.taskq.scheduler.SchedulerListener;
+import io.taskq.spi.Broker;
+import io.taskq.spi.Leases;
+import io.taskq.spi.ScheduleStore;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The scheduler (Celery beat), when {@code taskq-scheduler} is on the classpath and {@code taskq.roles} includes
+ * "scheduler": entries from the {@code @Periodic} methods of the task beans, kept in Redis next to the broker's
+ * keys when the broker is Redis (in memory otherwise), leadership through the broker's leases.
+ */
+@AutoConfiguration(after = TaskqAutoConfiguration.class)
+@ConditionalOnClass(Scheduler.class)
+@ConditionalOnBean(Taskq.class)
+@ConditionalOnTaskqRole(TaskqRole.SCHEDULER)
+public class TaskqSchedulerAutoConfiguration {
+
+    /**
+     * The scheduler, not started: {@link TaskqSchedulerRunner} starts it with the context. Listeners are the
+     * application's {@link SchedulerListener} beans.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    Scheduler taskqScheduler(Taskq taskq, ObjectProvider<ScheduleStore> store, TaskBeans tasks,
+                             ObjectProvider<SchedulerListener> listeners, TaskqProperties properties) {
+        TaskqProperties.Scheduler s = properties.getScheduler();
+        Scheduler.Builder b = Scheduler.builder().taskq(taskq)
+                .leaseName(s.getLeaseName())
+                .leaseTtl(s.getLeaseTtl())
+                .misfireGrace(s.getMisfireGrace())
+                .declare(tasks.classes().toArray());
+        leases(taskq).ifPresent(b::leases);
+        store.ifAvailable(b::store);
+        listeners.orderedStream().forEach(b::listener);
+        return b.build();
+    }
+
+    /** Starts and stops the scheduler with the context. */
+    @Bean
+    @ConditionalOnMissingBean
+    TaskqSchedulerRunner taskqSchedulerRunner(Scheduler scheduler, Taskq taskq, TaskqProperties properties) {
+        return new TaskqSchedulerRunner(scheduler, leases(taskq).orElse(null),
+                properties.getScheduler().getLeaseName());
+    }
+
+    /**
+     * The leases of the broker {@code taskq} really uses (under the transaction-aware wrapper), so that the leader
+     * is elected where the tasks go, also when the application built {@code Taskq} itself.
+     */
+    static Optional<Leases> leases(Taskq taskq) {
+        Broker b = taskq.broker();
+        while (b instanceof TransactionAwareBroker t) {
+            b = t.delegate();
+        }
+        return b instanceof Leases l ? Optional.of(l) : Optional.empty();
+    }
+
+    /** The schedule store in Redis, on the broker's connection settings and key prefix. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(RedisScheduleStore.class)
+    static class RedisStoreConfiguration {
+
+        /** Entries shared by every instance of the key prefix. */
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(RedisBroker.class)
+        RedisScheduleStore taskqScheduleStore(RedisBroker broker) {
+            return RedisScheduleStore.builder().from(broker).build();
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package io.taskq.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.taskq.Task;
+import io.taskq.Taskq;
+import io.taskq.WorkerOptions;
+import io.taskq.contract.Await;
+import io.taskq.internal.InMemoryBroker;
+import io.taskq.scheduler.Scheduler;
+import io.taskq.spi.Broker;
+import io.taskq.spi.ResultBackend;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.junit.jupiter.api.Test;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/** Each auto-configuration, what it creates from the properties, and how it backs off. */
+class TaskqAutoConfigurationTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(TaskqRedisAutoConfiguration.class, TaskqAutoConfiguration.class,
+                    TaskqSchedulerAutoConfiguration.class, TaskqActuatorAutoConfiguration.class))
+            .withBean(TestTasks.class)
+            .withPropertyValues("management.endpoints.web.exposure.include=health,taskq");
+
+    @Test
+    void inMemoryByDefaultWithWorkerAndSchedulerThatRunTheBeansTasks() {
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(Taskq.class).hasSingleBean(InMemoryBroker.class)
+                    .hasSingleBean(WorkerOptions.class).hasSingleBean(TaskqWorkers.class)
+                    .hasSingleBean(Scheduler.class).hasSingleBean(TaskqSchedulerRunner.class)
+                    .hasSingleBean(TaskqBrokerDecorator.class);
+            Taskq taskq = context.getBean(Taskq.class);
+            assertThat(taskq.taskNames()).contains("test.greet", "test.slow", "test.tick");
+            assertThat(taskq.broker()).isInstanceOf(TransactionAwareBroker.class);
+            assertThat(taskq.submit(TestTasks::greet, "Ada").get(WAIT)).isEqualTo("Hello, Ada");
+            assertThat(context.getBean(TaskqWorkers.class).running()).hasSize(1);
+            assertThat(context.getBean(Scheduler.class).entry("test-tick")).as("the @Periodic entry").isPresent();
+        });
+    }
+
+    @Test
+    void workerOptionsFromProperties() {
+        runner.withPropertyValues("taskq.worker.queues=high,low", "taskq.worker.concurrency=3",
+                "taskq.worker.prefetch=0", "taskq.worker.lease=12s", "taskq.worker.shutdown-grace=7s").run(context -> {
+                    WorkerOptions o = context.getBean(WorkerOptions.class);
+                    assertThat(o.queues()).containsExactly("high", "low");
+                    assertThat(o.concurrency()).isEqualTo(3);
+                    assertThat(o.prefetch()).isZero();
+                    assertThat(o.adaptivePrefetch()).isFalse();
+                    assertThat(o.lease()).isEqualTo(Duration.ofSeconds(12));
+                    assertThat(o.shutdownGrace()).isEqualTo(Duration.ofSeconds(7));
+                });
+        runner.run(context -> assertThat(context.getBean(WorkerOptions.class).adaptivePrefetch())
+                .as("no prefetch property: adaptive").isTrue());
+    }
+
+    @Test
+    void rolesChooseWorkerSchedulerOrNeither() {
+        runner.withPropertyValues("taskq.roles=scheduler").run(context -> assertThat(context)
+                .doesNotHaveBean(TaskqWorkers.class).doesNotHaveBean(WorkerOptions.class)
+                .hasSingleBean(Scheduler.class));
+        runner.withPropertyValues("taskq.roles=worker").run(context -> assertThat(context)
+                .hasSingleBean(TaskqWorkers.class).doesNotHaveBean(Scheduler.class)
+                .doesNotHaveBean(TaskqSchedulerRunner.class));
+        runner.withPropertyValues("taskq.roles=").run(context -> {
+            assertThat(context).hasSingleBean(Taskq.class).doesNotHaveBean(TaskqWorkers.class)
+                    .doesNotHaveBean(Scheduler.class);
+            assertThat(context.getBean(Taskq.class).submit(TestTasks::greet, "x").state()).isNotNull();
+        });
+    }
+
+    @Test
+    void producerWithoutTaskBeansStartsNoWorker() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(TaskqAutoConfiguration.class,
+                        TaskqSchedulerAutoConfiguration.class))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(TaskqWorkers.class);
+                    assertThat(context.getBean(TaskqWorkers.class).running()).isEmpty();
+                    assertThat(context.getBean(Taskq.class).taskNames()).isEmpty();
+                });
+    }
+
+    @Test
+    void everyBeanBacksOffForTheApplicationsOwn() {
+        InMemoryBroker broker = new InMemoryBroker(Clock.systemUTC());
+        runner.withBean("myBroker", Broker.class, () -> broker).run(context -> {
+            assertThat(context).hasSingleBean(Broker.class);
+            assertThat(((TransactionAwareBroker) context.getBean(Taskq.class).broker()).delegate()).isSameAs(broker);
+        });
+        Taskq own = Taskq.builder().tasks(new TestTasks()).build();
+        runner.withBean("myTaskq", Taskq.class, () -> own).run(context ->
+                assertThat(context.getBean(Taskq.class)).isSameAs(own));
+        own.close();
+        runner.withBean("high", WorkerOptions.class, () -> WorkerOptions.builder().queues("high").build())
+                .withBean("low", WorkerOptions.class, () -> WorkerOptions.builder().queues("low").build())
+                .run(context -> assertThat(context.getBean(TaskqWorkers.class).running())
+                        .as("a worker per WorkerOptions bean").extracting(r -> r.options().queues().get(0))
+                        .containsExactlyInAnyOrder("high", "low"));
+        runner.withBean("myTasks", TaskBeans.class, () -> TaskBeans.of(new OtherTasks())).run(context ->
+                assertThat(context.getBean(Taskq.class).taskNames()).containsExactly("other.echo"));
+        runner.withBean("myWorkers", TaskqWorkers.class, () -> mock(TaskqWorkers.class)).run(context ->
+                assertThat(context).hasSingleBean(TaskqWorkers.class));
+        runner.withBean("myScheduler", Scheduler.class, () -> mock(Scheduler.class)).run(context ->
+                assertThat(context).hasSingleBean(Scheduler.class).hasSingleBean(TaskqSchedulerRunner.class));
+        runner.withBean("myHealth", HealthIndicator.class, () -> () -> Health.up().build())
+                .withBean("taskqHealthIndicator", HealthIndicator.class, () -> () -> Health.up().build())
+                .run(context -> assertThat(context).doesNotHaveBean(TaskqHealthIndicator.class));
+        runner.withBean("myEndpoint", TaskqEndpoint.class, () -> mock(TaskqEndpoint.class)).run(context ->
+                assertThat(context).hasSingleBean(TaskqEndpoint.class));
+    }
+
+    @Test
+    void withTheApplicationsOwnTaskqTheSchedulerLeadsThroughThatTaskqsBroker() {
+        Taskq own = Taskq.builder().tasks(new TestTasks()).build();
+        runner.withBean("myTaskq", Taskq.class, () -> own).run(context -> {
+            Scheduler scheduler = context.getBean(Scheduler.class);
+            Await.until(WAIT, "the scheduler leads", scheduler::isLeader);
+            assertThat(((io.taskq.spi.Leases) own.broker()).holder("taskq.scheduler"))
+                    .as("the lease is held in the broker the tasks go to").contains(scheduler.instanceId());
+        });
+        own.close();
+    }
+
+    @Test
+    void transactionAwareSubmitCanBeTurnedOffOrIsAbsentWithoutSpringTx() {
+        runner.withPropertyValues("taskq.submit.after-commit=false").run(context -> {
+            assertThat(context).doesNotHaveBean(TaskqBrokerDecorator.class);
+            assertThat(context.getBean(Taskq.class).broker()).isInstanceOf(InMemoryBroker.class);
+        });
+        runner.withClassLoader(new FilteredClassLoader(TransactionSynchronizationManager.class)).run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(TaskqBrokerDecorator.class);
+            assertThat(context.getBean(Taskq.class).broker()).isInstanceOf(InMemoryBroker.class);
+        });
+    }
+
+    @Test
+    void withoutTheSchedulerModuleOrTheActuatorThoseBeansAreAbsent() {
+        runner.withClassLoader(new FilteredClassLoader(Scheduler.class)).run(context -> assertThat(context)
+                .hasNotFailed().hasSingleBean(Taskq.class).doesNotHaveBean(TaskqSchedulerRunner.class));
+        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context -> assertThat(context)
+                .hasNotFailed().doesNotHaveBean(TaskqHealthIndicator.class).doesNotHaveBean(TaskqEndpoint.class));
+        runner.withPropertyValues("management.health.taskq.enabled=false").run(context -> assertThat(context)
+                .doesNotHaveBean(TaskqHealthIndicator.class).hasSingleBean(TaskqEndpoint.class));
+        runner.withPropertyValues("management.endpoints.web.exposure.include=health").run(context ->
+                assertThat(context).as("an endpoint that is not exposed is not created")
+                        .hasSingleBean(TaskqHealthIndicator.class).doesNotHaveBean(TaskqEndpoint.class));
+    }
+
+    @Test
+    void aTaskBeanThatNeedsTaskqInItsConstructorFailsWithTheWayOut() {
+        runner.withBean(NeedsTaskq.class).run(context -> assertThat(context).hasFailed().getFailure()
+                .rootCause().isInstanceOf(org.springframework.beans.factory.BeanCurrentlyInCreationException.class));
+        runner.withBean(NeedsTaskq.class).run(context -> assertThat(context.getStartupFailure())
+                .hasStackTraceContaining("NeedsTaskq' has @Task methods and needs the Taskq bean to be created, which needs the task beans"
+                        + " first: inject ObjectProvider<Taskq> into it instead of Taskq"));
+        runner.withBean(LazyTaskq.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(Taskq.class).submit(LazyTaskq::chain, "a").get(WAIT)).isEqualTo("Hello, a");
+        });
+    }
+
+    @Test
+    void aTaskBeanBehindAnInterfaceBasedProxyIsRefusedWithItsName() {
+        runner.withBean(Greeter.class).withBean(JdkProxies.class).run(context -> assertThat(context.getStartupFailure())
+                .hasStackTraceContaining("Greeter' has @Task methods but is an interface-based proxy"));
+    }
+
+    @Test
+    void aTaskBeanBehindAClassBasedProxyRunsThroughTheProxy() {
+        runner.withBean(Greeter.class).withBean(ClassProxies.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(Taskq.class).submit("proxied.greet", "Ada").get(WAIT))
+                    .as("the advice ran").isEqualTo("advised: Hello, Ada");
+        });
+    }
+
+    @Test
+    void healthIsUpWithWorkerAndLeaderAndTheEndpointShowsThem() {
+        runner.run(context -> {
+            TaskqHealthIndicator health = context.getBean(TaskqHealthIndicator.class);
+            Health h = Await.value(WAIT, "a leader is known", () -> {
+                Health x = health.health();
+                return x.getStatus().equals(Status.UP) ? x : null;
+            });
+            @SuppressWarnings("unchecked")
+            Map<String, Object> scheduler = (Map<String, Object>) h.getDetails().get("scheduler");
+            assertThat(scheduler.get("leaderInstance"))
+                    .isEqualTo(context.getBean(Scheduler.class).instanceId());
+            assertThat(h.getDetails()).containsKeys("queues", "workers");
+            TaskqEndpoint.TaskqDescriptor d = context.getBean(TaskqEndpoint.class).taskq();
+            assertThat(d.tasks()).contains("test.greet");
+            assertThat(d.workers()).hasSize(1).allMatch(TaskqEndpoint.WorkerDescriptor::healthy);
+            assertThat(d.queues()).extracting(q -> q.queue()).containsExactly("default");
+            assertThat(d.scheduler().entries()).extracting(TaskqSchedulerStatus.Entry::name).contains("test-tick");
+        });
+    }
+
+    @Test
+    void healthIsDownWhenTheBrokerDoesNotAnswer() {
+        Broker failing = mock(Broker.class, withSettings().extraInterfaces(ResultBackend.class));
+        when(failing.stats(anyString())).thenThrow(new IllegalStateException("connection refused"));
+        runner.withBean("failingBroker", Broker.class, () -> failing).withPropertyValues("taskq.roles=")
+                .run(context -> {
+                    Health h = context.getBean(TaskqHealthIndicator.class).health();
+                    assertThat(h.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(h.getDetails().get("queues").toString()).contains("connection refused");
+                });
+    }
+
+    @Test
+    void healthIsDownWhenALocalWorkerIsUnhealthy() {
+        runner.run(context -> {
+            TaskqWorkers workers = context.getBean(TaskqWorkers.class);
+            // A worker that is closed reports unhealthy; closing it directly simulates a broken fetch loop.
+            workers.running().get(0).worker().close();
+            Health h = context.getBean(TaskqHealthIndicator.class).health();
+            assertThat(h.getStatus()).isEqualTo(Status.DOWN);
+        });
+    }
+
+    /** An interface a task bean implements. */
+    public interface Greeting {
+        /** Greets. */
+        String greet(String name);
+    }
+
+    /** A task bean with an interface, for the proxy tests. */
+    public static class Greeter implements Greeting {
+        /** Greets. */
+        @Override
+        @Task(name = "proxied.greet")
+        public String greet(String name) {
+            return "Hello, " + name;
+        }
+    }
+
+    /** Wraps the Greeter in a proxy whose advice prefixes the result. */
+    abstract static class Proxies implements BeanPostProcessor {
+        abstract boolean classBased();
+
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+            if (!(bean instanceof Greeter)) {
+                return bean;
+            }
+            ProxyFactory f = new ProxyFactory(bean);
+            f.setProxyTargetClass(classBased());
+            if (!classBased()) {
+                f.addInterface(Greeting.class);
+            }
+            f.addAdvice((MethodInterceptor) invocation -> "advised: " + invocation.proceed());
+            return f.getProxy();
+        }
+    }
+
+    /** Interface-based proxies. */
+    static class JdkProxies extends Proxies {
+        @Override
+        boolean classBased() {
+            return false;
+        }
+    }
+
+    /** Class-based proxies. */
+    static class ClassProxies extends Proxies {
+        @Override
+        boolean classBased() {
+            return true;
+        }
+    }
+
+    /** Another task bean. */
+    public static class OtherTasks {
+        /** Echoes. */
+        @Task(name = "other.echo")
+        public String echo(String s) {
+            return s;
+        }
+    }
+
+    /** A task bean that wrongly needs Taskq to be built. */
+    public static class NeedsTaskq {
+        private final Taskq taskq;
+
+        /** Needs Taskq. */
+        public NeedsTaskq(Taskq taskq) {
+            this.taskq = taskq;
+        }
+
+        /** Submits another task. */
+        @Task(name = "needs.chain")
+        public void chain() {
+            taskq.submit(TestTasks::greet, "x");
+        }
+    }
+
+    /** A task bean that submits tasks through a provider, the way that works. */
+    public static class LazyTaskq {
+        private final ObjectProvider<Taskq> taskq;
+
+        /** Takes the provider. */
+        public LazyTaskq(ObjectProvider<Taskq> taskq) {
+            this.taskq = taskq;
+        }
+
+        /** Submits another task and returns its result. */
+        @Task(name = "lazy.chain")
+        public String chain(String name) {
+            return taskq.getObject().submit(TestTasks::greet, name).get(Duration.ofSeconds(20));
+        }
+    }
+}
