@@ -312,6 +312,12 @@ public class TaskqProperties {
         /** How late a run may be published and still count as on time rather than missed. */
         private Duration misfireGrace = Duration.ofMinutes(1);
 
+        /**
+         * Whether entries may name tasks this application does not register: true for a producer-only scheduler
+         * whose tasks other applications' workers run; false refuses such entries at start and at edit.
+         */
+        private boolean allowUnregisteredTasks;
+
         /** The lease name. */
         public String getLeaseName() {
             return leaseName;
@@ -340,6 +346,16 @@ public class TaskqProperties {
         /** Sets the misfire grace. */
         public void setMisfireGrace(Duration misfireGrace) {
             this.misfireGrace = misfireGrace;
+        }
+
+        /** Whether entries may name tasks this application does not register. */
+        public boolean isAllowUnregisteredTasks() {
+            return allowUnregisteredTasks;
+        }
+
+        /** Sets whether entries may name tasks this application does not register. */
+        public void setAllowUnregisteredTasks(boolean allowUnregisteredTasks) {
+            this.allowUnregisteredTasks = allowUnregisteredTasks;
         }
     }
 

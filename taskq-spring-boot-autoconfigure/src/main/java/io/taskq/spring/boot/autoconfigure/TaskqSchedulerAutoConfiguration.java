@@ -41,6 +41,7 @@ public class TaskqSchedulerAutoConfiguration {
                 .leaseName(s.getLeaseName())
                 .leaseTtl(s.getLeaseTtl())
                 .misfireGrace(s.getMisfireGrace())
+                .allowUnregisteredTasks(s.isAllowUnregisteredTasks())
                 .declare(tasks.classes().toArray());
         leases(taskq).ifPresent(b::leases);
         store.ifAvailable(b::store);

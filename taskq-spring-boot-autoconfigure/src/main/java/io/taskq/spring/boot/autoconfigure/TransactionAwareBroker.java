@@ -10,14 +10,18 @@ import io.taskq.spi.Outcome;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskMessage;
+import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +34,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * once. Everything else goes straight to the wrapped broker.
  *
  * <p>Messages of one transaction are enqueued in one call after its commit, in submission order. The handle a
- * submit returns is valid at once (its id is chosen before enqueue); it reads PENDING until the commit. A failure
+ * submit returns is valid at once (its id is chosen before enqueue); it reads UNKNOWN until the commit (and
+ * after a rollback). A failure
  * to enqueue after the commit cannot undo the commit: it is logged at ERROR with each task's id and name.
  */
 public final class TransactionAwareBroker implements Broker {
@@ -156,8 +161,28 @@ public final class TransactionAwareBroker implements Broker {
     }
 
     @Override
+    public Map<String, TaskLocation> locate(Collection<String> ids) {
+        return delegate.locate(ids);
+    }
+
+    @Override
+    public Map<String, TaskLocation> locate(String queue, Collection<String> ids) {
+        return delegate.locate(queue, ids);
+    }
+
+    @Override
+    public Set<String> queues() {
+        return delegate.queues();
+    }
+
+    @Override
     public List<DeadLetter> deadLetters(String queue, int limit) {
         return delegate.deadLetters(queue, limit);
+    }
+
+    @Override
+    public Optional<DeadLetter> deadLetter(String queue, String id) {
+        return delegate.deadLetter(queue, id);
     }
 
     @Override
@@ -173,6 +198,11 @@ public final class TransactionAwareBroker implements Broker {
     @Override
     public QueueStats stats(String queue) {
         return delegate.stats(queue);
+    }
+
+    @Override
+    public boolean isTransient(RuntimeException failure) {
+        return delegate.isTransient(failure);
     }
 
     /** Does nothing: the wrapped broker is a bean of its own, closed by its owner. */

@@ -11,6 +11,8 @@ import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.internal.InMemoryBroker;
+import io.taskq.scheduler.PeriodicTask;
+import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.Scheduler;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ResultBackend;
@@ -85,6 +87,22 @@ class TaskqAutoConfigurationTest {
                     .doesNotHaveBean(Scheduler.class);
             assertThat(context.getBean(Taskq.class).submit(TestTasks::greet, "x").state()).isNotNull();
         });
+    }
+
+    @Test
+    void aSchedulerRefusesEntriesForUnregisteredTasksUnlessThePropertyAllowsThem() {
+        PeriodicTask remote = PeriodicTask.builder("remote", "billing.refund", Schedule.every(Duration.ofHours(1)))
+                .build();
+        runner.withPropertyValues("taskq.roles=scheduler").run(context -> {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> context.getBean(Scheduler.class).add(remote, "alice"));
+            assertThat(e.getMessage()).contains("billing.refund").contains("allowUnregisteredTasks");
+        });
+        runner.withPropertyValues("taskq.roles=scheduler", "taskq.scheduler.allow-unregistered-tasks=true")
+                .run(context -> {
+                    context.getBean(Scheduler.class).add(remote, "alice");
+                    assertThat(context.getBean(Scheduler.class).entry("remote")).isPresent();
+                });
     }
 
     @Test

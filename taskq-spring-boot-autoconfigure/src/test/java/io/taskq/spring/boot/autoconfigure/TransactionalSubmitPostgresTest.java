@@ -107,7 +107,7 @@ class TransactionalSubmitPostgresTest {
             });
             assertThat(jdbc.queryForObject("SELECT count(*) FROM " + TABLE + " WHERE id = 2", Long.class)).isZero();
             assertThat(ready(taskq)).as("never submitted").isZero();
-            assertThat(h.state()).isEqualTo(TaskState.PENDING);
+            assertThat(h.state()).isEqualTo(TaskState.UNKNOWN);
         });
     }
 
