@@ -17,6 +17,7 @@ import io.taskq.DeadLetter;
 import io.taskq.QueueStats;
 import io.taskq.internal.Json;
 import io.taskq.internal.JsonText;
+import io.taskq.redis.internal.ClaimFence;
 import io.taskq.redis.internal.Coalescer;
 import io.taskq.redis.internal.Connections;
 import io.taskq.redis.internal.Endpoint;
@@ -105,6 +106,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final String redisVersion;
     private final Endpoint endpoint;
     private final long commandTimeoutMs;
+    /** Tells fenced claims sent ahead from others (see ClaimFence). */
+    private final ClaimFence claimFence = new ClaimFence();
     /** Whether claims may be sent ahead behind marker waits; turned off for good if the server refuses them. */
     private volatile boolean claimAhead = true;
     private volatile boolean closed;
@@ -668,6 +671,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         Where w = order.get(0);
         List<String> args = claimArgs(w.queue(), request, request.max());
         args.set(1, ""); // no time of its own: lib.lua reads Redis's clock
+        long fence = ClaimFence.of(clock.millis(), waitMs);
+        args.set(args.size() - 1, Long.toString(fence));
         String[] argv = args.toArray(new String[0]);
         long timeoutMs = waitMs + MarkerWait.GRACE_MS + commandTimeoutMs;
         List<Object> r;
@@ -692,8 +697,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             failed.failure = e;
             return failed;
         }
-        if (r == null) {
-            return null;
+        if (r == null || claimFence.fenced(r, fence)) {
+            return null; // not run, or it ran past its fence and claimed nothing: claim the ordinary way
         }
         ClaimRound round = new ClaimRound();
         round.wake(readClaim(w.queue(), r, round.out));
@@ -786,6 +791,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         args.add(request.consumerId());
         args.add(Integer.toString(max));
         args.add(Long.toString(request.lease().toMillis()));
+        // The tasks claimed before this call (other queues of the request) took the first free slots.
+        args.add(Integer.toString(Math.max(0, request.startNow() - (request.max() - max))));
+        args.add(""); // no fence: see claimAheadArgs
         return args;
     }
 
@@ -915,6 +923,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             args.add(next == null ? "" : next.consumerId());
             args.add(Integer.toString(Math.max(0, want)));
             args.add(next == null ? "0" : Long.toString(next.lease().toMillis()));
+            args.add(next == null ? "0" : Integer.toString(Math.max(0, Math.min(want, next.startNow()
+                    - claimed.size()))));
             try {
                 List<Object> r = run(Name.FINISH_CLAIM, ScriptOutputType.MULTI, w.physical(), args);
                 List<?> acc = (List<?>) r.get(0);
