@@ -106,8 +106,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final String redisVersion;
     private final Endpoint endpoint;
     private final long commandTimeoutMs;
-    /** Tells fenced claims sent ahead from others (see ClaimFence). */
-    private final ClaimFence claimFence = new ClaimFence();
+    /** The fences claims carry (see ClaimFence). */
+    private final ClaimFence claimFence;
     /** Whether claims may be sent ahead behind marker waits; turned off for good if the server refuses them. */
     private volatile boolean claimAhead = true;
     private volatile boolean closed;
@@ -127,6 +127,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         this.partitions = Map.copyOf(b.partitions);
         this.endpoint = b.endpoint.copy();
         this.commandTimeoutMs = endpoint.commandTimeout().toMillis();
+        this.claimFence = new ClaimFence(systemClock, commandTimeoutMs);
         this.resources = Endpoint.newResources();
         String where = endpoint.where();
         try {
@@ -671,7 +672,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         Where w = order.get(0);
         List<String> args = claimArgs(w.queue(), request, request.max());
         args.set(1, ""); // no time of its own: lib.lua reads Redis's clock
-        long fence = ClaimFence.of(clock.millis(), waitMs);
+        long fence = claimFence.forClaimAhead(waitMs);
         args.set(args.size() - 1, Long.toString(fence));
         String[] argv = args.toArray(new String[0]);
         long timeoutMs = waitMs + MarkerWait.GRACE_MS + commandTimeoutMs;
@@ -702,6 +703,11 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         }
         ClaimRound round = new ClaimRound();
         round.wake(readClaim(w.queue(), r, round.out));
+        if (Thread.interrupted()) {
+            // The worker stops and its wait had just ended: hand back what the claim behind it got.
+            handBackAfterInterrupt(round.out);
+            throw new InterruptedException("claim interrupted");
+        }
         return round;
     }
 
@@ -780,11 +786,22 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
      * next wake-up time (-1 if none).
      */
     private long claimFrom(Where w, ClaimRequest request, int max, List<Delivery> out) {
-        List<Object> r = run(Name.CLAIM, ScriptOutputType.MULTI, w.physical(), claimArgs(w.queue(), request, max));
-        return readClaim(w.queue(), r, out);
+        List<String> args = claimArgs(w.queue(), request, max);
+        String fence = args.get(args.size() - 1);
+        List<Object> r = scripts.runWaitingOut(conns, Name.CLAIM, keys.queue(w.physical()),
+                args.toArray(new String[0]));
+        if (claimFence.fenced(r, fence.isEmpty() ? -1 : Long.parseLong(fence))) {
+            return NOT_DRY; // it reached Redis too late and claimed nothing; the marker is set again if work is ready
+        }
+        long wake = readClaim(w.queue(), r, out);
+        if (Thread.currentThread().isInterrupted()) {
+            // The worker stops: claimNow hands what this call claimed back.
+            throw new RedisCommandInterruptedException(new InterruptedException("claim interrupted"));
+        }
+        return wake;
     }
 
-    /** The claim script's arguments: the common ones, then consumer, max, lease. */
+    /** The claim script's arguments: the common ones, then consumer, max, lease, startNow, fence. */
     private List<String> claimArgs(String queue, ClaimRequest request, int max) {
         Instant now = clock.instant();
         List<String> args = common(queue, now.toEpochMilli(), now);
@@ -793,7 +810,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         args.add(Long.toString(request.lease().toMillis()));
         // The tasks claimed before this call (other queues of the request) took the first free slots.
         args.add(Integer.toString(Math.max(0, request.startNow() - (request.max() - max))));
-        args.add(""); // no fence: see claimAheadArgs
+        args.add(claimFence.forCall());
         return args;
     }
 
@@ -925,6 +942,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             args.add(next == null ? "0" : Long.toString(next.lease().toMillis()));
             args.add(next == null ? "0" : Integer.toString(Math.max(0, Math.min(want, next.startNow()
                     - claimed.size()))));
+            args.add(next == null ? "" : claimFence.forCall());
             try {
                 List<Object> r = run(Name.FINISH_CLAIM, ScriptOutputType.MULTI, w.physical(), args);
                 List<?> acc = (List<?>) r.get(0);

@@ -508,6 +508,14 @@ local function next_wake(leasedUntil)
   return wake
 end
 
+-- Redis's clock in ms, for calls that may run later than they were sent (claims sent ahead, fenced claims). With
+-- soft, nil if the user may not run TIME (an ACL from before claims needed it), so that a fence is only skipped.
+local function redis_ms(soft)
+  local t = soft and redis.pcall('TIME') or redis.call('TIME')
+  if soft and not (type(t) == 'table' and t[2]) then return nil end
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
 -- claim: promotes due delayed tasks and reaps expired leases (both bounded), then pops up to max ready tasks by
 -- priority, leases each (active ZSET, new fencing token), counts the attempt and records RECEIVED. The first
 -- startNow claimed tasks go straight to a free slot of the worker and are marked started (see parse_att); the
@@ -516,12 +524,20 @@ end
 -- dry: -2 if max tasks were popped (more may be ready), else next_wake() (-1 or a time), so that a consumer can
 -- wait on the marker instead of asking again at once (the marker covers work added after this call). Without
 -- wantWake it is -1.
-local function do_claim(consumer, max, lease, wantWake, startNow)
+-- fence (nil for none): the time (ms, Redis's clock) after which the sender no longer reads the reply (its
+-- command timed out, or the wait a claim was sent behind is over). A claim that runs later (a stalled network or
+-- server delivered it late) claims nothing and returns {0, -3}: what it claimed would wait a whole lease before
+-- running elsewhere. It re-arms the marker if work is ready, since the consumer it failed may be waiting for it.
+local function do_claim(consumer, max, lease, wantWake, startNow, fence)
   if not wantWake and redis.call('ZCARD', K_READY) == 0 then
     -- A refill (the claim in a finish-claim) that finds nothing ready leaves promotion and reaping to the
     -- consumer's own claims: the slots it leaves free go back to the fetch loop, whose claim (or marker wait,
     -- bounded by the wake-up time and claimWait) does both. At low load this saves two commands per task.
     return { 0, -1 }
+  end
+  if fence and (redis_ms(true) or fence) > fence then
+    if redis.call('ZCARD', K_READY) > 0 then wake_ready() end
+    return { 0, -3 }
   end
   promote()
   reap()
@@ -602,8 +618,7 @@ local function begin()
   -- A claim sent ahead (queued behind a worker's blocking wait) runs up to the wait's length after it was sent, so
   -- it comes without a time of its own (NOW_ISO empty) and takes the later of Redis's clock and the sender's.
   if NOW_ISO == '' then
-    local t = redis.call('TIME')
-    local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    local ms = redis_ms()
     if ms > NOW then NOW = ms end
     NOW_S = string.format('%d', NOW)
     NOW_ISO = iso_ms(NOW)

@@ -1,50 +1,74 @@
 package io.taskq.redis.internal;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fence of a claim sent ahead behind a marker wait (see {@link MarkerWait#awaitThen}): the time by which its
- * sender still reads the reply. Such a claim runs whenever the blocking pop ahead of it returns, which may be long
- * after the sender gave up on the connection: a stalled network that delivers the bytes late, or a wait that
- * outlived its client's patience. A claim running then would lease tasks to nobody, and they would wait a whole
- * lease before running elsewhere; claim.lua therefore claims nothing past the fence (judged by Redis's clock).
+ * Fences of claims: the time by which a claim's sender still reads its reply. A claim may run long after it was
+ * sent: one sent ahead behind a marker wait runs whenever the blocking pop ahead of it returns, and any claim held
+ * up by a stalled network or server runs when the bytes arrive, after its sender gave up (its command timed out, its
+ * connection was closed). Claiming then would lease tasks to nobody, and they would wait a whole lease before
+ * running elsewhere; the claim script (do_claim in lib.lua) therefore claims nothing past the fence, judged by
+ * Redis's clock, and answers {@code {0, -3}}.
  *
- * <p>The sender waits for the pop for its block time plus {@link MarkerWait#GRACE_MS} and then for the claim's
- * reply; the fence is the block time plus {@link #MARGIN_MS} after sending, so a claim that ran before it had its
- * reply on the way at least {@code GRACE_MS - MARGIN_MS} before the sender stops waiting for the pop (room for the
- * network and for the difference between the app host's clock and Redis's).
+ * <p>A claim sent ahead is fenced at its block time plus {@link #MARGIN_MS} after sending: its sender waits for the
+ * pop for the block time plus {@link MarkerWait#GRACE_MS}, then for the claim's reply. Any other claim (a worker's
+ * claim, the refill of a batched report) is fenced at its command timeout minus the margin (at most half the
+ * timeout). The margin leaves room for the reply's way back and for the difference between the app host's clock
+ * and Redis's (NTP keeps it far below). Brokers on a non-system clock (tests moving time) send no fences.
  */
 public final class ClaimFence {
     private static final Logger log = LoggerFactory.getLogger(ClaimFence.class);
-    /** Past the block time, how long a claim sent ahead may still claim. */
+    /** Room between a fence and the moment its sender stops waiting for the reply. */
     public static final long MARGIN_MS = 1000;
     /** The claim script's wake-up value for a claim that ran past its fence (it claimed nothing). */
-    private static final long FENCED = -3;
+    public static final long FENCED = -3;
 
-    private final AtomicBoolean skewWarned = new AtomicBoolean();
+    private final long commandTimeoutMs;
+    private volatile boolean on;
 
-    /** The fence of a claim sent at {@code nowMs} (the sender's clock) behind a wait of {@code waitMs}. */
-    public static long of(long nowMs, long waitMs) {
-        return nowMs + waitMs + MARGIN_MS;
+    /**
+     * @param systemClock      whether the broker runs on the system clock (fences compare it with Redis's)
+     * @param commandTimeoutMs how long a claim's sender waits for the reply
+     */
+    public ClaimFence(boolean systemClock, long commandTimeoutMs) {
+        this.on = systemClock;
+        this.commandTimeoutMs = commandTimeoutMs;
+    }
+
+    /** The fence argument of a claim sent now and awaited for the command timeout ("" for none). */
+    public String forCall() {
+        if (!on) {
+            return "";
+        }
+        return Long.toString(System.currentTimeMillis() + commandTimeoutMs - Math.min(MARGIN_MS, commandTimeoutMs / 2));
+    }
+
+    /** The fence of a claim sent now behind a marker wait of {@code waitMs} (always set: it reads Redis's clock). */
+    public long forClaimAhead(long waitMs) {
+        return System.currentTimeMillis() + waitMs + MARGIN_MS;
     }
 
     /**
-     * Whether a claim's reply says it ran past its fence. Such a reply that arrives before the fence by this
-     * host's clock means Redis's clock runs ahead of it by more than the margin: claims sent ahead then fall back
-     * to an ordinary claim whenever they run late in their wait, which costs a round trip; warned once.
+     * Whether a claim's reply says it ran past its fence. Such a reply that arrives before the fence by this host's
+     * clock means that Redis's clock runs ahead of this host's by more than the margin; fences of other claims are
+     * then turned off (a claim fenced in time would fail for nothing), with one WARN, and claims sent ahead fall back
+     * to an ordinary claim whenever they run late in their wait.
+     *
+     * @param fence the fence the claim carried (ms), or a negative number for none
      */
-    public boolean fenced(List<Object> reply, long fence) {
+    public boolean fenced(List<?> reply, long fence) {
         if (reply.size() != 2 || !Long.valueOf(FENCED).equals(reply.get(1))) {
             return false;
         }
-        if (System.currentTimeMillis() < fence && skewWarned.compareAndSet(false, true)) {
-            log.warn("a claim sent ahead of a marker wait ran past its fence although its reply came in time: Redis's"
-                    + " clock seems to be ahead of this host's by more than {} ms (check NTP)", MARGIN_MS);
+        if (fence >= 0 && System.currentTimeMillis() < fence && on) {
+            on = false;
+            log.warn("a claim ran past its fence although its reply came in time: Redis's clock seems to be ahead of"
+                    + " this host's by more than {} ms (check NTP); claims are no longer fenced", MARGIN_MS);
+        } else {
+            log.debug("a claim ran past its fence and claimed nothing (it reached Redis late)");
         }
-        log.debug("a claim sent ahead ran past its fence and claimed nothing; claiming again");
         return true;
     }
 }

@@ -160,6 +160,14 @@ public final class MarkerWait {
             CompletableFuture<List<Object>> reply = behind.apply(c.async());
             try {
                 pop.get(waitMs + GRACE_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                if (!pop.isDone()) {
+                    // Still blocked: closing the connection makes Redis drop the script queued behind the pop
+                    // (a blocked client's unread commands go with it). Only a pop that returned in the last moments
+                    // let the script run; its fence is no help then, so the reply is awaited below instead.
+                    throw e;
+                }
+                Thread.currentThread().interrupt();
             } catch (TimeoutException e) {
                 log.warn("marker wait got no reply {} ms past its block time; reopening the connection", GRACE_MS);
                 return null;
@@ -167,7 +175,9 @@ public final class MarkerWait {
                 // The script behind it fails the same way (same connection); its error is the one to report.
             }
             try {
-                List<Object> r = reply.get(GRACE_MS, TimeUnit.MILLISECONDS);
+                // The script has run or is about to: its reply is awaited even by an interrupted caller (the
+                // interrupt is kept), which hands back what it claimed rather than leave it leased to nobody.
+                List<Object> r = getUninterruptibly(reply);
                 reusable = true;
                 return r;
             } catch (TimeoutException e) {
@@ -183,6 +193,25 @@ public final class MarkerWait {
             }
         } finally {
             giveBack(c, reusable);
+        }
+    }
+
+    private static List<Object> getUninterruptibly(CompletableFuture<List<Object>> reply)
+            throws ExecutionException, TimeoutException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS);
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    return reply.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
