@@ -1298,7 +1298,10 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             return this;
         }
 
-        /** How many lost leases a task survives before it is dead-lettered (default 5). */
+        /**
+         * How many leases a task may lose after it started before it is dead-lettered (default 5); leases lost before
+         * it started (held by a worker that died of another task) are bounded by {@code max(10, 3 × n)}.
+         */
         public Builder maxRedeliveries(int n) {
             if (n < 0) {
                 throw new IllegalArgumentException("maxRedeliveries must be >= 0");
