@@ -43,9 +43,4 @@ public record ClaimRequest(String consumerId, List<String> queues, int max, Dura
             throw new IllegalArgumentException("startNow must be between 0 and max");
         }
     }
-
-    /** The same request for at most {@code newMax} tasks, of which at most as many start at once as before. */
-    public ClaimRequest withMax(int newMax) {
-        return new ClaimRequest(consumerId, queues, newMax, lease, maxWait, Math.min(startNow, newMax));
-    }
 }

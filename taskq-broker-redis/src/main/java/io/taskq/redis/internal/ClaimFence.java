@@ -42,7 +42,8 @@ public final class ClaimFence {
         if (!on) {
             return "";
         }
-        return Long.toString(System.currentTimeMillis() + commandTimeoutMs - Math.min(MARGIN_MS, commandTimeoutMs / 2));
+        long margin = Math.min(MARGIN_MS, commandTimeoutMs / 2);
+        return Long.toString(System.currentTimeMillis() + commandTimeoutMs - margin);
     }
 
     /** The fence of a claim sent now behind a marker wait of {@code waitMs} (always set: it reads Redis's clock). */
