@@ -79,7 +79,7 @@ class StaleClaimTest {
 
     /**
      * A worker closed while idle (its claim queued behind its marker wait) or right as work arrives: the tasks are
-     * run by the next worker within the bound, never left leased to the closed one. Several rounds, each closing the
+     * run by the next worker within the bound, never left leased to the closed one. Twelve rounds, each closing the
      * worker at a different moment relative to the submit.
      */
     @Test
@@ -87,7 +87,7 @@ class StaleClaimTest {
         String prefix = "closed-" + UUID.randomUUID().toString().substring(0, 8);
         try (RedisBroker broker = RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build();
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
-            for (int round = 0; round < 6; round++) {
+            for (int round = 0; round < 12; round++) {
                 Worker w = taskq.startWorker(WorkerOptions.builder().queues("closed").concurrency(2)
                         .claimWait(Duration.ofMillis(500)).build());
                 assertEquals("warm", taskq.submit(TaskRequest.of(FaultTasks::echo, "warm").queue("closed"))
