@@ -15,6 +15,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.taskq.DeadLetter;
 import io.taskq.QueueStats;
 import io.taskq.internal.JsonText;
+import io.taskq.redis.internal.ClaimFence;
 import io.taskq.redis.internal.Coalescer;
 import io.taskq.redis.internal.DeadLetterEntries;
 import io.taskq.redis.internal.JobFrame;
@@ -114,6 +115,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final String redisVersion;
     private final Endpoint endpoint;
     private final long commandTimeoutMs;
+    /** The fences claims carry (see ClaimFence). */
+    private final ClaimFence claimFence;
     /** Whether claims may be sent ahead behind marker waits; turned off for good if the server refuses them. */
     private volatile boolean claimAhead = true;
     private volatile boolean closed;
@@ -135,6 +138,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         this.partitions = Map.copyOf(b.partitions);
         this.endpoint = b.endpoint.copy();
         this.commandTimeoutMs = endpoint.commandTimeout().toMillis();
+        this.claimFence = new ClaimFence(systemClock, commandTimeoutMs);
         this.resources = Endpoint.newResources();
         String where = endpoint.where();
         Connected started;
@@ -668,6 +672,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         Where w = order.get(0);
         List<String> args = claimArgs(w.queue(), request, request.max());
         args.set(1, ""); // no time of its own: lib.lua reads Redis's clock
+        long fence = claimFence.forClaimAhead(waitMs);
+        args.set(args.size() - 1, Long.toString(fence));
         String[] argv = args.toArray(new String[0]);
         long timeoutMs = waitMs + MarkerWait.GRACE_MS + commandTimeoutMs;
         List<Object> r;
@@ -692,11 +698,16 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             failed.failure = e;
             return failed;
         }
-        if (r == null) {
-            return null;
+        if (r == null || claimFence.fenced(r, fence)) {
+            return null; // not run, or it ran past its fence and claimed nothing: claim the ordinary way
         }
         ClaimRound round = new ClaimRound();
         round.wake(readClaim(w.queue(), r, round.out));
+        if (Thread.interrupted()) {
+            // The worker stops and its wait had just ended: hand back what the claim behind it got.
+            handBackAfterInterrupt(round.out);
+            throw new InterruptedException("claim interrupted");
+        }
         return round;
     }
 
@@ -775,17 +786,31 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
      * next wake-up time (-1 if none).
      */
     private long claimFrom(Where w, ClaimRequest request, int max, List<Delivery> out) {
-        List<Object> r = run(Name.CLAIM, ScriptOutputType.MULTI, w.physical(), claimArgs(w.queue(), request, max));
-        return readClaim(w.queue(), r, out);
+        List<String> args = claimArgs(w.queue(), request, max);
+        String fence = args.get(args.size() - 1);
+        List<Object> r = scripts.runWaitingOut(conns, Name.CLAIM, keys.queue(w.physical()),
+                args.toArray(new String[0]));
+        if (claimFence.fenced(r, fence.isEmpty() ? -1 : Long.parseLong(fence))) {
+            return NOT_DRY; // it reached Redis too late and claimed nothing; the marker is set again if work is ready
+        }
+        long wake = readClaim(w.queue(), r, out);
+        if (Thread.currentThread().isInterrupted()) {
+            // The worker stops: claimNow hands what this call claimed back.
+            throw new RedisCommandInterruptedException(new InterruptedException("claim interrupted"));
+        }
+        return wake;
     }
 
-    /** The claim script's arguments: the common ones, then consumer, max, lease. */
+    /** The claim script's arguments: the common ones, then consumer, max, lease, startNow, fence. */
     private List<String> claimArgs(String queue, ClaimRequest request, int max) {
         Instant now = clock.instant();
         List<String> args = common(queue, now.toEpochMilli(), now);
         args.add(request.consumerId());
         args.add(Integer.toString(max));
         args.add(Long.toString(request.lease().toMillis()));
+        // The tasks claimed before this call (other queues of the request) took the first free slots.
+        args.add(Integer.toString(Math.max(0, request.startNow() - (request.max() - max))));
+        args.add(claimFence.forCall());
         return args;
     }
 
@@ -915,6 +940,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             args.add(next == null ? "" : next.consumerId());
             args.add(Integer.toString(Math.max(0, want)));
             args.add(next == null ? "0" : Long.toString(next.lease().toMillis()));
+            args.add(next == null ? "0" : Integer.toString(Math.max(0, Math.min(want, next.startNow()
+                    - claimed.size()))));
+            args.add(next == null ? "" : claimFence.forCall());
             try {
                 List<Object> r = run(Name.FINISH_CLAIM, ScriptOutputType.MULTI, w.physical(), args);
                 List<?> acc = (List<?>) r.get(0);
@@ -1312,7 +1340,10 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             return this;
         }
 
-        /** How many lost leases a task survives before it is dead-lettered (default 5). */
+        /**
+         * How many leases a task may lose after it started before it is dead-lettered (default 5); leases lost before
+         * it started (held by a worker that died of another task) are bounded by {@code max(10, 3 × n)}.
+         */
         public Builder maxRedeliveries(int n) {
             if (n < 0) {
                 throw new IllegalArgumentException("maxRedeliveries must be >= 0");

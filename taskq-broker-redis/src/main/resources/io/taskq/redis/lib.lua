@@ -75,13 +75,32 @@ local function zmscore(key, ids)
 end
 
 
--- The attempts field: "attempts:token:lostLeases"; nil for a malformed one (see check_jobs).
+-- The attempts field: "attempts:token:lostLeases:heldLosses:started"; nil for a malformed one (see check_jobs).
+-- lostLeases counts leases that expired while the task had started (they count against it: poison tasks);
+-- heldLosses those that expired before it started (a worker died with it held or just claimed: another task's
+-- fault), with a bound of their own (held_loss_limit). started is 1 once the claim that holds the token marked it
+-- started (at claim for a task going straight to a free slot, or by the started script). A field of the older form
+-- "attempts:token:lostLeases" reads as started.
 local function parse_att(v)
-  if not v then return 0, '0', 0 end
-  local a, t, l = string.match(v, '^(%d+):(%d+):(%d+)$')
-  a, l = tonumber(a), tonumber(l)
-  if not a or a > 1e9 or l > 1e9 or #t > 16 then return nil end
-  return a, t, l
+  if not v then return 0, '0', 0, 0, 0 end
+  local a, t, l, h, s = string.match(v, '^(%d+):(%d+):(%d+):(%d+):([01])$')
+  if not a then
+    a, t, l = string.match(v, '^(%d+):(%d+):(%d+)$')
+    h, s = '0', '1'
+  end
+  a, l, h = tonumber(a), tonumber(l), tonumber(h)
+  if not a or a > 1e9 or l > 1e9 or h > 1e9 or #t > 16 then return nil end
+  return a, t, l, h, tonumber(s)
+end
+
+local function att_text(a, t, l, h, s)
+  return a .. ':' .. t .. ':' .. l .. ':' .. h .. ':' .. s
+end
+
+-- Losses of a task that never started are bounded too (a task whose workers always die before starting it, for
+-- whatever reason, must not circle for ever), but higher: they are other tasks' doing.
+local function held_loss_limit()
+  return math.max(10, 3 * MAX_REDELIVERIES)
 end
 
 -- The job field: "<readyScore>\n<task>\n<body>" (the body is opaque to Redis). The score is 1 to 16 digits and the
@@ -305,7 +324,7 @@ local function check_jobs(ids, jobs, atts)
         reason = 'message of ' .. #job .. ' bytes is over the broker\'s limit of ' .. MAX_BYTES .. ' bytes'
         kind = 'taskq.MessageTooLarge'
       elseif att and not parse_att(att) then
-        reason = 'malformed attempts field ' .. cjson.encode(head_of(att, 1)) .. ' (not attempts:token:lost)'
+        reason = 'malformed attempts field ' .. cjson.encode(head_of(att, 1)) .. ' (not attempts:token:lostLeases[:heldLosses:started])'
         kind = 'taskq.MalformedEntry'
       end
       if reason then
@@ -395,8 +414,10 @@ local function reap()
   local ready, any = {}, false
   for i, id in ipairs(expired) do
     if jobs[i] then
-      local a, t, l = parse_att(atts[i])
-      l = l + 1
+      local a, t, l, h, s = parse_att(atts[i])
+      -- Only a loss while the task ran counts against it; a task held (or just claimed) by a worker that died
+      -- because of another task is not that task's fault.
+      if s == 1 then l = l + 1 else h = h + 1 end
       local score, task, body = split_job(jobs[i])
       if revs[i] then
         local prev = decode(redis.call('HGET', K_RES, id))
@@ -404,9 +425,13 @@ local function reap()
         redis.call('HDEL', K_ATT, id)
         redis.call('HDEL', K_REV, id)
         store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), revs[i]))
-      elseif l > MAX_REDELIVERIES then
+      elseif l > MAX_REDELIVERIES or h > held_loss_limit() then
         local prev = decode(redis.call('HGET', K_RES, id))
         local reason = 'lease expired ' .. l .. ' times: the worker died or stalled every time (poison task?)'
+        if l <= MAX_REDELIVERIES then
+          reason = 'lease expired ' .. h .. ' times before the task started: its workers died or stalled while'
+            .. ' they held it'
+        end
         add_dead(id, task, reason, a, priority_of(score), body)
         redis.call('HDEL', K_JOB, id)
         redis.call('HDEL', K_ATT, id)
@@ -414,7 +439,7 @@ local function reap()
           { type = 'taskq.WorkerLost', message = reason, stackTrace = '' },
           field(prev, 'retries') or 0, a, field(prev, 'worker'), reason))
       else
-        redis.call('HSET', K_ATT, id, a .. ':' .. t .. ':' .. l)
+        redis.call('HSET', K_ATT, id, att_text(a, t, l, h, 0))
         ready[#ready + 1] = score
         ready[#ready + 1] = id
         any = true
@@ -453,9 +478,9 @@ local function owned(ids, tokens)
   local res = {}
   for i = 1, #ids do
     if atts[i] and leases[i] then
-      local a, t, l = parse_att(atts[i])
+      local a, t, l, h, s = parse_att(atts[i])
       if t == tokens[i] then
-        res[i] = { a = a, t = t, l = l, lease = tonumber(leases[i]) }
+        res[i] = { a = a, t = t, l = l, h = h, s = s, lease = tonumber(leases[i]) }
       end
     end
   end
@@ -465,7 +490,8 @@ end
 -- The bodies of started, finish and claim, so that finish-claim can run all three in one call. Each reads its
 -- arguments from ARGV starting at index b and returns its result and the index after its arguments.
 
--- started: n, atIso, then per claim: id, token. Stale claims change nothing.
+-- started: n, atIso, then per claim: id, token. Stale claims change nothing. Marks the claim started in the
+-- attempts field too, so that a lease lost from now on counts against the task.
 local function do_started(b)
   local n = tonumber(ARGV[b])
   local atIso = ARGV[b + 1]
@@ -480,6 +506,16 @@ local function do_started(b)
   local mine = {}
   for i = 1, n do if own[i] then mine[#mine + 1] = ids[i] end end
   if #mine == 0 then return 0, after end
+  local marks = {}
+  for i = 1, n do
+    local o = own[i]
+    if o and o.s == 0 then
+      o.s = 1
+      marks[#marks + 1] = ids[i]
+      marks[#marks + 1] = att_text(o.a, o.t, o.l, o.h, 1)
+    end
+  end
+  multi('HSET', K_ATT, marks)
   local recs = hmget(K_RES, mine)
   local set = {}
   for i, id in ipairs(mine) do
@@ -584,18 +620,36 @@ local function next_wake(leasedUntil)
   return wake
 end
 
+-- Redis's clock in ms, for calls that may run later than they were sent (claims sent ahead, fenced claims). With
+-- soft, nil if the user may not run TIME (an ACL from before claims needed it), so that a fence is only skipped.
+local function redis_ms(soft)
+  local t = soft and redis.pcall('TIME') or redis.call('TIME')
+  if soft and not (type(t) == 'table' and t[2]) then return nil end
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
 -- claim: promotes due delayed tasks and reaps expired leases (both bounded), then pops up to max ready tasks by
--- priority, leases each (active ZSET, new fencing token), counts the attempt and records RECEIVED.
+-- priority, leases each (active ZSET, new fencing token), counts the attempt and records RECEIVED. The first
+-- startNow claimed tasks go straight to a free slot of the worker and are marked started (see parse_att); the
+-- others are held by the worker until a slot frees, and the started script marks them when they start.
 -- Returns {count, nextWakeMs, id1, attempt1, token1, job1, ...}. With wantWake, nextWakeMs says whether ready ran
 -- dry: -2 if max tasks were popped (more may be ready), else next_wake() (-1 or a time), so that a consumer can
 -- wait on the marker instead of asking again at once (the marker covers work added after this call). Without
 -- wantWake it is -1.
-local function do_claim(consumer, max, lease, wantWake)
+-- fence (nil for none): the time (ms, Redis's clock) after which the sender no longer reads the reply (its
+-- command timed out, or the wait a claim was sent behind is over). A claim that runs later (a stalled network or
+-- server delivered it late) claims nothing and returns {0, -3}: what it claimed would wait a whole lease before
+-- running elsewhere. It re-arms the marker if work is ready, since the consumer it failed may be waiting for it.
+local function do_claim(consumer, max, lease, wantWake, startNow, fence)
   if not wantWake and redis.call('ZCARD', K_READY) == 0 then
     -- A refill (the claim in a finish-claim) that finds nothing ready leaves promotion and reaping to the
     -- consumer's own claims: the slots it leaves free go back to the fetch loop, whose claim (or marker wait,
     -- bounded by the wake-up time and claimWait) does both. At low load this saves two commands per task.
     return { 0, -1 }
+  end
+  if fence and (redis_ms(true) or fence) > fence then
+    if redis.call('ZCARD', K_READY) > 0 then wake_ready() end
+    return { 0, -3 }
   end
   promote()
   reap()
@@ -644,11 +698,11 @@ local function do_claim(consumer, max, lease, wantWake)
   local count = 0
   for i, id in ipairs(ids) do
     if jobs[i] then
-      local a, _, l = parse_att(atts[i])
+      local a, _, l, h = parse_att(atts[i])
       a = a + 1
       local token = fmt(last - k + i)
       attSet[#attSet + 1] = id
-      attSet[#attSet + 1] = int_text(a) .. ':' .. token .. ':' .. int_text(l)
+      attSet[#attSet + 1] = att_text(int_text(a), token, int_text(l), int_text(h), count < startNow and 1 or 0)
       actSet[#actSet + 1] = deadline
       actSet[#actSet + 1] = id
       local task = job_task(jobs[i])
@@ -690,8 +744,7 @@ local function begin()
   -- A claim sent ahead (queued behind a worker's blocking wait) runs up to the wait's length after it was sent, so
   -- it comes without a time of its own (NOW_ISO empty) and takes the later of Redis's clock and the sender's.
   if NOW_ISO == '' then
-    local t = redis.call('TIME')
-    local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    local ms = redis_ms()
     if ms > NOW then NOW = ms end
     NOW_S = string.format('%d', NOW)
     NOW_ISO = iso_ms(NOW)

@@ -24,7 +24,7 @@ for i, id in ipairs(ids) do
       redis.call('HDEL', K_REV, id)
       store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), rev))
     else
-      redis.call('HSET', K_ATT, id, a .. ':' .. o.t .. ':' .. o.l)
+      redis.call('HSET', K_ATT, id, att_text(a, o.t, o.l, o.h, 0))
       redis.call('ZADD', K_READY, score, id)
       any = true
       if prev and not (prev.state == 'SUCCESS' or prev.state == 'FAILURE' or prev.state == 'REVOKED') then

@@ -65,7 +65,12 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
         Instant due;
         Where where;
         int attempt;
+        /** Leases lost while the task had started (they count against it). */
         int lost;
+        /** Leases lost before it started (held by a worker that died of something else); bounded separately. */
+        int heldLost;
+        /** Whether the current claim started (marked at claim for a task that starts at once, or markStarted). */
+        boolean started;
         long token;
         String consumer;
         Instant leaseUntil;
@@ -199,6 +204,7 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
                         j.token = ++tokens;
                         j.consumer = request.consumerId();
                         j.leaseUntil = now.plus(request.lease());
+                        j.started = out.size() < request.startNow();
                         store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.RECEIVED, null,
                                 previousError(q, j.id, now), retriesOf(q, j.id, now), j.attempt, j.consumer, now,
                                 null), now);
@@ -262,15 +268,23 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
             }
         }
         for (Job j : expired) {
-            j.lost++;
+            // Only a loss while the task ran counts against it (see ClaimRequest.startNow).
+            if (j.started) {
+                j.lost++;
+            } else {
+                j.heldLost++;
+            }
+            j.started = false;
             j.token = ++tokens;
             if (j.revoked != null) {
                 q.jobs.remove(j.id);
                 store(q, recordOf(j, TaskState.REVOKED, j.revoked, now), now);
-            } else if (j.lost > settings.maxRedeliveries()) {
+            } else if (j.lost > settings.maxRedeliveries() || j.heldLost > heldLossLimit(settings)) {
                 q.jobs.remove(j.id);
-                String reason = "lease expired " + j.lost + " times: the worker died or stalled every time "
-                        + "(poison task?)";
+                String reason = j.lost > settings.maxRedeliveries()
+                        ? "lease expired " + j.lost + " times: the worker died or stalled every time (poison task?)"
+                        : "lease expired " + j.heldLost + " times before the task started: its workers died or"
+                        + " stalled while they held it";
                 addDead(q, j, reason, now);
                 store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.FAILURE, null,
                         new io.taskq.TaskError("taskq.WorkerLost", reason, ""), retriesOf(q, j.id, now), j.attempt,
@@ -280,6 +294,14 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
                 q.ready.add(j);
             }
         }
+    }
+
+    /**
+     * How many leases a task may lose before it started: other tasks' crashes, so more than maxRedeliveries, but
+     * bounded, so that a task whose workers always die before starting it does not circle for ever.
+     */
+    private static int heldLossLimit(Settings settings) {
+        return Math.max(10, 3 * settings.maxRedeliveries());
     }
 
     private TaskRecord recordOf(Job j, TaskState state, String reason, Instant now) {
@@ -330,6 +352,7 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
                 Queue q = queue(d.queue());
                 Job j = owned(q, d);
                 if (j != null) {
+                    j.started = true;
                     TaskRecord prev = liveRecord(q, d.id(), at);
                     store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.STARTED, null,
                             prev == null ? null : prev.error(), prev == null ? 0 : prev.retries(), j.attempt,

@@ -209,7 +209,7 @@ public final class WorkerEngine implements Worker {
                 List<Delivery> claimed;
                 try {
                     claimed = broker.claim(new ClaimRequest(id, queueOrder(), n, options.lease(),
-                            options.claimWait()));
+                            options.claimWait(), startingNow(n, 0)));
                 } catch (InterruptedException e) {
                     claims.release(n);
                     throw e;
@@ -261,7 +261,25 @@ public final class WorkerEngine implements Worker {
         if (max == 0) {
             return null;
         }
-        return new ClaimRequest(id, queueOrder(), max, options.lease(), Duration.ZERO);
+        return new ClaimRequest(id, queueOrder(), max, options.lease(), Duration.ZERO,
+                holds ? startingNow(max, freed) : max);
+    }
+
+    /**
+     * How many of {@code n} tasks about to be claimed will start at once (see {@link #place}): the broker marks
+     * those started at claim, so that a crash they cause counts against them even before their start report is
+     * sent, while the held ones count only once reported started. An estimate (slots may free meanwhile, and the
+     * tasks claimed then start without a mark until reported), never below what the slots free now can take.
+     *
+     * @param waiting threads waiting in a batch for a task of their own
+     */
+    private int startingNow(int n, int waiting) {
+        if (!holds) {
+            return n;
+        }
+        synchronized (slotLock) {
+            return held.isEmpty() ? Math.min(n, waiting + freeSlots) : 0;
+        }
     }
 
     /** Takes what a {@link #refillClaim} got; returns what goes to the threads waiting in the batch. */

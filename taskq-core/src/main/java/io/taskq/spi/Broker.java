@@ -48,7 +48,10 @@ public interface Broker extends AutoCloseable {
      */
     List<Delivery> claim(ClaimRequest request) throws InterruptedException;
 
-    /** Records that the claimed tasks started running (state STARTED). Stale claims are ignored. */
+    /**
+     * Records that the claimed tasks started running (state STARTED). Stale claims are ignored. From then on a lost
+     * lease of these claims counts against the task (see {@link ClaimRequest#startNow()}).
+     */
     void markStarted(List<Delivery> deliveries, Instant at);
 
     /**
@@ -98,7 +101,7 @@ public interface Broker extends AutoCloseable {
         if (next != null) {
             try {
                 claimed = claim(new ClaimRequest(next.consumerId(), next.queues(), next.max(), next.lease(),
-                        java.time.Duration.ZERO));
+                        java.time.Duration.ZERO, next.startNow()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {

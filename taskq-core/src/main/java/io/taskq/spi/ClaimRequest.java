@@ -14,8 +14,18 @@ import java.util.Objects;
  *                   holds ahead of a free slot when it prefetches ({@code WorkerOptions.prefetch})
  * @param lease      how long each claimed task is leased before another worker may take it over
  * @param maxWait    how long to wait for a task when none is ready; bounded so that the worker's loop stays alive
+ * @param startNow   how many of the claimed tasks (the first ones) start at once on a free slot; the rest are held
+ *                   until a slot frees and reported with {@link Broker#markStarted} when they start. A broker
+ *                   counts a lost lease against a task ({@code maxRedeliveries}) only if it had started, so that
+ *                   a task held by a worker that another task crashed is not dead-lettered with it
  */
-public record ClaimRequest(String consumerId, List<String> queues, int max, Duration lease, Duration maxWait) {
+public record ClaimRequest(String consumerId, List<String> queues, int max, Duration lease, Duration maxWait,
+                           int startNow) {
+
+    /** A claim whose tasks all start at once (no held tasks). */
+    public ClaimRequest(String consumerId, List<String> queues, int max, Duration lease, Duration maxWait) {
+        this(consumerId, queues, max, lease, maxWait, max);
+    }
 
     /** Validates the fields. */
     public ClaimRequest {
@@ -29,5 +39,8 @@ public record ClaimRequest(String consumerId, List<String> queues, int max, Dura
         }
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(maxWait, "maxWait");
+        if (startNow < 0 || startNow > max) {
+            throw new IllegalArgumentException("startNow must be between 0 and max");
+        }
     }
 }

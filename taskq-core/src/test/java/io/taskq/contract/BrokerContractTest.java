@@ -422,6 +422,50 @@ public abstract class BrokerContractTest {
         assertEquals(TaskState.FAILURE, broker.record("q", "poison").orElseThrow().state());
     }
 
+    private List<Delivery> claimStarting(String consumer, int max, int startNow) {
+        try {
+            return broker.claim(new ClaimRequest(consumer, List.of("q"), max, LEASE, NO_WAIT, startNow));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void onlyLeasesLostAfterTheStartCountAgainstATask() {
+        // A worker that crashes (poison) while it holds an innocent task it has not started: six crashes, the
+        // poison marked started at claim (a free slot) or by markStarted (a held task that started).
+        broker.enqueue(List.of(msg("poison"), msg("innocent")));
+        for (int i = 0; i < 6; i++) {
+            List<Delivery> ds = claimStarting("w" + i, 2, i % 2);
+            assertEquals(List.of("poison", "innocent"), ds.stream().map(Delivery::id).toList());
+            if (i % 2 == 0) {
+                broker.markStarted(List.of(ds.get(0)), clock.instant());
+            }
+            clock.advance(LEASE.plusSeconds(1));
+        }
+        Delivery innocent = claimOne("sweeper");
+        assertEquals("innocent", innocent.id());
+        List<DeadLetter> dead = broker.deadLetters("q", 10);
+        assertEquals(List.of("poison"), dead.stream().map(DeadLetter::id).toList());
+        assertTrue(dead.get(0).reason().contains("lease expired 6 times"), dead.get(0).reason());
+        assertEquals(List.of(true), broker.finish(List.of(Outcome.done(innocent, rec(innocent, TaskState.SUCCESS)))));
+        assertEquals(TaskState.SUCCESS, broker.record("q", "innocent").orElseThrow().state());
+    }
+
+    @Test
+    void aTaskLostTooOftenBeforeItStartedIsDeadLetteredToo() {
+        broker.enqueue(List.of(msg("held")));
+        int claims = 0;
+        while (claims < 100 && !claimStarting("w" + claims, 1, 0).isEmpty()) {
+            claims++;
+            clock.advance(LEASE.plusSeconds(1));
+        }
+        assertEquals(16, claims, "the bound for losses before the start: max(10, 3 x maxRedeliveries) + 1");
+        List<DeadLetter> dead = broker.deadLetters("q", 10);
+        assertEquals(1, dead.size());
+        assertTrue(dead.get(0).reason().contains("before the task started"), dead.get(0).reason());
+    }
+
     @Test
     void statsCountEachPlace() {
         broker.enqueue(List.of(msg("r1"), msg("r2"), msg("d1", "q", 4, clock.instant().plusSeconds(60)),

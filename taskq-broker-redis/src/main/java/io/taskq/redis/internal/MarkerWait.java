@@ -157,9 +157,30 @@ public final class MarkerWait {
         try {
             double seconds = Math.max(0.001, waitMs / 1000.0);
             CompletableFuture<?> pop = pop(c, seconds, markers);
+            long popGiveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs + GRACE_MS);
             CompletableFuture<List<Object>> reply = behind.apply(c.async());
             try {
                 pop.get(waitMs + GRACE_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                // The caller stops (a worker closing). Closing the connection now would make Redis drop the script
+                // if the pop still blocks there, but a pop that work woke in the last moments has let the script
+                // run already, and its reply would be lost with the connection: what it claimed would stay leased
+                // to nobody for a whole lease. So the pop is woken instead (a marker member, as an enqueue sets;
+                // another consumer woken by it claims nothing) and the script's reply taken; the caller hands
+                // back what it got. The interrupt is kept.
+                Thread.currentThread().interrupt();
+                if (!pop.isDone()) {
+                    wake(markers);
+                }
+                try {
+                    getUninterruptibly(pop, popGiveUp);
+                } catch (TimeoutException te) {
+                    log.warn("marker wait got no reply {} ms past its block time; reopening the connection",
+                            GRACE_MS);
+                    return null;
+                } catch (ExecutionException ee) {
+                    // The script behind it fails the same way (same connection); its error is the one to report.
+                }
             } catch (TimeoutException e) {
                 log.warn("marker wait got no reply {} ms past its block time; reopening the connection", GRACE_MS);
                 return null;
@@ -167,7 +188,10 @@ public final class MarkerWait {
                 // The script behind it fails the same way (same connection); its error is the one to report.
             }
             try {
-                List<Object> r = reply.get(GRACE_MS, TimeUnit.MILLISECONDS);
+                // The script has run or is about to: its reply is awaited even by an interrupted caller (the
+                // interrupt is kept), which hands back what it claimed rather than leave it leased to nobody.
+                List<Object> r = getUninterruptibly(reply,
+                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS));
                 reusable = true;
                 return r;
             } catch (TimeoutException e) {
@@ -183,6 +207,36 @@ public final class MarkerWait {
             }
         } finally {
             giveBack(c, reusable);
+        }
+    }
+
+    /** Sets a wake-up member on each marker, without waiting (a lost one only leaves the wait to its timeout). */
+    private void wake(String[] markers) {
+        for (String m : markers) {
+            try {
+                conns.async().zadd(m, 0, "0");
+            } catch (RuntimeException e) {
+                log.debug("could not wake a marker wait: {}", e.toString());
+            }
+        }
+    }
+
+    /** The future's value, waiting until {@code endNanos} even if interrupted meanwhile (the interrupt is kept). */
+    private static <T> T getUninterruptibly(CompletableFuture<T> f, long endNanos)
+            throws ExecutionException, TimeoutException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    return f.get(Math.max(0, endNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -249,6 +249,37 @@ public final class Scripts {
         return dispatch(conns, CommandType.EVALSHA, shas.get(n), output, keys, args);
     }
 
+    /**
+     * {@link #run} of a script with a MULTI reply that waits for the reply even if the thread is interrupted meanwhile
+     * (the interrupt is kept for the caller): for claims, which run whether or not anyone waits, so that a stopping
+     * worker gets what its claim in flight leased and hands it back instead of leaving it leased to nobody for a
+     * whole lease. Bounded by the command timeout.
+     */
+    public java.util.List<Object> runWaitingOut(Connections conns, Name n, String[] keys, String... args) {
+        CompletableFuture<java.util.List<Object>> f = send(conns, n, ScriptOutputType.MULTI, keys, args);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (refusedBeforeRunning(c)) {
+                        // It did not run: the regular path loads the script (or follows the failover) and runs it.
+                        return run(conns, n, ScriptOutputType.MULTI, keys, args);
+                    }
+                    throw c instanceof RuntimeException re ? re : new RedisException(c);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** {@link #run} with arguments as for {@link #send(Connections, Name, CommandOutput, String[], CommandArgs)}. */
     public <T> T run(Connections conns, Name n, Supplier<CommandOutput<String, String, T>> output, String[] keys,
                      CommandArgs<String, String> args) {

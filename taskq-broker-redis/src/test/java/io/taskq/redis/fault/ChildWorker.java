@@ -6,8 +6,9 @@ import io.taskq.redis.RedisBroker;
 import java.time.Duration;
 
 /**
- * A worker in its own JVM, for the kill test: {@code ChildWorker <redisUrl> <prefix> <queue> <leaseMs>
- * <concurrency>}. Prints READY when its worker runs, then runs until killed.
+ * A worker in its own JVM, for the kill tests: {@code ChildWorker <redisUrl> <prefix> <queue> <leaseMs>
+ * <concurrency> [<prefetch> <maxRedeliveries>]} (without them: adaptive prefetch, the broker's default). Prints
+ * READY when its worker runs, then runs until killed.
  */
 public final class ChildWorker {
     private ChildWorker() {
@@ -15,11 +16,19 @@ public final class ChildWorker {
 
     /** Entry point. */
     public static void main(String[] args) throws Exception {
-        RedisBroker broker = RedisBroker.builder().uri(args[0]).keyPrefix(args[1]).build();
+        RedisBroker.Builder b = RedisBroker.builder().uri(args[0]).keyPrefix(args[1]);
+        if (args.length > 6) {
+            b.maxRedeliveries(Integer.parseInt(args[6]));
+        }
+        RedisBroker broker = b.build();
         Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build();
-        taskq.startWorker(WorkerOptions.builder().workerId("child").queues(args[2])
+        WorkerOptions.Builder w = WorkerOptions.builder().workerId("child").queues(args[2])
                 .lease(Duration.ofMillis(Long.parseLong(args[3]))).concurrency(Integer.parseInt(args[4]))
-                .claimWait(Duration.ofMillis(500)).build());
+                .claimWait(Duration.ofMillis(500));
+        if (args.length > 5) {
+            w.prefetch(Integer.parseInt(args[5]));
+        }
+        taskq.startWorker(w.build());
         System.out.println("READY");
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

@@ -58,6 +58,13 @@ public class FaultTasks {
         return "attempt-" + a;
     }
 
+    /** A poison task: ends its worker's JVM at once (exit status 3), every attempt. */
+    @Task(name = "f.exit")
+    public String exit(String tag) {
+        System.exit(3);
+        return tag;
+    }
+
     /** Echoes its input. */
     @Task(name = "f.echo")
     public String echo(String s) {

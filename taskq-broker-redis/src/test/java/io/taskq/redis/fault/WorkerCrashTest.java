@@ -11,6 +11,7 @@ import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.redis.PerClassRedis;
 import io.taskq.redis.RedisBroker;
+import io.taskq.spi.TaskRecord;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -31,31 +32,9 @@ class WorkerCrashTest {
     @Test
     void killedWorkersTasksAreFinishedByAnotherWorker() throws Exception {
         String prefix = "crash" + System.nanoTime();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                ChildWorker.class.getName(), server.url(), prefix, "faults", "2000", "4")
-                .redirectErrorStream(true).start();
+        Process child = startChild(prefix, "faults", "2000", "4");
         try (RedisBroker broker = RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build();
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
-            // A dedicated thread (not the common pool, which tests and taskq may keep busy) reads the child's
-            // output to the end, so the child never blocks on a full pipe.
-            CompletableFuture<Boolean> ready = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        if (line.equals("READY")) {
-                            ready.complete(true);
-                        }
-                    }
-                } catch (Exception e) {
-                    // the child is gone
-                }
-                ready.complete(false);
-            }, "child-output");
-            reader.setDaemon(true);
-            reader.start();
-            assertTrue(ready.get(60, TimeUnit.SECONDS), "child worker did not start");
 
             List<TaskHandle<Integer>> hung = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -87,6 +66,124 @@ class WorkerCrashTest {
             });
         } finally {
             child.destroyForcibly();
+        }
+    }
+
+    /**
+     * Starts a {@link ChildWorker} with the given arguments after the Redis URL and waits until its worker runs. A
+     * dedicated thread (not the common pool, which tests and taskq may keep busy) reads the child's output to the
+     * end, so the child never blocks on a full pipe.
+     */
+    private static Process startChild(String prefix, String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                ChildWorker.class.getName(), server.url(), prefix));
+        cmd.addAll(List.of(args));
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CompletableFuture<Boolean> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.equals("READY")) {
+                        ready.complete(true);
+                    }
+                }
+            } catch (Exception e) {
+                // the child is gone
+            }
+            ready.complete(false);
+        }, "child-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            assertTrue(ready.get(60, TimeUnit.SECONDS), "child worker did not start");
+        } catch (Exception | AssertionError e) {
+            child.destroyForcibly();
+            throw e;
+        }
+        return child;
+    }
+
+    /**
+     * Issue 13, point 9: a worker killed (SIGKILL) while idle, its claim queued behind its marker wait. The kernel
+     * closes its socket and Redis drops the queued claim with the connection, so tasks submitted afterwards are not
+     * leased to the dead worker: another worker runs them well within the 30 s lease (a bound, not a speed claim).
+     */
+    @Test
+    void anIdleWorkerKilledLeavesNoClaimBehind() throws Exception {
+        String prefix = "idlekill" + System.nanoTime();
+        Process child = startChild(prefix, "idle", "30000", "4");
+        try (RedisBroker broker = RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build();
+             Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
+            assertEquals("warm", taskq.submit(TaskRequest.of(FaultTasks::echo, "warm").queue("idle"))
+                    .get(Duration.ofSeconds(30)));
+            Await.until(Duration.ofSeconds(10), "the child is idle again",
+                    () -> broker.stats("idle").inFlight() == 0);
+            child.destroyForcibly();
+            assertTrue(child.waitFor(20, TimeUnit.SECONDS));
+
+            List<TaskHandle<String>> handles = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                handles.add(taskq.submit(TaskRequest.of(FaultTasks::echo, "k" + i).queue("idle")));
+            }
+            taskq.startWorker(WorkerOptions.builder().queues("idle").concurrency(4)
+                    .claimWait(Duration.ofMillis(500)).build());
+            for (int i = 0; i < handles.size(); i++) {
+                assertEquals("k" + i, handles.get(i).get(Duration.ofSeconds(10)));
+                assertEquals(1, broker.record("idle", handles.get(i).id()).orElseThrow().attempt(),
+                        "never claimed for the killed worker");
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * Issue 13, point 10: a task that calls {@code System.exit} takes down every worker that runs it, while the same
+     * worker holds other tasks (prefetch) that it has not started. The poison task is dead-lettered after
+     * {@code maxRedeliveries} + 1 losses; the held tasks lost their lease just as often but had not started, so
+     * those losses do not count against them, and every one of them succeeds.
+     */
+    @Test
+    void aPoisonTaskIsDeadLetteredAndTheTasksHeldWithItAreNot() throws Exception {
+        String prefix = "poison" + System.nanoTime();
+        try (RedisBroker broker = RedisBroker.builder().uri(server.url()).keyPrefix(prefix).maxRedeliveries(2)
+                .build();
+             Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
+            TaskHandle<String> poison = taskq.submit(TaskRequest.of(FaultTasks::exit, "p").queue("poison"));
+            List<TaskHandle<String>> innocent = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                innocent.add(taskq.submit(TaskRequest.of(FaultTasks::echo, "i" + i).queue("poison")));
+            }
+            int crashes = 0;
+            // Each child (one slot, three held) claims the poison task first (its place in line) and three
+            // innocent ones, runs the poison task and dies; the expired leases are reaped by stats().
+            while (!broker.record("poison", poison.id()).map(r -> r.state().isFinal()).orElse(false)) {
+                assertTrue(crashes < 8, "the poison task is still not dead-lettered after " + crashes + " crashes");
+                Process child = startChild(prefix, "poison", "2000", "1", "3", "2");
+                try {
+                    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the poison task did not end the child");
+                    assertEquals(3, child.exitValue());
+                } finally {
+                    child.destroyForcibly();
+                }
+                crashes++;
+                Await.until(Duration.ofSeconds(20), "the dead child's leases are reaped",
+                        () -> broker.stats("poison").inFlight() == 0);
+            }
+            assertEquals(3, crashes, "dead after maxRedeliveries + 1 losses");
+            TaskRecord dead = broker.record("poison", poison.id()).orElseThrow();
+            assertEquals(TaskState.FAILURE, dead.state());
+            assertEquals("taskq.WorkerLost", dead.error().type());
+            assertEquals(List.of(poison.id()), broker.deadLetters("poison", 10).stream().map(d -> d.id()).toList());
+
+            taskq.startWorker(WorkerOptions.builder().queues("poison").concurrency(2)
+                    .claimWait(Duration.ofMillis(500)).build());
+            for (int i = 0; i < innocent.size(); i++) {
+                assertEquals("i" + i, innocent.get(i).get(Duration.ofSeconds(30)));
+            }
+            assertTrue(broker.deadLetters("poison", 10).size() == 1, "no innocent task dead-lettered");
         }
     }
 }
