@@ -57,7 +57,9 @@ public final class TaskHandle<R> {
     /**
      * True if the submit that returned this handle enqueued the task; false if the queue already knew its id (an
      * explicit id submitted again: the earlier task stands, with its own arguments), and for handles made with
-     * {@link Taskq#handle}.
+     * {@link Taskq#handle}. A submit with a generated id always says true: nobody else can know that id, so a
+     * broker that knew it had it from this very submit (a command the Redis client sent again after a reconnect).
+     * With an explicit id, such a re-sent command is indistinguishable from a duplicate and may say false.
      */
     public boolean created() {
         return created;

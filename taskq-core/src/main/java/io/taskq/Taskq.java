@@ -210,8 +210,11 @@ public final class Taskq implements AutoCloseable {
         List<String> duplicates = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             TaskMessage m = messages.get(i);
-            handles.add(new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), this, created.get(i)));
-            if (!created.get(i) && requests.get(i).failsIfDuplicate()) {
+            // A generated id is known to nobody else: if the broker knew it, this submit put it there (a client
+            // library that re-sent the command after a reconnect, say), so only an explicit id can be a duplicate.
+            boolean made = created.get(i) || requests.get(i).id().isEmpty();
+            handles.add(new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), this, made));
+            if (!made && requests.get(i).failsIfDuplicate()) {
                 duplicates.add(m.queue() + "/" + m.id());
             }
         }
