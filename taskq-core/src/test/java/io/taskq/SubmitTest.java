@@ -1,6 +1,7 @@
 package io.taskq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,33 @@ class SubmitTest {
             TaskHandle<Integer> h = taskq.submit(ContractTasks::add, 1, 2);
             assertEquals(3, calls.get(), "two failures, then it went through");
             assertEquals(1, memory.stats(h.queue()).ready());
+        }
+    }
+
+    /**
+     * A client library that sends a command again after a reconnect makes the broker see the id twice: the second
+     * copy answers "known". A generated id can only be this submit's; an explicit one may be a real duplicate.
+     */
+    @Test
+    void aGeneratedIdTheBrokerAlreadyKnewWasCreatedByThisSubmit() {
+        InMemoryBroker memory = new InMemoryBroker(Clock.systemUTC());
+        Broker resending = (Broker) Proxy.newProxyInstance(Broker.class.getClassLoader(), new Class<?>[] {Broker.class},
+                (proxy, method, args) -> {
+                    try {
+                        if (method.getName().equals("enqueue")) {
+                            method.invoke(memory, args); // the copy whose reply was lost
+                        }
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (Taskq taskq = Taskq.builder().broker(resending).resultBackend(memory).tasks(new ContractTasks())
+                .build()) {
+            assertTrue(taskq.submit(ContractTasks::add, 1, 2).created());
+            assertTrue(taskq.submitAll(List.of(TaskRequest.of(ContractTasks::add, 1, 2))).get(0).created());
+            assertFalse(taskq.submit(TaskRequest.of(ContractTasks::add, 1, 2).id("explicit-1")).created(),
+                    "an explicit id cannot be told from a duplicate");
         }
     }
 
