@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -193,18 +194,7 @@ public final class Taskq implements AutoCloseable {
         try {
             created = messages.isEmpty() ? List.of() : sender.enqueue(messages);
         } catch (RuntimeException e) {
-            List<TaskHandle<?>> unsure = new ArrayList<>(requests.size());
-            List<TaskRequest<?>> retry = new ArrayList<>(requests.size());
-            for (int i = 0; i < requests.size(); i++) {
-                TaskMessage m = messages.get(i);
-                unsure.add(new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), this, false));
-                retry.add(requests.get(i).id(m.id()));
-            }
-            String what = unsure.size() == 1 ? "task " + unsure.get(0).id()
-                    : unsure.size() + " tasks (" + unsure.get(0).id() + " ...)";
-            throw new SubmitException("submit of " + what + " failed: " + e
-                    + "; it may have landed all the same: submitting again with the same id is safe",
-                    e, unsure, List.of(), retry);
+            throw notSubmitted(requests, messages, e);
         }
         List<TaskHandle<?>> handles = new ArrayList<>(requests.size());
         List<String> duplicates = new ArrayList<>();
@@ -223,6 +213,43 @@ public final class Taskq implements AutoCloseable {
                     duplicates.stream().map(d -> d.substring(d.indexOf('/') + 1)).toList(), handles);
         }
         return handles;
+    }
+
+    /**
+     * The failure of a submit, per task: those whose ids the broker holds after all (a lost reply, found by a lookup
+     * if the broker answers one now) count as submitted; the others may have landed or not, and come back as
+     * requests with their ids fixed.
+     */
+    private SubmitException notSubmitted(List<? extends TaskRequest<?>> requests, List<TaskMessage> messages,
+                                         RuntimeException e) {
+        Set<String> landed = Set.of();
+        try {
+            landed = broker.locate(messages.stream().map(TaskMessage::id).toList()).keySet();
+        } catch (RuntimeException lookupFailed) {
+            e.addSuppressed(lookupFailed); // the broker cannot tell now: every task counts as unconfirmed
+        }
+        List<TaskHandle<?>> handles = new ArrayList<>(requests.size());
+        List<TaskHandle<?>> submitted = new ArrayList<>();
+        List<TaskRequest<?>> retry = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            TaskMessage m = messages.get(i);
+            boolean in = landed.contains(m.id());
+            TaskHandle<?> h = new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), this,
+                    in && requests.get(i).id().isEmpty());
+            handles.add(h);
+            if (in) {
+                submitted.add(h);
+            } else {
+                retry.add(requests.get(i).id(m.id()));
+            }
+        }
+        String what = handles.size() == 1 ? "task " + handles.get(0).id()
+                : handles.size() + " tasks (" + handles.get(0).id() + " ...)";
+        String state = retry.isEmpty() ? "; all of them are in the broker all the same"
+                : submitted.isEmpty() ? "; it may have landed all the same: submitting again with the same id is safe"
+                : "; " + submitted.size() + " are in the broker all the same, the others may have landed:"
+                  + " submitting them again with the same ids is safe";
+        return new SubmitException("submit of " + what + " failed: " + e + state, e, handles, submitted, retry);
     }
 
     private void checkOpen() {

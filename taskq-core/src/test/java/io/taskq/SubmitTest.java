@@ -82,6 +82,37 @@ class SubmitTest {
         }
     }
 
+    /** Every reply lost, every command run: the failed submit finds its tasks in the broker and says so. */
+    @Test
+    void aFailedBatchWhoseTasksLandedSaysTheyAreSubmitted() {
+        InMemoryBroker memory = new InMemoryBroker(Clock.systemUTC());
+        Broker repliesLost = (Broker) Proxy.newProxyInstance(Broker.class.getClassLoader(),
+                new Class<?>[] {Broker.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("isTransient")) {
+                        return args[0] instanceof Blip;
+                    }
+                    try {
+                        Object r = method.invoke(memory, args);
+                        if (method.getName().equals("enqueue") && ((List<?>) args[0]).size() == 2) {
+                            throw new Blip();
+                        }
+                        return r;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (Taskq taskq = Taskq.builder().broker(repliesLost).resultBackend(memory)
+                .submitRetryTimeout(Duration.ofMillis(200)).tasks(new ContractTasks()).build()) {
+            SubmitException e = assertThrows(SubmitException.class, () -> taskq.submitAll(List.of(
+                    TaskRequest.of(ContractTasks::add, 1, 2), TaskRequest.of(ContractTasks::add, 3, 4))));
+            assertEquals(e.handles(), e.submitted());
+            assertEquals(List.of(), e.failed());
+            assertEquals(List.of(), e.retryRequests());
+            assertTrue(e.getMessage().endsWith("all of them are in the broker all the same"), e.getMessage());
+            assertEquals(2, memory.stats("default").ready(), "each once");
+        }
+    }
+
     @Test
     void aBatchThatCannotBeSentSaysWhichTasksAndHowToSendThemAgain() {
         InMemoryBroker memory = new InMemoryBroker(Clock.systemUTC());
