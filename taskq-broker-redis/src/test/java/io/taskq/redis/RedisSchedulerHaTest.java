@@ -169,6 +169,38 @@ class RedisSchedulerHaTest {
                 "each leader published: " + ledger.publisher.values().stream().distinct().toList());
     }
 
+    /**
+     * Issue 13, point 11, on Redis: a 200 ms interval whose only scheduler was down for 3 s (15 runs fell due) does
+     * not publish them all when a scheduler comes back: the default policy (run once) publishes one run for all of
+     * them, then the entry goes on at its interval.
+     */
+    @Test
+    void runsThatFellDueWhileNoSchedulerRanArePublishedOnceNotAll() {
+        String prefix = freshPrefix("late");
+        startWorker(prefix);
+        Instance a = instance(prefix, "a", LEASE);
+        awaitLeader(List.of(a));
+        Instant first = a.scheduler.add(PeriodicTask.builder("tick", "tick", Schedule.every(EVERY)).build(), "test")
+                .nextRunAt();
+        awaitRunsAfter("tick", first.minusMillis(1), 2);
+        a.close(); // stopped cleanly; the entry's state is saved
+        long lastBefore = ledger.acceptedOf("tick").keySet().stream().mapToLong(RedisSchedulerHaTest::scheduledMillis)
+                .max().orElseThrow();
+        Instant down = Instant.now();
+        // Downtime is the point here: no scheduler runs for 3 s, so that about 15 runs fall due.
+        Await.until(WAIT, "3 s of downtime", () -> Instant.now().isAfter(down.plusSeconds(3)));
+
+        Instant restart = Instant.now();
+        Instance b = instance(prefix, "b", LEASE);
+        awaitLeader(List.of(b));
+        awaitRunsAfter("tick", restart, 3); // the scheduler is back at its interval
+        List<String> fellDue = ledger.acceptedOf("tick").keySet().stream()
+                .filter(id -> scheduledMillis(id) > lastBefore && scheduledMillis(id) < restart.toEpochMilli())
+                .toList();
+        assertEquals(1, fellDue.size(), "one run for the ~15 that fell due while no scheduler ran: "
+                + ledger.acceptedOf("tick").keySet());
+    }
+
     private void assertLateAfter(long afterMillis, Instance killed) {
         String next = ledger.acceptedOf("tick").keySet().stream().filter(id -> scheduledMillis(id) > afterMillis)
                 .findFirst().orElseThrow();
