@@ -366,16 +366,21 @@ public abstract class TaskqContractTest {
 
     @Test
     void weightedQueuesServeEveryQueue() {
-        for (int i = 0; i < 40; i++) {
-            taskq.submit(ContractTasks::record, "d" + i);
-            taskq.submit(ContractTasks::other, "o" + i);
+        int n = 200;
+        List<TaskRequest<?>> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batch.add(TaskRequest.of(ContractTasks::record, "d" + i));
+            batch.add(TaskRequest.of(ContractTasks::other, "o" + i));
         }
+        taskq.submitAll(batch);
         taskq.startWorker(options().queues().queue("default", 3).queue("other", 1)
                 .queueOrder(WorkerOptions.QueueOrder.WEIGHTED).concurrency(1).build());
-        Await.until(WAIT, "all ran", () -> tasks.order.size() == 80);
-        // Strict order would run all 40 "default" tasks first; weighted order (3:1) interleaves: the chance that
-        // 40 weighted draws all pick "default" is 0.75^40, about 1e-5.
-        List<String> firstHalf = new ArrayList<>(tasks.order).subList(0, 40);
+        Await.until(WAIT, "all ran", () -> tasks.order.size() == 2 * n);
+        // Strict order would run all "default" tasks first; weighted order (3:1) interleaves. One weighted draw
+        // claims up to 1 + prefetch tasks of one queue (the prefetching variants hold up to 3, adaptive ones up to
+        // 2), so the first n tasks take at least n / 3 draws: the chance that all pick "default" is 0.75^66,
+        // about 6e-9.
+        List<String> firstHalf = new ArrayList<>(tasks.order).subList(0, n);
         assertTrue(firstHalf.stream().anyMatch(s -> s.startsWith("other:")),
                 "the lighter queue is not starved: " + firstHalf);
     }
