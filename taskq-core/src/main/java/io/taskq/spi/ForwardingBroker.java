@@ -1,0 +1,131 @@
+package io.taskq.spi;
+
+import io.taskq.DeadLetter;
+import io.taskq.QueueStats;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link Broker} that passes every call to another one: extend it and override the calls you change (a
+ * transaction-aware enqueue, a test's broker that drops renewals). Every method of the SPI is forwarded, its default
+ * methods included, so a wrapper never falls back to an interface default where the wrapped broker has a real
+ * implementation; {@code ForwardingBrokerTest} keeps that true as the SPI grows.
+ */
+public abstract class ForwardingBroker implements Broker {
+    private final Broker delegate;
+
+    /**
+     * @param delegate the broker that does the work
+     */
+    protected ForwardingBroker(Broker delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** The wrapped broker. */
+    protected Broker delegate() {
+        return delegate;
+    }
+
+    @Override
+    public List<Boolean> enqueue(List<TaskMessage> messages) {
+        return delegate.enqueue(messages);
+    }
+
+    @Override
+    public List<Delivery> claim(ClaimRequest request) throws InterruptedException {
+        return delegate.claim(request);
+    }
+
+    @Override
+    public void markStarted(List<Delivery> deliveries, Instant at) {
+        delegate.markStarted(deliveries, at);
+    }
+
+    @Override
+    public RenewResult renew(String consumerId, List<Delivery> deliveries, Duration lease) {
+        return delegate.renew(consumerId, deliveries, lease);
+    }
+
+    @Override
+    public List<Boolean> finish(List<Outcome> outcomes) {
+        return delegate.finish(outcomes);
+    }
+
+    @Override
+    public FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
+                                         ClaimRequest next) {
+        return delegate.finishAndClaim(started, startedAt, outcomes, next);
+    }
+
+    @Override
+    public void release(List<Delivery> deliveries) {
+        delegate.release(deliveries);
+    }
+
+    @Override
+    public RevokeResult revoke(String queue, String id, String reason) {
+        return delegate.revoke(queue, id, reason);
+    }
+
+    @Override
+    public Map<String, TaskLocation> locate(Collection<String> ids) {
+        return delegate.locate(ids);
+    }
+
+    @Override
+    public Map<String, TaskLocation> locate(String queue, Collection<String> ids) {
+        return delegate.locate(queue, ids);
+    }
+
+    @Override
+    public Set<String> queues() {
+        return delegate.queues();
+    }
+
+    @Override
+    public Optional<TaskRecord> record(String queue, String id) {
+        return delegate.record(queue, id);
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(String queue, int limit) {
+        return delegate.deadLetters(queue, limit);
+    }
+
+    @Override
+    public Optional<DeadLetter> deadLetter(String queue, String id) {
+        return delegate.deadLetter(queue, id);
+    }
+
+    @Override
+    public boolean resubmitDeadLetter(String queue, String id, String newBody) {
+        return delegate.resubmitDeadLetter(queue, id, newBody);
+    }
+
+    @Override
+    public long purgeDeadLetters(String queue) {
+        return delegate.purgeDeadLetters(queue);
+    }
+
+    @Override
+    public QueueStats stats(String queue) {
+        return delegate.stats(queue);
+    }
+
+    @Override
+    public boolean isTransient(RuntimeException failure) {
+        return delegate.isTransient(failure);
+    }
+
+    /** Closes the wrapped broker; override to leave it open when its owner closes it. */
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
