@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.taskq.DeadLetter;
-import io.taskq.QueueStats;
 import io.taskq.Task;
 import io.taskq.TaskContext;
 import io.taskq.Taskq;
@@ -18,14 +16,8 @@ import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.PeriodicTaskInfo;
 import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.Scheduler;
-import io.taskq.spi.Broker;
-import io.taskq.spi.ClaimRequest;
-import io.taskq.spi.Delivery;
-import io.taskq.spi.Outcome;
-import io.taskq.spi.RenewResult;
-import io.taskq.spi.RevokeResult;
+import io.taskq.spi.ForwardingBroker;
 import io.taskq.spi.TaskMessage;
-import io.taskq.spi.TaskRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -452,7 +444,11 @@ class RedisSchedulerHaTest {
         }
 
         /** The instance's broker as its taskq sees it: records each enqueue in the ledger; can die mid-run. */
-        final class CountingBroker implements Broker {
+        final class CountingBroker extends ForwardingBroker {
+            CountingBroker() {
+                super(broker);
+            }
+
             @Override
             public List<Boolean> enqueue(List<TaskMessage> messages) {
                 List<Boolean> out = broker.enqueue(messages);
@@ -476,61 +472,7 @@ class RedisSchedulerHaTest {
                 return out;
             }
 
-            @Override
-            public List<Delivery> claim(ClaimRequest request) throws InterruptedException {
-                return broker.claim(request);
-            }
-
-            @Override
-            public void markStarted(List<Delivery> deliveries, Instant at) {
-                broker.markStarted(deliveries, at);
-            }
-
-            @Override
-            public RenewResult renew(String consumerId, List<Delivery> deliveries, Duration lease) {
-                return broker.renew(consumerId, deliveries, lease);
-            }
-
-            @Override
-            public List<Boolean> finish(List<Outcome> outcomes) {
-                return broker.finish(outcomes);
-            }
-
-            @Override
-            public void release(List<Delivery> deliveries) {
-                broker.release(deliveries);
-            }
-
-            @Override
-            public RevokeResult revoke(String queue, String id, String reason) {
-                return broker.revoke(queue, id, reason);
-            }
-
-            @Override
-            public Optional<TaskRecord> record(String queue, String id) {
-                return broker.record(queue, id);
-            }
-
-            @Override
-            public List<DeadLetter> deadLetters(String queue, int limit) {
-                return broker.deadLetters(queue, limit);
-            }
-
-            @Override
-            public boolean resubmitDeadLetter(String queue, String id, String newBody) {
-                return broker.resubmitDeadLetter(queue, id, newBody);
-            }
-
-            @Override
-            public long purgeDeadLetters(String queue) {
-                return broker.purgeDeadLetters(queue);
-            }
-
-            @Override
-            public QueueStats stats(String queue) {
-                return broker.stats(queue);
-            }
-
+            /** Leaves the instance's broker open: the instance closes it. */
             @Override
             public void close() {
             }
