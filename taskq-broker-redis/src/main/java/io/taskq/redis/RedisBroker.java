@@ -548,10 +548,10 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         }
         while (true) {
             checkOpen();
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
             if (round == null) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
                 round = claimNow(request);
             }
             if (round.failure != null) {
@@ -568,6 +568,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                     putDryHint(request, round.nextWake);
                 }
                 return round.out;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
             }
             round = waitThenClaim(request, markers, waitMs(leftMs, round.nextWake));
         }
@@ -610,10 +613,14 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             try {
                 round.wake(claimFrom(w, request, request.max() - round.out.size(), round.out));
             } catch (RedisCommandInterruptedException e) {
-                // The worker is stopping; report it as the interrupt it is, not as a broker failure.
-                Thread.interrupted();
-                handBackAfterInterrupt(round.out);
-                throw new InterruptedException("claim interrupted");
+                // The worker is stopping; report it as the interrupt it is, not as a broker failure. What the
+                // other queues gave goes to the caller, which hands it back (see Broker#claim).
+                if (round.out.isEmpty()) {
+                    Thread.interrupted();
+                    throw new InterruptedException("claim interrupted");
+                }
+                round.allDry = false;
+                return round;
             } catch (RuntimeException e) {
                 // One unreachable shard (failover in progress) must not stop consumption from the others.
                 if (round.failure == null) {
@@ -622,16 +629,6 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             }
         }
         return round;
-    }
-
-    private void handBackAfterInterrupt(List<Delivery> out) {
-        if (!out.isEmpty()) {
-            try {
-                release(out);
-            } catch (RuntimeException re) {
-                log.debug("hand-back after interrupt failed; leases will expire: {}", re.toString());
-            }
-        }
     }
 
     /**
@@ -703,11 +700,11 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         }
         ClaimRound round = new ClaimRound();
         round.wake(readClaim(w.queue(), r, round.out));
-        if (Thread.interrupted()) {
-            // The worker stops and its wait had just ended: hand back what the claim behind it got.
-            handBackAfterInterrupt(round.out);
+        if (round.out.isEmpty() && Thread.interrupted()) {
             throw new InterruptedException("claim interrupted");
         }
+        // Interrupted or not, what the claim behind the wait got goes to the caller, which hands it back if it is
+        // stopping (see Broker#claim): the interrupt status stays set for it to see.
         return round;
     }
 

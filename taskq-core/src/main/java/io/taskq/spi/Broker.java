@@ -42,9 +42,11 @@ public interface Broker extends AutoCloseable {
     /**
      * Claims up to {@code request.max()} ready messages, trying queues in the given order, and leases each to the
      * consumer. Waits up to {@code request.maxWait()} when nothing is ready; returns an empty list then.
-     * Records each claimed task as RECEIVED.
+     * Records each claimed task as RECEIVED. A thread interrupted after tasks were claimed for it gets them, with
+     * its interrupt status still set, so that it hands them back itself (a stopping worker counts what it hands
+     * back) rather than leave them leased to nobody.
      *
-     * @throws InterruptedException if the waiting thread is interrupted
+     * @throws InterruptedException if the waiting thread is interrupted before anything was claimed for it
      */
     List<Delivery> claim(ClaimRequest request) throws InterruptedException;
 
