@@ -67,6 +67,7 @@ public final class WorkerEngine implements Worker {
     private final TaskRegistry registry;
     private final Clock clock;
     private final WorkerOptions options;
+    private final DataCodec data;
     private final String id;
     private final AdaptivePrefetch.Budget claims;
     /** Whether tasks may be held beyond the free slots (fixed or adaptive prefetch). */
@@ -95,8 +96,9 @@ public final class WorkerEngine implements Worker {
     private volatile long lastLoopNanos = System.nanoTime();
     private volatile boolean brokerFailing;
 
-    /** Creates and starts a worker. */
-    public WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options) {
+    /** Creates and starts a worker; {@code data} decodes the arguments and encodes the results. */
+    public WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data) {
+        this.data = data;
         this.broker = broker;
         this.registry = registry;
         this.clock = clock;
@@ -552,7 +554,7 @@ public final class WorkerEngine implements Worker {
         }
         String json;
         try {
-            json = Json.mapper().writeValueAsString(result);
+            json = data.write(result);
         } catch (Exception e) {
             return dead(a, Errors.of("taskq.ResultNotSerializable", "result of type "
                     + (result == null ? "null" : result.getClass().getName()) + " cannot be encoded as JSON: "
@@ -589,7 +591,7 @@ public final class WorkerEngine implements Worker {
         for (int i = 0; i < args.length; i++) {
             JsonNode node = env.args().get(i);
             try {
-                args[i] = Json.mapper().treeToValue(node, types.get(i));
+                args[i] = data.read(node, types.get(i));
             } catch (Exception e) {
                 String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
                         ? jpe.getOriginalMessage() : e.getMessage();
