@@ -9,8 +9,8 @@ import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.contract.MutableClock;
 import io.taskq.internal.InMemoryBroker;
-import io.taskq.internal.InMemoryScheduleStore;
 import io.taskq.scheduler.internal.EntryCodec;
+import io.taskq.scheduler.internal.InMemoryScheduleStore;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -292,10 +292,19 @@ final class Cluster implements AutoCloseable {
     void awaitCaughtUp() {
         Instant now = clock.instant();
         Await.until(WAIT, "leader caught up to " + now, () -> store.entries().stream()
-                .map(r -> EntryCodec.tryDecode(r.json()))
+                .map(r -> readable(r.json()))
                 .flatMap(Optional::stream)
                 .filter(e -> e.definition().enabled() && e.state().nextRunAt() != null)
                 .allMatch(e -> e.state().nextRunAt().isAfter(now)));
+    }
+
+    /** An entry's stored JSON decoded, or empty if it cannot be read (the scheduler ignores such entries). */
+    private static Optional<EntryCodec.Entry> readable(String json) {
+        try {
+            return Optional.of(EntryCodec.decode(json));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     int accepted(String id) {

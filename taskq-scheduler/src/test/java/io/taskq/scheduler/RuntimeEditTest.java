@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.TaskHandle;
-import io.taskq.spi.ScheduleAuditRecord;
-import io.taskq.spi.ScheduleRecord;
-import io.taskq.spi.ScheduleStore;
+import io.taskq.scheduler.spi.ScheduleAuditRecord;
+import io.taskq.scheduler.spi.ScheduleRecord;
+import io.taskq.scheduler.spi.ScheduleStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -63,11 +63,6 @@ public final class EntryCodec {
      */
     public record Entry(PeriodicTask definition, PeriodicTask declared, State state) {
 
-        /** The same entry with another definition. */
-        public Entry withDefinition(PeriodicTask d) {
-            return new Entry(d, declared, state);
-        }
-
         /** The same entry with another state. */
         public Entry withState(State s) {
             return new Entry(definition, declared, s);
@@ -110,15 +105,6 @@ public final class EntryCodec {
         JsonNode declared = root.get("declared");
         return new Entry(definition(root.path("definition")),
                 declared == null || declared.isNull() ? null : definition(declared), state);
-    }
-
-    /** Reads an entry, or empty if the text is not a valid entry. */
-    public static Optional<Entry> tryDecode(String json) {
-        try {
-            return Optional.of(decode(json));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     /** A definition as JSON text (the form audit records carry). */

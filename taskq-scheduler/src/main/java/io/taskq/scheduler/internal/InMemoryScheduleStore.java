@@ -1,8 +1,8 @@
-package io.taskq.internal;
+package io.taskq.scheduler.internal;
 
-import io.taskq.spi.ScheduleAuditRecord;
-import io.taskq.spi.ScheduleRecord;
-import io.taskq.spi.ScheduleStore;
+import io.taskq.scheduler.spi.ScheduleAuditRecord;
+import io.taskq.scheduler.spi.ScheduleRecord;
+import io.taskq.scheduler.spi.ScheduleStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
