@@ -39,8 +39,8 @@ public final class InMemoryScheduleStore implements ScheduleStore {
         this(DEFAULT_AUDIT_CAPACITY);
     }
 
-    /** A store keeping the newest {@code auditCapacity} audit records. */
-    public InMemoryScheduleStore(int auditCapacity) {
+    /** A store keeping the newest {@code auditCapacity} audit records (small in this package's tests). */
+    InMemoryScheduleStore(int auditCapacity) {
         if (auditCapacity < 1) {
             throw new IllegalArgumentException("auditCapacity must be positive");
         }
