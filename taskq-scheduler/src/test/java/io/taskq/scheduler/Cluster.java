@@ -9,7 +9,6 @@ import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.contract.MutableClock;
 import io.taskq.internal.InMemoryBroker;
-import io.taskq.scheduler.internal.EntryCodec;
 import io.taskq.scheduler.internal.InMemoryScheduleStore;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
@@ -25,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +55,9 @@ final class Cluster implements AutoCloseable {
     final Map<String, Instant> acceptedAt = new ConcurrentHashMap<>();
     final Tasks tasks = new Tasks();
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+    private final Taskq readerTaskq = Taskq.builder().broker(broker).clock(clock).build();
+    private final Scheduler reader = Scheduler.builder().taskq(readerTaskq).store(store).leases(broker)
+            .instanceId("reader").allowUnregisteredTasks(true).build();
 
     /** One application instance. */
     final class Instance implements AutoCloseable {
@@ -291,20 +294,18 @@ final class Cluster implements AutoCloseable {
     /** Waits until no enabled, readable entry is due any more. */
     void awaitCaughtUp() {
         Instant now = clock.instant();
-        Await.until(WAIT, "leader caught up to " + now, () -> store.entries().stream()
-                .map(r -> readable(r.json()))
-                .flatMap(Optional::stream)
-                .filter(e -> e.definition().enabled() && e.state().nextRunAt() != null)
-                .allMatch(e -> e.state().nextRunAt().isAfter(now)));
+        Await.until(WAIT, "leader caught up to " + now, () -> entries().stream()
+                .map(PeriodicTaskInfo::nextRunAt)
+                .filter(Objects::nonNull)
+                .allMatch(next -> next.isAfter(now)));
     }
 
-    /** An entry's stored JSON decoded, or empty if it cannot be read (the scheduler ignores such entries). */
-    private static Optional<EntryCodec.Entry> readable(String json) {
-        try {
-            return Optional.of(EntryCodec.decode(json));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+    /**
+     * The readable entries as the shared store has them now, read through a scheduler that is never started (as
+     * an admin tool would): a disabled entry has no next run.
+     */
+    List<PeriodicTaskInfo> entries() {
+        return reader.entries();
     }
 
     int accepted(String id) {
@@ -355,6 +356,8 @@ final class Cluster implements AutoCloseable {
                 // best effort
             }
         }
+        reader.close();
+        readerTaskq.close();
         broker.close();
     }
 }
