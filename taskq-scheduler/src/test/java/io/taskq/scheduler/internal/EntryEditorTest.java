@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.TaskHandle;
 import io.taskq.contract.MutableClock;
+import io.taskq.scheduler.contract.ForwardingScheduleStore;
 import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.PeriodicTaskInfo;
 import io.taskq.scheduler.Schedule;
@@ -132,7 +133,7 @@ class EntryEditorTest {
     void anEditIsReAppliedWhenTheLeaderSavedStateMeanwhile() {
         AtomicInteger lostRaces = new AtomicInteger();
         parts.close();
-        parts = new Parts(clock, new ForwardingStore(new InMemoryScheduleStore()) {
+        parts = new Parts(clock, new ForwardingScheduleStore(new InMemoryScheduleStore()) {
             @Override
             public OptionalLong write(String name, String json, long expectedVersion, ScheduleAuditRecord audit) {
                 if (audit != null && audit.action().equals("update") && lostRaces.getAndIncrement() < 2) {

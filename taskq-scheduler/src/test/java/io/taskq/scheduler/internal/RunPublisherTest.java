@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.TaskState;
 import io.taskq.contract.MutableClock;
+import io.taskq.scheduler.contract.ForwardingScheduleStore;
 import io.taskq.scheduler.MissedRunPolicy;
 import io.taskq.scheduler.OverlapPolicy;
 import io.taskq.scheduler.PeriodicTask;
@@ -139,7 +140,7 @@ class RunPublisherTest {
     }
 
     /** A store where another writer saves the entry's state once, just before the publisher's first save. */
-    private static final class RacingStore extends ForwardingStore {
+    private static final class RacingStore extends ForwardingScheduleStore {
         private final AtomicBoolean raced;
 
         RacingStore(ScheduleStore delegate, AtomicBoolean raced) {

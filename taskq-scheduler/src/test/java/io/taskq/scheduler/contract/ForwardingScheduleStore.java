@@ -1,4 +1,4 @@
-package io.taskq.scheduler.internal;
+package io.taskq.scheduler.contract;
 
 import io.taskq.scheduler.spi.ScheduleAuditRecord;
 import io.taskq.scheduler.spi.ScheduleRecord;
@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** A store passing every call to another; tests override the calls they disturb. */
-class ForwardingStore implements ScheduleStore {
-    final ScheduleStore delegate;
+public class ForwardingScheduleStore implements ScheduleStore {
+    protected final ScheduleStore delegate;
 
-    ForwardingStore(ScheduleStore delegate) {
+    public ForwardingScheduleStore(ScheduleStore delegate) {
         this.delegate = delegate;
     }
 
