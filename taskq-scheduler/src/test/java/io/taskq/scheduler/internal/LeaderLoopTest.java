@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,24 +31,8 @@ class LeaderLoopTest {
     private static final Duration TTL = Duration.ofSeconds(15);
     private static final Duration MAX_SLEEP = Duration.ofSeconds(5);
 
-    /** A clock that stands still where the test puts it, so that the computed waits are exact. */
-    private final AtomicReference<Instant> now = new AtomicReference<>(T);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    /** Stands still, so that the computed waits are exact. */
+    private final Clock clock = Clock.fixed(T, ZoneOffset.UTC);
     private final Parts parts = new Parts(clock);
     private final SwitchLeases leases = new SwitchLeases();
     private final List<Thread> made = new ArrayList<>();
