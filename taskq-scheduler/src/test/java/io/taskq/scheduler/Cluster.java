@@ -9,8 +9,7 @@ import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.contract.MutableClock;
 import io.taskq.internal.InMemoryBroker;
-import io.taskq.internal.InMemoryScheduleStore;
-import io.taskq.scheduler.internal.EntryCodec;
+import io.taskq.scheduler.internal.InMemoryScheduleStore;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
@@ -25,10 +24,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -55,6 +55,9 @@ final class Cluster implements AutoCloseable {
     final Map<String, Instant> acceptedAt = new ConcurrentHashMap<>();
     final Tasks tasks = new Tasks();
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+    private final Taskq readerTaskq = Taskq.builder().broker(broker).clock(clock).build();
+    private final Scheduler reader = Scheduler.builder().taskq(readerTaskq).store(store).leases(broker)
+            .instanceId("reader").allowUnregisteredTasks(true).build();
 
     /** One application instance. */
     final class Instance implements AutoCloseable {
@@ -291,11 +294,18 @@ final class Cluster implements AutoCloseable {
     /** Waits until no enabled, readable entry is due any more. */
     void awaitCaughtUp() {
         Instant now = clock.instant();
-        Await.until(WAIT, "leader caught up to " + now, () -> store.entries().stream()
-                .map(r -> EntryCodec.tryDecode(r.json()))
-                .flatMap(Optional::stream)
-                .filter(e -> e.definition().enabled() && e.state().nextRunAt() != null)
-                .allMatch(e -> e.state().nextRunAt().isAfter(now)));
+        Await.until(WAIT, "leader caught up to " + now, () -> entries().stream()
+                .map(PeriodicTaskInfo::nextRunAt)
+                .filter(Objects::nonNull)
+                .allMatch(next -> next.isAfter(now)));
+    }
+
+    /**
+     * The readable entries as the shared store has them now, read through a scheduler that is never started (as
+     * an admin tool would): a disabled entry has no next run.
+     */
+    List<PeriodicTaskInfo> entries() {
+        return reader.entries();
     }
 
     int accepted(String id) {
@@ -346,6 +356,8 @@ final class Cluster implements AutoCloseable {
                 // best effort
             }
         }
+        reader.close();
+        readerTaskq.close();
         broker.close();
     }
 }
