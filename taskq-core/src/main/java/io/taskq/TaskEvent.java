@@ -20,13 +20,13 @@ import java.util.Objects;
  * @param queue        the queue it was claimed from
  * @param workerId     the worker's id ({@link Worker#id()})
  * @param attempt      claims of the task so far, this one included (counted by the broker)
- * @param retries      retries scheduled before this attempt, as the message says; null until the message is read
- *                     (claimed, handed back or revoked before it started, unreadable messages)
+ * @param retries      retries scheduled before this attempt, as its message says; null unless the attempt started
+ *                     (the message is read at the start)
  * @param timestamp    when it happened, by the taskq's {@link Taskq.Builder#clock clock}
  * @param waitTime     how long the attempt waited on this worker between its claim and its start (time held for a
  *                     free slot); null before the start and for attempts that never started
  * @param runtime      how long the attempt ran, from its start to this event (interceptors included); null unless
- *                     it started
+ *                     it started, and for {@link Kind#STARTED} itself
  * @param errorType    for {@link Kind#FAILED}, {@link Kind#RETRIED} and {@link Kind#DEAD_LETTERED}: the class name
  *                     of the exception, or a taskq error kind such as {@code taskq.MalformedMessage}; else null
  * @param errorMessage the error's message (possibly empty) where {@code errorType} is set; else null
@@ -50,7 +50,10 @@ public record TaskEvent(Kind kind, String taskId, String taskName, String queue,
         FAILED,
         /** After {@link #FAILED}: the task is scheduled to run again at {@code retryAt}. */
         RETRIED,
-        /** The task was revoked (while queued, held or running) or had expired. */
+        /**
+         * The task was revoked while this worker held or ran it, or had expired when it was about to start (a task
+         * revoked while still queued never reaches a worker: the broker ends it, and no worker event tells).
+         */
         REVOKED,
         /** The task failed for good and goes to the dead-letter set, with {@code reason}. */
         DEAD_LETTERED,
