@@ -508,8 +508,9 @@ public final class Taskq implements AutoCloseable {
 
         /**
          * The retry policy of the tasks whose {@link Task} sets none of the retry attributes ({@code maxRetries},
-         * {@code backoff...}, {@code retryOn}, {@code noRetryOn}); by default such tasks are not retried. A task
-         * that sets any of them keeps its own; {@link #retryPolicy(String, RetryPolicy)} overrides both.
+         * {@code backoff...}, {@code retryOn}, {@code noRetryOn}) to a value other than its default; by default such
+         * tasks are not retried. A task that sets any of them keeps its own; {@link #retryPolicy(String, RetryPolicy)}
+         * overrides both.
          */
         public Builder retryPolicy(RetryPolicy policy) {
             this.defaultRetryPolicy = Objects.requireNonNull(policy, "policy");

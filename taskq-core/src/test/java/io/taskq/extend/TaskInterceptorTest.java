@@ -54,6 +54,15 @@ class TaskInterceptorTest {
         }
     }
 
+    /** Turns every failure, the interrupt's included, into a result. */
+    private static final TaskInterceptor SWALLOWS_FAILURES = (context, next) -> {
+        try {
+            return next.proceed();
+        } catch (Exception swallowed) {
+            return "swallowed";
+        }
+    };
+
     /** An interceptor that writes its name before and after the rest of the chain. */
     private static TaskInterceptor tracing(String name, Queue<String> trace) {
         return (context, next) -> {
@@ -125,13 +134,7 @@ class TaskInterceptorTest {
 
     @Test
     void theTimeLimitHoldsEvenIfAnInterceptorSwallowsTheInterrupt() {
-        start((context, next) -> {
-            try {
-                return next.proceed();
-            } catch (Exception swallowed) {
-                return "swallowed";
-            }
-        });
+        start(SWALLOWS_FAILURES);
         TaskFailedException e = assertThrows(TaskFailedException.class,
                 () -> taskq.submit(ExtensionTasks::slow).get(WAIT));
         assertEquals("io.taskq.TaskTimeLimitExceededException", e.error().type());
@@ -139,13 +142,7 @@ class TaskInterceptorTest {
 
     @Test
     void aRevokeHoldsEvenIfAnInterceptorSwallowsTheInterrupt() {
-        start((context, next) -> {
-            try {
-                return next.proceed();
-            } catch (Exception swallowed) {
-                return "swallowed";
-            }
-        });
+        start(SWALLOWS_FAILURES);
         TaskHandle<String> h = taskq.submit(ExtensionTasks::block);
         recorder.await(h.id(), CLAIMED, STARTED);
         assertTrue(h.revoke());
