@@ -14,6 +14,7 @@ import io.taskq.internal.Json;
 import io.taskq.internal.TaskDefinition;
 import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.WorkerEngine;
+import io.taskq.internal.WorkerExtensions;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.TaskLocation;
@@ -56,12 +57,15 @@ public final class Taskq implements AutoCloseable {
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private final SubmitRetry sender;
     private final DataCodec data;
+    private final WorkerExtensions extensions;
     private volatile boolean closed;
 
     private Taskq(Builder b) {
         this.clock = b.clock;
         this.data = b.objectMapper != null ? DataCodec.of(b.objectMapper) : DataCodec.withModules(b.modules);
         this.registry = TaskRegistry.scan(b.tasks);
+        this.extensions = WorkerExtensions.of(registry, b.interceptors, b.listeners, b.retryPolicies,
+                b.defaultRetryPolicy);
         if (b.broker == null) {
             InMemoryBroker memory = new InMemoryBroker(clock);
             this.broker = memory;
@@ -364,7 +368,7 @@ public final class Taskq implements AutoCloseable {
         if (registry.names().isEmpty()) {
             throw new IllegalStateException("no tasks registered: pass task objects to Taskq.builder().tasks(...)");
         }
-        Worker w = new WorkerEngine(broker, registry, clock, options, data);
+        Worker w = new WorkerEngine(broker, registry, clock, options, data, extensions);
         workers.add(w);
         return w;
     }
@@ -488,6 +492,10 @@ public final class Taskq implements AutoCloseable {
         private Duration submitRetryTimeout = Duration.ofSeconds(10);
         private ObjectMapper objectMapper;
         private final List<Module> modules = new ArrayList<>();
+        private final List<TaskInterceptor> interceptors = new ArrayList<>();
+        private final List<TaskListener> listeners = new ArrayList<>();
+        private final Map<String, RetryPolicy> retryPolicies = new LinkedHashMap<>();
+        private RetryPolicy defaultRetryPolicy;
 
         private Builder() {
         }
@@ -508,6 +516,15 @@ public final class Taskq implements AutoCloseable {
         }
 
         /**
+         * Adds an interceptor around every task invocation of the workers this taskq starts. Several nest in the
+         * order added, the first outermost. See {@link TaskInterceptor}.
+         */
+        public Builder interceptor(TaskInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
          * Jackson modules added to taskq's own mapper for task arguments and results (e.g. a module with the
          * serializer and deserializer of a money type); repeatable. Not together with {@link #objectMapper}.
          */
@@ -515,6 +532,35 @@ public final class Taskq implements AutoCloseable {
             for (Module m : modules) {
                 this.modules.add(Objects.requireNonNull(m, "module"));
             }
+            return this;
+        }
+
+        /**
+         * Adds a listener of the task events of the workers this taskq starts, called in the order added. It runs
+         * on the worker's threads: see {@link TaskListener} for what a slow or failing listener does.
+         */
+        public Builder listener(TaskListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The retry policy of one task, instead of the one its {@link Task} attributes make. The task must be
+         * registered ({@link #build()} says otherwise).
+         */
+        public Builder retryPolicy(String taskName, RetryPolicy policy) {
+            retryPolicies.put(Objects.requireNonNull(taskName, "taskName"), Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        /**
+         * The retry policy of the tasks whose {@link Task} sets none of the retry attributes ({@code maxRetries},
+         * {@code backoff...}, {@code retryOn}, {@code noRetryOn}) to a value other than its default; by default such
+         * tasks are not retried. A task that sets any of them keeps its own; {@link #retryPolicy(String, RetryPolicy)}
+         * overrides both.
+         */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.defaultRetryPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

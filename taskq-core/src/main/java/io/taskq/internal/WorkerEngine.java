@@ -2,7 +2,6 @@ package io.taskq.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JavaType;
-import io.taskq.RetryTaskException;
 import io.taskq.TaskContext;
 import io.taskq.TaskError;
 import io.taskq.TaskState;
@@ -15,7 +14,6 @@ import io.taskq.spi.Delivery;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.TaskRecord;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,18 +90,25 @@ public final class WorkerEngine implements Worker {
     private final Object settledSignal = new Object();
     private final Thread fetcher;
     private final BrokerBatcher batcher;
+    private final WorkerEvents events;
+    private final InvocationChain chain;
+    private final RetryDecider retryDecider;
     private volatile boolean accepting = true;
     private volatile long lastLoopNanos = System.nanoTime();
     private volatile boolean brokerFailing;
 
-    /** Creates and starts a worker; {@code data} decodes the arguments and encodes the results. */
-    public WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data) {
+    /** Creates a worker; {@code data} decodes the arguments and encodes the results. */
+    public WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data,
+                        WorkerExtensions extensions) {
         this.data = data;
         this.broker = broker;
         this.registry = registry;
         this.clock = clock;
         this.options = options;
         this.id = options.workerId() != null ? options.workerId() : Ids.processName() + "#" + WORKER_SEQ.incrementAndGet();
+        this.events = new WorkerEvents(extensions.listeners(), clock, id);
+        this.chain = new InvocationChain(extensions.interceptors());
+        this.retryDecider = new RetryDecider(extensions);
         this.holds = options.prefetch() > 0;
         // Adaptive: the budget covers the slots alone until tasks prove short (AdaptivePrefetch grows it).
         this.claims = new AdaptivePrefetch.Budget(options.concurrency()
@@ -232,9 +237,11 @@ public final class WorkerEngine implements Worker {
                 brokerFailing = false;
                 lastLoopNanos = System.nanoTime();
                 claims.release(n - claimed.size());
+                events.claimed(claimed);
                 if (!claimed.isEmpty() && tooManyAbandoned()) {
                     // A thread was abandoned while this claim waited: hand the work to a healthier worker.
                     broker.release(claimed);
+                    events.handedBack(claimed);
                     claims.release(claimed.size());
                     continue;
                 }
@@ -286,6 +293,7 @@ public final class WorkerEngine implements Worker {
 
     /** Takes what a {@link #refillClaim} got; returns what goes to the threads waiting in the batch. */
     private List<Delivery> refilled(ClaimRequest request, int freed, List<Delivery> claimed) {
+        events.claimed(claimed);
         if (!holds) {
             return claimed;
         }
@@ -416,10 +424,10 @@ public final class WorkerEngine implements Worker {
     /** One claim of one task on this worker. */
     private final class Attempt {
         final Delivery delivery;
+        final AttemptTrace trace = new AttemptTrace();
         final AtomicBoolean settled = new AtomicBoolean();
         volatile Thread thread;
         volatile Envelope envelope;
-        volatile TaskDefinition definition;
         volatile boolean timedOut;
         volatile boolean leaseLost;
         volatile String revokedReason;
@@ -513,7 +521,6 @@ public final class WorkerEngine implements Worker {
                     + "' is registered on worker " + id), env.retries());
         }
         TaskDefinition def = registered.get().definition();
-        a.definition = def;
         if (env.expires() != null && now.isAfter(env.expires())) {
             log.info("task {} expired at {}; not run", d.id(), env.expires());
             return Outcome.done(d, record(a, TaskState.REVOKED, null, null, "expired"));
@@ -525,6 +532,7 @@ public final class WorkerEngine implements Worker {
             return dead(a, Errors.of("taskq.BadArguments", e.getMessage()), env.retries());
         }
         batcher.started(d, clock.instant());
+        events.started(d, a.trace, env);
         CurrentTask.bind(new TaskContext(d.id(), env.task(), d.queue(), d.attempt(), env.retries(),
                 env.rootId(), env.headers()));
         Duration limit = env.timeLimit() != null ? env.timeLimit() : def.timeLimit();
@@ -534,11 +542,11 @@ public final class WorkerEngine implements Worker {
         log.debug("task {} started (attempt {}, retries {})", d.id(), d.attempt(), env.retries());
         Object result;
         try {
-            result = def.method().invoke(registered.get().target(), args);
-        } catch (InvocationTargetException e) {
-            return afterThrow(a, e.getCause(), limit);
+            result = chain.invoke(registered.get(), args);
         } catch (IllegalAccessException e) {
             return dead(a, Errors.of(e), env.retries());
+        } catch (Exception | Error e) {
+            return afterThrow(a, e, limit);
         }
         if (a.leaseLost) {
             return null;
@@ -608,36 +616,15 @@ public final class WorkerEngine implements Worker {
 
     private Outcome failure(Attempt a, Throwable error) {
         Envelope env = a.envelope;
-        TaskDefinition def = a.definition;
-        Throwable cause = error;
-        Duration countdown = null;
-        boolean retryable;
-        if (error instanceof RetryTaskException rte) {
-            countdown = rte.countdown();
-            retryable = true;
-            if (rte.getCause() != null) {
-                cause = rte.getCause();
-            }
-        } else {
-            retryable = def.isRetryable(error);
-        }
-        TaskError taskError = Errors.of(cause);
-        if (retryable && env.retries() < def.maxRetries()) {
-            Duration delay = countdown != null ? countdown : def.backoff().delay(env.retries());
-            Instant at = clock.instant().plus(delay);
-            log.info("task {} failed ({}), retry {}/{} in {} ms", a.delivery.id(), taskError,
-                    env.retries() + 1, def.maxRetries(), delay.toMillis());
+        RetryDecider.Verdict v = retryDecider.decide(a.delivery.id(), env.task(), env.retries(), error);
+        if (v.retry()) {
+            Instant at = clock.instant().plus(v.delay());
             Envelope next = env.nextRetry();
             return Outcome.retry(a.delivery, new TaskRecord(a.delivery.id(), a.delivery.queue(), env.task(),
-                    TaskState.RETRY, null, taskError, next.retries(), a.delivery.attempt(), id, clock.instant(),
+                    TaskState.RETRY, null, v.error(), next.retries(), a.delivery.attempt(), id, clock.instant(),
                     null), at, next.encode());
         }
-        String reason = retryable && def.maxRetries() > 0
-                ? "failed after " + (env.retries() + 1) + " attempts (max retries " + def.maxRetries() + "): "
-                + taskError
-                : (retryable ? "failed: " : "failed, not retryable: ") + taskError;
-        log.warn("task {} {}", a.delivery.id(), reason);
-        return dead(a, taskError, env.retries(), reason);
+        return dead(a, v.error(), env.retries(), v.reason());
     }
 
     private Outcome dead(Attempt a, TaskError error, int retries) {
@@ -685,6 +672,7 @@ public final class WorkerEngine implements Worker {
         boolean permitGone = false;
         try {
             if (outcome != null && !a.leaseLost) {
+                events.finished(a.delivery, a.trace, outcome);
                 if (holds) {
                     // The claim ends with the method, not with the report: its permit lets the claim that
                     // carries the report (or the fetch loop) top up the held tasks.
@@ -743,6 +731,7 @@ public final class WorkerEngine implements Worker {
     private void handBack(List<Delivery> ds) {
         try {
             broker.release(ds);
+            events.handedBack(ds);
             if (closed.get()) {
                 handedBackAtClose.addAndGet(ds.size());
             }
@@ -860,6 +849,7 @@ public final class WorkerEngine implements Worker {
     private Attempt release(Attempt a) {
         try {
             broker.release(List.of(a.delivery));
+            events.handedBack(a.delivery, a.trace);
             if (closed.get()) {
                 handedBackAtClose.incrementAndGet();
             }
@@ -964,7 +954,7 @@ public final class WorkerEngine implements Worker {
             if (h != null) {
                 h.revokedReason = "revoked";
                 log.info("task {} revoked before it started; not run", revokedId);
-                reportLater(h, revokedBeforeStart(h));
+                reportLater(h, events.finished(h.delivery, h.trace, revokedBeforeStart(h)));
                 continue;
             }
             Attempt a = running.get(revokedId);
@@ -1084,6 +1074,7 @@ public final class WorkerEngine implements Worker {
         if (!handBack.isEmpty()) {
             try {
                 broker.release(handBack);
+                stopped.forEach(s -> events.handedBack(s.delivery, s.trace));
                 handedBackAtClose.addAndGet(handBack.size());
             } catch (RuntimeException e) {
                 log.warn("worker {}: hand-back of {} unfinished task(s) failed; they run again when their lease"
