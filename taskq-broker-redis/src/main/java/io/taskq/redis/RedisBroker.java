@@ -30,6 +30,7 @@ import io.taskq.redis.internal.ServerCheck;
 import io.taskq.redis.internal.Startup;
 import io.taskq.redis.internal.Scripts;
 import io.taskq.redis.internal.Scripts.Name;
+import io.taskq.redis.internal.TaskListing;
 import io.taskq.redis.internal.TaskLocator;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
@@ -37,11 +38,13 @@ import io.taskq.spi.Delivery;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
+import io.taskq.spi.TaskPage;
 import io.taskq.spi.TaskRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +85,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Close it when done; it owns its Lettuce client.
  */
-public final class RedisBroker implements Broker, ResultBackend, Leases, AutoCloseable {
+public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Leases, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final double BAND = 562949953421312d;
     /** The default of {@link Builder#maxMessageBytes}. */
@@ -105,6 +108,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final Map<String, Integer> partitions;
     private final QueueRegistry registry;
     private final TaskLocator locator;
+    private final TaskListing listing;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Scripts scripts = new Scripts();
     private final MarkerWait markerWait;
@@ -152,6 +156,10 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         this.redisVersion = started.version;
         this.registry = new QueueRegistry(conns, keys);
         this.locator = new TaskLocator(conns, scripts, keys, q -> {
+            Instant now = clock.instant();
+            return common(q, now.toEpochMilli(), now);
+        });
+        this.listing = new TaskListing(conns, scripts, keys, q -> {
             Instant now = clock.instant();
             return common(q, now.toEpochMilli(), now);
         });
@@ -1070,6 +1078,23 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     @Override
     public Optional<TaskRecord> record(String queue, String id) {
         return get(queue, id);
+    }
+
+    // ------------------------------------------------------------------------------------------ QueueAdmin
+
+    /** This broker: it administers its own queues. */
+    @Override
+    public Optional<QueueAdmin> queueAdmin() {
+        return Optional.of(this);
+    }
+
+    /** One {@code inspect list} script per partition (pipelined), each reading a page by rank; see TaskListing. */
+    @Override
+    public TaskPage tasks(String queue, TaskLocation.Place place, TaskPage.Order order, int limit, String cursor) {
+        checkOpen();
+        Objects.requireNonNull(place, "place");
+        Objects.requireNonNull(order, "order");
+        return listing.page(queue, allPartitions(queue), place, order, limit, cursor);
     }
 
     @Override

@@ -8,12 +8,15 @@ import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.Leases;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
+import io.taskq.spi.TaskPage;
 import io.taskq.spi.TaskRecord;
+import io.taskq.spi.TaskSummary;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * as the Redis broker (delays, priorities, leases, fencing, revoke, dead letters), for demos and tests. State is
  * lost when the JVM exits.
  */
-public final class InMemoryBroker implements Broker, ResultBackend, Leases {
+public final class InMemoryBroker implements Broker, QueueAdmin, ResultBackend, Leases {
 
     /** Settings shared by the brokers. */
     public record Settings(Clock clock, Duration resultTtl, int maxRedeliveries, int deadLetterMaxCount,
@@ -574,9 +577,7 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
                 };
                 out.put(id, new TaskLocation(id, name, p, j.task, r));
             } else if (d != null) {
-                out.put(id, new TaskLocation(id, name, TaskLocation.Place.DEAD, d.task(), r != null ? r
-                        : new TaskRecord(id, name, d.task(), TaskState.FAILURE, null, null, 0, d.attempt(), null,
-                        d.deadAt(), d.reason())));
+                out.put(id, new TaskLocation(id, name, TaskLocation.Place.DEAD, d.task(), deadRecord(q, d, now)));
             } else if (r != null) {
                 out.put(id, new TaskLocation(id, name, TaskLocation.Place.FINISHED, r.task(), r));
             }
@@ -591,6 +592,66 @@ public final class InMemoryBroker implements Broker, ResultBackend, Leases {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public Optional<QueueAdmin> queueAdmin() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public TaskPage tasks(String queueName, TaskLocation.Place place, TaskPage.Order order, int limit,
+                          String cursor) {
+        java.util.Objects.requireNonNull(place, "place");
+        java.util.Objects.requireNonNull(order, "order");
+        int offset = Paging.offset(cursor, limit);
+        lock.lock();
+        try {
+            checkOpen();
+            Queue q = queues.get(queueName);
+            List<TaskSummary> all = q == null ? List.of() : summaries(q, queueName, place, clock.instant());
+            if (order == TaskPage.Order.NEWEST_FIRST) {
+                java.util.Collections.reverse(all);
+            }
+            int to = (int) Math.min(all.size(), (long) offset + limit);
+            return new TaskPage(offset >= all.size() ? List.of() : all.subList(offset, to),
+                    to < all.size() ? Integer.toString(to) : null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every task of a place, oldest first (see TaskPage.Order). */
+    private List<TaskSummary> summaries(Queue q, String name, TaskLocation.Place place, Instant now) {
+        List<TaskSummary> out = new ArrayList<>();
+        switch (place) {
+            case QUEUED -> q.ready.forEach(j -> out.add(summary(q, j, place, null, now)));
+            case DELAYED -> q.delayed.forEach(j -> out.add(summary(q, j, place, j.due, now)));
+            case RUNNING -> q.jobs.values().stream().filter(j -> j.where == Where.IN_FLIGHT)
+                    .sorted(Comparator.<Job, Instant>comparing(j -> j.leaseUntil).thenComparing(j -> j.id))
+                    .forEach(j -> out.add(summary(q, j, place, j.leaseUntil, now)));
+            case FINISHED -> q.records.values().stream()
+                    .filter(st -> st.record().state().isFinal() && now.isBefore(st.expiresAt()))
+                    .sorted(Comparator.<Stored, Instant>comparing(Stored::expiresAt)
+                            .thenComparing(st -> st.record().id()))
+                    .forEach(st -> out.add(new TaskSummary(st.record().id(), name, place, st.record().task(), null,
+                            st.expiresAt(), st.record())));
+            case DEAD -> q.dead.values().forEach(d -> out.add(new TaskSummary(d.id(), name, place, d.task(),
+                    q.deadPriority.get(d.id()), d.deadAt(), deadRecord(q, d, now))));
+            default -> throw new IllegalArgumentException("unknown place " + place);
+        }
+        return out;
+    }
+
+    private TaskSummary summary(Queue q, Job j, TaskLocation.Place place, Instant at, Instant now) {
+        return new TaskSummary(j.id, j.queue, place, j.task, j.priority, at, liveRecord(q, j.id, now));
+    }
+
+    /** A dead letter's record, or one made from the dead letter once its record expired (as locate does). */
+    private TaskRecord deadRecord(Queue q, DeadLetter d, Instant now) {
+        TaskRecord r = liveRecord(q, d.id(), now);
+        return r != null ? r : new TaskRecord(d.id(), d.queue(), d.task(), TaskState.FAILURE, null, null, 0,
+                d.attempt(), null, d.deadAt(), d.reason());
     }
 
     @Override

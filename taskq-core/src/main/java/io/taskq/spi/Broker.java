@@ -1,16 +1,15 @@
 package io.taskq.spi;
 
-import io.taskq.DeadLetter;
-import io.taskq.QueueStats;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Moves task messages between clients and workers and keeps each task's state.
+ * Moves task messages between clients and workers and keeps each task's state: the hot path. The administration
+ * of queues (counts, listings, dead letters) is a capability of its own, {@link QueueAdmin}, reached through
+ * {@link #queueAdmin()}.
  *
  * <p>Contract, shared by every implementation and checked by the contract test suite:
  * <ul>
@@ -126,7 +125,7 @@ public interface Broker extends AutoCloseable {
     RevokeResult revoke(String queue, String id, String reason);
 
     /**
-     * Finds tasks by id alone, in every queue of this broker's namespace ({@link #queues()}): for each id some queue
+     * Finds tasks by id alone, in every queue of this broker's namespace ({@link QueueAdmin#queues()}): for each id some queue
      * knows (queued, delayed, running, a kept record, a dead letter), where it is. Ids no queue knows are left out
      * of the map. Meant for handles made from an id and for dashboards; the work is one bounded call per queue per
      * batch of ids.
@@ -146,49 +145,19 @@ public interface Broker extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getName() + " cannot look tasks up by id");
     }
 
-    /**
-     * The queues of this broker's namespace, sorted: every queue a producer enqueued to or a worker claimed from
-     * (registered before its first task, by every broker instance of the namespace).
-     *
-     * @throws UnsupportedOperationException if the broker keeps no list of its queues
-     */
-    default Set<String> queues() {
-        throw new UnsupportedOperationException(getClass().getName() + " keeps no list of its queues");
-    }
-
     /** The stored record of a task, if the broker still keeps one. */
     Optional<TaskRecord> record(String queue, String id);
 
     /**
-     * Dead letters of a queue, newest first. An entry the broker cannot read in full is listed as an incomplete
-     * dead letter ({@link DeadLetter#incomplete()}) instead of failing the listing.
-     */
-    List<DeadLetter> deadLetters(String queue, int limit);
-
-    /**
-     * One dead letter, read on its own (whatever the others hold). The default implementation searches
-     * {@link #deadLetters}; brokers read the one entry instead.
+     * The administration of this broker's queues (counts, listings, dead letters), if it offers one. Wrappers
+     * ({@link ForwardingBroker}) pass the wrapped broker's on. {@code Taskq} uses it for its {@code stats},
+     * {@code deadLetters} and similar calls unless {@code Taskq.Builder.queueAdmin} sets another one.
      *
-     * @return the dead letter (possibly incomplete), or empty if there is none with that id
+     * @return the administration, or empty if this broker offers none (the default)
      */
-    default Optional<DeadLetter> deadLetter(String queue, String id) {
-        return deadLetters(queue, Integer.MAX_VALUE).stream().filter(d -> d.id().equals(id)).findFirst();
+    default Optional<QueueAdmin> queueAdmin() {
+        return Optional.empty();
     }
-
-    /**
-     * Moves a dead letter back to the queue, ready at once, with a new body (the core resets its retry count).
-     * Touches only that dead letter.
-     *
-     * @return false if no such dead letter exists
-     * @throws IllegalStateException if the dead letter is incomplete (see {@link DeadLetter#incomplete()})
-     */
-    boolean resubmitDeadLetter(String queue, String id, String newBody);
-
-    /** Deletes every dead letter of a queue; returns how many there were. */
-    long purgeDeadLetters(String queue);
-
-    /** Counts of a queue. */
-    QueueStats stats(String queue);
 
     /**
      * Whether {@code failure}, thrown by one of this broker's calls, may pass if the same call is made again: a

@@ -16,12 +16,15 @@ import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.Leases;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
+import io.taskq.spi.TaskPage;
 import io.taskq.spi.TaskRecord;
+import io.taskq.spi.TaskSummary;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,6 +97,11 @@ public abstract class BrokerContractTest {
         return (ResultBackend) broker;
     }
 
+    /** The broker's queue administration: every broker of the contract offers one. */
+    protected QueueAdmin admin() {
+        return broker.queueAdmin().orElseThrow();
+    }
+
     @Test
     void enqueuedMessageIsClaimedOnceWithItsBodyAndRecordedReceived() {
         TaskMessage m = msg("a");
@@ -158,7 +166,7 @@ public abstract class BrokerContractTest {
     void delayedMessageBecomesReadyAtItsEtaExactlyOnce() {
         broker.enqueue(List.of(msg("d", "q", 4, clock.instant().plusSeconds(60))));
         assertTrue(claim("w", 1).isEmpty());
-        assertEquals(1, broker.stats("q").delayed());
+        assertEquals(1, admin().stats("q").delayed());
         clock.advance(Duration.ofSeconds(59));
         assertTrue(claim("w", 1).isEmpty());
         clock.advance(Duration.ofSeconds(2));
@@ -258,25 +266,25 @@ public abstract class BrokerContractTest {
         broker.finish(List.of(Outcome.dead(a, rec(a, TaskState.FAILURE), "boom")));
         Delivery b = claimOne("w");
         broker.finish(List.of(Outcome.dead(b, rec(b, TaskState.FAILURE), "bang")));
-        List<DeadLetter> dead = broker.deadLetters("q", 10);
+        List<DeadLetter> dead = admin().deadLetters("q", 10);
         assertEquals(List.of("b", "a"), dead.stream().map(DeadLetter::id).toList(), "newest first");
         assertEquals("boom", dead.get(1).reason());
         assertEquals(a.body(), dead.get(1).body());
         assertEquals(TaskState.FAILURE, broker.record("q", "a").orElseThrow().state());
         assertEquals(List.of(false), broker.enqueue(List.of(msg("a"))), "a dead id is still known");
-        assertEquals(java.util.Optional.of(dead.get(1)), broker.deadLetter("q", "a"), "one read on its own");
+        assertEquals(java.util.Optional.of(dead.get(1)), admin().deadLetter("q", "a"), "one read on its own");
         assertTrue(dead.get(1).isComplete());
         assertEquals("t.test", dead.get(1).task());
-        assertTrue(broker.deadLetter("q", "nope").isEmpty());
-        assertTrue(broker.resubmitDeadLetter("q", "a", "{\"again\":true}"));
-        assertTrue(broker.deadLetter("q", "a").isEmpty(), "resubmitted");
-        assertFalse(broker.resubmitDeadLetter("q", "nope", "{}"));
+        assertTrue(admin().deadLetter("q", "nope").isEmpty());
+        assertTrue(admin().resubmitDeadLetter("q", "a", "{\"again\":true}"));
+        assertTrue(admin().deadLetter("q", "a").isEmpty(), "resubmitted");
+        assertFalse(admin().resubmitDeadLetter("q", "nope", "{}"));
         Delivery again = claimOne("w");
         assertEquals("a", again.id());
         assertEquals("{\"again\":true}", again.body());
         assertEquals(7, again.priority());
-        assertEquals(1, broker.purgeDeadLetters("q"));
-        assertTrue(broker.deadLetters("q", 10).isEmpty());
+        assertEquals(1, admin().purgeDeadLetters("q"));
+        assertTrue(admin().deadLetters("q", 10).isEmpty());
     }
 
     @Test
@@ -362,7 +370,7 @@ public abstract class BrokerContractTest {
         assertEquals("q", found.get("wait").queue());
 
         assertEquals(java.util.Set.of("wait"), broker.locate("q", List.of("wait", "elsewhere")).keySet());
-        assertTrue(broker.queues().containsAll(List.of("q", "q2")));
+        assertTrue(admin().queues().containsAll(List.of("q", "q2")));
 
         clock.advance(Duration.ofHours(25));
         found = broker.locate(List.of("fin", "dead"));
@@ -402,7 +410,7 @@ public abstract class BrokerContractTest {
         Delivery d = claimOne("w");
         broker.finish(List.of(Outcome.done(d, null)));
         assertTrue(broker.record("q", "a").isEmpty());
-        assertEquals(0, broker.stats("q").inFlight());
+        assertEquals(0, admin().stats("q").inFlight());
     }
 
     @Test
@@ -416,7 +424,7 @@ public abstract class BrokerContractTest {
             clock.advance(LEASE.plusSeconds(1));
         }
         claim("sweeper", 1);
-        List<DeadLetter> dead = broker.deadLetters("q", 10);
+        List<DeadLetter> dead = admin().deadLetters("q", 10);
         assertEquals(1, dead.size(), "the poison task ends in the dead-letter set instead of looping");
         assertTrue(dead.get(0).reason().contains("lease expired"), dead.get(0).reason());
         assertEquals(TaskState.FAILURE, broker.record("q", "poison").orElseThrow().state());
@@ -445,7 +453,7 @@ public abstract class BrokerContractTest {
         }
         Delivery innocent = claimOne("sweeper");
         assertEquals("innocent", innocent.id());
-        List<DeadLetter> dead = broker.deadLetters("q", 10);
+        List<DeadLetter> dead = admin().deadLetters("q", 10);
         assertEquals(List.of("poison"), dead.stream().map(DeadLetter::id).toList());
         assertTrue(dead.get(0).reason().contains("lease expired 6 times"), dead.get(0).reason());
         assertEquals(List.of(true), broker.finish(List.of(Outcome.done(innocent, rec(innocent, TaskState.SUCCESS)))));
@@ -461,7 +469,7 @@ public abstract class BrokerContractTest {
             clock.advance(LEASE.plusSeconds(1));
         }
         assertEquals(16, claims, "the bound for losses before the start: max(10, 3 x maxRedeliveries) + 1");
-        List<DeadLetter> dead = broker.deadLetters("q", 10);
+        List<DeadLetter> dead = admin().deadLetters("q", 10);
         assertEquals(1, dead.size());
         assertTrue(dead.get(0).reason().contains("before the task started"), dead.get(0).reason());
     }
@@ -473,7 +481,7 @@ public abstract class BrokerContractTest {
         Delivery d = claimOne("w");
         broker.finish(List.of(Outcome.dead(d, rec(d, TaskState.FAILURE), "x")));
         claimOne("w");
-        QueueStats s = broker.stats("q");
+        QueueStats s = admin().stats("q");
         assertEquals(new QueueStats("q", 1, 1, 1, 1), s);
     }
 
@@ -498,6 +506,105 @@ public abstract class BrokerContractTest {
         leases.release("leader", "b");
         assertTrue(leases.holder("leader").isEmpty());
         assertNotNull(leases);
+    }
+
+    private List<String> ids(TaskPage page) {
+        return page.tasks().stream().map(TaskSummary::id).toList();
+    }
+
+    private TaskPage page(TaskLocation.Place place, TaskPage.Order order, int limit, String cursor) {
+        return admin().tasks("q", place, order, limit, cursor);
+    }
+
+    @Test
+    void queuedTasksAreListedInClaimOrderPageByPage() {
+        broker.enqueue(List.of(msg("a0"), msg("a1"), msg("a2"), msg("b9", "q", 9, null), msg("a3"), msg("a4")));
+        TaskPage first = page(TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, 4, null);
+        assertEquals(List.of("b9", "a0", "a1", "a2"), ids(first));
+        assertNotNull(first.next());
+        TaskPage second = page(TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, 4, first.next());
+        assertEquals(List.of("a3", "a4"), ids(second));
+        assertNull(second.next(), "the last page");
+        TaskPage newest = page(TaskLocation.Place.QUEUED, TaskPage.Order.NEWEST_FIRST, 4, null);
+        assertEquals(List.of("a4", "a3", "a2", "a1"), ids(newest));
+        assertEquals(List.of("a0", "b9"), ids(page(TaskLocation.Place.QUEUED, TaskPage.Order.NEWEST_FIRST, 4,
+                newest.next())));
+        TaskSummary b9 = first.tasks().get(0);
+        assertEquals(9, b9.priority());
+        assertEquals("t.test", b9.task());
+        assertEquals("q", b9.queue());
+        assertEquals(TaskLocation.Place.QUEUED, b9.place());
+        assertNull(b9.record(), "never claimed: no record");
+        assertNull(b9.at());
+        assertEquals(6, ids(page(TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, 6, null)).size());
+        assertNull(page(TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, 6, null).next());
+    }
+
+    @Test
+    void delayedRunningFinishedAndDeadTasksAreListedByTheirTimes() {
+        Instant t0 = clock.instant();
+        broker.enqueue(List.of(msg("d-late", "q", 4, t0.plusSeconds(600)), msg("d-soon", "q", 4, t0.plusSeconds(300))));
+        List<Delivery> done = new ArrayList<>();
+        for (String id : List.of("r1", "r2", "f1", "f2", "x1", "x2")) {
+            broker.enqueue(List.of(msg(id, "q", id.equals("x1") ? 7 : 4, null)));
+            done.add(claimOne("w-" + id));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        for (Delivery d : done.subList(2, 6)) {
+            Outcome o = d.id().startsWith("f") ? Outcome.done(d, rec(d, TaskState.SUCCESS))
+                    : Outcome.dead(d, rec(d, TaskState.FAILURE), "boom " + d.id());
+            assertEquals(List.of(true), broker.finishAndClaim(List.of(), clock.instant(), List.of(o), null).accepted());
+            clock.advance(Duration.ofSeconds(1));
+        }
+        TaskPage delayed = page(TaskLocation.Place.DELAYED, TaskPage.Order.OLDEST_FIRST, 10, null);
+        assertEquals(List.of("d-soon", "d-late"), ids(delayed));
+        assertEquals(t0.plusSeconds(300), delayed.tasks().get(0).at());
+        assertEquals(List.of("d-late", "d-soon"), ids(page(TaskLocation.Place.DELAYED, TaskPage.Order.NEWEST_FIRST,
+                10, null)));
+
+        TaskPage running = page(TaskLocation.Place.RUNNING, TaskPage.Order.OLDEST_FIRST, 1, null);
+        assertEquals(List.of("r1"), ids(running));
+        Instant lease = running.tasks().get(0).at();
+        assertTrue(!lease.isBefore(t0.plus(LEASE)) && lease.isBefore(t0.plus(LEASE).plusSeconds(1)),
+                "ordered by lease deadline: " + lease);
+        assertEquals(TaskState.RECEIVED, running.tasks().get(0).record().state());
+        assertEquals("w-r1", running.tasks().get(0).record().worker());
+        TaskPage running2 = page(TaskLocation.Place.RUNNING, TaskPage.Order.OLDEST_FIRST, 1, running.next());
+        assertEquals(List.of("r2"), ids(running2));
+        assertNull(running2.next());
+
+        TaskPage finished = page(TaskLocation.Place.FINISHED, TaskPage.Order.NEWEST_FIRST, 10, null);
+        assertEquals(List.of("x2", "x1", "f2", "f1"), ids(finished), "dead-lettered tasks have final records too");
+        assertEquals(TaskState.SUCCESS, finished.tasks().get(3).record().state());
+        assertEquals("t.test", finished.tasks().get(3).task());
+        assertNull(finished.next());
+
+        TaskPage dead = page(TaskLocation.Place.DEAD, TaskPage.Order.OLDEST_FIRST, 10, null);
+        assertEquals(List.of("x1", "x2"), ids(dead));
+        assertEquals(7, dead.tasks().get(0).priority());
+        assertEquals("t.test", dead.tasks().get(0).task());
+        assertEquals(TaskState.FAILURE, dead.tasks().get(0).record().state());
+
+        clock.advance(Duration.ofHours(25));
+        assertTrue(page(TaskLocation.Place.FINISHED, TaskPage.Order.OLDEST_FIRST, 10, null).tasks().isEmpty(),
+                "expired records are not listed");
+        assertTrue(page(TaskLocation.Place.FINISHED, TaskPage.Order.NEWEST_FIRST, 10, null).tasks().isEmpty());
+        TaskSummary x1 = page(TaskLocation.Place.DEAD, TaskPage.Order.OLDEST_FIRST, 10, null).tasks().get(0);
+        assertEquals(TaskState.FAILURE, x1.record().state(), "a dead letter outlives its record");
+        assertEquals("boom x1", x1.record().reason());
+    }
+
+    @Test
+    void listingAnUnknownQueueIsEmptyAndBadPagesAreRefused() {
+        TaskPage none = admin().tasks("nowhere", TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, 10, null);
+        assertTrue(none.tasks().isEmpty());
+        assertNull(none.next());
+        assertThrows(IllegalArgumentException.class,
+                () -> page(TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, 0, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> page(TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, QueueAdmin.MAX_PAGE + 1, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> page(TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, 10, "not a cursor"));
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.taskq.scheduler;
 
-import io.taskq.DeadLetter;
-import io.taskq.QueueStats;
 import io.taskq.Task;
 import io.taskq.TaskContext;
 import io.taskq.Taskq;
@@ -16,6 +14,7 @@ import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.Leases;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskMessage;
@@ -173,23 +172,8 @@ final class Cluster implements AutoCloseable {
             }
 
             @Override
-            public List<DeadLetter> deadLetters(String queue, int limit) {
-                return Cluster.this.broker.deadLetters(queue, limit);
-            }
-
-            @Override
-            public boolean resubmitDeadLetter(String queue, String id, String newBody) {
-                return Cluster.this.broker.resubmitDeadLetter(queue, id, newBody);
-            }
-
-            @Override
-            public long purgeDeadLetters(String queue) {
-                return Cluster.this.broker.purgeDeadLetters(queue);
-            }
-
-            @Override
-            public QueueStats stats(String queue) {
-                return Cluster.this.broker.stats(queue);
+            public Optional<QueueAdmin> queueAdmin() {
+                return Cluster.this.broker.queueAdmin();
             }
 
             @Override
