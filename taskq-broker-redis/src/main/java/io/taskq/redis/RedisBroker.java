@@ -114,7 +114,6 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     private final MarkerWait markerWait;
     private final FinalWaiters finalWaiters;
     private final ScheduledExecutorService background;
-    private final Coalescer<Outcome, Boolean> finishes;
     private final Coalescer<Started, Boolean> starts;
     private final String redisVersion;
     private final Endpoint endpoint;
@@ -171,7 +170,6 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         });
         this.finalWaiters = new FinalWaiters(conns, keys.finalChannel(), this::read, background);
         background.scheduleWithFixedDelay(finalWaiters::check, 1, 1, TimeUnit.SECONDS);
-        this.finishes = new Coalescer<>(this::finishBatch, 512);
         this.starts = new Coalescer<>(this::startedBatch, 512);
         log.info("Redis broker connected to {} (Redis {}), key prefix '{}'{}", where, redisVersion, prefix,
                 partitions.isEmpty() ? "" : ", partitions " + partitions);
@@ -996,35 +994,6 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         }
     }
 
-    @Override
-    public List<Boolean> finish(List<Outcome> outcomes) {
-        checkOpen();
-        if (outcomes.isEmpty()) {
-            return List.of();
-        }
-        return finishes.submit(outcomes);
-    }
-
-    private List<Boolean> finishBatch(List<Outcome> outcomes) {
-        Map<Outcome, Boolean> accepted = new java.util.IdentityHashMap<>();
-        for (Map.Entry<Where, List<Outcome>> g
-                : byQueue(outcomes, o -> where(o.delivery().queue(), o.delivery().id())).entrySet()) {
-            Instant now = clock.instant();
-            List<String> args = common(g.getKey().queue(), now.toEpochMilli(), now);
-            List<Outcome> list = g.getValue();
-            addOutcomes(args, list);
-            List<Object> r = run(Name.FINISH, ScriptOutputType.MULTI, g.getKey().physical(), args);
-            for (int i = 0; i < list.size(); i++) {
-                accepted.put(list.get(i), ((Long) r.get(i)) == 1L);
-            }
-        }
-        List<Boolean> out = new ArrayList<>(outcomes.size());
-        for (Outcome o : outcomes) {
-            out.add(accepted.get(o));
-        }
-        return out;
-    }
-
     private static String json(TaskRecord r) {
         return io.taskq.internal.JsonText.record(r);
     }
@@ -1073,11 +1042,6 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     public Set<String> queues() {
         checkOpen();
         return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(registry.all().keySet()));
-    }
-
-    @Override
-    public Optional<TaskRecord> record(String queue, String id) {
-        return get(queue, id);
     }
 
     // ------------------------------------------------------------------------------------------ QueueAdmin

@@ -13,11 +13,11 @@ import java.util.Optional;
  *
  * <p>Contract, shared by every implementation and checked by the contract test suite:
  * <ul>
- *   <li>At-least-once: a message stays in the broker from {@link #enqueue} until {@link #finish} accepts its
- *       outcome. A claimed message whose lease expires becomes ready again (or is dead-lettered once it has been
+ *   <li>At-least-once: a message stays in the broker from {@link #enqueue} until {@link #finishAndClaim} accepts
+ *       its outcome. A claimed message whose lease expires becomes ready again (or is dead-lettered once it has been
  *       lost too often), so a worker that dies loses nothing.</li>
- *   <li>Fencing: every claim has a fresh token. {@link #renew}, {@link #markStarted} and {@link #finish} with a
- *       stale token change nothing.</li>
+ *   <li>Fencing: every claim has a fresh token. {@link #renew}, {@link #markStarted} and the outcomes of
+ *       {@link #finishAndClaim} with a stale token change nothing.</li>
  *   <li>Delays: a message with a future ETA is held by the broker (never in worker memory) and becomes ready at
  *       that time, exactly once.</li>
  *   <li>Order: within a queue, higher priority first, FIFO within a priority.</li>
@@ -25,7 +25,8 @@ import java.util.Optional;
  *       again.</li>
  *   <li>State: the broker writes {@link TaskRecord}s as part of its transitions (RECEIVED at claim, STARTED,
  *       and the outcome's record at finish), so that a fenced-off worker cannot overwrite a newer attempt's
- *       state. Records expire after the broker's result retention.</li>
+ *       state. Records are read through a {@link ResultBackend} and expire after the broker's result
+ *       retention.</li>
  * </ul>
  * All methods are thread-safe.
  */
@@ -63,54 +64,28 @@ public interface Broker extends AutoCloseable {
     RenewResult renew(String consumerId, List<Delivery> deliveries, java.time.Duration lease);
 
     /**
-     * Finishes claimed tasks.
-     *
-     * @return for each outcome, in order, true if accepted and false if its claim was stale (lease lost)
-     */
-    List<Boolean> finish(List<Outcome> outcomes);
-
-    /**
-     * Reports starts and outcomes and claims more work in one call where the broker can (Redis: one script, one
-     * round trip), so that a busy worker refills the slots of finished tasks without a separate claim.
+     * Reports starts and outcomes, and claims more work, in one call where the broker can (Redis: one script, one
+     * round trip), so that a busy worker refills the slots of finished tasks without a separate claim. This is how
+     * tasks finish: a worker without starts to report or slots to refill passes empty lists and a null request.
      *
      * <p>Effects are those of {@link #markStarted markStarted(started, startedAt)} (if {@code started} is not
-     * empty), then {@link #finish finish(outcomes)}, then, if {@code next} is not null, {@link #claim claim(next)}
-     * without waiting ({@code next.maxWait()} is ignored). A start report that cannot be stored is dropped (start
-     * reports are informational); a failing finish throws; a failing claim after a successful finish yields no
-     * claimed tasks (the worker's fetch loop claims again and reports the failure).
-     *
-     * <p>The default implementation makes those calls one after the other, so every broker supports it.
+     * empty), then the outcomes, then, if {@code next} is not null, {@link #claim claim(next)} without waiting
+     * ({@code next.maxWait()} is ignored). Each outcome is fenced: it is accepted only if its delivery's token is
+     * the task's current one and the lease has not expired; a stale outcome changes nothing. An accepted outcome
+     * removes the message (DONE), puts it back delayed with its new body (RETRY) or moves it to the dead letters
+     * (DEAD), and stores its record, in one step. A start report that cannot be stored is dropped (start reports are
+     * informational); a failing finish throws; a failing claim after a successful finish yields no claimed tasks
+     * (the worker's fetch loop claims again and reports the failure).
      *
      * @param started   claims that started running since the last report (may be empty)
      * @param startedAt when they started (one time for the batch)
      * @param outcomes  outcomes to finish (may be empty)
      * @param next      what to claim afterwards, or null to claim nothing
-     * @return acceptance per outcome (as {@link #finish}) and the claimed deliveries
+     * @return acceptance per outcome (true if accepted, false if its claim was stale) and the claimed deliveries
      * @throws RuntimeException if the outcomes could not be reported
      */
-    default FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
-                                          ClaimRequest next) {
-        if (!started.isEmpty()) {
-            try {
-                markStarted(started, startedAt);
-            } catch (RuntimeException e) {
-                // informational: the outcome (or a later report) supersedes it
-            }
-        }
-        List<Boolean> accepted = outcomes.isEmpty() ? List.of() : finish(outcomes);
-        List<Delivery> claimed = List.of();
-        if (next != null) {
-            try {
-                claimed = claim(new ClaimRequest(next.consumerId(), next.queues(), next.max(), next.lease(),
-                        java.time.Duration.ZERO, next.startNow()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // the outcomes stand; the caller's regular claim loop retries and reports the failure
-            }
-        }
-        return new FinishAndClaim(accepted, claimed);
-    }
+    FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
+                                  ClaimRequest next);
 
     /**
      * Hands claimed, unfinished tasks back (graceful shutdown). They become ready at once, and the claim does
@@ -144,9 +119,6 @@ public interface Broker extends AutoCloseable {
     default Map<String, TaskLocation> locate(String queue, Collection<String> ids) {
         throw new UnsupportedOperationException(getClass().getName() + " cannot look tasks up by id");
     }
-
-    /** The stored record of a task, if the broker still keeps one. */
-    Optional<TaskRecord> record(String queue, String id);
 
     /**
      * The administration of this broker's queues (counts, listings, dead letters), if it offers one. Wrappers

@@ -50,11 +50,6 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
-    public List<Boolean> finish(List<Outcome> outcomes) {
-        return delegate.finish(outcomes);
-    }
-
-    @Override
     public FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
                                          ClaimRequest next) {
         return delegate.finishAndClaim(started, startedAt, outcomes, next);
@@ -78,11 +73,6 @@ public abstract class ForwardingBroker implements Broker {
     @Override
     public Map<String, TaskLocation> locate(String queue, Collection<String> ids) {
         return delegate.locate(queue, ids);
-    }
-
-    @Override
-    public Optional<TaskRecord> record(String queue, String id) {
-        return delegate.record(queue, id);
     }
 
     /** The wrapped broker's administration: admin calls bypass what a wrapper changes on the hot path. */

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * How a claimed task ends, handed to {@link Broker#finish(java.util.List)}.
+ * How a claimed task ends, handed to {@link Broker#finishAndClaim}.
  *
  * @param delivery the claim being finished (its token fences the call)
  * @param kind     what to do with the message

@@ -97,6 +97,11 @@ public abstract class BrokerContractTest {
         return (ResultBackend) broker;
     }
 
+    /** Finishes tasks the way a worker does: {@link Broker#finishAndClaim} with nothing started or claimed. */
+    protected List<Boolean> finish(List<Outcome> outcomes) {
+        return broker.finishAndClaim(List.of(), clock.instant(), outcomes, null).accepted();
+    }
+
     /** The broker's queue administration: every broker of the contract offers one. */
     protected QueueAdmin admin() {
         return broker.queueAdmin().orElseThrow();
@@ -111,7 +116,7 @@ public abstract class BrokerContractTest {
         assertEquals(m.body(), d.body());
         assertEquals("t.test", d.task());
         assertEquals(1, d.attempt());
-        assertEquals(TaskState.RECEIVED, broker.record("q", "a").orElseThrow().state());
+        assertEquals(TaskState.RECEIVED, results().get("q", "a").orElseThrow().state());
         assertTrue(claim("w2", 5).isEmpty(), "a leased message is not claimed twice");
     }
 
@@ -121,7 +126,7 @@ public abstract class BrokerContractTest {
         assertEquals(List.of(false), broker.enqueue(List.of(msg("a"))));
         Delivery d = claimOne("w");
         assertEquals(List.of(false), broker.enqueue(List.of(msg("a"))), "while running");
-        assertTrue(broker.finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))).get(0));
+        assertTrue(finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))).get(0));
         assertEquals(List.of(false), broker.enqueue(List.of(msg("a"))), "while its result is kept");
         assertTrue(claim("w", 5).isEmpty());
     }
@@ -204,11 +209,11 @@ public abstract class BrokerContractTest {
         assertEquals(2, second.attempt());
         assertTrue(second.token() != first.token());
         broker.markStarted(List.of(first), clock.instant());
-        assertEquals(TaskState.RECEIVED, broker.record("q", "a").orElseThrow().state(), "stale start ignored");
-        assertEquals(List.of(false), broker.finish(List.of(Outcome.done(first, rec(first, TaskState.FAILURE)))));
+        assertEquals(TaskState.RECEIVED, results().get("q", "a").orElseThrow().state(), "stale start ignored");
+        assertEquals(List.of(false), finish(List.of(Outcome.done(first, rec(first, TaskState.FAILURE)))));
         assertEquals(Set1.of("a"), broker.renew("w1", List.of(first), LEASE).lost());
-        assertEquals(List.of(true), broker.finish(List.of(Outcome.done(second, rec(second, TaskState.SUCCESS)))));
-        TaskRecord r = broker.record("q", "a").orElseThrow();
+        assertEquals(List.of(true), finish(List.of(Outcome.done(second, rec(second, TaskState.SUCCESS)))));
+        TaskRecord r = results().get("q", "a").orElseThrow();
         assertEquals(TaskState.SUCCESS, r.state());
         assertEquals(2, r.attempt());
     }
@@ -230,7 +235,7 @@ public abstract class BrokerContractTest {
             assertTrue(r.lost().isEmpty());
             assertTrue(claim("w2", 1).isEmpty(), "a renewed lease is not taken over");
         }
-        assertEquals(List.of(true), broker.finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))));
+        assertEquals(List.of(true), finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))));
     }
 
     @Test
@@ -238,7 +243,7 @@ public abstract class BrokerContractTest {
         broker.enqueue(List.of(msg("a")));
         Delivery d = claimOne("w1");
         broker.markStarted(List.of(d), clock.instant());
-        TaskRecord r = broker.record("q", "a").orElseThrow();
+        TaskRecord r = results().get("q", "a").orElseThrow();
         assertEquals(TaskState.STARTED, r.state());
         assertEquals("w1", r.worker());
     }
@@ -247,15 +252,15 @@ public abstract class BrokerContractTest {
     void retryGoesBackDelayedWithTheNewBody() {
         broker.enqueue(List.of(msg("a")));
         Delivery d = claimOne("w");
-        assertEquals(List.of(true), broker.finish(List.of(Outcome.retry(d, rec(d, TaskState.RETRY),
+        assertEquals(List.of(true), finish(List.of(Outcome.retry(d, rec(d, TaskState.RETRY),
                 clock.instant().plusSeconds(10), "{\"retry\":1}"))));
-        assertEquals(TaskState.RETRY, broker.record("q", "a").orElseThrow().state());
+        assertEquals(TaskState.RETRY, results().get("q", "a").orElseThrow().state());
         assertTrue(claim("w", 1).isEmpty());
         clock.advance(Duration.ofSeconds(11));
         Delivery again = claimOne("w");
         assertEquals("{\"retry\":1}", again.body());
         assertEquals(2, again.attempt());
-        assertEquals(List.of(false), broker.finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))),
+        assertEquals(List.of(false), finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))),
                 "the first claim's token is stale after a retry");
     }
 
@@ -263,14 +268,14 @@ public abstract class BrokerContractTest {
     void deadLettersAreListedResubmittedAndPurged() {
         broker.enqueue(List.of(msg("a", "q", 7, null), msg("b")));
         Delivery a = claimOne("w");
-        broker.finish(List.of(Outcome.dead(a, rec(a, TaskState.FAILURE), "boom")));
+        finish(List.of(Outcome.dead(a, rec(a, TaskState.FAILURE), "boom")));
         Delivery b = claimOne("w");
-        broker.finish(List.of(Outcome.dead(b, rec(b, TaskState.FAILURE), "bang")));
+        finish(List.of(Outcome.dead(b, rec(b, TaskState.FAILURE), "bang")));
         List<DeadLetter> dead = admin().deadLetters("q", 10);
         assertEquals(List.of("b", "a"), dead.stream().map(DeadLetter::id).toList(), "newest first");
         assertEquals("boom", dead.get(1).reason());
         assertEquals(a.body(), dead.get(1).body());
-        assertEquals(TaskState.FAILURE, broker.record("q", "a").orElseThrow().state());
+        assertEquals(TaskState.FAILURE, results().get("q", "a").orElseThrow().state());
         assertEquals(List.of(false), broker.enqueue(List.of(msg("a"))), "a dead id is still known");
         assertEquals(java.util.Optional.of(dead.get(1)), admin().deadLetter("q", "a"), "one read on its own");
         assertTrue(dead.get(1).isComplete());
@@ -294,7 +299,7 @@ public abstract class BrokerContractTest {
         broker.release(List.of(d));
         Delivery again = claimOne("w2");
         assertEquals(1, again.attempt());
-        assertEquals(List.of(false), broker.finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))));
+        assertEquals(List.of(false), finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))));
     }
 
     @Test
@@ -302,7 +307,7 @@ public abstract class BrokerContractTest {
         broker.enqueue(List.of(msg("a"), msg("d", "q", 4, clock.instant().plusSeconds(5))));
         assertEquals(RevokeResult.REMOVED, broker.revoke("q", "a", "no longer needed"));
         assertEquals(RevokeResult.REMOVED, broker.revoke("q", "d", "no longer needed"));
-        TaskRecord r = broker.record("q", "a").orElseThrow();
+        TaskRecord r = results().get("q", "a").orElseThrow();
         assertEquals(TaskState.REVOKED, r.state());
         assertEquals("no longer needed", r.reason());
         clock.advance(Duration.ofSeconds(10));
@@ -324,7 +329,7 @@ public abstract class BrokerContractTest {
         assertEquals(RevokeResult.NOT_FOUND, broker.revoke("q", "future", "cancelled early"));
         broker.enqueue(List.of(msg("future")));
         assertTrue(claim("w", 1).isEmpty());
-        assertEquals(TaskState.REVOKED, broker.record("q", "future").orElseThrow().state());
+        assertEquals(TaskState.REVOKED, results().get("q", "future").orElseThrow().state());
     }
 
     @Test
@@ -333,7 +338,7 @@ public abstract class BrokerContractTest {
         assertEquals(RevokeResult.NOT_FOUND, broker.revoke("q", "late", "cancelled early"));
         clock.advance(Duration.ofHours(23));
         assertEquals(List.of(true), broker.enqueue(List.of(msg("soon"))));
-        assertEquals(TaskState.REVOKED, broker.record("q", "soon").orElseThrow().state(),
+        assertEquals(TaskState.REVOKED, results().get("q", "soon").orElseThrow().state(),
                 "within the marker TTL (default 24 h) a revoke applies on arrival");
         clock.advance(Duration.ofHours(1));
         assertEquals(List.of(true), broker.enqueue(List.of(msg("late"))));
@@ -344,12 +349,12 @@ public abstract class BrokerContractTest {
     void locateFindsIdsInEveryQueueAndPlace() {
         broker.enqueue(List.of(msg("fin")));
         Delivery fin = claimOne("w");
-        broker.finish(List.of(Outcome.done(fin, rec(fin, TaskState.SUCCESS))));
+        finish(List.of(Outcome.done(fin, rec(fin, TaskState.SUCCESS))));
         broker.enqueue(List.of(msg("run")));
         claimOne("w");
         broker.enqueue(List.of(msg("dead")));
         Delivery dead = claimOne("w");
-        broker.finish(List.of(Outcome.dead(dead, rec(dead, TaskState.FAILURE), "boom")));
+        finish(List.of(Outcome.dead(dead, rec(dead, TaskState.FAILURE), "boom")));
         broker.enqueue(List.of(msg("wait"), msg("later", "q", 4, clock.instant().plusSeconds(60)),
                 msg("elsewhere", "q2", 4, null)));
 
@@ -386,7 +391,7 @@ public abstract class BrokerContractTest {
         CompletableFuture<TaskRecord> f = results().awaitFinal("q", "a");
         assertFalse(f.isDone());
         Delivery d = claimOne("w");
-        broker.finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS))));
+        finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS))));
         TaskRecord r = f.get(10, TimeUnit.SECONDS);
         assertEquals(TaskState.SUCCESS, r.state());
         assertEquals("42", r.result());
@@ -400,7 +405,7 @@ public abstract class BrokerContractTest {
         results().awaitFinal("q", "a").cancel(false);
         CompletableFuture<TaskRecord> f = results().awaitFinal("q", "a");
         Delivery d = claimOne("w");
-        broker.finish(List.of(Outcome.done(d, rec(d, TaskState.REVOKED))));
+        finish(List.of(Outcome.done(d, rec(d, TaskState.REVOKED))));
         assertEquals(TaskState.REVOKED, f.get(10, TimeUnit.SECONDS).state());
     }
 
@@ -408,8 +413,8 @@ public abstract class BrokerContractTest {
     void ignoredResultStoresNoRecord() {
         broker.enqueue(List.of(msg("a")));
         Delivery d = claimOne("w");
-        broker.finish(List.of(Outcome.done(d, null)));
-        assertTrue(broker.record("q", "a").isEmpty());
+        finish(List.of(Outcome.done(d, null)));
+        assertTrue(results().get("q", "a").isEmpty());
         assertEquals(0, admin().stats("q").inFlight());
     }
 
@@ -427,7 +432,7 @@ public abstract class BrokerContractTest {
         List<DeadLetter> dead = admin().deadLetters("q", 10);
         assertEquals(1, dead.size(), "the poison task ends in the dead-letter set instead of looping");
         assertTrue(dead.get(0).reason().contains("lease expired"), dead.get(0).reason());
-        assertEquals(TaskState.FAILURE, broker.record("q", "poison").orElseThrow().state());
+        assertEquals(TaskState.FAILURE, results().get("q", "poison").orElseThrow().state());
     }
 
     private List<Delivery> claimStarting(String consumer, int max, int startNow) {
@@ -456,8 +461,8 @@ public abstract class BrokerContractTest {
         List<DeadLetter> dead = admin().deadLetters("q", 10);
         assertEquals(List.of("poison"), dead.stream().map(DeadLetter::id).toList());
         assertTrue(dead.get(0).reason().contains("lease expired 6 times"), dead.get(0).reason());
-        assertEquals(List.of(true), broker.finish(List.of(Outcome.done(innocent, rec(innocent, TaskState.SUCCESS)))));
-        assertEquals(TaskState.SUCCESS, broker.record("q", "innocent").orElseThrow().state());
+        assertEquals(List.of(true), finish(List.of(Outcome.done(innocent, rec(innocent, TaskState.SUCCESS)))));
+        assertEquals(TaskState.SUCCESS, results().get("q", "innocent").orElseThrow().state());
     }
 
     @Test
@@ -479,7 +484,7 @@ public abstract class BrokerContractTest {
         broker.enqueue(List.of(msg("r1"), msg("r2"), msg("d1", "q", 4, clock.instant().plusSeconds(60)),
                 msg("f1")));
         Delivery d = claimOne("w");
-        broker.finish(List.of(Outcome.dead(d, rec(d, TaskState.FAILURE), "x")));
+        finish(List.of(Outcome.dead(d, rec(d, TaskState.FAILURE), "x")));
         claimOne("w");
         QueueStats s = admin().stats("q");
         assertEquals(new QueueStats("q", 1, 1, 1, 1), s);
@@ -553,7 +558,7 @@ public abstract class BrokerContractTest {
         for (Delivery d : done.subList(2, 6)) {
             Outcome o = d.id().startsWith("f") ? Outcome.done(d, rec(d, TaskState.SUCCESS))
                     : Outcome.dead(d, rec(d, TaskState.FAILURE), "boom " + d.id());
-            assertEquals(List.of(true), broker.finishAndClaim(List.of(), clock.instant(), List.of(o), null).accepted());
+            assertEquals(List.of(true), finish(List.of(o)));
             clock.advance(Duration.ofSeconds(1));
         }
         TaskPage delayed = page(TaskLocation.Place.DELAYED, TaskPage.Order.OLDEST_FIRST, 10, null);

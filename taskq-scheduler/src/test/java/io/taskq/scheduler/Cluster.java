@@ -12,13 +12,13 @@ import io.taskq.scheduler.internal.EntryCodec;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
+import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskMessage;
-import io.taskq.spi.TaskRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -152,8 +152,9 @@ final class Cluster implements AutoCloseable {
             }
 
             @Override
-            public List<Boolean> finish(List<Outcome> outcomes) {
-                return Cluster.this.broker.finish(outcomes);
+            public FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
+                                                 ClaimRequest next) {
+                return Cluster.this.broker.finishAndClaim(started, startedAt, outcomes, next);
             }
 
             @Override
@@ -164,11 +165,6 @@ final class Cluster implements AutoCloseable {
             @Override
             public RevokeResult revoke(String queue, String id, String reason) {
                 return Cluster.this.broker.revoke(queue, id, reason);
-            }
-
-            @Override
-            public Optional<TaskRecord> record(String queue, String id) {
-                return Cluster.this.broker.record(queue, id);
             }
 
             @Override
