@@ -22,6 +22,7 @@ import io.taskq.redis.internal.JobFrame;
 import io.taskq.redis.internal.Connections;
 import io.taskq.redis.internal.Endpoint;
 import io.taskq.redis.internal.FinalWaiters;
+import io.taskq.redis.internal.FollowUps;
 import io.taskq.redis.internal.Keys;
 import io.taskq.redis.internal.MarkerWait;
 import io.taskq.redis.internal.QueueRegistry;
@@ -920,6 +921,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
                 order.add(w);
             }
         }
+        Map<Where, FollowUps> followUps = followUps(outcomeGroups); // checked before anything is sent
         Map<Outcome, Boolean> accepted = new java.util.IdentityHashMap<>();
         List<Delivery> claimed = new ArrayList<>();
         RuntimeException failure = null;
@@ -940,6 +942,8 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
                 args.add(Long.toString(d.token()));
             }
             addOutcomes(args, oc);
+            FollowUps fu = followUps.get(w);
+            args.addAll(fu == null ? List.of("0") : fu.args());
             args.add(next == null ? "" : next.consumerId());
             args.add(Integer.toString(Math.max(0, want)));
             args.add(next == null ? "0" : Long.toString(next.lease().toMillis()));
@@ -947,7 +951,9 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
                     - claimed.size()))));
             args.add(next == null ? "" : claimFence.forCall());
             try {
-                List<Object> r = run(Name.FINISH_CLAIM, ScriptOutputType.MULTI, w.physical(), args);
+                List<Object> r = fu == null ? run(Name.FINISH_CLAIM, ScriptOutputType.MULTI, w.physical(), args)
+                        : scripts.run(conns, Name.FINISH_CLAIM, ScriptOutputType.MULTI, fu.keys(),
+                        args.toArray(new String[0]));
                 List<?> acc = (List<?>) r.get(0);
                 for (int i = 0; i < oc.size(); i++) {
                     accepted.put(oc.get(i), ((Long) acc.get(i)) == 1L);
@@ -975,6 +981,29 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
             out.add(accepted.get(o));
         }
         return new FinishAndClaim(out, claimed);
+    }
+
+    /**
+     * The follow-ups of each queue's outcomes (see FollowUps), checked (size; on a Cluster, the slot), their queues
+     * registered; queues whose outcomes have none are left out.
+     */
+    private Map<Where, FollowUps> followUps(Map<Where, List<Outcome>> outcomeGroups) {
+        Map<Where, FollowUps> out = new LinkedHashMap<>();
+        for (Map.Entry<Where, List<Outcome>> g : outcomeGroups.entrySet()) {
+            if (g.getValue().stream().allMatch(o -> o.followUps().isEmpty())) {
+                continue;
+            }
+            out.put(g.getKey(), FollowUps.of(g.getValue(), g.getKey().physical(), keys, conns,
+                    m -> partitionOf(m.queue(), m.id()), maxMessageBytes));
+        }
+        for (List<Outcome> list : outcomeGroups.values()) {
+            for (Outcome o : list) {
+                for (TaskMessage m : o.followUps()) {
+                    registry.register(m.queue(), partitionsOf(m.queue())); // listed before its first task
+                }
+            }
+        }
+        return out;
     }
 
     private static void addOutcomes(List<String> args, List<Outcome> list) {

@@ -208,6 +208,7 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ResultBackend, 
             s.checkOpen();
             Instant now = s.clock.instant();
             List<Boolean> out = new ArrayList<>(outcomes.size());
+            List<TaskMessage> followUps = new ArrayList<>();
             for (Outcome o : outcomes) {
                 Queue q = s.queue(o.delivery().queue());
                 Job j = s.owned(q, o.delivery());
@@ -216,7 +217,12 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ResultBackend, 
                     continue;
                 }
                 apply(q, j, o, now);
+                followUps.addAll(o.followUps());
                 out.add(true);
+            }
+            // Under the same lock as the outcomes (atomic with them), after all of them, as the Redis script does.
+            for (TaskMessage m : followUps) {
+                s.enqueue(m, now);
             }
             s.changed.signalAll();
             return out;

@@ -612,6 +612,97 @@ public abstract class BrokerContractTest {
                 () -> page(TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, 10, "not a cursor"));
     }
 
+    /**
+     * Whether follow-ups may go to another queue than the finishing task's. True for the in-memory broker and a
+     * single Redis; a Redis Cluster refuses those in another slot (see Outcome.followUps).
+     */
+    protected boolean followUpsToAnyQueue() {
+        return true;
+    }
+
+    private TaskLocation.Place placeOf(String id) {
+        TaskLocation l = broker.locate(List.of(id)).get(id);
+        return l == null ? null : l.place();
+    }
+
+    @Test
+    void followUpsAreEnqueuedExactlyOnceWithTheFinish() {
+        broker.enqueue(List.of(msg("parent")));
+        Delivery d = claimOne("w");
+        Outcome o = Outcome.done(d, rec(d, TaskState.SUCCESS)).withFollowUps(List.of(msg("child"),
+                msg("later", "q", 4, clock.instant().plusSeconds(60))));
+        assertEquals(List.of(true), finish(List.of(o)));
+        assertEquals(TaskLocation.Place.QUEUED, placeOf("child"));
+        assertEquals(TaskLocation.Place.DELAYED, placeOf("later"));
+        assertEquals(TaskState.SUCCESS, results().get("q", "parent").orElseThrow().state());
+        assertEquals(List.of(false), finish(List.of(o)), "a second finish of the same claim is stale");
+        assertEquals(List.of("child"), claim("w", 5).stream().map(Delivery::id).toList(), "enqueued once");
+        assertEquals(new QueueStats("q", 0, 1, 1, 0), admin().stats("q"));
+    }
+
+    @Test
+    void followUpsOfARefusedFinishAreNotEnqueued() {
+        broker.enqueue(List.of(msg("p")));
+        Delivery stale = claimOne("w1");
+        clock.advance(LEASE.plusSeconds(1));
+        Delivery current = claimOne("w2");
+        assertEquals(List.of(false), finish(List.of(Outcome.done(stale, rec(stale, TaskState.SUCCESS))
+                .withFollowUps(List.of(msg("orphan"))))), "lease lost: refused");
+        assertNull(placeOf("orphan"), "nor its follow-up");
+        broker.enqueue(List.of(msg("other")));
+        Delivery other = claimOne("w3");
+        clock.advance(LEASE.plusSeconds(1));
+        Delivery again = claim("w4", 2).stream().filter(x -> x.id().equals("p")).findFirst().orElseThrow();
+        // In one call: a stale outcome (other's lease expired) and an accepted one; each brings its own follow-up.
+        List<Boolean> r = finish(List.of(
+                Outcome.dead(other, rec(other, TaskState.FAILURE), "x").withFollowUps(List.of(msg("errback"))),
+                Outcome.done(again, rec(again, TaskState.SUCCESS)).withFollowUps(List.of(msg("callback")))));
+        assertEquals(List.of(false, true), r);
+        assertNull(placeOf("errback"));
+        assertEquals(TaskLocation.Place.QUEUED, placeOf("callback"));
+        assertEquals(List.of(false), finish(List.of(Outcome.done(current, rec(current, TaskState.SUCCESS))
+                .withFollowUps(List.of(msg("late"))))), "a token older than the latest claim's");
+        assertNull(placeOf("late"));
+    }
+
+    @Test
+    void followUpsOfEveryKindAreEnqueuedAndKnownIdsSkipped() {
+        broker.enqueue(List.of(msg("a"), msg("b"), msg("known")));
+        List<Delivery> ds = claim("w", 2);
+        Outcome retry = Outcome.retry(ds.get(0), rec(ds.get(0), TaskState.RETRY), clock.instant().plusSeconds(5),
+                "{}").withFollowUps(List.of(msg("r-child", "q", 9, null)));
+        Outcome dead = Outcome.dead(ds.get(1), rec(ds.get(1), TaskState.FAILURE), "boom")
+                .withFollowUps(List.of(msg("d-child"), msg("known"), msg("d-child")));
+        assertEquals(List.of(true, true), finish(List.of(retry, dead)));
+        assertEquals(List.of("r-child", "known", "d-child"), claim("w", 5).stream().map(Delivery::id).toList(),
+                "each once, a known id not enqueued again, priority kept");
+        assertEquals(RevokeResult.NOT_FOUND, broker.revoke("q", "revoked-child", "cancelled early"));
+        broker.enqueue(List.of(msg("c")));
+        Delivery c = claimOne("w");
+        assertEquals(List.of(true), finish(List.of(Outcome.done(c, null)
+                .withFollowUps(List.of(msg("revoked-child"))))));
+        assertEquals(TaskState.REVOKED, results().get("q", "revoked-child").orElseThrow().state(),
+                "revoked before it arrived, as an enqueue");
+    }
+
+    @Test
+    void followUpsToAnotherQueue() {
+        broker.enqueue(List.of(msg("p")));
+        Delivery d = claimOne("w");
+        Outcome o = Outcome.done(d, rec(d, TaskState.SUCCESS)).withFollowUps(List.of(msg("next", "q2", 4, null)));
+        if (followUpsToAnyQueue()) {
+            assertEquals(List.of(true), finish(List.of(o)));
+            assertEquals("q2", broker.locate(List.of("next")).get("next").queue());
+            assertTrue(admin().queues().contains("q2"));
+            return;
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> finish(List.of(o)));
+        assertTrue(e.getMessage().contains("slot"), e.getMessage());
+        assertEquals(TaskLocation.Place.RUNNING, placeOf("p"), "refused whole: the finish did not happen either");
+        assertNull(placeOf("next"));
+        assertEquals(List.of(true), finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))));
+    }
+
     @Test
     void closedBrokerRefusesWork() {
         broker.close();
