@@ -155,14 +155,12 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         this.conns = started.conns;
         this.redisVersion = started.version;
         this.registry = new QueueRegistry(conns, keys);
-        this.locator = new TaskLocator(conns, scripts, keys, q -> {
+        java.util.function.Function<String, List<String>> commonNow = q -> {
             Instant now = clock.instant();
             return common(q, now.toEpochMilli(), now);
-        });
-        this.listing = new TaskListing(conns, scripts, keys, q -> {
-            Instant now = clock.instant();
-            return common(q, now.toEpochMilli(), now);
-        });
+        };
+        this.locator = new TaskLocator(conns, scripts, keys, commonNow);
+        this.listing = new TaskListing(conns, scripts, keys, commonNow);
         this.markerWait = new MarkerWait(conns);
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "taskq-redis-" + prefix);
