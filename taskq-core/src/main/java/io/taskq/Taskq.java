@@ -16,6 +16,7 @@ import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.WorkerEngine;
 import io.taskq.internal.WorkerExtensions;
 import io.taskq.spi.Broker;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
@@ -50,6 +51,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Taskq implements AutoCloseable {
     private final Broker broker;
     private final ResultBackend results;
+    /** Set on the builder, or null: then the broker's own {@link Broker#queueAdmin()}. */
+    private final QueueAdmin admin;
     private final boolean ownsBroker;
     private final Clock clock;
     private final TaskRegistry registry;
@@ -83,6 +86,7 @@ public final class Taskq implements AutoCloseable {
                         + " keeps no results: set a resultBackend too");
             }
         }
+        this.admin = b.admin;
         this.maxMessageBytes = b.maxMessageBytes;
         this.sender = new SubmitRetry(broker, b.submitRetryTimeout);
     }
@@ -375,9 +379,12 @@ public final class Taskq implements AutoCloseable {
 
     // ------------------------------------------------------------------ inspect
 
+    // The calls below go to the queue administration (see queueAdmin()); each throws UnsupportedOperationException
+    // if there is none.
+
     /** Counts of a queue. */
     public QueueStats stats(String queue) {
-        return broker.stats(queue);
+        return queueAdmin().stats(queue);
     }
 
     /**
@@ -385,7 +392,7 @@ public final class Taskq implements AutoCloseable {
      * ({@link DeadLetter#incomplete()}).
      */
     public List<DeadLetter> deadLetters(String queue, int limit) {
-        return broker.deadLetters(queue, limit);
+        return queueAdmin().deadLetters(queue, limit);
     }
 
     /**
@@ -396,7 +403,8 @@ public final class Taskq implements AutoCloseable {
      *                               message was not kept whole, so there is nothing to send
      */
     public boolean resubmitDeadLetter(String queue, String id) {
-        Optional<DeadLetter> d = broker.deadLetter(queue, id);
+        QueueAdmin a = queueAdmin();
+        Optional<DeadLetter> d = a.deadLetter(queue, id);
         if (d.isEmpty()) {
             return false;
         }
@@ -410,12 +418,12 @@ public final class Taskq implements AutoCloseable {
         } catch (Envelope.MalformedException e) {
             // A malformed message goes back as it was; it will be dead-lettered again, with the reason.
         }
-        return broker.resubmitDeadLetter(queue, id, body);
+        return a.resubmitDeadLetter(queue, id, body);
     }
 
     /** Deletes a queue's dead letters; returns how many there were. */
     public long purgeDeadLetters(String queue) {
-        return broker.purgeDeadLetters(queue);
+        return queueAdmin().purgeDeadLetters(queue);
     }
 
     /** Names of the tasks registered here. */
@@ -426,6 +434,28 @@ public final class Taskq implements AutoCloseable {
     /** The broker, for operations the facade does not offer. */
     public Broker broker() {
         return broker;
+    }
+
+    /**
+     * The administration of the queues (counts, paged listings of the tasks in each place, dead letters): the one
+     * set with {@link Builder#queueAdmin}, else the broker's own ({@link Broker#queueAdmin()}: the in-memory and
+     * Redis brokers have one). {@link #stats}, {@link #deadLetters}, {@link #resubmitDeadLetter} and
+     * {@link #purgeDeadLetters} go through it.
+     *
+     * <pre>{@code
+     * TaskPage page = taskq.queueAdmin().tasks("emails", TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, 50, null);
+     * // next page: ...tasks("emails", QUEUED, OLDEST_FIRST, 50, page.next()) while page.next() != null
+     * }</pre>
+     *
+     * @throws UnsupportedOperationException if neither the builder nor the broker provides one
+     */
+    public QueueAdmin queueAdmin() {
+        if (admin != null) {
+            return admin;
+        }
+        return broker.queueAdmin().orElseThrow(() -> new UnsupportedOperationException("the broker "
+                + broker.getClass().getName() + " offers no queue administration: set one with"
+                + " Taskq.Builder.queueAdmin"));
     }
 
     /** The result backend. */
@@ -486,6 +516,7 @@ public final class Taskq implements AutoCloseable {
         private final List<Object> tasks = new ArrayList<>();
         private Broker broker;
         private ResultBackend results;
+        private QueueAdmin admin;
         private boolean closeBroker;
         private Clock clock = Clock.systemUTC();
         private int maxMessageBytes = 1 << 20;
@@ -605,6 +636,16 @@ public final class Taskq implements AutoCloseable {
         /** The result backend, when the broker is not one. */
         public Builder resultBackend(ResultBackend results) {
             this.results = Objects.requireNonNull(results);
+            return this;
+        }
+
+        /**
+         * The queue administration to use instead of the broker's own ({@link Broker#queueAdmin()}), for a broker
+         * that offers none or an administration kept apart (another connection, say). Not needed for the in-memory
+         * and Redis brokers: they bring theirs.
+         */
+        public Builder queueAdmin(QueueAdmin admin) {
+            this.admin = Objects.requireNonNull(admin);
             return this;
         }
 

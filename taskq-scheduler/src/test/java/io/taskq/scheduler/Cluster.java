@@ -1,7 +1,5 @@
 package io.taskq.scheduler;
 
-import io.taskq.DeadLetter;
-import io.taskq.QueueStats;
 import io.taskq.Task;
 import io.taskq.TaskContext;
 import io.taskq.Taskq;
@@ -13,12 +11,13 @@ import io.taskq.scheduler.internal.InMemoryScheduleStore;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
+import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskMessage;
-import io.taskq.spi.TaskRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -156,8 +155,9 @@ final class Cluster implements AutoCloseable {
             }
 
             @Override
-            public List<Boolean> finish(List<Outcome> outcomes) {
-                return Cluster.this.broker.finish(outcomes);
+            public FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
+                                                 ClaimRequest next) {
+                return Cluster.this.broker.finishAndClaim(started, startedAt, outcomes, next);
             }
 
             @Override
@@ -171,28 +171,8 @@ final class Cluster implements AutoCloseable {
             }
 
             @Override
-            public Optional<TaskRecord> record(String queue, String id) {
-                return Cluster.this.broker.record(queue, id);
-            }
-
-            @Override
-            public List<DeadLetter> deadLetters(String queue, int limit) {
-                return Cluster.this.broker.deadLetters(queue, limit);
-            }
-
-            @Override
-            public boolean resubmitDeadLetter(String queue, String id, String newBody) {
-                return Cluster.this.broker.resubmitDeadLetter(queue, id, newBody);
-            }
-
-            @Override
-            public long purgeDeadLetters(String queue) {
-                return Cluster.this.broker.purgeDeadLetters(queue);
-            }
-
-            @Override
-            public QueueStats stats(String queue) {
-                return Cluster.this.broker.stats(queue);
+            public Optional<QueueAdmin> queueAdmin() {
+                return Cluster.this.broker.queueAdmin();
             }
 
             @Override

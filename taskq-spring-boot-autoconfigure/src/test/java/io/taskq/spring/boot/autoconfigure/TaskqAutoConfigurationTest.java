@@ -19,8 +19,10 @@ import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.Scheduler;
 import io.taskq.spi.Broker;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.ResultBackend;
 import java.time.Clock;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.Map;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -258,7 +260,9 @@ class TaskqAutoConfigurationTest {
     @Test
     void healthIsDownWhenTheBrokerDoesNotAnswer() {
         Broker failing = mock(Broker.class, withSettings().extraInterfaces(ResultBackend.class));
-        when(failing.stats(anyString())).thenThrow(new IllegalStateException("connection refused"));
+        QueueAdmin admin = mock(QueueAdmin.class);
+        when(failing.queueAdmin()).thenReturn(Optional.of(admin));
+        when(admin.stats(anyString())).thenThrow(new IllegalStateException("connection refused"));
         runner.withBean("failingBroker", Broker.class, () -> failing).withPropertyValues("taskq.roles=")
                 .run(context -> {
                     Health h = context.getBean(TaskqHealthIndicator.class).health();

@@ -123,7 +123,7 @@ class TaskqRedisAutoConfigurationTest {
         app.close();
         assertThat(TestTasks.slowFinished).as("close waited for the running task").isTrue();
         try (RedisBroker check = RedisBroker.builder().uri(redis.url()).keyPrefix(prefix).build()) {
-            assertThat(check.record(drained.queue(), drained.id()).map(TaskRecord::state))
+            assertThat(check.get(drained.queue(), drained.id()).map(TaskRecord::state))
                     .isEqualTo(Optional.of(TaskState.SUCCESS));
         }
 
