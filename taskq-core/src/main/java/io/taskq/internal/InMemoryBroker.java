@@ -3,13 +3,11 @@ package io.taskq.internal;
 import io.taskq.DeadLetter;
 import io.taskq.QueueStats;
 import io.taskq.TaskState;
-import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
-import io.taskq.spi.Leases;
+import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.RenewResult;
-import io.taskq.spi.ResultBackend;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
@@ -39,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * as the Redis broker (delays, priorities, leases, fencing, revoke, dead letters), for demos and tests. State is
  * lost when the JVM exits.
  */
-public final class InMemoryBroker implements Broker, ResultBackend, Leases {
+public final class InMemoryBroker implements MemoryBroker {
 
     /** Settings shared by the brokers. */
     public record Settings(Clock clock, Duration resultTtl, int maxRedeliveries, int deadLetterMaxCount,
