@@ -12,10 +12,10 @@ import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
+import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
-import io.taskq.spi.ResultBackend;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link InMemoryResults}) and the leases ({@link InMemoryLeases}) are parts of their own, on the same state
  * ({@link MemoryState}) under one lock.
  */
-public final class InMemoryBroker implements Broker, QueueAdmin, ResultBackend, Leases {
+public final class InMemoryBroker implements MemoryBroker {
     private final MemoryState s;
     private final InMemoryAdmin admin;
     private final InMemoryResults results;

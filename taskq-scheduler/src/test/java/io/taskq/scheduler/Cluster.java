@@ -6,13 +6,13 @@ import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.contract.MutableClock;
-import io.taskq.internal.InMemoryBroker;
 import io.taskq.scheduler.internal.InMemoryScheduleStore;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
+import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
@@ -44,7 +44,7 @@ final class Cluster implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(10);
 
     final MutableClock clock = new MutableClock();
-    final InMemoryBroker broker = new InMemoryBroker(clock);
+    final MemoryBroker broker = MemoryBroker.create(clock);
     final InMemoryScheduleStore store = new InMemoryScheduleStore();
     /** Accepted (new) enqueues per task id. */
     final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();

@@ -14,12 +14,12 @@ import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.contract.Money;
-import io.taskq.internal.InMemoryBroker;
 import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.Scheduler;
 import io.taskq.spi.Broker;
 import io.taskq.spi.QueueAdmin;
+import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.ResultBackend;
 import java.time.Clock;
 import java.util.Optional;
@@ -51,7 +51,7 @@ class TaskqAutoConfigurationTest {
     @Test
     void inMemoryByDefaultWithWorkerAndSchedulerThatRunTheBeansTasks() {
         runner.run(context -> {
-            assertThat(context).hasSingleBean(Taskq.class).hasSingleBean(InMemoryBroker.class)
+            assertThat(context).hasSingleBean(Taskq.class).hasSingleBean(MemoryBroker.class)
                     .hasSingleBean(WorkerOptions.class).hasSingleBean(TaskqWorkers.class)
                     .hasSingleBean(Scheduler.class).hasSingleBean(TaskqSchedulerRunner.class)
                     .hasSingleBean(TaskqBrokerDecorator.class);
@@ -144,7 +144,7 @@ class TaskqAutoConfigurationTest {
 
     @Test
     void everyBeanBacksOffForTheApplicationsOwn() {
-        InMemoryBroker broker = new InMemoryBroker(Clock.systemUTC());
+        MemoryBroker broker = MemoryBroker.create(Clock.systemUTC());
         runner.withBean("myBroker", Broker.class, () -> broker).run(context -> {
             assertThat(context).hasSingleBean(Broker.class);
             assertThat(((TransactionAwareBroker) context.getBean(Taskq.class).broker()).delegate()).isSameAs(broker);
@@ -187,11 +187,11 @@ class TaskqAutoConfigurationTest {
     void transactionAwareSubmitCanBeTurnedOffOrIsAbsentWithoutSpringTx() {
         runner.withPropertyValues("taskq.submit.after-commit=false").run(context -> {
             assertThat(context).doesNotHaveBean(TaskqBrokerDecorator.class);
-            assertThat(context.getBean(Taskq.class).broker()).isInstanceOf(InMemoryBroker.class);
+            assertThat(context.getBean(Taskq.class).broker()).isInstanceOf(MemoryBroker.class);
         });
         runner.withClassLoader(new FilteredClassLoader(TransactionSynchronizationManager.class)).run(context -> {
             assertThat(context).hasNotFailed().doesNotHaveBean(TaskqBrokerDecorator.class);
-            assertThat(context.getBean(Taskq.class).broker()).isInstanceOf(InMemoryBroker.class);
+            assertThat(context.getBean(Taskq.class).broker()).isInstanceOf(MemoryBroker.class);
         });
     }
 
