@@ -45,6 +45,9 @@ public final class ModuleBoundaries {
             new Allowed("taskq-broker-redis", "io.taskq.internal.Json", false, SHARED_JSON),
             new Allowed("taskq-broker-redis", "io.taskq.internal.JsonText", false, "task records are stored as the"
                     + " core's record text (docs/protocol.md), which every broker and reader of a record shares"),
+            new Allowed("taskq-broker-redis", "io.taskq.internal.Paging", false, "the listing cursors of"
+                    + " QueueAdmin.tasks (a position per partition) are read and checked alike by both brokers, with"
+                    + " the same page-size rule and messages"),
             new Allowed("taskq-broker-redis", "io.taskq.internal.Envelope", true, "MalformedEntriesTest writes raw"
                     + " envelopes into Redis to check how the broker treats malformed and smuggled entries"),
             new Allowed("taskq-scheduler", "io.taskq.internal.Json", false, SHARED_JSON),

@@ -134,18 +134,6 @@ final class RunGate extends ForwardingBroker {
     }
 
     @Override
-    public List<Boolean> finish(List<Outcome> outcomes) {
-        List<Boolean> accepted = super.finish(outcomes);
-        lock.lock();
-        try {
-            settle(accepted(outcomes, accepted), List.of(), false);
-        } finally {
-            lock.unlock();
-        }
-        return accepted;
-    }
-
-    @Override
     public void release(List<Delivery> deliveries) {
         super.release(deliveries);
         lock.lock();
