@@ -2,7 +2,7 @@ package io.taskq;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.taskq.internal.CurrentTask;
+import io.taskq.internal.worker.CurrentTask;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.Ids;
 import io.taskq.internal.InMemoryBroker;
@@ -10,7 +10,7 @@ import io.taskq.internal.SubmitRetry;
 import io.taskq.internal.Json;
 import io.taskq.internal.TaskDefinition;
 import io.taskq.internal.TaskRegistry;
-import io.taskq.internal.WorkerEngine;
+import io.taskq.internal.worker.WorkerEngine;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.TaskLocation;
@@ -359,7 +359,8 @@ public final class Taskq implements AutoCloseable {
         if (registry.names().isEmpty()) {
             throw new IllegalStateException("no tasks registered: pass task objects to Taskq.builder().tasks(...)");
         }
-        Worker w = new WorkerEngine(broker, registry, clock, options);
+        WorkerEngine w = new WorkerEngine(broker, registry, clock, options);
+        w.start();
         workers.add(w);
         return w;
     }
