@@ -1,7 +1,6 @@
 package io.taskq;
 
 import com.fasterxml.jackson.databind.JavaType;
-import io.taskq.internal.Json;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskRecord;
@@ -275,7 +274,7 @@ public final class TaskHandle<R> {
                     return null;
                 }
                 try {
-                    return (R) Json.mapper().readValue(r.result(), resultType);
+                    return (R) taskq.data().read(r.result(), resultType);
                 } catch (Exception e) {
                     throw new CompletionException(new TaskqException("result of task " + id + " cannot be decoded as "
                             + resultType.toCanonical() + ": " + e.getMessage(), e));

@@ -2,7 +2,9 @@ package io.taskq;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.taskq.internal.worker.CurrentTask;
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskq.internal.DataCodec;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.Ids;
 import io.taskq.internal.InMemoryBroker;
@@ -10,6 +12,7 @@ import io.taskq.internal.SubmitRetry;
 import io.taskq.internal.Json;
 import io.taskq.internal.TaskDefinition;
 import io.taskq.internal.TaskRegistry;
+import io.taskq.internal.worker.CurrentTask;
 import io.taskq.internal.worker.WorkerEngine;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ResultBackend;
@@ -52,10 +55,12 @@ public final class Taskq implements AutoCloseable {
     private final int maxMessageBytes;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private final SubmitRetry sender;
+    private final DataCodec data;
     private volatile boolean closed;
 
     private Taskq(Builder b) {
         this.clock = b.clock;
+        this.data = b.objectMapper != null ? DataCodec.of(b.objectMapper) : DataCodec.withModules(b.modules);
         this.registry = TaskRegistry.scan(b.tasks);
         if (b.broker == null) {
             InMemoryBroker memory = new InMemoryBroker(clock);
@@ -275,7 +280,7 @@ public final class Taskq implements AutoCloseable {
         ArrayNode args = Json.mapper().createArrayNode();
         for (int i = 0; i < r.args().size(); i++) {
             try {
-                args.add(Json.mapper().valueToTree(r.args().get(i)));
+                args.add(data.toTree(r.args().get(i)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("argument " + (i + 1) + " of task '" + r.taskName()
                         + "' cannot be encoded as JSON: " + e.getMessage(), e);
@@ -308,7 +313,7 @@ public final class Taskq implements AutoCloseable {
 
     /** A handle for a task known by its id alone, whose result decodes as {@code resultType}. */
     public <R> TaskHandle<R> handle(String id, Class<R> resultType) {
-        return new TaskHandle<>(requireId(id), null, Json.mapper().constructType(resultType), this, false);
+        return new TaskHandle<>(requireId(id), null, data.mapper().constructType(resultType), this, false);
     }
 
     /**
@@ -322,7 +327,7 @@ public final class Taskq implements AutoCloseable {
     /** A handle bound to a queue, whose result decodes as {@code resultType}. */
     public <R> TaskHandle<R> handle(String queue, String id, Class<R> resultType) {
         Objects.requireNonNull(queue, "queue");
-        return new TaskHandle<>(requireId(id), queue, Json.mapper().constructType(resultType), this, false);
+        return new TaskHandle<>(requireId(id), queue, data.mapper().constructType(resultType), this, false);
     }
 
     private static String requireId(String id) {
@@ -359,7 +364,7 @@ public final class Taskq implements AutoCloseable {
         if (registry.names().isEmpty()) {
             throw new IllegalStateException("no tasks registered: pass task objects to Taskq.builder().tasks(...)");
         }
-        WorkerEngine w = new WorkerEngine(broker, registry, clock, options);
+        WorkerEngine w = new WorkerEngine(broker, registry, clock, options, data);
         w.start();
         workers.add(w);
         return w;
@@ -431,6 +436,20 @@ public final class Taskq implements AutoCloseable {
     }
 
     /**
+     * A copy of the mapper this taskq encodes task arguments and results with (the one given to
+     * {@link Builder#objectMapper}, or taskq's own with the {@link Builder#jacksonModules}), with taskq's checks
+     * added; for code that encodes the same data itself, as the scheduler does with periodic tasks' arguments.
+     */
+    public ObjectMapper objectMapper() {
+        return data.mapper().copy();
+    }
+
+    /** The codec of task arguments and results, for the handles of this taskq. */
+    DataCodec data() {
+        return data;
+    }
+
+    /**
      * Stops the workers this taskq started (draining each), then closes the broker if taskq created it. Submits and
      * new workers are refused from now on.
      */
@@ -468,8 +487,36 @@ public final class Taskq implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int maxMessageBytes = 1 << 20;
         private Duration submitRetryTimeout = Duration.ofSeconds(10);
+        private ObjectMapper objectMapper;
+        private final List<Module> modules = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * The Jackson mapper for task arguments and results (the application's data), instead of taskq's own: for
+         * the application's modules and settings (Kotlin, money types, naming strategies). It is copied when the
+         * taskq is built. taskq's own fields (envelope, records, dead letters, schedule entries) keep their
+         * format whatever the mapper says. Producers and workers of a queue must use mappers that agree on the
+         * data. Not together with {@link #jacksonModules}.
+         *
+         * @throws IllegalArgumentException from {@link #build()} if the mapper has Jackson default typing
+         *                                  activated: message data would then choose the class to instantiate
+         */
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.objectMapper = Objects.requireNonNull(mapper, "mapper");
+            return this;
+        }
+
+        /**
+         * Jackson modules added to taskq's own mapper for task arguments and results (e.g. a module with the
+         * serializer and deserializer of a money type); repeatable. Not together with {@link #objectMapper}.
+         */
+        public Builder jacksonModules(Module... modules) {
+            for (Module m : modules) {
+                this.modules.add(Objects.requireNonNull(m, "module"));
+            }
+            return this;
         }
 
         /**
@@ -531,8 +578,17 @@ public final class Taskq implements AutoCloseable {
             return this;
         }
 
-        /** Scans the tasks and builds. */
+        /**
+         * Scans the tasks and builds.
+         *
+         * @throws IllegalArgumentException if both an object mapper and Jackson modules were given, or the mapper
+         *                                  has default typing activated
+         */
         public Taskq build() {
+            if (objectMapper != null && !modules.isEmpty()) {
+                throw new IllegalArgumentException("set either objectMapper(...) or jacksonModules(...), not both:"
+                        + " register the modules on the mapper you pass");
+            }
             return new Taskq(this);
         }
     }

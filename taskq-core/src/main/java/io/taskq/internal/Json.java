@@ -24,7 +24,7 @@ import java.io.IOException;
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
-            .addModule(new SimpleModule("taskq-not-data").setSerializerModifier(new PlatformBeansRefused()))
+            .addModule(notDataModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
@@ -37,9 +37,18 @@ public final class Json {
     private Json() {
     }
 
-    /** The shared mapper; thread-safe, do not reconfigure. */
+    /**
+     * The shared mapper; thread-safe, do not reconfigure. taskq's own fields (envelope headers, records, dead
+     * letters, schedule entries) are always written and read with it; the user's data (arguments and results) goes
+     * through the {@link DataCodec} of the taskq, which is this mapper unless the application configured another.
+     */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /** The guard that refuses JDK classes without a serializer ("X is not data"), for every mapper taskq uses. */
+    static SimpleModule notDataModule() {
+        return new SimpleModule("taskq-not-data").setSerializerModifier(new PlatformBeansRefused());
     }
 
     /**

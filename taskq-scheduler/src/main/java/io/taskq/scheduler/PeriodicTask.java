@@ -2,10 +2,15 @@ package io.taskq.scheduler;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskq.internal.DataCodec;
 import io.taskq.internal.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,7 +35,12 @@ import java.util.Optional;
 public final class PeriodicTask {
     private final String name;
     private final String task;
+    /** The arguments as JSON; for values not encoded yet, their encoding by taskq's own mapper (null if it fails). */
     private final String args;
+    /** Arguments given as Java values, until a scheduler encodes them with its taskq's mapper; else null. */
+    private final List<Object> argValues;
+    /** Why taskq's own mapper could not encode the values, or null. */
+    private final String argsProblem;
     private final Schedule schedule;
     private final String queue;
     private final Integer priority;
@@ -45,7 +55,21 @@ public final class PeriodicTask {
     private PeriodicTask(Builder b) {
         this.name = b.name;
         this.task = b.task;
-        this.args = b.args;
+        this.argValues = b.argValues;
+        if (b.argValues == null) {
+            this.args = b.args;
+            this.argsProblem = null;
+        } else {
+            String text = null;
+            String problem = null;
+            try {
+                text = DataCodec.defaults().write(b.argValues);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
+            this.args = text;
+            this.argsProblem = problem;
+        }
         this.schedule = b.schedule;
         this.queue = b.queue;
         this.priority = b.priority;
@@ -73,6 +97,7 @@ public final class PeriodicTask {
     public Builder toBuilder() {
         Builder b = new Builder(name, task, schedule);
         b.args = args;
+        b.argValues = argValues;
         b.queue = queue;
         b.priority = priority;
         b.expires = expires;
@@ -95,9 +120,42 @@ public final class PeriodicTask {
         return task;
     }
 
-    /** The positional arguments as a JSON array, e.g. {@code ["sales",7]}. */
+    /**
+     * The positional arguments as a JSON array, e.g. {@code ["sales",7]}. Arguments given as Java values
+     * ({@link Builder#args(Object...)}) are encoded by the scheduler that stores the entry, with its taskq's mapper
+     * ({@code Taskq.Builder.objectMapper}); until then this is their encoding by taskq's own mapper.
+     *
+     * @throws IllegalStateException if the arguments are Java values that taskq's own mapper cannot encode (a type
+     *                               only the application's mapper knows): they have no JSON form before a scheduler
+     *                               stores them
+     */
     public String args() {
+        if (args == null) {
+            throw new IllegalStateException("arguments of periodic task '" + name + "' are encoded when a scheduler"
+                    + " stores the entry, with its taskq's ObjectMapper; taskq's own mapper cannot: " + argsProblem);
+        }
         return args;
+    }
+
+    /**
+     * This entry with its arguments encoded by {@code mapper}, if they were given as Java values; otherwise this
+     * entry. The scheduler calls it with its taskq's {@link io.taskq.Taskq#objectMapper() mapper} before it stores
+     * an entry, so that the stored arguments are what the workers' mapper reads.
+     *
+     * @throws IllegalArgumentException if the mapper cannot encode the arguments
+     */
+    public PeriodicTask withArgsEncodedBy(ObjectMapper mapper) {
+        if (argValues == null) {
+            return this;
+        }
+        String json;
+        try {
+            json = mapper.writeValueAsString(argValues);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("arguments of periodic task '" + name
+                    + "' cannot be encoded as JSON: " + e.getMessage(), e);
+        }
+        return toBuilder().argsJson(json).build();
     }
 
     /** When it runs. */
@@ -155,7 +213,8 @@ public final class PeriodicTask {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PeriodicTask p && name.equals(p.name) && task.equals(p.task) && args.equals(p.args)
+        return o instanceof PeriodicTask p && name.equals(p.name) && task.equals(p.task)
+                && Objects.equals(args, p.args) && (args != null || Objects.equals(argValues, p.argValues))
                 && schedule.equals(p.schedule) && Objects.equals(queue, p.queue)
                 && Objects.equals(priority, p.priority) && Objects.equals(expires, p.expires)
                 && enabled == p.enabled && Objects.equals(startTime, p.startTime) && oneOff == p.oneOff
@@ -164,13 +223,13 @@ public final class PeriodicTask {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, task, args, schedule, queue, priority, expires, enabled, startTime, oneOff,
+        return Objects.hash(name, task, args != null ? args : argValues, schedule, queue, priority, expires, enabled, startTime, oneOff,
                 description, missedRuns, overlap);
     }
 
     @Override
     public String toString() {
-        return "PeriodicTask[" + name + ": " + task + args + " " + schedule.describe()
+        return "PeriodicTask[" + name + ": " + task + (args != null ? args : argValues) + " " + schedule.describe()
                 + (enabled ? "" : ", disabled") + "]";
     }
 
@@ -180,6 +239,7 @@ public final class PeriodicTask {
         private String task;
         private Schedule schedule;
         private String args = "[]";
+        private List<Object> argValues;
         private String queue;
         private Integer priority;
         private Duration expires;
@@ -214,14 +274,15 @@ public final class PeriodicTask {
             return this;
         }
 
-        /** The arguments, encoded to JSON now (so that the entry can be stored and edited as text). */
+        /**
+         * The arguments as Java values. The scheduler that stores the entry encodes them to JSON (the entry is
+         * stored and edited as text) with its taskq's mapper, the one that encodes submitted arguments: so types of
+         * the application's Jackson modules work here as they do in a submit.
+         */
         public Builder args(Object... args) {
-            try {
-                this.args = Json.mapper().writeValueAsString(Arrays.asList(args));
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("arguments of periodic task '" + name
-                        + "' cannot be encoded as JSON: " + e.getMessage(), e);
-            }
+            Objects.requireNonNull(args, "args");
+            this.argValues = Collections.unmodifiableList(new ArrayList<>(Arrays.asList(args)));
+            this.args = null;
             return this;
         }
 
@@ -241,6 +302,7 @@ public final class PeriodicTask {
             }
             // Normalised text, so that equal arguments compare equal whatever their spacing.
             this.args = node.toString();
+            this.argValues = null;
             return this;
         }
 

@@ -3,9 +3,9 @@ package io.taskq.internal.worker;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskq.TaskContext;
+import io.taskq.internal.DataCodec;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.Errors;
-import io.taskq.internal.Json;
 import io.taskq.internal.TaskDefinition;
 import io.taskq.internal.TaskRegistry;
 import io.taskq.spi.Delivery;
@@ -30,12 +30,14 @@ final class Invocation {
     private static final Logger log = LoggerFactory.getLogger(Invocation.class);
 
     private final WorkerContext ctx;
+    private final DataCodec data;
     private final Outcomes outcomes;
     private final OutcomeReporter reporter;
     private final LeaseKeeper leases;
 
-    Invocation(WorkerContext ctx, Outcomes outcomes, OutcomeReporter reporter, LeaseKeeper leases) {
+    Invocation(WorkerContext ctx, DataCodec data, Outcomes outcomes, OutcomeReporter reporter, LeaseKeeper leases) {
         this.ctx = ctx;
+        this.data = data;
         this.outcomes = outcomes;
         this.reporter = reporter;
         this.leases = leases;
@@ -121,7 +123,7 @@ final class Invocation {
         }
         String json;
         try {
-            json = Json.mapper().writeValueAsString(result);
+            json = data.write(result);
         } catch (Exception e) {
             return outcomes.dead(a, Errors.of("taskq.ResultNotSerializable", "result of type "
                     + (result == null ? "null" : result.getClass().getName()) + " cannot be encoded as JSON: "
@@ -157,7 +159,7 @@ final class Invocation {
         return null;
     }
 
-    private static Object[] decodeArgs(TaskDefinition def, Envelope env) {
+    private Object[] decodeArgs(TaskDefinition def, Envelope env) {
         List<JavaType> types = def.parameterTypes();
         if (env.args().size() != types.size()) {
             throw new IllegalArgumentException("task '" + def.name() + "' takes " + types.size()
@@ -167,7 +169,7 @@ final class Invocation {
         for (int i = 0; i < args.length; i++) {
             JsonNode node = env.args().get(i);
             try {
-                args[i] = Json.mapper().treeToValue(node, types.get(i));
+                args[i] = data.read(node, types.get(i));
             } catch (Exception e) {
                 String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
                         ? jpe.getOriginalMessage() : e.getMessage();

@@ -2,6 +2,7 @@ package io.taskq.internal.worker;
 
 import io.taskq.Worker;
 import io.taskq.WorkerOptions;
+import io.taskq.internal.DataCodec;
 import io.taskq.internal.Ids;
 import io.taskq.internal.TaskRegistry;
 import io.taskq.spi.Broker;
@@ -45,9 +46,13 @@ public final class WorkerEngine implements Worker {
     private final Shutdown shutdown;
     private final AtomicBoolean started = new AtomicBoolean();
 
-    /** Creates a worker on the system ticker with daemon threads; {@link #start()} starts it. */
-    public WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options) {
-        this(broker, registry, clock, options, Ticker.system(), WorkerEngine::daemon);
+    /**
+     * Creates a worker on the system ticker with daemon threads; {@link #start()} starts it.
+     *
+     * @param data decodes the arguments and encodes the results
+     */
+    public WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data) {
+        this(broker, registry, clock, options, data, Ticker.system(), WorkerEngine::daemon);
     }
 
     /**
@@ -57,8 +62,8 @@ public final class WorkerEngine implements Worker {
      * @param ticker  elapsed time: deadlines, held tasks' age, run times, the fetch loop's health
      * @param threads makes every thread of the worker (each is named after its role)
      */
-    WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, Ticker ticker,
-                 ThreadFactory threads) {
+    WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data,
+                 Ticker ticker, ThreadFactory threads) {
         String id = options.workerId() != null ? options.workerId()
                 : Ids.processName() + "#" + WORKER_SEQ.incrementAndGet();
         this.ctx = new WorkerContext(broker, registry, clock, ticker, options, id, new WorkerThreads(threads, id));
@@ -69,7 +74,7 @@ public final class WorkerEngine implements Worker {
                 "taskq-report-" + id, claimLoop));
         Outcomes outcomes = new Outcomes(clock, id);
         this.leases = new LeaseKeeper(ctx, slots, outcomes, reporter, this::completeAbandoned);
-        this.runner = new AttemptRunner(ctx, slots, new Invocation(ctx, outcomes, reporter, leases), reporter);
+        this.runner = new AttemptRunner(ctx, slots, new Invocation(ctx, data, outcomes, reporter, leases), reporter);
         this.shutdown = new Shutdown(ctx, claimLoop, slots, reporter);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.contract.Await;
+import io.taskq.internal.DataCodec;
 import io.taskq.internal.TaskRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +29,8 @@ class WorkerEngineTest {
             return t;
         };
         WorkerEngine w = new WorkerEngine(new ScriptedBroker(), TaskRegistry.scan(List.of()), Clock.systemUTC(),
-                TestWorkers.options().leaseRenewInterval(Duration.ofMillis(50)).build(), new ManualTicker(),
-                factory);
+                TestWorkers.options().leaseRenewInterval(Duration.ofMillis(50)).build(), DataCodec.defaults(),
+                new ManualTicker(), factory);
         assertTrue(made.isEmpty(), "no thread before start(): " + made);
         assertFalse(w.holdsAhead(), "no prefetch configured");
         try {

@@ -239,6 +239,20 @@ public final class DocSnippets {
     }
 
     /** Stands for a metrics library's timer. */
+    /** protocol.md, arguments and results: the application's mapper, or modules added to taskq's. */
+    static Taskq jsonMapper(com.fasterxml.jackson.databind.ObjectMapper applicationMapper,
+                            com.fasterxml.jackson.databind.Module moneyModule, Object billingTasks) {
+        Taskq taskq = Taskq.builder()
+                .objectMapper(applicationMapper)          // the application's mapper, copied at build()
+                .tasks(billingTasks)
+                .build();
+        Taskq other = Taskq.builder()
+                .jacksonModules(moneyModule)              // or: modules added to taskq's own mapper
+                .tasks(billingTasks)
+                .build();
+        return taskq;
+    }
+
     private static final class Timer {
         void record(Duration d) {
             log.debug("publish lag {}", d);

@@ -72,6 +72,8 @@ public final class SchedulerEngine implements AutoCloseable {
     }
 
     private final Settings s;
+    /** The code declarations, their arguments encoded with the taskq's mapper. */
+    private final List<PeriodicTask> declared;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
@@ -91,7 +93,8 @@ public final class SchedulerEngine implements AutoCloseable {
      */
     public SchedulerEngine(Settings settings) {
         this.s = settings;
-        for (PeriodicTask d : settings.declared()) {
+        this.declared = settings.declared().stream().map(this::encodedArgs).toList();
+        for (PeriodicTask d : declared) {
             String problem = unregisteredTask(d);
             if (problem != null) {
                 throw new IllegalStateException(problem);
@@ -120,6 +123,11 @@ public final class SchedulerEngine implements AutoCloseable {
                 + "Scheduler.builder().allowUnregisteredTasks(true)";
     }
 
+    /** The entry with arguments given as Java values encoded by the taskq's mapper, as a submit encodes them. */
+    private PeriodicTask encodedArgs(PeriodicTask d) {
+        return d.withArgsEncodedBy(s.taskq().objectMapper());
+    }
+
     private void requireRegisteredTask(PeriodicTask d) {
         String problem = unregisteredTask(d);
         if (problem != null) {
@@ -138,7 +146,7 @@ public final class SchedulerEngine implements AutoCloseable {
             throw new IllegalStateException("scheduler already started");
         }
         started = true;
-        for (PeriodicTask d : s.declared()) {
+        for (PeriodicTask d : declared) {
             declare(d);
         }
         subscription = s.store().subscribe(this::wakeUp);
@@ -578,8 +586,8 @@ public final class SchedulerEngine implements AutoCloseable {
     }
 
     /** Creates an entry; fails if the name exists. */
-    public PeriodicTaskInfo add(PeriodicTask task, String actor) {
-        Objects.requireNonNull(task, "task");
+    public PeriodicTaskInfo add(PeriodicTask given, String actor) {
+        PeriodicTask task = encodedArgs(Objects.requireNonNull(given, "task"));
         requireRegisteredTask(task);
         return info(edit(task.name(), "add", actor, null, (cur, now) -> {
             if (cur != null) {
@@ -590,8 +598,8 @@ public final class SchedulerEngine implements AutoCloseable {
     }
 
     /** Replaces an entry's definition, keeping its run state; fails if it does not exist. */
-    public PeriodicTaskInfo update(PeriodicTask task, String actor) {
-        Objects.requireNonNull(task, "task");
+    public PeriodicTaskInfo update(PeriodicTask given, String actor) {
+        PeriodicTask task = encodedArgs(Objects.requireNonNull(given, "task"));
         requireRegisteredTask(task);
         return info(edit(task.name(), "update", actor, null, (cur, now) -> {
             if (cur == null) {

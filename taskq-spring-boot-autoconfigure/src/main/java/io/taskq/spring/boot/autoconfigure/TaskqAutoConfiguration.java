@@ -1,5 +1,6 @@
 package io.taskq.spring.boot.autoconfigure;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.internal.InMemoryBroker;
@@ -46,12 +47,15 @@ public class TaskqAutoConfiguration {
 
     /**
      * The client: submit and follow tasks by injecting it. It uses the broker bean through the decorators (the
-     * transaction-aware submit); closing it closes the workers it started, not the broker bean.
+     * transaction-aware submit); closing it closes the workers it started, not the broker bean. Task arguments and
+     * results go through the application's {@code ObjectMapper} bean only if
+     * {@code taskq.json.use-application-object-mapper} is true.
      */
     @Bean
     @ConditionalOnMissingBean
     Taskq taskq(Broker broker, ObjectProvider<ResultBackend> resultBackend, TaskBeans tasks,
-                ObjectProvider<TaskqBrokerDecorator> decorators) {
+                ObjectProvider<TaskqBrokerDecorator> decorators, TaskqProperties properties,
+                ObjectProvider<ObjectMapper> objectMapper) {
         ResultBackend results = resultBackend.getIfAvailable(() -> {
             if (broker instanceof ResultBackend rb) {
                 return rb;
@@ -63,8 +67,17 @@ public class TaskqAutoConfiguration {
         for (TaskqBrokerDecorator d : decorators.orderedStream().toList()) {
             used = d.decorate(used);
         }
-        return Taskq.builder().broker(used).resultBackend(results).closeBrokerOnClose(false)
-                .tasks(tasks.instances().toArray()).build();
+        Taskq.Builder b = Taskq.builder().broker(used).resultBackend(results).closeBrokerOnClose(false)
+                .tasks(tasks.instances().toArray());
+        if (properties.getJson().isUseApplicationObjectMapper()) {
+            ObjectMapper mapper = objectMapper.getIfAvailable();
+            if (mapper == null) {
+                throw new IllegalStateException("taskq.json.use-application-object-mapper is true, but the context"
+                        + " has no ObjectMapper bean (Spring Boot makes one with spring-boot-starter-json)");
+            }
+            b.objectMapper(mapper);
+        }
+        return b.build();
     }
 
     /** The options of the worker this instance starts, from {@code taskq.worker.*}. */

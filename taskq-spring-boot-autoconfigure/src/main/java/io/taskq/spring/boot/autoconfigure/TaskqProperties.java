@@ -29,6 +29,8 @@ public class TaskqProperties {
 
     private final Submit submit = new Submit();
 
+    private final Json json = new Json();
+
     /** What this instance runs besides submitting. */
     public Set<TaskqRole> getRoles() {
         return roles;
@@ -57,6 +59,11 @@ public class TaskqProperties {
     /** How submissions behave inside transactions. */
     public Submit getSubmit() {
         return submit;
+    }
+
+    /** How task arguments and results are written as JSON. */
+    public Json getJson() {
+        return json;
     }
 
     /** The Redis connection; without a URL (or cluster nodes) taskq runs on its in-memory broker. */
@@ -377,6 +384,27 @@ public class TaskqProperties {
         /** Sets whether submissions wait for the commit. */
         public void setAfterCommit(boolean afterCommit) {
             this.afterCommit = afterCommit;
+        }
+    }
+
+    /** How task arguments and results are written as JSON. */
+    public static class Json {
+        /**
+         * Write and read task arguments and results with the application's ObjectMapper bean (its modules and
+         * spring.jackson.* settings) instead of taskq's own mapper. Off by default: the application's mapper serves
+         * its web API, and a change to it would change the stored form of tasks that other versions and
+         * applications read. Producers and workers of a queue must agree on it.
+         */
+        private boolean useApplicationObjectMapper;
+
+        /** Whether the application's ObjectMapper bean encodes task arguments and results. */
+        public boolean isUseApplicationObjectMapper() {
+            return useApplicationObjectMapper;
+        }
+
+        /** Sets whether the application's ObjectMapper bean encodes task arguments and results. */
+        public void setUseApplicationObjectMapper(boolean useApplicationObjectMapper) {
+            this.useApplicationObjectMapper = useApplicationObjectMapper;
         }
     }
 }

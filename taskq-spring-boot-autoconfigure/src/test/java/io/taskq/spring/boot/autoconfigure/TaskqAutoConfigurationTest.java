@@ -6,10 +6,14 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import io.taskq.Task;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
+import io.taskq.contract.Money;
 import io.taskq.internal.InMemoryBroker;
 import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.Schedule;
@@ -56,6 +60,25 @@ class TaskqAutoConfigurationTest {
             assertThat(context.getBean(TaskqWorkers.class).running()).hasSize(1);
             assertThat(context.getBean(Scheduler.class).entry("test-tick")).as("the @Periodic entry").isPresent();
         });
+    }
+
+    @Test
+    void theApplicationsObjectMapperOnlyWhenAskedFor() {
+        ApplicationContextRunner withMapper = runner.withPropertyValues("taskq.roles=")
+                .withBean(ObjectMapper.class, () -> JsonMapper.builder().addModule(Money.module()).build());
+        withMapper.withPropertyValues("taskq.json.use-application-object-mapper=true").run(context ->
+                assertThat(context.getBean(Taskq.class).objectMapper().writeValueAsString(Money.parse("1.50 EUR")))
+                        .isEqualTo("\"1.50 EUR\""));
+        withMapper.run(context ->
+                assertThat(context.getBean(Taskq.class).objectMapper().writeValueAsString(Money.parse("1.50 EUR")))
+                        .as("taskq's own mapper by default").isEqualTo("{}"));
+        runner.withPropertyValues("taskq.roles=", "taskq.json.use-application-object-mapper=true").run(context ->
+                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("no ObjectMapper bean"));
+        ObjectMapper typed = new ObjectMapper().activateDefaultTyping(
+                BasicPolymorphicTypeValidator.builder().allowIfBaseType(Object.class).build());
+        runner.withPropertyValues("taskq.roles=", "taskq.json.use-application-object-mapper=true")
+                .withBean(ObjectMapper.class, () -> typed).run(context ->
+                        assertThat(context).hasFailed().getFailure().hasStackTraceContaining("default typing"));
     }
 
     @Test
