@@ -14,6 +14,7 @@ import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Outcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,7 +66,7 @@ class BrokerBatcherTest {
     }
 
     private static FinishAndClaim acceptAll(ScriptedBroker.FinishCall call, List<Delivery> claimed) {
-        return new FinishAndClaim(java.util.Collections.nCopies(call.outcomes().size(), true), claimed);
+        return new FinishAndClaim(Collections.nCopies(call.outcomes().size(), true), claimed);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.taskq.spi.ClaimRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,7 +119,7 @@ class ClaimLoopTest {
     @Test
     void thePauseAfterFailedClaimsDoublesUpToTwoSeconds() {
         assertEquals(List.of(100L, 200L, 400L, 800L, 1600L, 2000L, 2000L),
-                java.util.stream.IntStream.rangeClosed(1, 7).mapToObj(ClaimLoop::pauseAfterFailures).toList());
+                IntStream.rangeClosed(1, 7).mapToObj(ClaimLoop::pauseAfterFailures).toList());
         assertEquals(2000L, ClaimLoop.pauseAfterFailures(1000));
     }
 

@@ -10,6 +10,7 @@ import io.taskq.spi.Delivery;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Outcome;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +54,7 @@ class OutcomeReporterTest {
             if (calls.incrementAndGet() <= n) {
                 throw new IllegalStateException("broker down");
             }
-            return new FinishAndClaim(java.util.Collections.nCopies(call.outcomes().size(), accept), List.of());
+            return new FinishAndClaim(Collections.nCopies(call.outcomes().size(), accept), List.of());
         };
         return calls;
     }
