@@ -12,9 +12,11 @@ import io.taskq.internal.SubmitRetry;
 import io.taskq.internal.Json;
 import io.taskq.internal.TaskDefinition;
 import io.taskq.internal.TaskRegistry;
+import io.taskq.internal.WorkerExtensions;
 import io.taskq.internal.worker.CurrentTask;
 import io.taskq.internal.worker.WorkerEngine;
 import io.taskq.spi.Broker;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
@@ -49,6 +51,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Taskq implements AutoCloseable {
     private final Broker broker;
     private final ResultBackend results;
+    /** Set on the builder, or null: then the broker's own {@link Broker#queueAdmin()}. */
+    private final QueueAdmin admin;
     private final boolean ownsBroker;
     private final Clock clock;
     private final TaskRegistry registry;
@@ -56,12 +60,15 @@ public final class Taskq implements AutoCloseable {
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private final SubmitRetry sender;
     private final DataCodec data;
+    private final WorkerExtensions extensions;
     private volatile boolean closed;
 
     private Taskq(Builder b) {
         this.clock = b.clock;
         this.data = b.objectMapper != null ? DataCodec.of(b.objectMapper) : DataCodec.withModules(b.modules);
         this.registry = TaskRegistry.scan(b.tasks);
+        this.extensions = WorkerExtensions.of(registry, b.interceptors, b.listeners, b.retryPolicies,
+                b.defaultRetryPolicy);
         if (b.broker == null) {
             InMemoryBroker memory = new InMemoryBroker(clock);
             this.broker = memory;
@@ -79,6 +86,7 @@ public final class Taskq implements AutoCloseable {
                         + " keeps no results: set a resultBackend too");
             }
         }
+        this.admin = b.admin;
         this.maxMessageBytes = b.maxMessageBytes;
         this.sender = new SubmitRetry(broker, b.submitRetryTimeout);
     }
@@ -364,7 +372,7 @@ public final class Taskq implements AutoCloseable {
         if (registry.names().isEmpty()) {
             throw new IllegalStateException("no tasks registered: pass task objects to Taskq.builder().tasks(...)");
         }
-        WorkerEngine w = new WorkerEngine(broker, registry, clock, options, data);
+        WorkerEngine w = new WorkerEngine(broker, registry, clock, options, data, extensions);
         w.start();
         workers.add(w);
         return w;
@@ -372,9 +380,12 @@ public final class Taskq implements AutoCloseable {
 
     // ------------------------------------------------------------------ inspect
 
+    // The calls below go to the queue administration (see queueAdmin()); each throws UnsupportedOperationException
+    // if there is none.
+
     /** Counts of a queue. */
     public QueueStats stats(String queue) {
-        return broker.stats(queue);
+        return queueAdmin().stats(queue);
     }
 
     /**
@@ -382,7 +393,7 @@ public final class Taskq implements AutoCloseable {
      * ({@link DeadLetter#incomplete()}).
      */
     public List<DeadLetter> deadLetters(String queue, int limit) {
-        return broker.deadLetters(queue, limit);
+        return queueAdmin().deadLetters(queue, limit);
     }
 
     /**
@@ -393,7 +404,8 @@ public final class Taskq implements AutoCloseable {
      *                               message was not kept whole, so there is nothing to send
      */
     public boolean resubmitDeadLetter(String queue, String id) {
-        Optional<DeadLetter> d = broker.deadLetter(queue, id);
+        QueueAdmin a = queueAdmin();
+        Optional<DeadLetter> d = a.deadLetter(queue, id);
         if (d.isEmpty()) {
             return false;
         }
@@ -407,12 +419,12 @@ public final class Taskq implements AutoCloseable {
         } catch (Envelope.MalformedException e) {
             // A malformed message goes back as it was; it will be dead-lettered again, with the reason.
         }
-        return broker.resubmitDeadLetter(queue, id, body);
+        return a.resubmitDeadLetter(queue, id, body);
     }
 
     /** Deletes a queue's dead letters; returns how many there were. */
     public long purgeDeadLetters(String queue) {
-        return broker.purgeDeadLetters(queue);
+        return queueAdmin().purgeDeadLetters(queue);
     }
 
     /** Names of the tasks registered here. */
@@ -423,6 +435,28 @@ public final class Taskq implements AutoCloseable {
     /** The broker, for operations the facade does not offer. */
     public Broker broker() {
         return broker;
+    }
+
+    /**
+     * The administration of the queues (counts, paged listings of the tasks in each place, dead letters): the one
+     * set with {@link Builder#queueAdmin}, else the broker's own ({@link Broker#queueAdmin()}: the in-memory and
+     * Redis brokers have one). {@link #stats}, {@link #deadLetters}, {@link #resubmitDeadLetter} and
+     * {@link #purgeDeadLetters} go through it.
+     *
+     * <pre>{@code
+     * TaskPage page = taskq.queueAdmin().tasks("emails", TaskLocation.Place.QUEUED, TaskPage.Order.OLDEST_FIRST, 50, null);
+     * // next page: ...tasks("emails", QUEUED, OLDEST_FIRST, 50, page.next()) while page.next() != null
+     * }</pre>
+     *
+     * @throws UnsupportedOperationException if neither the builder nor the broker provides one
+     */
+    public QueueAdmin queueAdmin() {
+        if (admin != null) {
+            return admin;
+        }
+        return broker.queueAdmin().orElseThrow(() -> new UnsupportedOperationException("the broker "
+                + broker.getClass().getName() + " offers no queue administration: set one with"
+                + " Taskq.Builder.queueAdmin"));
     }
 
     /** The result backend. */
@@ -483,12 +517,17 @@ public final class Taskq implements AutoCloseable {
         private final List<Object> tasks = new ArrayList<>();
         private Broker broker;
         private ResultBackend results;
+        private QueueAdmin admin;
         private boolean closeBroker;
         private Clock clock = Clock.systemUTC();
         private int maxMessageBytes = 1 << 20;
         private Duration submitRetryTimeout = Duration.ofSeconds(10);
         private ObjectMapper objectMapper;
         private final List<Module> modules = new ArrayList<>();
+        private final List<TaskInterceptor> interceptors = new ArrayList<>();
+        private final List<TaskListener> listeners = new ArrayList<>();
+        private final Map<String, RetryPolicy> retryPolicies = new LinkedHashMap<>();
+        private RetryPolicy defaultRetryPolicy;
 
         private Builder() {
         }
@@ -509,6 +548,15 @@ public final class Taskq implements AutoCloseable {
         }
 
         /**
+         * Adds an interceptor around every task invocation of the workers this taskq starts. Several nest in the
+         * order added, the first outermost. See {@link TaskInterceptor}.
+         */
+        public Builder interceptor(TaskInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
          * Jackson modules added to taskq's own mapper for task arguments and results (e.g. a module with the
          * serializer and deserializer of a money type); repeatable. Not together with {@link #objectMapper}.
          */
@@ -516,6 +564,35 @@ public final class Taskq implements AutoCloseable {
             for (Module m : modules) {
                 this.modules.add(Objects.requireNonNull(m, "module"));
             }
+            return this;
+        }
+
+        /**
+         * Adds a listener of the task events of the workers this taskq starts, called in the order added. It runs
+         * on the worker's threads: see {@link TaskListener} for what a slow or failing listener does.
+         */
+        public Builder listener(TaskListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The retry policy of one task, instead of the one its {@link Task} attributes make. The task must be
+         * registered ({@link #build()} says otherwise).
+         */
+        public Builder retryPolicy(String taskName, RetryPolicy policy) {
+            retryPolicies.put(Objects.requireNonNull(taskName, "taskName"), Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        /**
+         * The retry policy of the tasks whose {@link Task} sets none of the retry attributes ({@code maxRetries},
+         * {@code backoff...}, {@code retryOn}, {@code noRetryOn}) to a value other than its default; by default such
+         * tasks are not retried. A task that sets any of them keeps its own; {@link #retryPolicy(String, RetryPolicy)}
+         * overrides both.
+         */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.defaultRetryPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
@@ -560,6 +637,16 @@ public final class Taskq implements AutoCloseable {
         /** The result backend, when the broker is not one. */
         public Builder resultBackend(ResultBackend results) {
             this.results = Objects.requireNonNull(results);
+            return this;
+        }
+
+        /**
+         * The queue administration to use instead of the broker's own ({@link Broker#queueAdmin()}), for a broker
+         * that offers none or an administration kept apart (another connection, say). Not needed for the in-memory
+         * and Redis brokers: they bring theirs.
+         */
+        public Builder queueAdmin(QueueAdmin admin) {
+            this.admin = Objects.requireNonNull(admin);
             return this;
         }
 

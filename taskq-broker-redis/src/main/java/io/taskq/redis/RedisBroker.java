@@ -22,6 +22,7 @@ import io.taskq.redis.internal.JobFrame;
 import io.taskq.redis.internal.Connections;
 import io.taskq.redis.internal.Endpoint;
 import io.taskq.redis.internal.FinalWaiters;
+import io.taskq.redis.internal.FollowUps;
 import io.taskq.redis.internal.Keys;
 import io.taskq.redis.internal.MarkerWait;
 import io.taskq.redis.internal.QueueRegistry;
@@ -30,6 +31,7 @@ import io.taskq.redis.internal.ServerCheck;
 import io.taskq.redis.internal.Startup;
 import io.taskq.redis.internal.Scripts;
 import io.taskq.redis.internal.Scripts.Name;
+import io.taskq.redis.internal.TaskListing;
 import io.taskq.redis.internal.TaskLocator;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
@@ -37,11 +39,13 @@ import io.taskq.spi.Delivery;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
+import io.taskq.spi.TaskPage;
 import io.taskq.spi.TaskRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +86,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Close it when done; it owns its Lettuce client.
  */
-public final class RedisBroker implements Broker, ResultBackend, Leases, AutoCloseable {
+public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Leases, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final double BAND = 562949953421312d;
     /** The default of {@link Builder#maxMessageBytes}. */
@@ -105,12 +109,12 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
     private final Map<String, Integer> partitions;
     private final QueueRegistry registry;
     private final TaskLocator locator;
+    private final TaskListing listing;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Scripts scripts = new Scripts();
     private final MarkerWait markerWait;
     private final FinalWaiters finalWaiters;
     private final ScheduledExecutorService background;
-    private final Coalescer<Outcome, Boolean> finishes;
     private final Coalescer<Started, Boolean> starts;
     private final String redisVersion;
     private final Endpoint endpoint;
@@ -151,10 +155,12 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         this.conns = started.conns;
         this.redisVersion = started.version;
         this.registry = new QueueRegistry(conns, keys);
-        this.locator = new TaskLocator(conns, scripts, keys, q -> {
+        java.util.function.Function<String, List<String>> commonNow = q -> {
             Instant now = clock.instant();
             return common(q, now.toEpochMilli(), now);
-        });
+        };
+        this.locator = new TaskLocator(conns, scripts, keys, commonNow);
+        this.listing = new TaskListing(conns, scripts, keys, commonNow);
         this.markerWait = new MarkerWait(conns);
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "taskq-redis-" + prefix);
@@ -163,7 +169,6 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         });
         this.finalWaiters = new FinalWaiters(conns, keys.finalChannel(), this::read, background);
         background.scheduleWithFixedDelay(finalWaiters::check, 1, 1, TimeUnit.SECONDS);
-        this.finishes = new Coalescer<>(this::finishBatch, 512);
         this.starts = new Coalescer<>(this::startedBatch, 512);
         log.info("Redis broker connected to {} (Redis {}), key prefix '{}'{}", where, redisVersion, prefix,
                 partitions.isEmpty() ? "" : ", partitions " + partitions);
@@ -914,6 +919,7 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                 order.add(w);
             }
         }
+        Map<Where, FollowUps> followUps = followUps(outcomeGroups); // checked before anything is sent
         Map<Outcome, Boolean> accepted = new java.util.IdentityHashMap<>();
         List<Delivery> claimed = new ArrayList<>();
         RuntimeException failure = null;
@@ -934,6 +940,8 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                 args.add(Long.toString(d.token()));
             }
             addOutcomes(args, oc);
+            FollowUps fu = followUps.get(w);
+            args.addAll(fu == null ? List.of("0") : fu.args());
             args.add(next == null ? "" : next.consumerId());
             args.add(Integer.toString(Math.max(0, want)));
             args.add(next == null ? "0" : Long.toString(next.lease().toMillis()));
@@ -941,7 +949,9 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
                     - claimed.size()))));
             args.add(next == null ? "" : claimFence.forCall());
             try {
-                List<Object> r = run(Name.FINISH_CLAIM, ScriptOutputType.MULTI, w.physical(), args);
+                List<Object> r = fu == null ? run(Name.FINISH_CLAIM, ScriptOutputType.MULTI, w.physical(), args)
+                        : scripts.run(conns, Name.FINISH_CLAIM, ScriptOutputType.MULTI, fu.keys(),
+                        args.toArray(new String[0]));
                 List<?> acc = (List<?>) r.get(0);
                 for (int i = 0; i < oc.size(); i++) {
                     accepted.put(oc.get(i), ((Long) acc.get(i)) == 1L);
@@ -971,6 +981,29 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         return new FinishAndClaim(out, claimed);
     }
 
+    /**
+     * The follow-ups of each queue's outcomes (see FollowUps), checked (size; on a Cluster, the slot), their queues
+     * registered; queues whose outcomes have none are left out.
+     */
+    private Map<Where, FollowUps> followUps(Map<Where, List<Outcome>> outcomeGroups) {
+        Map<Where, FollowUps> out = new LinkedHashMap<>();
+        for (Map.Entry<Where, List<Outcome>> g : outcomeGroups.entrySet()) {
+            if (g.getValue().stream().allMatch(o -> o.followUps().isEmpty())) {
+                continue;
+            }
+            out.put(g.getKey(), FollowUps.of(g.getValue(), g.getKey().physical(), keys, conns,
+                    m -> partitionOf(m.queue(), m.id()), maxMessageBytes));
+        }
+        for (List<Outcome> list : outcomeGroups.values()) {
+            for (Outcome o : list) {
+                for (TaskMessage m : o.followUps()) {
+                    registry.register(m.queue(), partitionsOf(m.queue())); // listed before its first task
+                }
+            }
+        }
+        return out;
+    }
+
     private static void addOutcomes(List<String> args, List<Outcome> list) {
         args.add(Integer.toString(list.size()));
         for (Outcome o : list) {
@@ -986,35 +1019,6 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
             args.add(o.newBody() == null ? "" : o.newBody());
             args.add(o.reason() == null ? "" : o.reason());
         }
-    }
-
-    @Override
-    public List<Boolean> finish(List<Outcome> outcomes) {
-        checkOpen();
-        if (outcomes.isEmpty()) {
-            return List.of();
-        }
-        return finishes.submit(outcomes);
-    }
-
-    private List<Boolean> finishBatch(List<Outcome> outcomes) {
-        Map<Outcome, Boolean> accepted = new java.util.IdentityHashMap<>();
-        for (Map.Entry<Where, List<Outcome>> g
-                : byQueue(outcomes, o -> where(o.delivery().queue(), o.delivery().id())).entrySet()) {
-            Instant now = clock.instant();
-            List<String> args = common(g.getKey().queue(), now.toEpochMilli(), now);
-            List<Outcome> list = g.getValue();
-            addOutcomes(args, list);
-            List<Object> r = run(Name.FINISH, ScriptOutputType.MULTI, g.getKey().physical(), args);
-            for (int i = 0; i < list.size(); i++) {
-                accepted.put(list.get(i), ((Long) r.get(i)) == 1L);
-            }
-        }
-        List<Boolean> out = new ArrayList<>(outcomes.size());
-        for (Outcome o : outcomes) {
-            out.add(accepted.get(o));
-        }
-        return out;
     }
 
     private static String json(TaskRecord r) {
@@ -1067,9 +1071,21 @@ public final class RedisBroker implements Broker, ResultBackend, Leases, AutoClo
         return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(registry.all().keySet()));
     }
 
+    // ------------------------------------------------------------------------------------------ QueueAdmin
+
+    /** This broker: it administers its own queues. */
     @Override
-    public Optional<TaskRecord> record(String queue, String id) {
-        return get(queue, id);
+    public Optional<QueueAdmin> queueAdmin() {
+        return Optional.of(this);
+    }
+
+    /** One {@code inspect list} script per partition (pipelined), each reading a page by rank; see TaskListing. */
+    @Override
+    public TaskPage tasks(String queue, TaskLocation.Place place, TaskPage.Order order, int limit, String cursor) {
+        checkOpen();
+        Objects.requireNonNull(place, "place");
+        Objects.requireNonNull(order, "order");
+        return listing.page(queue, allPartitions(queue), place, order, limit, cursor);
     }
 
     @Override

@@ -14,9 +14,9 @@ import io.taskq.redis.internal.Endpoint;
 import io.taskq.redis.internal.Startup;
 import io.taskq.redis.internal.WatchedSubscription;
 import io.taskq.redis.internal.LuaScript;
-import io.taskq.spi.ScheduleAuditRecord;
-import io.taskq.spi.ScheduleRecord;
-import io.taskq.spi.ScheduleStore;
+import io.taskq.scheduler.spi.ScheduleAuditRecord;
+import io.taskq.scheduler.spi.ScheduleRecord;
+import io.taskq.scheduler.spi.ScheduleStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,8 +152,8 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         return prefix;
     }
 
-    /** The store's keys: entries, versions, seq, changes, audit (for tools and tests). */
-    public List<String> keyNames() {
+    /** The store's keys: entries, versions, seq, changes, audit; the layout test in this package checks them. */
+    List<String> keyNames() {
         return List.of(keys);
     }
 

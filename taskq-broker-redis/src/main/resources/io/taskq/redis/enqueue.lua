@@ -64,18 +64,10 @@ do
     end
   end
 end
-local inJob = hmget(K_JOB, ids)
-local resExp = zmscore(K_RESX, ids)
-local inDead = {}
-if redis.call('ZCARD', K_DEAD) > 0 then inDead = zmscore(K_DEAD, ids) end
-local revs, revExp = {}, {}
-if redis.call('HLEN', K_REV) > 0 then
-  revs = hmget(K_REV, ids)
-  revExp = zmscore(K_REVX, ids)
-end
+local known = known_ids(ids)
 local last
 if not pre then last = redis.call('INCRBY', K_SEQ, ARGV[A0 + 1]) end
-local out, seen = {}, {}
+local out = {}
 local jobs, ready, delayed = {}, {}, {}
 local nj, nr, nd = 0, 0, 0
 local earliest = nil
@@ -92,23 +84,11 @@ for i = 1, n do
   end
   left = left - 1
   local id = ids[i]
-  local live = resExp[i] and tonumber(resExp[i]) > NOW
-  if inJob[i] or live or inDead[i] or seen[id] then
+  local new = admit(known, i, id, task)
+  if new == nil then
     out[i] = 0
   else
-    seen[id] = true
-    if resExp[i] then drop_record(id) end -- an expired record not trimmed yet
-    local rev = revs[i]
-    if rev then
-      redis.call('HDEL', K_REV, id)
-      if revExp[i] then
-        redis.call('ZREM', K_REVX, id)
-        if tonumber(revExp[i]) <= NOW then rev = nil end -- the revoke marker expired: it no longer applies
-      end
-    end
-    if rev then
-      store_final(id, make_record(id, task, 'REVOKED', nil, 0, 0, nil, rev))
-    else
+    if new then
       local score
       jobs[nj + 1] = id
       if pre then

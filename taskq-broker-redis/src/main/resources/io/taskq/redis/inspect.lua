@@ -1,7 +1,8 @@
 -- inspect: read-only-ish views (a single record is read without a script: RedisBroker.get). ARGV[A0+1] = what:
 -- 'stats' -> {ready, delayed, active, dead} after reaping (like the in-memory broker); 'dead' (limit) -> {id1,
 -- deadAtMs1, info1, ...} newest first; 'deadone' (id) -> {id, deadAtMs, info} or {} if there is no such dead
--- letter; 'purge' -> how many dead letters were removed (<= 1000 per call, the caller loops).
+-- letter; 'purge' -> how many dead letters were removed (<= 1000 per call, the caller loops); 'list' (place, rev,
+-- offset, count) -> one page of a place (see list_page).
 -- A dead letter's info is its stored JSON text, '' if there is none, or, if it is longer than any info taskq
 -- writes (8 * MAX_BYTES: a body of at most MAX_BYTES, escaped), its length as a number: such an entry was written
 -- by something else, and is reported (RedisBroker lists it as incomplete) without being read or sent.
@@ -29,6 +30,68 @@ local function dead_entries(ids, scores)
   return out
 end
 
+-- One page of the tasks in one place, by rank in the place's sorted set (bounded: O(log n + count) reads, never a
+-- scan): place Q ready, D delayed, R active (leases), F resx (final records; the expired ones not trimmed yet are
+-- the lowest scores and are skipped by rank), X dead. rev '1' = highest score first. Returns {total, then per task:
+-- id, score, task ('' unknown), priority (-1 unknown), live record JSON (''), dead-letter info ('' unless X)}; for
+-- X the info is {task, priority, reason, attempt} without the body (an entry longer than any a script writes is
+-- not read), and total counts the tasks of the place (F: live records only).
+local function list_page(place, rev, offset, count)
+  local key = ({ Q = K_READY, D = K_DELAYED, R = K_ACTIVE, F = K_RESX, X = K_DEAD })[place]
+  if not key or not offset or not count or count < 1 or count > 500 or offset < 0 then
+    return redis.error_reply('ERR inspect list: bad arguments')
+  end
+  local skip = 0
+  if place == 'F' then skip = redis.call('ZCOUNT', K_RESX, '-inf', NOW_S) end
+  local total = redis.call('ZCARD', key) - skip
+  if offset >= total then return { total } end
+  local last = math.min(offset + count, total) - 1
+  local flat
+  if rev then
+    flat = redis.call('ZREVRANGE', key, offset, last, 'WITHSCORES')
+  else
+    flat = redis.call('ZRANGE', key, skip + offset, skip + last, 'WITHSCORES')
+  end
+  local ids, scores = {}, {}
+  for i = 1, #flat, 2 do
+    ids[#ids + 1] = flat[i]
+    scores[#scores + 1] = flat[i + 1]
+  end
+  local recs = hmget(K_RES, ids)
+  local resExp = zmscore(K_RESX, ids)
+  local jobs = {}
+  if place ~= 'F' and place ~= 'X' then jobs = hmget(K_JOB, ids) end
+  local out = { total }
+  for i, id in ipairs(ids) do
+    local rec = recs[i]
+    if rec and resExp[i] and tonumber(resExp[i]) <= NOW then rec = false end
+    local task, prio, info = '', -1, ''
+    if jobs[i] then
+      local hi, hj = job_header(jobs[i])
+      if hi then
+        task = string.sub(jobs[i], hi + 1, hj - 1)
+        prio = priority_of(string.sub(jobs[i], 1, hi - 1))
+      end
+    elseif place == 'X' and redis.call('HSTRLEN', K_DINFO, id) <= 8 * MAX_BYTES then
+      local ok, d = pcall(cjson.decode, redis.call('HGET', K_DINFO, id) or '')
+      if ok and type(d) == 'table' then
+        task = type(d.task) == 'string' and d.task or ''
+        if type(d.priority) == 'number' then prio = d.priority end
+        local okInfo, encoded = pcall(cjson.encode, { task = d.task, reason = d.reason, attempt = d.attempt,
+          deadAt = d.deadAt })
+        if okInfo then info = encoded end
+      end
+    end
+    out[#out + 1] = id
+    out[#out + 1] = scores[i]
+    out[#out + 1] = task
+    out[#out + 1] = prio
+    out[#out + 1] = rec or ''
+    out[#out + 1] = info
+  end
+  return out
+end
+
 local what = ARGV[A0 + 1]
 if what == 'stats' then
   reap()
@@ -50,6 +113,8 @@ elseif what == 'deadone' then
   local at = redis.call('ZSCORE', K_DEAD, id)
   if not at then return {} end
   return dead_entries({ id }, { at })
+elseif what == 'list' then
+  return list_page(ARGV[A0 + 2], ARGV[A0 + 3] == '1', tonumber(ARGV[A0 + 4]), tonumber(ARGV[A0 + 5]))
 elseif what == 'purge' then
   local ids = redis.call('ZRANGE', K_DEAD, 0, 999)
   if #ids == 0 then return 0 end

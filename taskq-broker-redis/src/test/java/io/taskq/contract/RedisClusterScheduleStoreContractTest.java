@@ -2,7 +2,8 @@ package io.taskq.contract;
 
 import io.taskq.redis.RedisScheduleStore;
 import io.taskq.redis.cluster.LocalCluster;
-import io.taskq.spi.ScheduleStore;
+import io.taskq.scheduler.contract.ScheduleStoreContractTest;
+import io.taskq.scheduler.spi.ScheduleStore;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -57,10 +57,10 @@ class LookupAndRevokeMarkerTest {
 
             // enqueue consumes a live marker (revoked on arrival) and drops an expired one with its index entry
             b.enqueue(List.of(msg("new-0", "q")));
-            assertEquals(TaskState.REVOKED, b.record("q", "new-0").orElseThrow().state());
+            assertEquals(TaskState.REVOKED, b.get("q", "new-0").orElseThrow().state());
             clock.advance(Duration.ofMinutes(10));
             b.enqueue(List.of(msg("new-1", "q")));
-            assertTrue(b.record("q", "new-1").isEmpty(), "an expired marker no longer revokes");
+            assertTrue(b.get("q", "new-1").isEmpty(), "an expired marker no longer revokes");
             assertEquals(1, count("HLEN", base + ":rev"));
             assertEquals(1, count("ZCARD", base + ":revx"));
         }

@@ -13,6 +13,7 @@ import io.taskq.spi.Outcome;
 import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskRecord;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,6 +40,11 @@ class RedisBrokerTest {
     private static TaskRecord success(Delivery d, MutableClock clock) {
         return new TaskRecord(d.id(), d.queue(), d.task(), TaskState.SUCCESS, "1", null, 0, d.attempt(), "w",
                 clock.instant(), null);
+    }
+
+    /** Finishes one task the way a worker does (finishAndClaim), claiming nothing. */
+    private static List<Boolean> finish(RedisBroker b, Outcome o) {
+        return b.finishAndClaim(List.of(), Instant.EPOCH, List.of(o), null).accepted();
     }
 
     private static List<Delivery> claim(RedisBroker b, int max, Duration wait) throws InterruptedException {
@@ -84,7 +90,7 @@ class RedisBrokerTest {
                 .resultTtl(Duration.ofHours(1)).build()) {
             b.enqueue(List.of(msg("a")));
             Delivery d = claim(b, 1).get(0);
-            assertTrue(b.finish(List.of(Outcome.done(d, success(d, clock)))).get(0));
+            assertTrue(finish(b, Outcome.done(d, success(d, clock))).get(0));
             clock.advance(Duration.ofMinutes(59));
             assertTrue(b.get("q", "a").isPresent());
             clock.advance(Duration.ofMinutes(2));
@@ -92,7 +98,7 @@ class RedisBrokerTest {
             assertEquals(List.of(true), b.enqueue(List.of(msg("a"))), "an expired id may be used again");
             Delivery again = claim(b, 1).get(0);
             assertEquals(1, again.attempt());
-            b.finish(List.of(Outcome.done(again, success(again, clock))));
+            finish(b, Outcome.done(again, success(again, clock)));
             // finishes trim expired records (a lone task's finish about one call in eight): nothing of the first
             // round is left in the hash after a few more tasks without results of their own
             clock.advance(Duration.ofHours(2));
@@ -100,7 +106,7 @@ class RedisBrokerTest {
             for (int i = 0; i < 32 && left[0] != 0; i++) {
                 b.enqueue(List.of(msg("b" + i)));
                 Delivery db = claim(b, 1).get(0);
-                b.finish(List.of(Outcome.done(db, null)));
+                finish(b, Outcome.done(db, null));
                 server.with(r -> left[0] = r.hlen(b.queueKeyBase("q") + ":res"));
             }
             assertEquals(0, left[0]);
@@ -118,13 +124,13 @@ class RedisBrokerTest {
             }
             b.enqueue(ms);
             for (Delivery d : claim(b, 5)) {
-                b.finish(List.of(Outcome.dead(d, success(d, clock), "no")));
+                finish(b, Outcome.dead(d, success(d, clock), "no"));
             }
             assertEquals(List.of("d4", "d3", "d2"), b.deadLetters("q", 10).stream().map(x -> x.id()).toList());
             clock.advance(Duration.ofDays(2));
             b.enqueue(List.of(msg("late")));
             Delivery late = claim(b, 1).get(0);
-            b.finish(List.of(Outcome.dead(late, success(late, clock), "no")));
+            finish(b, Outcome.dead(late, success(late, clock), "no"));
             assertEquals(List.of("late"), b.deadLetters("q", 10).stream().map(x -> x.id()).toList());
         }
     }
@@ -247,8 +253,8 @@ class RedisBrokerTest {
                 expected.add(ids.add(id));
             }
             assertEquals(expected, b.enqueue(ms));
-            assertEquals(TaskState.REVOKED, b.record("q", revoked).orElseThrow().state());
-            assertEquals("t.a", b.record("q", revoked).orElseThrow().task());
+            assertEquals(TaskState.REVOKED, b.get("q", revoked).orElseThrow().state());
+            assertEquals("t.a", b.get("q", revoked).orElseThrow().task());
             // sent again (a re-sent call after a lost reply): nothing changes
             assertEquals(ms.stream().map(m -> false).toList(), b.enqueue(ms));
 
@@ -300,7 +306,7 @@ class RedisBrokerTest {
             b.enqueue(List.of(msg("a"), new TaskMessage("z", "q", "t", 4, java.time.Instant.now().plusSeconds(60),
                     "{}")));
             Delivery d = claim(b, 1).get(0);
-            b.finish(List.of(Outcome.dead(d, success(d, new MutableClock()), "x")));
+            finish(b, Outcome.dead(d, success(d, new MutableClock()), "x"));
             b.revoke("q", "unknown", "r");
             b.tryAcquire("l", "me", Duration.ofSeconds(5));
             List<String> keys = new ArrayList<>();

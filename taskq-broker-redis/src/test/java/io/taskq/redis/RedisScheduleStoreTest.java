@@ -11,8 +11,8 @@ import io.lettuce.core.cluster.SlotHash;
 import io.taskq.TaskRequest;
 import io.taskq.Taskq;
 import io.taskq.contract.Await;
-import io.taskq.spi.ScheduleAuditRecord;
-import io.taskq.spi.ScheduleStore;
+import io.taskq.scheduler.spi.ScheduleAuditRecord;
+import io.taskq.scheduler.spi.ScheduleStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,8 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /** What the schedule store contract does not cover: key layout, audit cap, script reload, prefixes, credentials. */
 class RedisScheduleStoreTest {

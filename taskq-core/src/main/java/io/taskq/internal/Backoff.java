@@ -8,6 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code jitter}, is taken off.
  */
 public record Backoff(Duration initial, double multiplier, Duration max, double jitter) {
+    /** The bound of a backoff without one. */
+    public static final Duration NO_MAX = Duration.ofDays(365);
 
     /** Validates the values. */
     public Backoff {
@@ -15,7 +17,7 @@ public record Backoff(Duration initial, double multiplier, Duration max, double 
             initial = Duration.ZERO;
         }
         if (max == null) {
-            max = Duration.ofDays(365);
+            max = NO_MAX;
         }
         if (multiplier < 1.0) {
             throw new IllegalArgumentException("backoff multiplier must be at least 1, was " + multiplier);

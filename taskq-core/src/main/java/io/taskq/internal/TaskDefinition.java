@@ -1,6 +1,7 @@
 package io.taskq.internal;
 
 import com.fasterxml.jackson.databind.JavaType;
+import io.taskq.RetryPolicy;
 import io.taskq.Task;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -13,9 +14,8 @@ import java.util.List;
  * client needs to submit it.
  */
 public record TaskDefinition(String name, Method method, List<JavaType> parameterTypes, JavaType resultType,
-                             String queue, int priority, int maxRetries, Backoff backoff,
-                             List<Class<? extends Throwable>> retryOn, List<Class<? extends Throwable>> noRetryOn,
-                             Duration timeLimit, boolean ignoreResult) {
+                             String queue, int priority, RetryPolicy retryPolicy, Duration timeLimit,
+                             boolean ignoreResult) {
 
     /** Reads and validates the annotation of a method. */
     public static TaskDefinition of(Method method) {
@@ -37,14 +37,7 @@ public record TaskDefinition(String name, Method method, List<JavaType> paramete
         if (t.priority() < 0 || t.priority() > 9) {
             throw new IllegalArgumentException("@Task " + where + ": priority must be 0..9, was " + t.priority());
         }
-        if (t.maxRetries() < 0) {
-            throw new IllegalArgumentException("@Task " + where + ": maxRetries must not be negative");
-        }
-        Backoff backoff = new Backoff(
-                Durations.parse(t.backoff(), "@Task " + where + " backoff"),
-                t.backoffMultiplier(),
-                Durations.parse(t.backoffMax(), "@Task " + where + " backoffMax"),
-                t.backoffJitter());
+        RetryPolicy retryPolicy = retryPolicy(t, where);
         var tf = Json.mapper().getTypeFactory();
         List<JavaType> params = new java.util.ArrayList<>();
         for (Parameter p : method.getParameters()) {
@@ -53,8 +46,7 @@ public record TaskDefinition(String name, Method method, List<JavaType> paramete
         JavaType result = tf.constructType(method.getGenericReturnType());
         method.setAccessible(true);
         return new TaskDefinition(name, method, List.copyOf(params), result, t.queue().trim(), t.priority(),
-                t.maxRetries(), backoff, List.of(t.retryOn()), List.of(t.noRetryOn()),
-                Durations.parse(t.timeLimit(), "@Task " + where + " timeLimit"), t.ignoreResult());
+                retryPolicy, Durations.parse(t.timeLimit(), "@Task " + where + " timeLimit"), t.ignoreResult());
     }
 
     /** True if the method returns nothing. */
@@ -62,22 +54,18 @@ public record TaskDefinition(String name, Method method, List<JavaType> paramete
         return method.getReturnType() == void.class;
     }
 
-    /** Whether an exception thrown by an attempt may be retried (ignoring the retry count). */
-    public boolean isRetryable(Throwable error) {
-        for (Class<? extends Throwable> c : noRetryOn) {
-            if (c.isInstance(error)) {
-                return false;
-            }
+    /** The retry attributes of the annotation as a policy; an empty backoff is none, an empty backoffMax no bound. */
+    private static RetryPolicy retryPolicy(Task t, String where) {
+        Duration backoff = Durations.parse(t.backoff(), "@Task " + where + " backoff");
+        Duration backoffMax = Durations.parse(t.backoffMax(), "@Task " + where + " backoffMax");
+        try {
+            return RetryPolicy.builder().maxRetries(t.maxRetries())
+                    .backoff(backoff == null ? Duration.ZERO : backoff).backoffMultiplier(t.backoffMultiplier())
+                    .backoffMax(backoffMax == null ? Backoff.NO_MAX : backoffMax).backoffJitter(t.backoffJitter())
+                    .retryOn(t.retryOn()).noRetryOn(t.noRetryOn()).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("@Task " + where + ": " + e.getMessage(), e);
         }
-        if (retryOn.isEmpty()) {
-            return true;
-        }
-        for (Class<? extends Throwable> c : retryOn) {
-            if (c.isInstance(error)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Name of the i-th parameter for error messages (real names when compiled with -parameters). */

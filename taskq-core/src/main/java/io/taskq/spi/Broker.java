@@ -1,24 +1,23 @@
 package io.taskq.spi;
 
-import io.taskq.DeadLetter;
-import io.taskq.QueueStats;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Moves task messages between clients and workers and keeps each task's state.
+ * Moves task messages between clients and workers and keeps each task's state: the hot path. The administration
+ * of queues (counts, listings, dead letters) is a capability of its own, {@link QueueAdmin}, reached through
+ * {@link #queueAdmin()}.
  *
  * <p>Contract, shared by every implementation and checked by the contract test suite:
  * <ul>
- *   <li>At-least-once: a message stays in the broker from {@link #enqueue} until {@link #finish} accepts its
- *       outcome. A claimed message whose lease expires becomes ready again (or is dead-lettered once it has been
+ *   <li>At-least-once: a message stays in the broker from {@link #enqueue} until {@link #finishAndClaim} accepts
+ *       its outcome. A claimed message whose lease expires becomes ready again (or is dead-lettered once it has been
  *       lost too often), so a worker that dies loses nothing.</li>
- *   <li>Fencing: every claim has a fresh token. {@link #renew}, {@link #markStarted} and {@link #finish} with a
- *       stale token change nothing.</li>
+ *   <li>Fencing: every claim has a fresh token. {@link #renew}, {@link #markStarted} and the outcomes of
+ *       {@link #finishAndClaim} with a stale token change nothing.</li>
  *   <li>Delays: a message with a future ETA is held by the broker (never in worker memory) and becomes ready at
  *       that time, exactly once.</li>
  *   <li>Order: within a queue, higher priority first, FIFO within a priority.</li>
@@ -26,7 +25,8 @@ import java.util.Set;
  *       again.</li>
  *   <li>State: the broker writes {@link TaskRecord}s as part of its transitions (RECEIVED at claim, STARTED,
  *       and the outcome's record at finish), so that a fenced-off worker cannot overwrite a newer attempt's
- *       state. Records expire after the broker's result retention.</li>
+ *       state. Records are read through a {@link ResultBackend} and expire after the broker's result
+ *       retention.</li>
  * </ul>
  * All methods are thread-safe.
  */
@@ -64,54 +64,28 @@ public interface Broker extends AutoCloseable {
     RenewResult renew(String consumerId, List<Delivery> deliveries, java.time.Duration lease);
 
     /**
-     * Finishes claimed tasks.
-     *
-     * @return for each outcome, in order, true if accepted and false if its claim was stale (lease lost)
-     */
-    List<Boolean> finish(List<Outcome> outcomes);
-
-    /**
-     * Reports starts and outcomes and claims more work in one call where the broker can (Redis: one script, one
-     * round trip), so that a busy worker refills the slots of finished tasks without a separate claim.
+     * Reports starts and outcomes, and claims more work, in one call where the broker can (Redis: one script, one
+     * round trip), so that a busy worker refills the slots of finished tasks without a separate claim. This is how
+     * tasks finish: a worker without starts to report or slots to refill passes empty lists and a null request.
      *
      * <p>Effects are those of {@link #markStarted markStarted(started, startedAt)} (if {@code started} is not
-     * empty), then {@link #finish finish(outcomes)}, then, if {@code next} is not null, {@link #claim claim(next)}
-     * without waiting ({@code next.maxWait()} is ignored). A start report that cannot be stored is dropped (start
-     * reports are informational); a failing finish throws; a failing claim after a successful finish yields no
-     * claimed tasks (the worker's fetch loop claims again and reports the failure).
-     *
-     * <p>The default implementation makes those calls one after the other, so every broker supports it.
+     * empty), then the outcomes, then, if {@code next} is not null, {@link #claim claim(next)} without waiting
+     * ({@code next.maxWait()} is ignored). Each outcome is fenced: it is accepted only if its delivery's token is
+     * the task's current one and the lease has not expired; a stale outcome changes nothing. An accepted outcome
+     * removes the message (DONE), puts it back delayed with its new body (RETRY) or moves it to the dead letters
+     * (DEAD), and stores its record, in one step. A start report that cannot be stored is dropped (start reports are
+     * informational); a failing finish throws; a failing claim after a successful finish yields no claimed tasks
+     * (the worker's fetch loop claims again and reports the failure).
      *
      * @param started   claims that started running since the last report (may be empty)
      * @param startedAt when they started (one time for the batch)
      * @param outcomes  outcomes to finish (may be empty)
      * @param next      what to claim afterwards, or null to claim nothing
-     * @return acceptance per outcome (as {@link #finish}) and the claimed deliveries
+     * @return acceptance per outcome (true if accepted, false if its claim was stale) and the claimed deliveries
      * @throws RuntimeException if the outcomes could not be reported
      */
-    default FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
-                                          ClaimRequest next) {
-        if (!started.isEmpty()) {
-            try {
-                markStarted(started, startedAt);
-            } catch (RuntimeException e) {
-                // informational: the outcome (or a later report) supersedes it
-            }
-        }
-        List<Boolean> accepted = outcomes.isEmpty() ? List.of() : finish(outcomes);
-        List<Delivery> claimed = List.of();
-        if (next != null) {
-            try {
-                claimed = claim(new ClaimRequest(next.consumerId(), next.queues(), next.max(), next.lease(),
-                        java.time.Duration.ZERO, next.startNow()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // the outcomes stand; the caller's regular claim loop retries and reports the failure
-            }
-        }
-        return new FinishAndClaim(accepted, claimed);
-    }
+    FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
+                                  ClaimRequest next);
 
     /**
      * Hands claimed, unfinished tasks back (graceful shutdown). They become ready at once, and the claim does
@@ -126,7 +100,7 @@ public interface Broker extends AutoCloseable {
     RevokeResult revoke(String queue, String id, String reason);
 
     /**
-     * Finds tasks by id alone, in every queue of this broker's namespace ({@link #queues()}): for each id some queue
+     * Finds tasks by id alone, in every queue of this broker's namespace ({@link QueueAdmin#queues()}): for each id some queue
      * knows (queued, delayed, running, a kept record, a dead letter), where it is. Ids no queue knows are left out
      * of the map. Meant for handles made from an id and for dashboards; the work is one bounded call per queue per
      * batch of ids.
@@ -147,48 +121,15 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
-     * The queues of this broker's namespace, sorted: every queue a producer enqueued to or a worker claimed from
-     * (registered before its first task, by every broker instance of the namespace).
+     * The administration of this broker's queues (counts, listings, dead letters), if it offers one. Wrappers
+     * ({@link ForwardingBroker}) pass the wrapped broker's on. {@code Taskq} uses it for its {@code stats},
+     * {@code deadLetters} and similar calls unless {@code Taskq.Builder.queueAdmin} sets another one.
      *
-     * @throws UnsupportedOperationException if the broker keeps no list of its queues
+     * @return the administration, or empty if this broker offers none (the default)
      */
-    default Set<String> queues() {
-        throw new UnsupportedOperationException(getClass().getName() + " keeps no list of its queues");
+    default Optional<QueueAdmin> queueAdmin() {
+        return Optional.empty();
     }
-
-    /** The stored record of a task, if the broker still keeps one. */
-    Optional<TaskRecord> record(String queue, String id);
-
-    /**
-     * Dead letters of a queue, newest first. An entry the broker cannot read in full is listed as an incomplete
-     * dead letter ({@link DeadLetter#incomplete()}) instead of failing the listing.
-     */
-    List<DeadLetter> deadLetters(String queue, int limit);
-
-    /**
-     * One dead letter, read on its own (whatever the others hold). The default implementation searches
-     * {@link #deadLetters}; brokers read the one entry instead.
-     *
-     * @return the dead letter (possibly incomplete), or empty if there is none with that id
-     */
-    default Optional<DeadLetter> deadLetter(String queue, String id) {
-        return deadLetters(queue, Integer.MAX_VALUE).stream().filter(d -> d.id().equals(id)).findFirst();
-    }
-
-    /**
-     * Moves a dead letter back to the queue, ready at once, with a new body (the core resets its retry count).
-     * Touches only that dead letter.
-     *
-     * @return false if no such dead letter exists
-     * @throws IllegalStateException if the dead letter is incomplete (see {@link DeadLetter#incomplete()})
-     */
-    boolean resubmitDeadLetter(String queue, String id, String newBody);
-
-    /** Deletes every dead letter of a queue; returns how many there were. */
-    long purgeDeadLetters(String queue);
-
-    /** Counts of a queue. */
-    QueueStats stats(String queue);
 
     /**
      * Whether {@code failure}, thrown by one of this broker's calls, may pass if the same call is made again: a

@@ -1,7 +1,5 @@
 package io.taskq.spi;
 
-import io.taskq.DeadLetter;
-import io.taskq.QueueStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -9,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A {@link Broker} that passes every call to another one: extend it and override the calls you change (a
@@ -53,11 +50,6 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
-    public List<Boolean> finish(List<Outcome> outcomes) {
-        return delegate.finish(outcomes);
-    }
-
-    @Override
     public FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
                                          ClaimRequest next) {
         return delegate.finishAndClaim(started, startedAt, outcomes, next);
@@ -83,39 +75,10 @@ public abstract class ForwardingBroker implements Broker {
         return delegate.locate(queue, ids);
     }
 
+    /** The wrapped broker's administration: admin calls bypass what a wrapper changes on the hot path. */
     @Override
-    public Set<String> queues() {
-        return delegate.queues();
-    }
-
-    @Override
-    public Optional<TaskRecord> record(String queue, String id) {
-        return delegate.record(queue, id);
-    }
-
-    @Override
-    public List<DeadLetter> deadLetters(String queue, int limit) {
-        return delegate.deadLetters(queue, limit);
-    }
-
-    @Override
-    public Optional<DeadLetter> deadLetter(String queue, String id) {
-        return delegate.deadLetter(queue, id);
-    }
-
-    @Override
-    public boolean resubmitDeadLetter(String queue, String id, String newBody) {
-        return delegate.resubmitDeadLetter(queue, id, newBody);
-    }
-
-    @Override
-    public long purgeDeadLetters(String queue) {
-        return delegate.purgeDeadLetters(queue);
-    }
-
-    @Override
-    public QueueStats stats(String queue) {
-        return delegate.stats(queue);
+    public Optional<QueueAdmin> queueAdmin() {
+        return delegate.queueAdmin();
     }
 
     @Override

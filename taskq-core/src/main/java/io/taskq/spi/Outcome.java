@@ -1,10 +1,11 @@
 package io.taskq.spi;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * How a claimed task ends, handed to {@link Broker#finish(java.util.List)}.
+ * How a claimed task ends, handed to {@link Broker#finishAndClaim}.
  *
  * @param delivery the claim being finished (its token fences the call)
  * @param kind     what to do with the message
@@ -12,9 +13,17 @@ import java.util.Objects;
  * @param retryAt  for {@link Kind#RETRY}: when the next attempt may start
  * @param newBody  for {@link Kind#RETRY}: the envelope of the next attempt (its retry count raised)
  * @param reason   for {@link Kind#DEAD}: why the task is dead-lettered
+ * @param followUps messages the broker enqueues with this outcome, atomically: if the outcome is accepted they are
+ *                  enqueued (each as {@link Broker#enqueue} would: an id already known is skipped, one revoked
+ *                  before it arrived is stored REVOKED), and if it is refused (a stale claim) none is; a broker
+ *                  that cannot enqueue one of them refuses the whole call with an exception, having changed
+ *                  nothing. The hook that workflows (chains, callbacks) use. On Redis Cluster they must go to
+ *                  queues whose keys share the finished task's slot (in practice its own queue, or the same
+ *                  partition of it); others are refused with an {@link IllegalArgumentException} before anything
+ *                  is sent (see docs/redis.md). Empty for none.
  */
 public record Outcome(Delivery delivery, Kind kind, TaskRecord record, Instant retryAt, String newBody,
-                      String reason) {
+                      String reason, List<TaskMessage> followUps) {
 
     /** What happens to the message. */
     public enum Kind {
@@ -30,6 +39,7 @@ public record Outcome(Delivery delivery, Kind kind, TaskRecord record, Instant r
     public Outcome {
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(kind, "kind");
+        followUps = List.copyOf(Objects.requireNonNull(followUps, "followUps"));
         if (kind == Kind.RETRY && (retryAt == null || newBody == null || record == null)) {
             throw new IllegalArgumentException("a retry needs retryAt, newBody and a record");
         }
@@ -40,16 +50,21 @@ public record Outcome(Delivery delivery, Kind kind, TaskRecord record, Instant r
 
     /** The task finished; store {@code record} (or nothing when null). */
     public static Outcome done(Delivery delivery, TaskRecord record) {
-        return new Outcome(delivery, Kind.DONE, record, null, null, null);
+        return new Outcome(delivery, Kind.DONE, record, null, null, null, List.of());
     }
 
     /** Another attempt at {@code retryAt} with {@code newBody}. */
     public static Outcome retry(Delivery delivery, TaskRecord record, Instant retryAt, String newBody) {
-        return new Outcome(delivery, Kind.RETRY, record, retryAt, newBody, null);
+        return new Outcome(delivery, Kind.RETRY, record, retryAt, newBody, null, List.of());
     }
 
     /** Dead-letter the message. */
     public static Outcome dead(Delivery delivery, TaskRecord record, String reason) {
-        return new Outcome(delivery, Kind.DEAD, record, null, null, reason);
+        return new Outcome(delivery, Kind.DEAD, record, null, null, reason, List.of());
+    }
+
+    /** This outcome with messages to enqueue atomically with it (replacing any it had); see {@code followUps}. */
+    public Outcome withFollowUps(List<TaskMessage> messages) {
+        return new Outcome(delivery, kind, record, retryAt, newBody, reason, messages);
     }
 }

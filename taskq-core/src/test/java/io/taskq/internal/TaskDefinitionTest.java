@@ -85,14 +85,14 @@ class TaskDefinitionTest {
         assertEquals("good.named", d.name());
         assertEquals("q", d.queue());
         assertEquals(9, d.priority());
-        assertEquals(3, d.maxRetries());
-        assertEquals(Duration.ofSeconds(2), d.backoff().initial());
+        assertEquals(3, d.retryPolicy().config().maxRetries());
+        assertEquals(Duration.ofSeconds(2), d.retryPolicy().config().backoff());
         assertEquals(Duration.ofSeconds(5), d.timeLimit());
         assertTrue(d.ignoreResult());
         assertTrue(d.isVoid());
-        assertTrue(d.isRetryable(new IOException()));
-        assertFalse(d.isRetryable(new java.io.FileNotFoundException()), "noRetryOn wins");
-        assertFalse(d.isRetryable(new UncheckedIOException(new IOException())), "not in retryOn");
+        assertTrue(d.retryPolicy().isRetryable(new IOException()));
+        assertFalse(d.retryPolicy().isRetryable(new java.io.FileNotFoundException()), "noRetryOn wins");
+        assertFalse(d.retryPolicy().isRetryable(new UncheckedIOException(new IOException())), "not in retryOn");
     }
 
     @Test

@@ -3,11 +3,11 @@ package io.taskq.scheduler;
 import io.taskq.TaskHandle;
 import io.taskq.Taskq;
 import io.taskq.internal.Ids;
-import io.taskq.internal.InMemoryScheduleStore;
 import io.taskq.scheduler.internal.Declarations;
+import io.taskq.scheduler.internal.InMemoryScheduleStore;
 import io.taskq.scheduler.internal.SchedulerEngine;
+import io.taskq.scheduler.spi.ScheduleStore;
 import io.taskq.spi.Leases;
-import io.taskq.spi.ScheduleStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Publishes periodic tasks (Celery beat): run it in every application instance; the instances elect one leader
@@ -333,9 +334,14 @@ public final class Scheduler implements AutoCloseable {
             ScheduleStore st = ownsStore ? new InMemoryScheduleStore() : store;
             String id = instanceId != null ? instanceId
                     : Ids.processName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            ThreadFactory threads = r -> {
+                Thread t = new Thread(r, "taskq-scheduler-" + id);
+                t.setDaemon(true);
+                return t;
+            };
             SchedulerEngine engine = new SchedulerEngine(new SchedulerEngine.Settings(taskq, st, ownsStore, l,
                     clock != null ? clock : taskq.clock(), id, leaseName, leaseTtl, maxSleep, misfireGrace,
-                    overlapLookback, List.copyOf(declared), List.copyOf(listeners), allowUnregisteredTasks));
+                    overlapLookback, List.copyOf(declared), List.copyOf(listeners), allowUnregisteredTasks, threads));
             return new Scheduler(engine, id);
         }
 

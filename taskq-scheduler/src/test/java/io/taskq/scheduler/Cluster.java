@@ -1,34 +1,33 @@
 package io.taskq.scheduler;
 
-import io.taskq.DeadLetter;
-import io.taskq.QueueStats;
 import io.taskq.Task;
 import io.taskq.TaskContext;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.contract.MutableClock;
-import io.taskq.internal.InMemoryBroker;
-import io.taskq.internal.InMemoryScheduleStore;
-import io.taskq.scheduler.internal.EntryCodec;
+import io.taskq.scheduler.internal.InMemoryScheduleStore;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
+import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
+import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskMessage;
-import io.taskq.spi.TaskRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -45,7 +44,7 @@ final class Cluster implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(10);
 
     final MutableClock clock = new MutableClock();
-    final InMemoryBroker broker = new InMemoryBroker(clock);
+    final MemoryBroker broker = MemoryBroker.create(clock);
     final InMemoryScheduleStore store = new InMemoryScheduleStore();
     /** Accepted (new) enqueues per task id. */
     final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
@@ -55,6 +54,9 @@ final class Cluster implements AutoCloseable {
     final Map<String, Instant> acceptedAt = new ConcurrentHashMap<>();
     final Tasks tasks = new Tasks();
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+    private final Taskq readerTaskq = Taskq.builder().broker(broker).clock(clock).build();
+    private final Scheduler reader = Scheduler.builder().taskq(readerTaskq).store(store).leases(broker)
+            .instanceId("reader").allowUnregisteredTasks(true).build();
 
     /** One application instance. */
     final class Instance implements AutoCloseable {
@@ -153,8 +155,9 @@ final class Cluster implements AutoCloseable {
             }
 
             @Override
-            public List<Boolean> finish(List<Outcome> outcomes) {
-                return Cluster.this.broker.finish(outcomes);
+            public FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
+                                                 ClaimRequest next) {
+                return Cluster.this.broker.finishAndClaim(started, startedAt, outcomes, next);
             }
 
             @Override
@@ -168,28 +171,8 @@ final class Cluster implements AutoCloseable {
             }
 
             @Override
-            public Optional<TaskRecord> record(String queue, String id) {
-                return Cluster.this.broker.record(queue, id);
-            }
-
-            @Override
-            public List<DeadLetter> deadLetters(String queue, int limit) {
-                return Cluster.this.broker.deadLetters(queue, limit);
-            }
-
-            @Override
-            public boolean resubmitDeadLetter(String queue, String id, String newBody) {
-                return Cluster.this.broker.resubmitDeadLetter(queue, id, newBody);
-            }
-
-            @Override
-            public long purgeDeadLetters(String queue) {
-                return Cluster.this.broker.purgeDeadLetters(queue);
-            }
-
-            @Override
-            public QueueStats stats(String queue) {
-                return Cluster.this.broker.stats(queue);
+            public Optional<QueueAdmin> queueAdmin() {
+                return Cluster.this.broker.queueAdmin();
             }
 
             @Override
@@ -291,11 +274,18 @@ final class Cluster implements AutoCloseable {
     /** Waits until no enabled, readable entry is due any more. */
     void awaitCaughtUp() {
         Instant now = clock.instant();
-        Await.until(WAIT, "leader caught up to " + now, () -> store.entries().stream()
-                .map(r -> EntryCodec.tryDecode(r.json()))
-                .flatMap(Optional::stream)
-                .filter(e -> e.definition().enabled() && e.state().nextRunAt() != null)
-                .allMatch(e -> e.state().nextRunAt().isAfter(now)));
+        Await.until(WAIT, "leader caught up to " + now, () -> entries().stream()
+                .map(PeriodicTaskInfo::nextRunAt)
+                .filter(Objects::nonNull)
+                .allMatch(next -> next.isAfter(now)));
+    }
+
+    /**
+     * The readable entries as the shared store has them now, read through a scheduler that is never started (as
+     * an admin tool would): a disabled entry has no next run.
+     */
+    List<PeriodicTaskInfo> entries() {
+        return reader.entries();
     }
 
     int accepted(String id) {
@@ -346,6 +336,8 @@ final class Cluster implements AutoCloseable {
                 // best effort
             }
         }
+        reader.close();
+        readerTaskq.close();
         broker.close();
     }
 }

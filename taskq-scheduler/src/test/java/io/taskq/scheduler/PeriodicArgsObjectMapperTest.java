@@ -9,7 +9,7 @@ import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Money;
 import io.taskq.contract.MoneyTasks;
-import io.taskq.internal.InMemoryScheduleStore;
+import io.taskq.scheduler.internal.InMemoryScheduleStore;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.TaskHandle;
-import io.taskq.spi.ScheduleAuditRecord;
-import io.taskq.spi.ScheduleRecord;
-import io.taskq.spi.ScheduleStore;
+import io.taskq.scheduler.contract.ForwardingScheduleStore;
+import io.taskq.scheduler.spi.ScheduleAuditRecord;
+import io.taskq.scheduler.spi.ScheduleStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -180,41 +178,9 @@ class RuntimeEditTest {
     }
 
     /** A store view whose subscriptions never fire. */
-    private static final class SilentStore implements ScheduleStore {
-        private final ScheduleStore delegate;
-
+    private static final class SilentStore extends ForwardingScheduleStore {
         SilentStore(ScheduleStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<ScheduleRecord> entries() {
-            return delegate.entries();
-        }
-
-        @Override
-        public Optional<ScheduleRecord> entry(String name) {
-            return delegate.entry(name);
-        }
-
-        @Override
-        public OptionalLong write(String name, String json, long expectedVersion, ScheduleAuditRecord audit) {
-            return delegate.write(name, json, expectedVersion, audit);
-        }
-
-        @Override
-        public boolean delete(String name, long expectedVersion, ScheduleAuditRecord audit) {
-            return delegate.delete(name, expectedVersion, audit);
-        }
-
-        @Override
-        public List<ScheduleAuditRecord> audit(int limit) {
-            return delegate.audit(limit);
-        }
-
-        @Override
-        public long changeCount() {
-            return delegate.changeCount();
+            super(delegate);
         }
 
         @Override

@@ -124,8 +124,8 @@ class SchedulerHaTest {
         for (String id : idsBetween(first, now)) {
             cluster.awaitAccepted(id);
         }
-        Await.until(Cluster.WAIT, "state saved", () -> cluster.store.entries().stream()
-                .allMatch(r -> io.taskq.scheduler.internal.EntryCodec.decode(r.json()).state().nextRunAt().isAfter(now)));
+        Await.until(Cluster.WAIT, "state saved", () -> cluster.entries().stream()
+                .allMatch(e -> e.nextRunAt().isAfter(now)));
     }
 
     private static List<String> idsBetween(Instant first, Instant last) {

@@ -53,8 +53,6 @@ public final class Scripts {
         STARTED("started", true),
         /** Extend leases, report lost and revoked. */
         RENEW("renew", true),
-        /** Fenced finish. */
-        FINISH("finish", true),
         /** Start reports, fenced finish and a claim for the freed slots, in one call. */
         FINISH_CLAIM("finish-claim", true),
         /** Hand claims back. */

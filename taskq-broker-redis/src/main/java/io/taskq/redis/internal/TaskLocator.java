@@ -141,7 +141,7 @@ public final class TaskLocator {
     }
 
     /** The stored record, or null if it cannot be read: the scripts take a damaged record for none too. */
-    private static TaskRecord record(String queue, String id, String json) {
+    static TaskRecord record(String queue, String id, String json) {
         try {
             return JsonText.readRecord(json);
         } catch (JsonProcessingException | RuntimeException e) {
@@ -151,7 +151,7 @@ public final class TaskLocator {
     }
 
     /** A dead letter whose record expired: a FAILURE record made from what the dead letter keeps. */
-    private static TaskRecord deadRecord(String queue, String id, String info, String deadAt) {
+    static TaskRecord deadRecord(String queue, String id, String info, String deadAt) {
         try {
             JsonNode n = Json.mapper().readTree(info);
             return new TaskRecord(id, queue, n.path("task").isTextual() ? n.get("task").asText() : null,

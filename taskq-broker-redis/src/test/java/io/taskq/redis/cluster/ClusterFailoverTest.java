@@ -169,7 +169,7 @@ class ClusterFailoverTest {
 
     private TaskState state(String queue, String id) {
         try {
-            Optional<TaskRecord> r = broker.record(queue, id);
+            Optional<TaskRecord> r = broker.get(queue, id);
             return r.map(TaskRecord::state).orElse(null);
         } catch (RuntimeException e) {
             return null;

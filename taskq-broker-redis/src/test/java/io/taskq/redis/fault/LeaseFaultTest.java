@@ -64,7 +64,7 @@ class LeaseFaultTest {
         assertEquals("attempt-2", h.get(Duration.ofSeconds(20)));
         Await.until(Duration.ofSeconds(20), "the stalled worker's outcome is refused",
                 () -> stalled.staleOutcomeCount() == 1);
-        TaskRecord r = broker.record("ll", h.id()).orElseThrow();
+        TaskRecord r = broker.get("ll", h.id()).orElseThrow();
         assertEquals(TaskState.SUCCESS, r.state());
         assertEquals("\"attempt-2\"", r.result());
         assertEquals(2, r.attempt());
@@ -81,7 +81,7 @@ class LeaseFaultTest {
                 .countdown(Duration.ofSeconds(2)));
         assertEquals(1, h.get(Duration.ofSeconds(20)));
         assertEquals(1, FaultTasks.RUNS.get(key).get());
-        assertEquals(1, broker.record("eta", h.id()).orElseThrow().attempt());
+        assertEquals(1, broker.get("eta", h.id()).orElseThrow().attempt());
         assertEquals(new QueueStats("eta", 0, 0, 0, 0), broker.stats("eta"), "nothing left that could run again");
     }
 
@@ -94,6 +94,6 @@ class LeaseFaultTest {
                 .claimWait(Duration.ofMillis(300)).build());
         TaskHandle<Integer> h = taskq.submit(TaskRequest.of(FaultTasks::slow, 2500).queue("long"));
         assertEquals(1, h.get(Duration.ofSeconds(20)), "finished by its first attempt");
-        assertEquals(1, broker.record("long", h.id()).orElseThrow().attempt());
+        assertEquals(1, broker.get("long", h.id()).orElseThrow().attempt());
     }
 }

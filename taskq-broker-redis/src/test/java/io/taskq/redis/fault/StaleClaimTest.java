@@ -82,7 +82,7 @@ class StaleClaimTest {
                     .claimWait(Duration.ofMillis(500)).build());
             for (int i = 0; i < handles.size(); i++) {
                 assertEquals("s" + i, handles.get(i).get(BOUND));
-                assertEquals(1, direct.record("stale", handles.get(i).id()).orElseThrow().attempt());
+                assertEquals(1, direct.get("stale", handles.get(i).id()).orElseThrow().attempt());
             }
         }
     }

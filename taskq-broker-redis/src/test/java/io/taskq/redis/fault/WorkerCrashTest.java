@@ -55,7 +55,7 @@ class WorkerCrashTest {
             for (TaskHandle<Integer> h : hung) {
                 int attempt = h.get(Duration.ofSeconds(30));
                 assertTrue(attempt >= 2, "the killed attempt counts: attempt " + attempt);
-                assertEquals(attempt, broker.record("faults", h.id()).orElseThrow().attempt());
+                assertEquals(attempt, broker.get("faults", h.id()).orElseThrow().attempt());
             }
             for (int i = 0; i < queued.size(); i++) {
                 assertEquals("e" + i, queued.get(i).get(Duration.ofSeconds(30)));
@@ -131,7 +131,7 @@ class WorkerCrashTest {
                     .claimWait(Duration.ofMillis(500)).build());
             for (int i = 0; i < handles.size(); i++) {
                 assertEquals("k" + i, handles.get(i).get(Duration.ofSeconds(10)));
-                assertEquals(1, broker.record("idle", handles.get(i).id()).orElseThrow().attempt(),
+                assertEquals(1, broker.get("idle", handles.get(i).id()).orElseThrow().attempt(),
                         "never claimed for the killed worker");
             }
         } finally {
@@ -159,7 +159,7 @@ class WorkerCrashTest {
             int crashes = 0;
             // Each child (one slot, three held) claims the poison task first (its place in line) and three
             // innocent ones, runs the poison task and dies; the expired leases are reaped by stats().
-            while (!broker.record("poison", poison.id()).map(r -> r.state().isFinal()).orElse(false)) {
+            while (!broker.get("poison", poison.id()).map(r -> r.state().isFinal()).orElse(false)) {
                 assertTrue(crashes < 8, "the poison task is still not dead-lettered after " + crashes + " crashes");
                 Process child = startChild(prefix, "poison", "2000", "1", "3", "2");
                 try {
@@ -173,7 +173,7 @@ class WorkerCrashTest {
                         () -> broker.stats("poison").inFlight() == 0);
             }
             assertEquals(3, crashes, "dead after maxRedeliveries + 1 losses");
-            TaskRecord dead = broker.record("poison", poison.id()).orElseThrow();
+            TaskRecord dead = broker.get("poison", poison.id()).orElseThrow();
             assertEquals(TaskState.FAILURE, dead.state());
             assertEquals("taskq.WorkerLost", dead.error().type());
             assertEquals(List.of(poison.id()), broker.deadLetters("poison", 10).stream().map(d -> d.id()).toList());

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Attempt {
     final Delivery delivery;
+    /** What the task events of this attempt remember. */
+    final AttemptTrace trace = new AttemptTrace();
     final AtomicBoolean settled = new AtomicBoolean();
     volatile Thread thread;
     volatile Envelope envelope;

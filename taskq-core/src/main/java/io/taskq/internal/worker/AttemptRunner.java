@@ -121,6 +121,7 @@ final class AttemptRunner {
         boolean permitGone = false;
         try {
             if (outcome != null && !a.leaseLost) {
+                ctx.events.finished(a.delivery, a.trace, outcome);
                 if (slots.holds()) {
                     // The claim ends with the method, not with the report: its permit lets the claim that
                     // carries the report (or the fetch loop) top up the held tasks.

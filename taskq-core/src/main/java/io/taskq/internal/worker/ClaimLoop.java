@@ -104,6 +104,7 @@ final class ClaimLoop implements BrokerBatcher.Refill {
             return;
         }
         slots.returnPermits(n - claimed.size());
+        ctx.events.claimed(claimed);
         if (!claimed.isEmpty() && ctx.tooManyAbandoned()) {
             // A thread was abandoned while this claim waited: hand the work to a healthier worker.
             ctx.handBack(claimed);
@@ -180,6 +181,7 @@ final class ClaimLoop implements BrokerBatcher.Refill {
     /** Takes what a {@link #request} got; returns what goes to the threads waiting in the batch. */
     @Override
     public List<Delivery> claimed(ClaimRequest request, int freed, List<Delivery> claimed) {
+        ctx.events.claimed(claimed);
         if (!slots.holds()) {
             return claimed;
         }

@@ -10,7 +10,6 @@ import io.taskq.internal.TaskDefinition;
 import io.taskq.internal.TaskRegistry;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.Outcome;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +33,12 @@ final class Invocation {
     private final Outcomes outcomes;
     private final OutcomeReporter reporter;
     private final LeaseKeeper leases;
+    private final InvocationChain chain;
 
-    Invocation(WorkerContext ctx, DataCodec data, Outcomes outcomes, OutcomeReporter reporter, LeaseKeeper leases) {
+    Invocation(WorkerContext ctx, DataCodec data, Outcomes outcomes, OutcomeReporter reporter, LeaseKeeper leases,
+               InvocationChain chain) {
         this.ctx = ctx;
+        this.chain = chain;
         this.data = data;
         this.outcomes = outcomes;
         this.reporter = reporter;
@@ -70,7 +72,7 @@ final class Invocation {
         } catch (IllegalArgumentException e) {
             return outcomes.dead(a, Errors.of("taskq.BadArguments", e.getMessage()), env.retries());
         }
-        return invoke(a, registered.get().target(), args);
+        return invoke(a, registered.get(), args);
     }
 
     /** Checks the message's size and decodes its envelope; the dead letter if either fails, else null. */
@@ -90,11 +92,12 @@ final class Invocation {
         return null;
     }
 
-    private Outcome invoke(Attempt a, Object target, Object[] args) {
+    private Outcome invoke(Attempt a, TaskRegistry.Registered task, Object[] args) {
         Delivery d = a.delivery;
         Envelope env = a.envelope;
         TaskDefinition def = a.definition;
         reporter.started(d, ctx.clock.instant());
+        ctx.events.started(d, a.trace, env);
         CurrentTask.bind(new TaskContext(d.id(), env.task(), d.queue(), d.attempt(), env.retries(),
                 env.rootId(), env.headers()));
         Duration limit = env.timeLimit() != null ? env.timeLimit() : def.timeLimit();
@@ -104,11 +107,11 @@ final class Invocation {
         log.debug("task {} started (attempt {}, retries {})", d.id(), d.attempt(), env.retries());
         Object result;
         try {
-            result = def.method().invoke(target, args);
-        } catch (InvocationTargetException e) {
-            return afterThrow(a, e.getCause(), limit);
+            result = chain.invoke(task, args);
         } catch (IllegalAccessException e) {
             return outcomes.dead(a, Errors.of(e), env.retries());
+        } catch (Exception | Error e) {
+            return afterThrow(a, e, limit);
         }
         return afterReturn(a, result, limit);
     }

@@ -1,12 +1,10 @@
 package io.taskq.internal.worker;
 
-import io.taskq.RetryTaskException;
 import io.taskq.TaskError;
 import io.taskq.TaskState;
 import io.taskq.TaskTimeLimitExceededException;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.Errors;
-import io.taskq.internal.TaskDefinition;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.TaskRecord;
@@ -17,57 +15,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the outcome of an attempt: its record, and for a failure the retry decision (retry with backoff or the
- * task's countdown while retries are left and the error is retryable, else the dead letter).
+ * Builds the outcome of an attempt: its record, and for a failure the retry or dead letter that the task's
+ * {@link io.taskq.RetryPolicy} decides ({@link RetryDecider}).
  */
 final class Outcomes {
     private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
     private final Clock clock;
     private final String workerId;
+    private final RetryDecider retryDecider;
 
-    Outcomes(Clock clock, String workerId) {
+    Outcomes(Clock clock, String workerId, RetryDecider retryDecider) {
         this.clock = clock;
         this.workerId = workerId;
+        this.retryDecider = retryDecider;
     }
 
-    /** The task's method ended with {@code error}: another attempt later, or a dead letter. */
+    /** The task's method ended with {@code error}: another attempt later, or a dead letter, as its policy says. */
     Outcome failure(Attempt a, Throwable error) {
         Envelope env = a.envelope;
-        TaskDefinition def = a.definition;
-        Throwable cause = error;
-        Duration countdown = null;
-        boolean retryable;
-        if (error instanceof RetryTaskException rte) {
-            countdown = rte.countdown();
-            retryable = true;
-            if (rte.getCause() != null) {
-                cause = rte.getCause();
-            }
-        } else {
-            retryable = def.isRetryable(error);
+        RetryDecider.Verdict v = retryDecider.decide(a.id(), env.task(), env.retries(), error);
+        if (!v.retry()) {
+            return dead(a, v.error(), env.retries(), v.reason());
         }
-        TaskError taskError = Errors.of(cause);
-        if (retryable && env.retries() < def.maxRetries()) {
-            Duration delay = countdown != null ? countdown : def.backoff().delay(env.retries());
-            return retry(a, taskError, delay);
-        }
-        String reason = retryable && def.maxRetries() > 0
-                ? "failed after " + (env.retries() + 1) + " attempts (max retries " + def.maxRetries() + "): "
-                + taskError
-                : (retryable ? "failed: " : "failed, not retryable: ") + taskError;
-        log.warn("task {} {}", a.id(), reason);
-        return dead(a, taskError, env.retries(), reason);
-    }
-
-    private Outcome retry(Attempt a, TaskError taskError, Duration delay) {
-        Envelope env = a.envelope;
-        Instant at = clock.instant().plus(delay);
-        log.info("task {} failed ({}), retry {}/{} in {} ms", a.id(), taskError, env.retries() + 1,
-                a.definition.maxRetries(), delay.toMillis());
+        Instant at = clock.instant().plus(v.delay());
         Envelope next = env.nextRetry();
         Delivery d = a.delivery;
-        return Outcome.retry(d, new TaskRecord(d.id(), d.queue(), env.task(), TaskState.RETRY, null, taskError,
+        return Outcome.retry(d, new TaskRecord(d.id(), d.queue(), env.task(), TaskState.RETRY, null, v.error(),
                 next.retries(), d.attempt(), workerId, clock.instant(), null), at, next.encode());
     }
 

@@ -77,6 +77,7 @@ final class Shutdown {
         }
         try {
             ctx.broker.release(handBack);
+            stopped.forEach(s -> ctx.events.handedBack(s.delivery, s.trace));
             ctx.handedBack(handBack.size());
         } catch (RuntimeException e) {
             log.warn("worker {}: hand-back of {} unfinished task(s) failed; they run again when their lease"

@@ -210,7 +210,7 @@ final class Slots {
      * @return the held attempt that now owns the slot, to be run by the caller; null if the slot was freed
      */
     Attempt handBack(Attempt a) {
-        ctx.handBack(List.of(a.delivery));
+        ctx.handBack(a);
         Attempt next = leaveSlot();
         running.remove(a.id(), a);
         claims.release();

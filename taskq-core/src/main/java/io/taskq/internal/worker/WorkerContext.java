@@ -29,6 +29,8 @@ final class WorkerContext {
     final WorkerOptions options;
     final String id;
     final WorkerThreads threads;
+    /** The application's task listeners, told of each transition. */
+    final WorkerEvents events;
 
     private volatile boolean accepting = true;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -39,7 +41,7 @@ final class WorkerContext {
     private final Object settledSignal = new Object();
 
     WorkerContext(Broker broker, TaskRegistry registry, Clock clock, Ticker ticker, WorkerOptions options, String id,
-                  WorkerThreads threads) {
+                  WorkerThreads threads, WorkerEvents events) {
         this.broker = broker;
         this.registry = registry;
         this.clock = clock;
@@ -47,6 +49,7 @@ final class WorkerContext {
         this.options = options;
         this.id = id;
         this.threads = threads;
+        this.events = events;
     }
 
     /** Whether the worker still takes work (false from the start of close()). */
@@ -97,16 +100,34 @@ final class WorkerContext {
         return staleOutcomes.get();
     }
 
-    /** Hands claimed tasks back to the broker (counted once close() began); a failure leaves them to their lease. */
+    /**
+     * Hands claimed tasks that never started back to the broker (counted once close() began); a failure leaves
+     * them to their lease.
+     */
     void handBack(List<Delivery> ds) {
+        if (release(ds)) {
+            events.handedBack(ds);
+        }
+    }
+
+    /** Hands an attempt back to the broker (maybe after it started), like {@link #handBack(List)}. */
+    void handBack(Attempt a) {
+        if (release(List.of(a.delivery))) {
+            events.handedBack(a.delivery, a.trace);
+        }
+    }
+
+    private boolean release(List<Delivery> ds) {
         try {
             broker.release(ds);
             if (closed.get()) {
                 handedBackAtClose.addAndGet(ds.size());
             }
+            return true;
         } catch (RuntimeException e) {
             log.warn("worker {}: could not hand back {}; the lease will expire", id,
                     ds.stream().map(Delivery::id).toList(), e);
+            return false;
         }
     }
 

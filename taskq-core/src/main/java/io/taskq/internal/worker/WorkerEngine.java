@@ -5,6 +5,7 @@ import io.taskq.WorkerOptions;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Ids;
 import io.taskq.internal.TaskRegistry;
+import io.taskq.internal.WorkerExtensions;
 import io.taskq.spi.Broker;
 import io.taskq.spi.Outcome;
 import java.time.Clock;
@@ -24,8 +25,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class creates the parts, each with one job, and starts and stops them: {@link ClaimLoop} (claiming),
  * {@link Slots} (slots, held tasks, claim permits), {@link AttemptRunner} with {@link Invocation} and
- * {@link Outcomes} (running an attempt), {@link LeaseKeeper} (leases, revokes, time limits, abandoned threads),
- * {@link OutcomeReporter} with {@link BrokerBatcher} (reporting outcomes) and {@link Shutdown} (close).
+ * {@link Outcomes} (running an attempt, through the {@link InvocationChain} of interceptors, retries decided by
+ * {@link RetryDecider}), {@link LeaseKeeper} (leases, revokes, time limits, abandoned threads),
+ * {@link OutcomeReporter} with {@link BrokerBatcher} (reporting outcomes) and {@link Shutdown} (close);
+ * {@link WorkerEvents} tells the application's listeners of the transitions.
  * {@link io.taskq.Taskq#startWorker} creates it and calls {@link #start()}.
  */
 public final class WorkerEngine implements Worker {
@@ -49,10 +52,12 @@ public final class WorkerEngine implements Worker {
     /**
      * Creates a worker on the system ticker with daemon threads; {@link #start()} starts it.
      *
-     * @param data decodes the arguments and encodes the results
+     * @param data       decodes the arguments and encodes the results
+     * @param extensions the interceptors, listeners and retry policies of the application
      */
-    public WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data) {
-        this(broker, registry, clock, options, data, Ticker.system(), WorkerEngine::daemon);
+    public WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data,
+                        WorkerExtensions extensions) {
+        this(broker, registry, clock, options, data, extensions, Ticker.system(), WorkerEngine::daemon);
     }
 
     /**
@@ -63,18 +68,20 @@ public final class WorkerEngine implements Worker {
      * @param threads makes every thread of the worker (each is named after its role)
      */
     WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data,
-                 Ticker ticker, ThreadFactory threads) {
+                 WorkerExtensions extensions, Ticker ticker, ThreadFactory threads) {
         String id = options.workerId() != null ? options.workerId()
                 : Ids.processName() + "#" + WORKER_SEQ.incrementAndGet();
-        this.ctx = new WorkerContext(broker, registry, clock, ticker, options, id, new WorkerThreads(threads, id));
+        this.ctx = new WorkerContext(broker, registry, clock, ticker, options, id, new WorkerThreads(threads, id),
+                new WorkerEvents(extensions.listeners(), clock, id));
         // The parts reach each other through these final fields; none is called before start().
         this.slots = new Slots(ctx, this::startAttempt);
         this.claimLoop = new ClaimLoop(ctx, slots);
         this.reporter = new OutcomeReporter(ctx, new BrokerBatcher(broker, ticker, ctx.threads,
                 "taskq-report-" + id, claimLoop));
-        Outcomes outcomes = new Outcomes(clock, id);
+        Outcomes outcomes = new Outcomes(clock, id, new RetryDecider(extensions));
         this.leases = new LeaseKeeper(ctx, slots, outcomes, reporter, this::completeAbandoned);
-        this.runner = new AttemptRunner(ctx, slots, new Invocation(ctx, data, outcomes, reporter, leases), reporter);
+        this.runner = new AttemptRunner(ctx, slots, new Invocation(ctx, data, outcomes, reporter, leases,
+                new InvocationChain(extensions.interceptors())), reporter);
         this.shutdown = new Shutdown(ctx, claimLoop, slots, reporter);
     }
 

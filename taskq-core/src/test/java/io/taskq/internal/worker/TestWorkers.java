@@ -4,6 +4,7 @@ import io.taskq.WorkerOptions;
 import io.taskq.spi.Broker;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /** Builds the shared context of a worker's parts for tests of one part. */
 final class TestWorkers {
@@ -19,7 +20,7 @@ final class TestWorkers {
 
     static WorkerContext context(Broker broker, Ticker ticker, WorkerOptions options) {
         return new WorkerContext(broker, null, Clock.systemUTC(), ticker, options, ID,
-                new WorkerThreads(TestWorkers::daemon, ID));
+                new WorkerThreads(TestWorkers::daemon, ID), new WorkerEvents(List.of(), Clock.systemUTC(), ID));
     }
 
     static Thread daemon(Runnable r) {

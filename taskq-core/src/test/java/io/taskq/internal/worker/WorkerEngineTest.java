@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.taskq.contract.Await;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.TaskRegistry;
+import io.taskq.internal.WorkerExtensions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,7 @@ class WorkerEngineTest {
         };
         WorkerEngine w = new WorkerEngine(new ScriptedBroker(), TaskRegistry.scan(List.of()), Clock.systemUTC(),
                 TestWorkers.options().leaseRenewInterval(Duration.ofMillis(50)).build(), DataCodec.defaults(),
-                new ManualTicker(), factory);
+                new WorkerExtensions(List.of(), List.of(), java.util.Map.of()), new ManualTicker(), factory);
         assertTrue(made.isEmpty(), "no thread before start(): " + made);
         assertFalse(w.holdsAhead(), "no prefetch configured");
         try {

@@ -1,6 +1,8 @@
 package io.taskq.examples.docs;
 
+import io.taskq.RetryPolicy;
 import io.taskq.Task;
+import io.taskq.TaskEvent;
 import io.taskq.TaskFailedException;
 import io.taskq.TaskHandle;
 import io.taskq.TaskRequest;
@@ -16,8 +18,8 @@ import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.Scheduler;
 import io.taskq.scheduler.SchedulerListener;
+import io.taskq.scheduler.spi.ScheduleStore;
 import io.taskq.spi.Broker;
-import io.taskq.spi.ScheduleStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +59,33 @@ public final class DocSnippets {
         public String send(String to, String subject) throws IOException {
             return mailer.send(to, subject);          // your code
         }
+    }
+
+    /** docs/extending.md: an interceptor, a listener and retry policies. */
+    static Taskq extending(Mailer mailer) {
+        Taskq taskq = Taskq.builder()
+                .tasks(new EmailTasks(mailer))
+                .interceptor((context, next) -> {
+                    long t0 = System.nanoTime();
+                    try {
+                        return next.proceed();
+                    } finally {
+                        log.info("{} took {} us", context.taskName(), (System.nanoTime() - t0) / 1000);
+                    }
+                })
+                .listener(event -> {
+                    if (event.kind() == TaskEvent.Kind.DEAD_LETTERED) {
+                        log.warn("task {} dead-lettered: {}", event.taskId(), event.reason());
+                    }
+                })
+                .retryPolicy("email.send", RetryPolicy.builder()
+                        .maxRetries(10)
+                        .backoff(Duration.ofSeconds(5)).backoffMultiplier(3).backoffMax(Duration.ofHours(1))
+                        .retryOn(IOException.class)
+                        .build())
+                .retryPolicy(RetryPolicy.builder().maxRetries(2).build())
+                .build();
+        return taskq;
     }
 
     static void readmeQuickStart(Mailer mailer) {

@@ -67,7 +67,7 @@ class SpringExampleTest {
         assertTrue(workers.running().isEmpty(), "the worker was stopped");
         assertTrue(!scheduler.isLeader(), "the scheduler stepped down");
         try (RedisBroker check = RedisBroker.builder().uri(redis.url()).keyPrefix(PREFIX).build()) {
-            assertEquals(Optional.of(TaskState.SUCCESS), check.record(report.queue(), report.id())
+            assertEquals(Optional.of(TaskState.SUCCESS), check.get(report.queue(), report.id())
                     .map(TaskRecord::state), "closing the application let the running task finish");
         }
     }

@@ -14,7 +14,7 @@ import java.util.Optional;
  * missed-run policy, so that every leader that reads the same stored state makes the same decision (and the same
  * run ids).
  */
-public final class DueRuns {
+final class DueRuns {
 
     /**
      * The decision.
@@ -23,9 +23,9 @@ public final class DueRuns {
      * @param next    the next scheduled instant after them, or null if the schedule will not fire again
      * @param dropped whether some due runs were dropped (missed-run policy, or more than the batch limit)
      */
-    public record Plan(List<Instant> runs, Instant next, boolean dropped) {
+    record Plan(List<Instant> runs, Instant next, boolean dropped) {
         /** Copies the list. */
-        public Plan {
+        Plan {
             runs = List.copyOf(runs);
         }
     }
@@ -45,7 +45,7 @@ public final class DueRuns {
      * @param grace    how old the most recent due run may be and still count as late rather than missed
      * @param maxRuns  at most this many runs in one plan, a guard against a tiny interval flooding the broker
      */
-    public static Plan plan(Schedule schedule, Instant due, Instant now, Duration grace, MissedRunPolicy policy,
+    static Plan plan(Schedule schedule, Instant due, Instant now, Duration grace, MissedRunPolicy policy,
                             int maxRuns) {
         Instant latest = latestFire(schedule, due, now);
         boolean late = !latest.isBefore(now.minus(grace));
@@ -122,7 +122,7 @@ public final class DueRuns {
      *
      * @param neverRan whether the entry has never run
      */
-    public static Instant firstRun(Schedule schedule, Instant startTime, Instant now, boolean neverRan) {
+    static Instant firstRun(Schedule schedule, Instant startTime, Instant now, boolean neverRan) {
         Optional<Instant> clocked = clockedAt(schedule);
         if (clocked.isPresent() && neverRan) {
             Instant at = clocked.get();
@@ -133,7 +133,7 @@ public final class DueRuns {
     }
 
     /** The instant of a clocked schedule, empty for other kinds. */
-    public static Optional<Instant> clockedAt(Schedule schedule) {
+    static Optional<Instant> clockedAt(Schedule schedule) {
         ScheduleSpec spec = schedule.toSpec();
         return "clocked".equals(spec.kind()) ? Optional.of(Instant.parse(spec.at())) : Optional.empty();
     }

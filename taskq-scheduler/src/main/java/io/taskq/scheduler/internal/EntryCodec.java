@@ -28,26 +28,26 @@ public final class EntryCodec {
      *
      * @param lastRunQueue the queue of the last run, for the overlap check
      */
-    public record State(Instant nextRunAt, Instant lastRunAt, String lastRunId, String lastRunQueue,
+    record State(Instant nextRunAt, Instant lastRunAt, String lastRunId, String lastRunQueue,
                         long totalRunCount, Instant createdAt, Instant updatedAt) {
 
         /** A fresh entry's state. */
-        public static State created(Instant now, Instant nextRunAt) {
+        static State created(Instant now, Instant nextRunAt) {
             return new State(nextRunAt, null, null, null, 0, now, now);
         }
 
         /** The same state with another next run. */
-        public State withNextRunAt(Instant next) {
+        State withNextRunAt(Instant next) {
             return new State(next, lastRunAt, lastRunId, lastRunQueue, totalRunCount, createdAt, updatedAt);
         }
 
         /** The same state with the definition's update time set. */
-        public State withUpdatedAt(Instant at) {
+        State withUpdatedAt(Instant at) {
             return new State(nextRunAt, lastRunAt, lastRunId, lastRunQueue, totalRunCount, createdAt, at);
         }
 
         /** The state after {@code runs} more runs were published, the last one with that id and queue. */
-        public State withRuns(Instant at, String runId, String queue, int runs) {
+        State withRuns(Instant at, String runId, String queue, int runs) {
             return new State(nextRunAt, at, runId, queue, totalRunCount + runs, createdAt, updatedAt);
         }
     }
@@ -61,15 +61,10 @@ public final class EntryCodec {
      *                   edits survive restarts until the code changes
      * @param state      run-time state
      */
-    public record Entry(PeriodicTask definition, PeriodicTask declared, State state) {
-
-        /** The same entry with another definition. */
-        public Entry withDefinition(PeriodicTask d) {
-            return new Entry(d, declared, state);
-        }
+    record Entry(PeriodicTask definition, PeriodicTask declared, State state) {
 
         /** The same entry with another state. */
-        public Entry withState(State s) {
+        Entry withState(State s) {
             return new Entry(definition, declared, s);
         }
     }
@@ -78,7 +73,7 @@ public final class EntryCodec {
     }
 
     /** The entry as JSON text. */
-    public static String encode(Entry e) {
+    static String encode(Entry e) {
         ObjectNode root = Json.mapper().createObjectNode();
         root.set("definition", definitionNode(e.definition()));
         root.set("declared", e.declared() == null ? null : definitionNode(e.declared()));
@@ -99,7 +94,7 @@ public final class EntryCodec {
      *
      * @throws IllegalArgumentException naming the problem if the text is not a valid entry
      */
-    public static Entry decode(String json) {
+    static Entry decode(String json) {
         JsonNode root = parse(json);
         JsonNode s = root.path("state");
         Instant created = instant(s, "createdAt");
@@ -112,17 +107,8 @@ public final class EntryCodec {
                 declared == null || declared.isNull() ? null : definition(declared), state);
     }
 
-    /** Reads an entry, or empty if the text is not a valid entry. */
-    public static Optional<Entry> tryDecode(String json) {
-        try {
-            return Optional.of(decode(json));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
     /** A definition as JSON text (the form audit records carry). */
-    public static String encodeDefinition(PeriodicTask t) {
+    static String encodeDefinition(PeriodicTask t) {
         return t == null ? null : definitionNode(t).toString();
     }
 
@@ -131,7 +117,7 @@ public final class EntryCodec {
      *
      * @throws IllegalArgumentException naming the problem
      */
-    public static PeriodicTask decodeDefinition(String json) {
+    static PeriodicTask decodeDefinition(String json) {
         return definition(parse(json));
     }
 

@@ -3,7 +3,7 @@ package io.taskq.spring.boot.autoconfigure;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
-import io.taskq.internal.InMemoryBroker;
+import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ResultBackend;
 import java.time.Clock;
@@ -34,8 +34,8 @@ public class TaskqAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(Broker.class)
-    InMemoryBroker taskqBroker() {
-        return new InMemoryBroker(Clock.systemUTC());
+    MemoryBroker taskqBroker() {
+        return MemoryBroker.create(Clock.systemUTC());
     }
 
     /** The application's beans with {@code @Task} methods. */

@@ -21,6 +21,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * submit returns is valid at once (its id is chosen before enqueue); it reads UNKNOWN until the commit (and
  * after a rollback). A failure
  * to enqueue after the commit cannot undo the commit: it is logged at ERROR with each task's id and name.
+ *
+ * <p>Only {@link #enqueue} follows the transaction: the queue administration ({@link #queueAdmin()}, the wrapped
+ * broker's) and the follow-ups a worker's finish enqueues ({@code Outcome.followUps}) go straight to the wrapped
+ * broker, as they do not run in the application's transactions.
  */
 public final class TransactionAwareBroker extends ForwardingBroker {
     private static final Logger log = LoggerFactory.getLogger(TransactionAwareBroker.class);

@@ -14,13 +14,15 @@ import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.contract.Money;
-import io.taskq.internal.InMemoryBroker;
 import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.Scheduler;
 import io.taskq.spi.Broker;
+import io.taskq.spi.QueueAdmin;
+import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.ResultBackend;
 import java.time.Clock;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.Map;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -49,7 +51,7 @@ class TaskqAutoConfigurationTest {
     @Test
     void inMemoryByDefaultWithWorkerAndSchedulerThatRunTheBeansTasks() {
         runner.run(context -> {
-            assertThat(context).hasSingleBean(Taskq.class).hasSingleBean(InMemoryBroker.class)
+            assertThat(context).hasSingleBean(Taskq.class).hasSingleBean(MemoryBroker.class)
                     .hasSingleBean(WorkerOptions.class).hasSingleBean(TaskqWorkers.class)
                     .hasSingleBean(Scheduler.class).hasSingleBean(TaskqSchedulerRunner.class)
                     .hasSingleBean(TaskqBrokerDecorator.class);
@@ -142,7 +144,7 @@ class TaskqAutoConfigurationTest {
 
     @Test
     void everyBeanBacksOffForTheApplicationsOwn() {
-        InMemoryBroker broker = new InMemoryBroker(Clock.systemUTC());
+        MemoryBroker broker = MemoryBroker.create(Clock.systemUTC());
         runner.withBean("myBroker", Broker.class, () -> broker).run(context -> {
             assertThat(context).hasSingleBean(Broker.class);
             assertThat(((TransactionAwareBroker) context.getBean(Taskq.class).broker()).delegate()).isSameAs(broker);
@@ -185,11 +187,11 @@ class TaskqAutoConfigurationTest {
     void transactionAwareSubmitCanBeTurnedOffOrIsAbsentWithoutSpringTx() {
         runner.withPropertyValues("taskq.submit.after-commit=false").run(context -> {
             assertThat(context).doesNotHaveBean(TaskqBrokerDecorator.class);
-            assertThat(context.getBean(Taskq.class).broker()).isInstanceOf(InMemoryBroker.class);
+            assertThat(context.getBean(Taskq.class).broker()).isInstanceOf(MemoryBroker.class);
         });
         runner.withClassLoader(new FilteredClassLoader(TransactionSynchronizationManager.class)).run(context -> {
             assertThat(context).hasNotFailed().doesNotHaveBean(TaskqBrokerDecorator.class);
-            assertThat(context.getBean(Taskq.class).broker()).isInstanceOf(InMemoryBroker.class);
+            assertThat(context.getBean(Taskq.class).broker()).isInstanceOf(MemoryBroker.class);
         });
     }
 
@@ -258,7 +260,9 @@ class TaskqAutoConfigurationTest {
     @Test
     void healthIsDownWhenTheBrokerDoesNotAnswer() {
         Broker failing = mock(Broker.class, withSettings().extraInterfaces(ResultBackend.class));
-        when(failing.stats(anyString())).thenThrow(new IllegalStateException("connection refused"));
+        QueueAdmin admin = mock(QueueAdmin.class);
+        when(failing.queueAdmin()).thenReturn(Optional.of(admin));
+        when(admin.stats(anyString())).thenThrow(new IllegalStateException("connection refused"));
         runner.withBean("failingBroker", Broker.class, () -> failing).withPropertyValues("taskq.roles=")
                 .run(context -> {
                     Health h = context.getBean(TaskqHealthIndicator.class).health();

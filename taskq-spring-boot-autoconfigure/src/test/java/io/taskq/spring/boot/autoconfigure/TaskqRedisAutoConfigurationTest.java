@@ -8,11 +8,11 @@ import io.taskq.TaskHandle;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.contract.Await;
-import io.taskq.internal.InMemoryBroker;
 import io.taskq.redis.PerClassRedis;
 import io.taskq.redis.RedisBroker;
 import io.taskq.redis.RedisScheduleStore;
 import io.taskq.scheduler.Scheduler;
+import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.TaskRecord;
 import java.time.Duration;
 import java.util.Optional;
@@ -51,7 +51,7 @@ class TaskqRedisAutoConfigurationTest {
         String prefix = prefix();
         runner.withPropertyValues("taskq.redis.url=" + redis.url(), "taskq.redis.key-prefix=" + prefix)
                 .run(context -> {
-                    assertThat(context).hasSingleBean(RedisBroker.class).doesNotHaveBean(InMemoryBroker.class)
+                    assertThat(context).hasSingleBean(RedisBroker.class).doesNotHaveBean(MemoryBroker.class)
                             .hasSingleBean(RedisScheduleStore.class);
                     assertThat(context.getBean(RedisBroker.class).keyPrefix()).isEqualTo(prefix);
                     assertThat(context.getBean(RedisScheduleStore.class).keyPrefix()).isEqualTo(prefix);
@@ -66,7 +66,7 @@ class TaskqRedisAutoConfigurationTest {
     void withoutTheRedisModuleTheUrlIsIgnoredAndTaskqRunsInMemory() {
         runner.withClassLoader(new FilteredClassLoader(RedisBroker.class))
                 .withPropertyValues("taskq.redis.url=" + redis.url())
-                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(InMemoryBroker.class));
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(MemoryBroker.class));
     }
 
     @Test
@@ -123,7 +123,7 @@ class TaskqRedisAutoConfigurationTest {
         app.close();
         assertThat(TestTasks.slowFinished).as("close waited for the running task").isTrue();
         try (RedisBroker check = RedisBroker.builder().uri(redis.url()).keyPrefix(prefix).build()) {
-            assertThat(check.record(drained.queue(), drained.id()).map(TaskRecord::state))
+            assertThat(check.get(drained.queue(), drained.id()).map(TaskRecord::state))
                     .isEqualTo(Optional.of(TaskState.SUCCESS));
         }
 

@@ -1,9 +1,10 @@
-package io.taskq.scheduler;
+package io.taskq.scheduler.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.taskq.contract.Golden;
-import io.taskq.scheduler.internal.EntryCodec;
+import io.taskq.scheduler.PeriodicTask;
+import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.internal.EntryCodec.Entry;
 import io.taskq.scheduler.internal.EntryCodec.State;
 import java.time.Instant;

@@ -1,13 +1,14 @@
-package io.taskq.contract;
+package io.taskq.scheduler.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.taskq.spi.ScheduleAuditRecord;
-import io.taskq.spi.ScheduleRecord;
-import io.taskq.spi.ScheduleStore;
+import io.taskq.contract.Await;
+import io.taskq.scheduler.spi.ScheduleAuditRecord;
+import io.taskq.scheduler.spi.ScheduleRecord;
+import io.taskq.scheduler.spi.ScheduleStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.taskq.spi;
+package io.taskq.scheduler.spi;
 
 import java.time.Instant;
 import java.util.Objects;

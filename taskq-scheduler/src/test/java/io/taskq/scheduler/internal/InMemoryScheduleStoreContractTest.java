@@ -1,9 +1,9 @@
-package io.taskq.contract;
+package io.taskq.scheduler.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.taskq.internal.InMemoryScheduleStore;
-import io.taskq.spi.ScheduleStore;
+import io.taskq.scheduler.contract.ScheduleStoreContractTest;
+import io.taskq.scheduler.spi.ScheduleStore;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
-package io.taskq.internal;
+package io.taskq.scheduler.internal;
 
-import io.taskq.spi.ScheduleAuditRecord;
-import io.taskq.spi.ScheduleRecord;
-import io.taskq.spi.ScheduleStore;
+import io.taskq.scheduler.spi.ScheduleAuditRecord;
+import io.taskq.scheduler.spi.ScheduleRecord;
+import io.taskq.scheduler.spi.ScheduleStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -39,8 +39,8 @@ public final class InMemoryScheduleStore implements ScheduleStore {
         this(DEFAULT_AUDIT_CAPACITY);
     }
 
-    /** A store keeping the newest {@code auditCapacity} audit records. */
-    public InMemoryScheduleStore(int auditCapacity) {
+    /** A store keeping the newest {@code auditCapacity} audit records (small in this package's tests). */
+    InMemoryScheduleStore(int auditCapacity) {
         if (auditCapacity < 1) {
             throw new IllegalArgumentException("auditCapacity must be positive");
         }

@@ -1,11 +1,12 @@
-package io.taskq.scheduler;
+package io.taskq.scheduler.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.taskq.scheduler.internal.DueRuns;
+import io.taskq.scheduler.MissedRunPolicy;
+import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.internal.DueRuns.Plan;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,0 +1,118 @@
+package io.taskq.internal.worker;
+
+import io.taskq.TaskError;
+import io.taskq.TaskEvent.Kind;
+import io.taskq.TaskEvent;
+import io.taskq.TaskListener;
+import io.taskq.TaskState;
+import io.taskq.internal.Envelope;
+import io.taskq.spi.Delivery;
+import io.taskq.spi.Outcome;
+import io.taskq.spi.TaskRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Turns a worker's transitions into {@link TaskEvent}s for the application's {@link TaskListener}s, each called
+ * through a {@link GuardedListener}, synchronously on the calling thread. Does nothing (not even read the clock)
+ * when there is no listener.
+ */
+final class WorkerEvents {
+    private final List<GuardedListener> listeners;
+    private final Clock clock;
+    private final String workerId;
+
+    WorkerEvents(List<TaskListener> listeners, Clock clock, String workerId) {
+        this.listeners = listeners.stream().map(GuardedListener::new).toList();
+        this.clock = clock;
+        this.workerId = workerId;
+    }
+
+    /** Tasks the broker handed to this worker. */
+    void claimed(List<Delivery> claimed) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        for (Delivery d : claimed) {
+            emit(Kind.CLAIMED, d, null, null, null, null);
+        }
+    }
+
+    /** The attempt starts: its message was read and the method is called next. */
+    void started(Delivery d, AttemptTrace trace, Envelope env) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        trace.startedNanos = System.nanoTime();
+        trace.retries = env.retries();
+        trace.taskName = env.task();
+        emit(Kind.STARTED, d, trace, null, null, null);
+    }
+
+    /**
+     * The worker decided how the attempt ends and is about to report it: a success, a failure retried or
+     * dead-lettered, a revoke. Returns {@code outcome}, so that a call site can pass it on.
+     */
+    Outcome finished(Delivery d, AttemptTrace trace, Outcome outcome) {
+        if (listeners.isEmpty() || outcome == null) {
+            return outcome;
+        }
+        TaskRecord r = outcome.record();
+        switch (outcome.kind()) {
+            case RETRY -> {
+                emit(Kind.FAILED, d, trace, r.error(), null, null);
+                emit(Kind.RETRIED, d, trace, r.error(), outcome.retryAt(), null);
+            }
+            case DEAD -> {
+                if (trace.started()) {
+                    emit(Kind.FAILED, d, trace, r.error(), null, null);
+                }
+                emit(Kind.DEAD_LETTERED, d, trace, r.error(), null, outcome.reason());
+            }
+            case DONE -> {
+                if (r == null || r.state() == TaskState.SUCCESS) {
+                    emit(Kind.SUCCEEDED, d, trace, null, null, null);
+                } else if (r.state() == TaskState.REVOKED) {
+                    emit(Kind.REVOKED, d, trace, null, null, r.reason());
+                } else {
+                    emit(Kind.FAILED, d, trace, r.error(), null, null);
+                }
+            }
+        }
+        return outcome;
+    }
+
+    /** Tasks given back to the broker unfinished, without their attempts' traces (never started). */
+    void handedBack(List<Delivery> back) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        for (Delivery d : back) {
+            emit(Kind.HANDED_BACK, d, null, null, null, null);
+        }
+    }
+
+    /** One attempt given back to the broker unfinished (maybe after it started). */
+    void handedBack(Delivery d, AttemptTrace trace) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        emit(Kind.HANDED_BACK, d, trace, null, null, null);
+    }
+
+    private void emit(Kind kind, Delivery d, AttemptTrace trace, TaskError error, Instant retryAt, String reason) {
+        boolean started = trace != null && trace.started();
+        long now = System.nanoTime();
+        String taskName = trace != null && trace.taskName != null ? trace.taskName : d.task();
+        TaskEvent event = new TaskEvent(kind, d.id(), taskName, d.queue(), workerId, d.attempt(),
+                trace != null ? trace.retries : null, clock.instant(),
+                started ? Duration.ofNanos(trace.startedNanos - trace.claimedNanos) : null,
+                started && kind != Kind.STARTED ? Duration.ofNanos(now - trace.startedNanos) : null,
+                error != null ? error.type() : null, error != null ? error.message() : null, retryAt, reason);
+        for (GuardedListener l : listeners) {
+            l.onEvent(event);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.taskq.extend;
+
+import io.taskq.Task;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Tasks for the extension tests; one instance per test. */
+public class ExtensionTasks {
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final CountDownLatch release = new CountDownLatch(1);
+
+    int count(String name) {
+        return calls.computeIfAbsent(name, k -> new AtomicInteger()).get();
+    }
+
+    private void called(String name) {
+        calls.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @Task(name = "x.ok")
+    public String ok(String s) {
+        called("ok");
+        return "ok " + s;
+    }
+
+    @Task(name = "x.fails", maxRetries = 1, backoff = "0ms")
+    public String fails() {
+        called("fails");
+        throw new IllegalStateException("boom");
+    }
+
+    @Task(name = "x.io", maxRetries = 1, backoff = "0ms", retryOn = IOException.class)
+    public String io() {
+        called("io");
+        return "io";
+    }
+
+    /** Declares no retry attribute: a default policy on the builder applies to it. */
+    @Task(name = "x.plain")
+    public String plain() {
+        called("plain");
+        throw new IllegalStateException("plain");
+    }
+
+    @Task(name = "x.block")
+    public String block() throws InterruptedException {
+        called("block");
+        release.await();
+        return "released";
+    }
+
+    @Task(name = "x.slow", timeLimit = "200ms")
+    public String slow() throws InterruptedException {
+        called("slow");
+        Thread.sleep(60_000);
+        return "never";
+    }
+}

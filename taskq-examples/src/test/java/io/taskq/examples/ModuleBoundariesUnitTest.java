@@ -1,0 +1,12 @@
+package io.taskq.examples;
+
+import io.taskq.arch.ModuleBoundaries;
+import org.junit.jupiter.api.Test;
+
+/** This module uses other modules' internal packages only where ModuleBoundaries.ALLOWED says why. */
+class ModuleBoundariesUnitTest {
+    @Test
+    void keepsToTheOtherModulesPublicPackages() {
+        ModuleBoundaries.check("taskq-examples");
+    }
+}
