@@ -1,7 +1,7 @@
 package io.taskq.scheduler.internal;
 
 import io.taskq.Taskq;
-import io.taskq.internal.InMemoryBroker;
+import io.taskq.spi.MemoryBroker;
 import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.SchedulerListener;
 import io.taskq.scheduler.internal.EntryCodec.Entry;
@@ -23,7 +23,7 @@ final class Parts implements AutoCloseable {
     static final Duration LOOKBACK = Duration.ofHours(24);
 
     final Clock clock;
-    final InMemoryBroker broker;
+    final MemoryBroker broker;
     final Taskq taskq;
     final ScheduleStore store;
     final Events events = new Events();
@@ -40,7 +40,7 @@ final class Parts implements AutoCloseable {
 
     Parts(Clock clock, ScheduleStore store) {
         this.clock = clock;
-        this.broker = new InMemoryBroker(clock);
+        this.broker = MemoryBroker.create(clock);
         this.taskq = Taskq.builder().broker(broker).clock(clock).build();
         this.store = store;
         this.entries = new StoredEntries(store);
