@@ -84,8 +84,9 @@ class WireFormatGoldenTest {
             ((ObjectNode) started).put("state", "STARTED");
             Golden.assertJsonEquals(started, hget("{g1:email}:res", ID));
 
-            // finish.lua stores the worker's record as it is
-            assertEquals(List.of(true), broker.finish(List.of(Outcome.done(d, record("record-success.json")))));
+            // finish-claim.lua stores the worker's record as it is
+            assertEquals(List.of(true), broker.finishAndClaim(List.of(), AT.instant(),
+                    List.of(Outcome.done(d, record("record-success.json"))), null).accepted());
             assertEquals(Golden.compact("record-success.json"), hget("{g1:email}:res", ID));
         }
     }
@@ -95,8 +96,8 @@ class WireFormatGoldenTest {
         try (RedisBroker broker = broker("g2")) {
             Delivery d = enqueueAndClaim(broker);
             String reason = Golden.tree("dead-letter.json").get("reason").textValue();
-            assertEquals(List.of(true), broker.finish(List.of(Outcome.dead(d, record("record-failure.json"),
-                    reason))));
+            assertEquals(List.of(true), broker.finishAndClaim(List.of(), AT.instant(),
+                    List.of(Outcome.dead(d, record("record-failure.json"), reason)), null).accepted());
             // lib.lua add_dead: cjson.encode of the entry
             Golden.assertJsonEquals(Golden.tree("dead-letter.json"), hget("{g2:email}:dinfo", ID));
             assertEquals(Golden.compact("record-failure.json"), hget("{g2:email}:res", ID));
