@@ -30,6 +30,6 @@ public record TaskContext(String taskId, String taskName, String queue, int atte
 
     /** The context of the task running on this thread, if any. */
     public static Optional<TaskContext> current() {
-        return Optional.ofNullable(io.taskq.internal.CurrentTask.get());
+        return Optional.ofNullable(io.taskq.internal.worker.CurrentTask.get());
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.taskq.internal.CurrentTask;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.Ids;
@@ -13,8 +12,9 @@ import io.taskq.internal.SubmitRetry;
 import io.taskq.internal.Json;
 import io.taskq.internal.TaskDefinition;
 import io.taskq.internal.TaskRegistry;
-import io.taskq.internal.WorkerEngine;
 import io.taskq.internal.WorkerExtensions;
+import io.taskq.internal.worker.CurrentTask;
+import io.taskq.internal.worker.WorkerEngine;
 import io.taskq.spi.Broker;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.ResultBackend;
@@ -372,7 +372,8 @@ public final class Taskq implements AutoCloseable {
         if (registry.names().isEmpty()) {
             throw new IllegalStateException("no tasks registered: pass task objects to Taskq.builder().tasks(...)");
         }
-        Worker w = new WorkerEngine(broker, registry, clock, options, data, extensions);
+        WorkerEngine w = new WorkerEngine(broker, registry, clock, options, data, extensions);
+        w.start();
         workers.add(w);
         return w;
     }

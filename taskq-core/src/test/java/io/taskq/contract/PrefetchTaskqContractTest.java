@@ -12,7 +12,6 @@ import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.Worker;
 import io.taskq.WorkerOptions;
-import io.taskq.internal.WorkerEngine;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
@@ -280,20 +279,26 @@ public abstract class PrefetchTaskqContractTest extends TaskqContractTest {
     @Test
     void adaptivePrefetchHandsBackATaskHeldBehindALongOneAndStopsHolding() {
         Set<String> released = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Integer> fetchClaimSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         Broker watched = watched(broker, (method, args) -> {
             if (method.equals("release")) {
                 for (Object d : (List<?>) args[0]) {
                     released.add(((Delivery) d).id());
                 }
+            } else if (method.equals("claim")) {
+                fetchClaimSizes.add(((ClaimRequest) args[0]).max());
             }
         });
         try (Taskq workerSide = workerSide(watched)) {
             Worker a = workerSide.startWorker(options().workerId("a").concurrency(1).adaptivePrefetch().build());
             // Short tasks: the worker starts holding one task beyond its slot (on a loaded machine a few may run
-            // long enough to need more of them).
+            // long enough to need more of them). It holds ahead when its fetch loop, idle after the tasks (so that
+            // no task can end holding meanwhile), claims for more than its one slot.
             Await.until(WAIT, "the worker holding ahead", () -> {
                 runShortTasks(20);
-                return ((WorkerEngine) a).holdsAhead();
+                int seen = fetchClaimSizes.size();
+                Await.until(WAIT, "the idle worker's next claim", () -> fetchClaimSizes.size() > seen);
+                return fetchClaimSizes.get(seen) > 1;
             });
             released.clear();
             TaskHandle<String> gate = taskq.submit(ContractTasks::gate, "long");
@@ -343,7 +348,7 @@ public abstract class PrefetchTaskqContractTest extends TaskqContractTest {
                 String g = "g" + i;
                 Await.until(WAIT, g + " running", () -> tasks.gatesEntered.contains(g));
                 assertEquals(0, w.heldCount(), "nothing held beside a long task");
-                assertFalse(((WorkerEngine) w).holdsAhead(), "claims for free slots only");
+                assertTrue(claimSizes.stream().allMatch(m -> m <= 1), "claims for free slots only: " + claimSizes);
                 long since = System.nanoTime();
                 // Each task runs 3 ms (longer than the 2 ms bound), measured, not slept.
                 Await.until(WAIT, "3 ms", () -> System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(3));

@@ -1,4 +1,4 @@
-package io.taskq.internal;
+package io.taskq.internal.worker;
 
 /** What the events of one attempt need to remember: when it was claimed and started, and what its message said. */
 final class AttemptTrace {

@@ -1,4 +1,4 @@
-package io.taskq.internal;
+package io.taskq.internal.worker;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,8 @@
-package io.taskq.internal;
+package io.taskq.internal.worker;
 
 import io.taskq.TaskContext;
 import io.taskq.TaskInterceptor;
+import io.taskq.internal.TaskRegistry;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.List;

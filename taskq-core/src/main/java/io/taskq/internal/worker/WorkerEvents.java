@@ -1,10 +1,11 @@
-package io.taskq.internal;
+package io.taskq.internal.worker;
 
 import io.taskq.TaskError;
-import io.taskq.TaskEvent;
 import io.taskq.TaskEvent.Kind;
+import io.taskq.TaskEvent;
 import io.taskq.TaskListener;
 import io.taskq.TaskState;
+import io.taskq.internal.Envelope;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.TaskRecord;

@@ -1,4 +1,4 @@
-package io.taskq.internal;
+package io.taskq.internal.worker;
 
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
@@ -84,6 +84,9 @@ final class BrokerBatcher {
     }
 
     private final Broker broker;
+    private final Ticker ticker;
+    private final WorkerThreads threads;
+    private final String name;
     private final Refill refill;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a start report is queued or taken, and when a broker call ends. */
@@ -94,25 +97,33 @@ final class BrokerBatcher {
     private boolean busy;
     /** The reporter is making calls or about to (not waiting): finishes are left to it. */
     private boolean reporterWorking;
-    private final Thread thread;
+    private volatile Thread thread;
     private volatile boolean running = true;
 
     /**
+     * @param name   the reporter thread's name
      * @param refill the claim to make along with each batch, and who gets what it claims
      */
-    BrokerBatcher(Broker broker, String name, Refill refill) {
+    BrokerBatcher(Broker broker, Ticker ticker, WorkerThreads threads, String name, Refill refill) {
         this.broker = broker;
+        this.ticker = ticker;
+        this.threads = threads;
+        this.name = name;
         this.refill = refill;
-        this.thread = new Thread(this::reporter, name);
-        thread.setDaemon(true);
-        thread.start();
+    }
+
+    /** Starts the reporter thread. */
+    void start() {
+        Thread t = threads.newThread(name, this::reporter);
+        thread = t;
+        t.start();
     }
 
     /** Reports that a task started; fire and forget (a stale or late report is ignored by the broker). */
     void started(Delivery d, Instant at) {
         lock.lock();
         try {
-            starts.add(new Started(d, at, System.nanoTime()));
+            starts.add(new Started(d, at, ticker.read()));
             if (starts.size() == 1) {
                 changed.signalAll();
             }
@@ -245,7 +256,7 @@ final class BrokerBatcher {
                         break;
                     }
                     if (!busy && !starts.isEmpty() && (!running
-                            || System.nanoTime() - starts.peek().queuedNanos >= START_LINGER_NANOS)) {
+                            || ticker.read() - starts.peek().queuedNanos >= START_LINGER_NANOS)) {
                         break;
                     }
                     if (!running && starts.isEmpty() && !busy) {
@@ -255,7 +266,7 @@ final class BrokerBatcher {
                     // Idle: a task thread that finishes now makes its own call.
                     reporterWorking = false;
                     long wait = starts.isEmpty() || busy ? TimeUnit.MILLISECONDS.toNanos(200)
-                            : START_LINGER_NANOS - (System.nanoTime() - starts.peek().queuedNanos);
+                            : START_LINGER_NANOS - (ticker.read() - starts.peek().queuedNanos);
                     changed.awaitNanos(Math.max(wait, 1));
                 }
                 busy = true;
@@ -309,22 +320,18 @@ final class BrokerBatcher {
         }
     }
 
+    /** Sends one batch: its starts and outcomes, with the refill claim for the threads waiting in it. */
     private void flush(List<Started> starts, List<Finish> finishes) {
         List<Outcome> outcomes = new ArrayList<>(finishes.size());
-        Set<Delivery> finished = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Finish f : finishes) {
             outcomes.add(f.outcome);
-            finished.add(f.outcome.delivery());
         }
-        // A start reported in the same call as its task's outcome would be overwritten at once: leave it out.
-        List<Delivery> started = new ArrayList<>(starts.size());
-        Instant at = null;
-        for (Started s : starts) {
-            if (!finished.contains(s.delivery)) {
-                started.add(s.delivery);
-                at = s.at;
-            }
+        List<Started> send = startsWithoutOutcome(starts, finishes);
+        List<Delivery> started = new ArrayList<>(send.size());
+        for (Started s : send) {
+            started.add(s.delivery);
         }
+        Instant at = send.isEmpty() ? Instant.EPOCH : send.get(send.size() - 1).at;
         int waiting = 0;
         for (Finish f : finishes) {
             if (f.thread != null) {
@@ -332,21 +339,10 @@ final class BrokerBatcher {
             }
         }
         ClaimRequest next = null;
-        List<Delivery> claimed = List.of();
         try {
             next = running ? refill.request(waiting) : null;
-            FinishAndClaim r = broker.finishAndClaim(started, at == null ? Instant.EPOCH : at, outcomes, next);
-            claimed = r.claimed();
-            int extra = next == null ? claimed.size() : claimed.size() - next.max();
-            if (extra > 0) {
-                // A broker must not return more than asked; hand any surplus back rather than overfill the slots.
-                try {
-                    broker.release(claimed.subList(claimed.size() - extra, claimed.size()));
-                } catch (RuntimeException e) {
-                    log.warn("could not hand back {} surplus task(s); their leases will expire", extra);
-                }
-                claimed = claimed.subList(0, claimed.size() - extra);
-            }
+            FinishAndClaim r = broker.finishAndClaim(started, at, outcomes, next);
+            List<Delivery> claimed = withinAsked(r.claimed(), next);
             ClaimRequest asked = next;
             // Taken from here on, even if the refill fails: no second call with nothing claimed.
             next = null;
@@ -366,14 +362,51 @@ final class BrokerBatcher {
                 // The call failed: whatever the request reserved is free again.
                 refill.claimed(next, waiting, List.of());
             }
-            Thread me = Thread.currentThread();
-            for (Finish f : finishes) {
-                f.done = true;
-                if (f.callback != null) {
-                    answer(f);
-                } else if (f.thread != me) {
-                    LockSupport.unpark(f.thread);
-                }
+            wake(finishes);
+        }
+    }
+
+    /** A start reported in the same call as its task's outcome would be overwritten at once: those are left out. */
+    private static List<Started> startsWithoutOutcome(List<Started> starts, List<Finish> finishes) {
+        Set<Delivery> finished = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Finish f : finishes) {
+            finished.add(f.outcome.delivery());
+        }
+        List<Started> send = new ArrayList<>(starts.size());
+        for (Started s : starts) {
+            if (!finished.contains(s.delivery)) {
+                send.add(s);
+            }
+        }
+        return send;
+    }
+
+    /**
+     * The claimed tasks within what {@code asked} allowed: a broker must not return more than asked; any surplus
+     * goes back rather than overfill the slots.
+     */
+    private List<Delivery> withinAsked(List<Delivery> claimed, ClaimRequest asked) {
+        int extra = asked == null ? claimed.size() : claimed.size() - asked.max();
+        if (extra <= 0) {
+            return claimed;
+        }
+        try {
+            broker.release(claimed.subList(claimed.size() - extra, claimed.size()));
+        } catch (RuntimeException e) {
+            log.warn("could not hand back {} surplus task(s); their leases will expire", extra);
+        }
+        return claimed.subList(0, claimed.size() - extra);
+    }
+
+    /** Marks the batch answered: callbacks run here, waiting threads are woken (the caller's own is awake). */
+    private static void wake(List<Finish> finishes) {
+        Thread me = Thread.currentThread();
+        for (Finish f : finishes) {
+            f.done = true;
+            if (f.callback != null) {
+                answer(f);
+            } else if (f.thread != me) {
+                LockSupport.unpark(f.thread);
             }
         }
     }
@@ -395,11 +428,15 @@ final class BrokerBatcher {
         } finally {
             lock.unlock();
         }
+        Thread t = thread;
+        if (t == null) {
+            return;
+        }
         try {
-            thread.join(5000);
+            t.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        thread.interrupt();
+        t.interrupt();
     }
 }

@@ -1,4 +1,4 @@
-package io.taskq.internal;
+package io.taskq.internal.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

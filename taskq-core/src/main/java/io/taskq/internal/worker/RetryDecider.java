@@ -1,8 +1,10 @@
-package io.taskq.internal;
+package io.taskq.internal.worker;
 
 import io.taskq.RetryPolicy;
 import io.taskq.RetryTaskException;
 import io.taskq.TaskError;
+import io.taskq.internal.Errors;
+import io.taskq.internal.WorkerExtensions;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

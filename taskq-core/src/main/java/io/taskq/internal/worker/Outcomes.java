@@ -1,0 +1,92 @@
+package io.taskq.internal.worker;
+
+import io.taskq.TaskError;
+import io.taskq.TaskState;
+import io.taskq.TaskTimeLimitExceededException;
+import io.taskq.internal.Envelope;
+import io.taskq.internal.Errors;
+import io.taskq.spi.Delivery;
+import io.taskq.spi.Outcome;
+import io.taskq.spi.TaskRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the outcome of an attempt: its record, and for a failure the retry or dead letter that the task's
+ * {@link io.taskq.RetryPolicy} decides ({@link RetryDecider}).
+ */
+final class Outcomes {
+    private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
+
+    private final Clock clock;
+    private final String workerId;
+    private final RetryDecider retryDecider;
+
+    Outcomes(Clock clock, String workerId, RetryDecider retryDecider) {
+        this.clock = clock;
+        this.workerId = workerId;
+        this.retryDecider = retryDecider;
+    }
+
+    /** The task's method ended with {@code error}: another attempt later, or a dead letter, as its policy says. */
+    Outcome failure(Attempt a, Throwable error) {
+        Envelope env = a.envelope;
+        RetryDecider.Verdict v = retryDecider.decide(a.id(), env.task(), env.retries(), error);
+        if (!v.retry()) {
+            return dead(a, v.error(), env.retries(), v.reason());
+        }
+        Instant at = clock.instant().plus(v.delay());
+        Envelope next = env.nextRetry();
+        Delivery d = a.delivery;
+        return Outcome.retry(d, new TaskRecord(d.id(), d.queue(), env.task(), TaskState.RETRY, null, v.error(),
+                next.retries(), d.attempt(), workerId, clock.instant(), null), at, next.encode());
+    }
+
+    /** The attempt cannot run or its result cannot be stored: dead-lettered with {@code error} as the reason. */
+    Outcome dead(Attempt a, TaskError error, int retries) {
+        log.warn("task {} dead-lettered: {}", a.id(), error);
+        return dead(a, error, retries, error.toString());
+    }
+
+    private Outcome dead(Attempt a, TaskError error, int retries, String reason) {
+        Delivery d = a.delivery;
+        String task = a.envelope != null ? a.envelope.task() : d.task();
+        return Outcome.dead(d, new TaskRecord(d.id(), d.queue(), task, TaskState.FAILURE, null, error, retries,
+                d.attempt(), workerId, clock.instant(), reason), reason);
+    }
+
+    /** The method returned {@code json}. */
+    Outcome success(Attempt a, String json) {
+        return Outcome.done(a.delivery, record(a, TaskState.SUCCESS, json, null));
+    }
+
+    /** The attempt ends revoked for {@code reason} ("revoked", "expired"); its envelope is decoded. */
+    Outcome revoked(Attempt a, String reason) {
+        return Outcome.done(a.delivery, record(a, TaskState.REVOKED, null, reason));
+    }
+
+    private TaskRecord record(Attempt a, TaskState state, String result, String reason) {
+        Delivery d = a.delivery;
+        return new TaskRecord(d.id(), d.queue(), a.envelope.task(), state, result, null, a.envelope.retries(),
+                d.attempt(), workerId, clock.instant(), reason);
+    }
+
+    /** The outcome of a held task revoked before it started (its message not decoded yet, maybe not decodable). */
+    Outcome revokedBeforeStart(Attempt a) {
+        Delivery d = a.delivery;
+        try {
+            a.envelope = Envelope.decode(d.body());
+        } catch (Envelope.MalformedException e) {
+            return Outcome.done(d, new TaskRecord(d.id(), d.queue(), d.task(), TaskState.REVOKED, null, null, 0,
+                    d.attempt(), workerId, clock.instant(), a.revokedReason));
+        }
+        return revoked(a, a.revokedReason);
+    }
+
+    static TaskTimeLimitExceededException timeLimitError(Duration limit) {
+        return new TaskTimeLimitExceededException("attempt exceeded its time limit of " + limit);
+    }
+}

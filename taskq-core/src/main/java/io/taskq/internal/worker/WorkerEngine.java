@@ -1,0 +1,167 @@
+package io.taskq.internal.worker;
+
+import io.taskq.Worker;
+import io.taskq.WorkerOptions;
+import io.taskq.internal.DataCodec;
+import io.taskq.internal.Ids;
+import io.taskq.internal.TaskRegistry;
+import io.taskq.internal.WorkerExtensions;
+import io.taskq.spi.Broker;
+import io.taskq.spi.Outcome;
+import java.time.Clock;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker: one fetch thread that claims as many tasks as there are free slots plus the room left among the held
+ * tasks ({@link WorkerOptions#prefetch()}; with adaptive prefetch only while tasks are short, see
+ * {@link AdaptivePrefetch}), a pool of task threads, a reporter thread for batched outcomes, and a timer thread for
+ * lease renewal and time limits.
+ *
+ * <p>This class creates the parts, each with one job, and starts and stops them: {@link ClaimLoop} (claiming),
+ * {@link Slots} (slots, held tasks, claim permits), {@link AttemptRunner} with {@link Invocation} and
+ * {@link Outcomes} (running an attempt, through the {@link InvocationChain} of interceptors, retries decided by
+ * {@link RetryDecider}), {@link LeaseKeeper} (leases, revokes, time limits, abandoned threads),
+ * {@link OutcomeReporter} with {@link BrokerBatcher} (reporting outcomes) and {@link Shutdown} (close);
+ * {@link WorkerEvents} tells the application's listeners of the transitions.
+ * {@link io.taskq.Taskq#startWorker} creates it and calls {@link #start()}.
+ */
+public final class WorkerEngine implements Worker {
+    /** MDC key of the running task's id. */
+    public static final String MDC_TASK_ID = "taskq.taskId";
+    /** MDC key of the running task's name. */
+    public static final String MDC_TASK_NAME = "taskq.taskName";
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerEngine.class);
+    private static final AtomicInteger WORKER_SEQ = new AtomicInteger();
+
+    private final WorkerContext ctx;
+    private final Slots slots;
+    private final ClaimLoop claimLoop;
+    private final OutcomeReporter reporter;
+    private final LeaseKeeper leases;
+    private final AttemptRunner runner;
+    private final Shutdown shutdown;
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    /**
+     * Creates a worker on the system ticker with daemon threads; {@link #start()} starts it.
+     *
+     * @param data       decodes the arguments and encodes the results
+     * @param extensions the interceptors, listeners and retry policies of the application
+     */
+    public WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data,
+                        WorkerExtensions extensions) {
+        this(broker, registry, clock, options, data, extensions, Ticker.system(), WorkerEngine::daemon);
+    }
+
+    /**
+     * Creates a worker; no thread starts before {@link #start()}.
+     *
+     * @param clock   wall-clock time: records, expiry, retry times
+     * @param ticker  elapsed time: deadlines, held tasks' age, run times, the fetch loop's health
+     * @param threads makes every thread of the worker (each is named after its role)
+     */
+    WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data,
+                 WorkerExtensions extensions, Ticker ticker, ThreadFactory threads) {
+        String id = options.workerId() != null ? options.workerId()
+                : Ids.processName() + "#" + WORKER_SEQ.incrementAndGet();
+        this.ctx = new WorkerContext(broker, registry, clock, ticker, options, id, new WorkerThreads(threads, id),
+                new WorkerEvents(extensions.listeners(), clock, id));
+        // The parts reach each other through these final fields; none is called before start().
+        this.slots = new Slots(ctx, this::startAttempt);
+        this.claimLoop = new ClaimLoop(ctx, slots);
+        this.reporter = new OutcomeReporter(ctx, new BrokerBatcher(broker, ticker, ctx.threads,
+                "taskq-report-" + id, claimLoop));
+        Outcomes outcomes = new Outcomes(clock, id, new RetryDecider(extensions));
+        this.leases = new LeaseKeeper(ctx, slots, outcomes, reporter, this::completeAbandoned);
+        this.runner = new AttemptRunner(ctx, slots, new Invocation(ctx, data, outcomes, reporter, leases,
+                new InvocationChain(extensions.interceptors())), reporter);
+        this.shutdown = new Shutdown(ctx, claimLoop, slots, reporter);
+    }
+
+    private void startAttempt(Attempt a) {
+        runner.start(a);
+    }
+
+    private void completeAbandoned(Attempt a, Supplier<Outcome> outcome) {
+        runner.completeAbandoned(a, outcome);
+    }
+
+    private static Thread daemon(Runnable r) {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Starts the worker's threads: the reporter, the timer's lease renewal (and, with adaptive prefetch, the check
+     * for tasks held too long), and the fetch loop last.
+     *
+     * @throws IllegalStateException if it was started before
+     */
+    public void start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("worker " + ctx.id + " was started before");
+        }
+        WorkerOptions options = ctx.options;
+        reporter.start();
+        ctx.threads.every(options.leaseRenewInterval().toMillis(), leases::renewLeases);
+        if (slots.adaptive()) {
+            ctx.threads.every(TimeUnit.NANOSECONDS.toMillis(AdaptivePrefetch.HELD_TOO_LONG_NANOS) / 2,
+                    slots::handBackIfHeldTooLong);
+        }
+        claimLoop.start();
+        log.info("worker {} started: concurrency {}, prefetch {}{}, queues {} ({})", ctx.id, options.concurrency(),
+                slots.adaptive() ? "adaptive up to " : "", options.prefetch(), options.queues(),
+                options.queueOrder());
+    }
+
+    @Override
+    public String id() {
+        return ctx.id;
+    }
+
+    @Override
+    public boolean isHealthy() {
+        return ctx.accepting() && claimLoop.healthy() && !ctx.tooManyAbandoned();
+    }
+
+    @Override
+    public int activeCount() {
+        return slots.runningCount();
+    }
+
+    @Override
+    public int heldCount() {
+        return slots.heldCount();
+    }
+
+    /**
+     * Whether the worker claims beyond its free slots now: always with a fixed prefetch, never without one, and
+     * with adaptive prefetch while its tasks are short.
+     */
+    boolean holdsAhead() {
+        return slots.holdsAhead();
+    }
+
+    @Override
+    public int abandonedCount() {
+        return ctx.abandonedCount();
+    }
+
+    @Override
+    public long staleOutcomeCount() {
+        return ctx.staleOutcomeCount();
+    }
+
+    @Override
+    public void close() {
+        shutdown.close();
+    }
+}
