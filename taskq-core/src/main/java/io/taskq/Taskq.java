@@ -1,29 +1,21 @@
 package io.taskq;
 
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Envelope;
-import io.taskq.internal.Ids;
 import io.taskq.internal.InMemoryBroker;
 import io.taskq.internal.SubmitRetry;
-import io.taskq.internal.Json;
-import io.taskq.internal.TaskDefinition;
 import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.WorkerExtensions;
-import io.taskq.internal.worker.CurrentTask;
 import io.taskq.internal.worker.WorkerEngine;
 import io.taskq.spi.Broker;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.TaskLocation;
-import io.taskq.spi.TaskMessage;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -56,9 +48,8 @@ public final class Taskq implements AutoCloseable {
     private final boolean ownsBroker;
     private final Clock clock;
     private final TaskRegistry registry;
-    private final int maxMessageBytes;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
-    private final SubmitRetry sender;
+    private final Submissions submissions;
     private final DataCodec data;
     private final WorkerExtensions extensions;
     private volatile boolean closed;
@@ -87,8 +78,8 @@ public final class Taskq implements AutoCloseable {
             }
         }
         this.admin = b.admin;
-        this.maxMessageBytes = b.maxMessageBytes;
-        this.sender = new SubmitRetry(broker, b.submitRetryTimeout);
+        this.submissions = new Submissions(this, broker, registry, data,
+                new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes);
     }
 
     /** A builder; with nothing set it makes an in-memory taskq with no tasks. */
@@ -198,115 +189,13 @@ public final class Taskq implements AutoCloseable {
      */
     public List<TaskHandle<?>> submitAll(List<? extends TaskRequest<?>> requests) {
         checkOpen();
-        Instant now = clock.instant();
-        List<TaskMessage> messages = new ArrayList<>(requests.size());
-        for (TaskRequest<?> r : requests) {
-            messages.add(prepare(r, now).message);
-        }
-        List<Boolean> created;
-        try {
-            created = messages.isEmpty() ? List.of() : sender.enqueue(messages);
-        } catch (RuntimeException e) {
-            throw notSubmitted(requests, messages, e);
-        }
-        List<TaskHandle<?>> handles = new ArrayList<>(requests.size());
-        List<String> duplicates = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
-            TaskMessage m = messages.get(i);
-            // A generated id is known to nobody else: if the broker knew it, this submit put it there (a client
-            // library that re-sent the command after a reconnect, say), so only an explicit id can be a duplicate.
-            boolean made = created.get(i) || requests.get(i).id().isEmpty();
-            handles.add(new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), this, made));
-            if (!made && requests.get(i).failsIfDuplicate()) {
-                duplicates.add(m.queue() + "/" + m.id());
-            }
-        }
-        if (!duplicates.isEmpty()) {
-            throw new DuplicateTaskException(String.join(", ", duplicates),
-                    duplicates.stream().map(d -> d.substring(d.indexOf('/') + 1)).toList(), handles);
-        }
-        return handles;
-    }
-
-    /**
-     * The failure of a submit, per task: those whose ids the broker holds after all (a lost reply, found by a lookup
-     * if the broker answers one now) count as submitted; the others may have landed or not, and come back as
-     * requests with their ids fixed.
-     */
-    private SubmitException notSubmitted(List<? extends TaskRequest<?>> requests, List<TaskMessage> messages,
-                                         RuntimeException e) {
-        Set<String> landed = Set.of();
-        try {
-            landed = broker.locate(messages.stream().map(TaskMessage::id).toList()).keySet();
-        } catch (RuntimeException lookupFailed) {
-            e.addSuppressed(lookupFailed); // the broker cannot tell now: every task counts as unconfirmed
-        }
-        List<TaskHandle<?>> handles = new ArrayList<>(requests.size());
-        List<TaskHandle<?>> submitted = new ArrayList<>();
-        List<TaskRequest<?>> retry = new ArrayList<>();
-        for (int i = 0; i < requests.size(); i++) {
-            TaskMessage m = messages.get(i);
-            boolean in = landed.contains(m.id());
-            TaskHandle<?> h = new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), this,
-                    in && requests.get(i).id().isEmpty());
-            handles.add(h);
-            if (in) {
-                submitted.add(h);
-            } else {
-                retry.add(requests.get(i).id(m.id()));
-            }
-        }
-        String what = handles.size() == 1 ? "task " + handles.get(0).id()
-                : handles.size() + " tasks (" + handles.get(0).id() + " ...)";
-        String state = retry.isEmpty() ? "; all of them are in the broker all the same"
-                : submitted.isEmpty() ? "; it may have landed all the same: submitting again with the same id is safe"
-                : "; " + submitted.size() + " are in the broker all the same, the others may have landed:"
-                  + " submitting them again with the same ids is safe";
-        return new SubmitException("submit of " + what + " failed: " + e + state, e, handles, submitted, retry);
+        return submissions.submitAll(requests, clock.instant());
     }
 
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("taskq is closed");
         }
-    }
-
-    private record Prepared(TaskMessage message) {
-    }
-
-    private Prepared prepare(TaskRequest<?> r, Instant now) {
-        TaskDefinition def = r.definition();
-        if (def == null) {
-            def = registry.find(r.taskName()).map(TaskRegistry.Registered::definition).orElse(null);
-        }
-        if (def != null && r.args().size() != def.parameterTypes().size()) {
-            throw new IllegalArgumentException("task '" + def.name() + "' takes " + def.parameterTypes().size()
-                    + " argument(s), got " + r.args().size());
-        }
-        String queue = r.queueOr(def != null ? def.queue() : "default");
-        int priority = r.priorityOrNull() != null ? r.priorityOrNull() : def != null ? def.priority() : 4;
-        ArrayNode args = Json.mapper().createArrayNode();
-        for (int i = 0; i < r.args().size(); i++) {
-            try {
-                args.add(data.toTree(r.args().get(i)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("argument " + (i + 1) + " of task '" + r.taskName()
-                        + "' cannot be encoded as JSON: " + e.getMessage(), e);
-            }
-        }
-        String id = r.id().orElseGet(Ids::newTaskId);
-        TaskContext parent = CurrentTask.get();
-        Envelope env = new Envelope(id, r.taskName(), queue, priority, args, r.etaAt(now), r.expiresAt(now), 0,
-                r.timeLimitOrNull(), parent != null ? parent.rootId() : id,
-                parent != null ? parent.taskId() : null, def != null && def.ignoreResult(), Ids.processName(),
-                r.headers());
-        String body = env.encode();
-        int size = body.getBytes(StandardCharsets.UTF_8).length;
-        if (size > maxMessageBytes) {
-            throw new IllegalArgumentException("message for task '" + r.taskName() + "' is " + size
-                    + " bytes, over the limit of " + maxMessageBytes + " (pass large data by reference)");
-        }
-        return new Prepared(new TaskMessage(id, queue, r.taskName(), priority, env.eta(), body));
     }
 
     // ------------------------------------------------------------------ follow
@@ -428,7 +317,7 @@ public final class Taskq implements AutoCloseable {
     }
 
     /** Names of the tasks registered here. */
-    public java.util.Set<String> taskNames() {
+    public Set<String> taskNames() {
         return registry.names();
     }
 

@@ -205,6 +205,48 @@ public record Envelope(String id, String task, String queue, int priority, Array
      * but whitespace after it is refused.
      */
     public static Envelope decode(String text) throws MalformedException {
+        JsonNode root = oneObject(text);
+        JsonNode v = root.get("v");
+        if (v == null || !v.isInt()) {
+            throw new MalformedException("missing envelope version 'v'");
+        }
+        if (v.intValue() != VERSION) {
+            throw new MalformedException("unsupported envelope version " + v.intValue() + " (this taskq reads "
+                    + VERSION + ")");
+        }
+        JsonNode h = root.get("headers");
+        if (h == null || !h.isObject()) {
+            throw new MalformedException("missing 'headers' object");
+        }
+        JsonNode body = root.get("body");
+        if (body == null || !body.isArray() || body.size() != 3) {
+            throw new MalformedException("'body' must be an array of [args, kwargs, embed]");
+        }
+        JsonNode args = body.get(0);
+        if (!args.isArray()) {
+            throw new MalformedException("'body[0]' (args) must be an array");
+        }
+        if (!body.get(1).isObject() || body.get(1).size() > 0) {
+            throw new MalformedException("keyword arguments are not supported by Java tasks");
+        }
+        Map<String, String> custom = customHeaders(h);
+        JsonNode tl = h.get("timelimit");
+        Duration timeLimit = null;
+        if (tl != null && tl.isArray() && tl.size() > 0 && tl.get(0).isNumber()) {
+            timeLimit = Duration.ofMillis((long) (tl.get(0).doubleValue() * 1000));
+        }
+        int priority = h.path("priority").asInt(4);
+        if (priority < 0 || priority > 9) {
+            throw new MalformedException("priority must be 0..9, was " + priority);
+        }
+        return new Envelope(requiredText(h, "id"), requiredText(h, "task"), requiredText(h, "queue"), priority,
+                (ArrayNode) args, instant(h, "eta"), instant(h, "expires"), h.path("retries").asInt(0), timeLimit,
+                optionalText(h, "root_id"), optionalText(h, "parent_id"), h.path("ignore_result").asBoolean(false),
+                optionalText(h, "origin"), custom);
+    }
+
+    /** The one JSON object the text holds, or why it holds something else. */
+    private static JsonNode oneObject(String text) throws MalformedException {
         JsonNode root;
         try (JsonParser p = Json.mapper().createParser(text)) {
             try {
@@ -230,29 +272,11 @@ public record Envelope(String id, String task, String queue, int priority, Array
         if (root == null || !root.isObject()) {
             throw new MalformedException("not a JSON object");
         }
-        JsonNode v = root.get("v");
-        if (v == null || !v.isInt()) {
-            throw new MalformedException("missing envelope version 'v'");
-        }
-        if (v.intValue() != VERSION) {
-            throw new MalformedException("unsupported envelope version " + v.intValue() + " (this taskq reads "
-                    + VERSION + ")");
-        }
-        JsonNode h = root.get("headers");
-        if (h == null || !h.isObject()) {
-            throw new MalformedException("missing 'headers' object");
-        }
-        JsonNode body = root.get("body");
-        if (body == null || !body.isArray() || body.size() != 3) {
-            throw new MalformedException("'body' must be an array of [args, kwargs, embed]");
-        }
-        JsonNode args = body.get(0);
-        if (!args.isArray()) {
-            throw new MalformedException("'body[0]' (args) must be an array");
-        }
-        if (!body.get(1).isObject() || body.get(1).size() > 0) {
-            throw new MalformedException("keyword arguments are not supported by Java tasks");
-        }
+        return root;
+    }
+
+    /** The headers taskq does not reserve, each a string (they travel with the task to interceptors). */
+    private static Map<String, String> customHeaders(JsonNode h) throws MalformedException {
         Map<String, String> custom = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -263,19 +287,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
                 custom.put(e.getKey(), e.getValue().textValue());
             }
         }
-        JsonNode tl = h.get("timelimit");
-        Duration timeLimit = null;
-        if (tl != null && tl.isArray() && tl.size() > 0 && tl.get(0).isNumber()) {
-            timeLimit = Duration.ofMillis((long) (tl.get(0).doubleValue() * 1000));
-        }
-        int priority = h.path("priority").asInt(4);
-        if (priority < 0 || priority > 9) {
-            throw new MalformedException("priority must be 0..9, was " + priority);
-        }
-        return new Envelope(requiredText(h, "id"), requiredText(h, "task"), requiredText(h, "queue"), priority,
-                (ArrayNode) args, instant(h, "eta"), instant(h, "expires"), h.path("retries").asInt(0), timeLimit,
-                optionalText(h, "root_id"), optionalText(h, "parent_id"), h.path("ignore_result").asBoolean(false),
-                optionalText(h, "origin"), custom);
+        return custom;
     }
 
     private static String requiredText(JsonNode h, String field) throws MalformedException {

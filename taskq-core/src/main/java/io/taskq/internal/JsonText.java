@@ -110,64 +110,78 @@ public final class JsonText {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            String id = null;
-            String queue = null;
-            String task = null;
-            String state = null;
-            String result = null;
-            TaskError error = null;
-            int retries = -1; // required: the mapper refuses a missing primitive (FAIL_ON_NULL_FOR_PRIMITIVES)
-            int attempt = -1;
-            String worker = null;
-            String updatedAt = null;
-            String reason = null;
+            RecordFields r = new RecordFields();
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
-                JsonToken v = p.nextToken();
-                String s = null;
-                switch (f) {
-                    case "id" -> id = s = text(p, v);
-                    case "queue" -> queue = s = text(p, v);
-                    case "task" -> task = s = text(p, v);
-                    case "state" -> state = s = text(p, v);
-                    case "result" -> result = s = text(p, v);
-                    case "worker" -> worker = s = text(p, v);
-                    case "updatedAt" -> updatedAt = s = text(p, v);
-                    case "reason" -> reason = s = text(p, v);
-                    case "retries", "attempt" -> {
-                        if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-                            return null;
-                        }
-                        if (p.getIntValue() < 0) {
-                            return null;
-                        }
-                        if (f.equals("retries")) {
-                            retries = p.getIntValue();
-                        } else {
-                            attempt = p.getIntValue();
-                        }
-                    }
-                    case "error" -> {
-                        if (v == JsonToken.START_OBJECT) {
-                            error = readError(p);
-                            if (error == null) {
-                                return null;
-                            }
-                        } else if (v != JsonToken.VALUE_NULL) {
-                            return null;
-                        }
-                    }
-                    default -> {
-                        return null;
-                    }
-                }
-                if (s == NOT_STRING) {
+                if (!r.read(f, p, p.nextToken())) {
                     return null;
                 }
             }
-            if (t != JsonToken.END_OBJECT || id == null || queue == null || state == null || updatedAt == null
-                    || retries < 0 || attempt < 0 || p.nextToken() != null) {
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+            return r.record();
+        }
+    }
+
+    /** The fields of a record as they are read; a record is only made of a complete, well-typed set. */
+    private static final class RecordFields {
+        String id;
+        String queue;
+        String task;
+        String state;
+        String result;
+        TaskError error;
+        int retries = -1; // required: the mapper refuses a missing primitive (FAIL_ON_NULL_FOR_PRIMITIVES)
+        int attempt = -1;
+        String worker;
+        String updatedAt;
+        String reason;
+
+        /** Reads one field's value; false if the field is unknown or its value of the wrong type. */
+        boolean read(String f, JsonParser p, JsonToken v) throws IOException {
+            String s = null;
+            switch (f) {
+                case "id" -> id = s = text(p, v);
+                case "queue" -> queue = s = text(p, v);
+                case "task" -> task = s = text(p, v);
+                case "state" -> state = s = text(p, v);
+                case "result" -> result = s = text(p, v);
+                case "worker" -> worker = s = text(p, v);
+                case "updatedAt" -> updatedAt = s = text(p, v);
+                case "reason" -> reason = s = text(p, v);
+                case "retries", "attempt" -> {
+                    if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
+                            || p.getIntValue() < 0) {
+                        return false;
+                    }
+                    if (f.equals("retries")) {
+                        retries = p.getIntValue();
+                    } else {
+                        attempt = p.getIntValue();
+                    }
+                }
+                case "error" -> {
+                    if (v == JsonToken.START_OBJECT) {
+                        error = readError(p);
+                        if (error == null) {
+                            return false;
+                        }
+                    } else if (v != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return s != NOT_STRING;
+        }
+
+        /** The record, or null if a required field is missing or a time or state does not parse. */
+        TaskRecord record() {
+            if (id == null || queue == null || state == null || updatedAt == null || retries < 0 || attempt < 0) {
                 return null;
             }
             Instant at = isoInstant(updatedAt);

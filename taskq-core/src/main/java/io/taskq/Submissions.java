@@ -1,0 +1,145 @@
+package io.taskq;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.taskq.internal.DataCodec;
+import io.taskq.internal.Envelope;
+import io.taskq.internal.Ids;
+import io.taskq.internal.Json;
+import io.taskq.internal.SubmitRetry;
+import io.taskq.internal.TaskDefinition;
+import io.taskq.internal.TaskRegistry;
+import io.taskq.internal.worker.CurrentTask;
+import io.taskq.spi.Broker;
+import io.taskq.spi.TaskMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns submit requests into broker messages and sends them: checks each request against its task's definition,
+ * encodes the arguments, bounds the message size, and on a failed send finds out which tasks landed after all.
+ * {@link Taskq#submitAll} is its only caller; it lives apart so that the facade stays a facade.
+ */
+final class Submissions {
+    private final Taskq taskq;
+    private final Broker broker;
+    private final TaskRegistry registry;
+    private final DataCodec data;
+    private final SubmitRetry sender;
+    private final int maxMessageBytes;
+
+    Submissions(Taskq taskq, Broker broker, TaskRegistry registry, DataCodec data, SubmitRetry sender,
+                int maxMessageBytes) {
+        this.taskq = taskq;
+        this.broker = broker;
+        this.registry = registry;
+        this.data = data;
+        this.sender = sender;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Sends the requests in one broker call (see {@link Taskq#submitAll}); the caller has checked it is open. */
+    List<TaskHandle<?>> submitAll(List<? extends TaskRequest<?>> requests, Instant now) {
+        List<TaskMessage> messages = new ArrayList<>(requests.size());
+        for (TaskRequest<?> r : requests) {
+            messages.add(prepare(r, now));
+        }
+        List<Boolean> created;
+        try {
+            created = messages.isEmpty() ? List.of() : sender.enqueue(messages);
+        } catch (RuntimeException e) {
+            throw notSubmitted(requests, messages, e);
+        }
+        List<TaskHandle<?>> handles = new ArrayList<>(requests.size());
+        List<String> duplicates = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            TaskMessage m = messages.get(i);
+            // A generated id is known to nobody else: if the broker knew it, this submit put it there (a client
+            // library that re-sent the command after a reconnect, say), so only an explicit id can be a duplicate.
+            boolean made = created.get(i) || requests.get(i).id().isEmpty();
+            handles.add(new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), taskq, made));
+            if (!made && requests.get(i).failsIfDuplicate()) {
+                duplicates.add(m.queue() + "/" + m.id());
+            }
+        }
+        if (!duplicates.isEmpty()) {
+            throw new DuplicateTaskException(String.join(", ", duplicates),
+                    duplicates.stream().map(d -> d.substring(d.indexOf('/') + 1)).toList(), handles);
+        }
+        return handles;
+    }
+
+    /**
+     * The failure of a submit, per task: those whose ids the broker holds after all (a lost reply, found by a lookup
+     * if the broker answers one now) count as submitted; the others may have landed or not, and come back as
+     * requests with their ids fixed.
+     */
+    private SubmitException notSubmitted(List<? extends TaskRequest<?>> requests, List<TaskMessage> messages,
+                                         RuntimeException e) {
+        Set<String> landed = Set.of();
+        try {
+            landed = broker.locate(messages.stream().map(TaskMessage::id).toList()).keySet();
+        } catch (RuntimeException lookupFailed) {
+            e.addSuppressed(lookupFailed); // the broker cannot tell now: every task counts as unconfirmed
+        }
+        List<TaskHandle<?>> handles = new ArrayList<>(requests.size());
+        List<TaskHandle<?>> submitted = new ArrayList<>();
+        List<TaskRequest<?>> retry = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            TaskMessage m = messages.get(i);
+            boolean in = landed.contains(m.id());
+            TaskHandle<?> h = new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), taskq,
+                    in && requests.get(i).id().isEmpty());
+            handles.add(h);
+            if (in) {
+                submitted.add(h);
+            } else {
+                retry.add(requests.get(i).id(m.id()));
+            }
+        }
+        String what = handles.size() == 1 ? "task " + handles.get(0).id()
+                : handles.size() + " tasks (" + handles.get(0).id() + " ...)";
+        String state = retry.isEmpty() ? "; all of them are in the broker all the same"
+                : submitted.isEmpty() ? "; it may have landed all the same: submitting again with the same id is safe"
+                : "; " + submitted.size() + " are in the broker all the same, the others may have landed:"
+                  + " submitting them again with the same ids is safe";
+        return new SubmitException("submit of " + what + " failed: " + e + state, e, handles, submitted, retry);
+    }
+
+    private TaskMessage prepare(TaskRequest<?> r, Instant now) {
+        TaskDefinition def = r.definition();
+        if (def == null) {
+            def = registry.find(r.taskName()).map(TaskRegistry.Registered::definition).orElse(null);
+        }
+        if (def != null && r.args().size() != def.parameterTypes().size()) {
+            throw new IllegalArgumentException("task '" + def.name() + "' takes " + def.parameterTypes().size()
+                    + " argument(s), got " + r.args().size());
+        }
+        String queue = r.queueOr(def != null ? def.queue() : "default");
+        int priority = r.priorityOrNull() != null ? r.priorityOrNull() : def != null ? def.priority() : 4;
+        ArrayNode args = Json.mapper().createArrayNode();
+        for (int i = 0; i < r.args().size(); i++) {
+            try {
+                args.add(data.toTree(r.args().get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("argument " + (i + 1) + " of task '" + r.taskName()
+                        + "' cannot be encoded as JSON: " + e.getMessage(), e);
+            }
+        }
+        String id = r.id().orElseGet(Ids::newTaskId);
+        TaskContext parent = CurrentTask.get();
+        Envelope env = new Envelope(id, r.taskName(), queue, priority, args, r.etaAt(now), r.expiresAt(now), 0,
+                r.timeLimitOrNull(), parent != null ? parent.rootId() : id,
+                parent != null ? parent.taskId() : null, def != null && def.ignoreResult(), Ids.processName(),
+                r.headers());
+        String body = env.encode();
+        int size = body.getBytes(StandardCharsets.UTF_8).length;
+        if (size > maxMessageBytes) {
+            throw new IllegalArgumentException("message for task '" + r.taskName() + "' is " + size
+                    + " bytes, over the limit of " + maxMessageBytes + " (pass large data by reference)");
+        }
+        return new TaskMessage(id, queue, r.taskName(), priority, env.eta(), body);
+    }
+}
