@@ -3,6 +3,7 @@ package io.taskq;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Envelope;
+import io.taskq.internal.GuardedListener;
 import io.taskq.internal.Ids;
 import io.taskq.internal.Json;
 import io.taskq.internal.SubmitRetry;
@@ -13,6 +14,7 @@ import io.taskq.spi.Broker;
 import io.taskq.spi.TaskMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,23 +31,30 @@ final class Submissions {
     private final DataCodec data;
     private final SubmitRetry sender;
     private final int maxMessageBytes;
+    private final List<GuardedListener> listeners;
 
     Submissions(Taskq taskq, Broker broker, TaskRegistry registry, DataCodec data, SubmitRetry sender,
-                int maxMessageBytes) {
+                int maxMessageBytes, List<TaskListener> listeners) {
         this.taskq = taskq;
         this.broker = broker;
         this.registry = registry;
         this.data = data;
         this.sender = sender;
         this.maxMessageBytes = maxMessageBytes;
+        this.listeners = listeners.stream().map(GuardedListener::new).toList();
+    }
+
+    /** A message and the envelope it carries (for the events of the tasks sent). */
+    private record Prepared(TaskMessage message, Envelope envelope) {
     }
 
     /** Sends the requests in one broker call (see {@link Taskq#submitAll}); the caller has checked it is open. */
     List<TaskHandle<?>> submitAll(List<? extends TaskRequest<?>> requests, Instant now) {
-        List<TaskMessage> messages = new ArrayList<>(requests.size());
+        List<Prepared> prepared = new ArrayList<>(requests.size());
         for (TaskRequest<?> r : requests) {
-            messages.add(prepare(r, now));
+            prepared.add(prepare(r, now));
         }
+        List<TaskMessage> messages = prepared.stream().map(Prepared::message).toList();
         List<Boolean> created;
         try {
             created = messages.isEmpty() ? List.of() : sender.enqueue(messages);
@@ -64,6 +73,7 @@ final class Submissions {
                 duplicates.add(m.queue() + "/" + m.id());
             }
         }
+        sent(prepared, handles, now);
         if (!duplicates.isEmpty()) {
             throw new DuplicateTaskException(String.join(", ", duplicates),
                     duplicates.stream().map(d -> d.substring(d.indexOf('/') + 1)).toList(), handles);
@@ -108,7 +118,25 @@ final class Submissions {
         return new SubmitException("submit of " + what + " failed: " + e + state, e, handles, submitted, retry);
     }
 
-    private TaskMessage prepare(TaskRequest<?> r, Instant now) {
+    /** Tells the listeners of each task the broker took ({@link TaskEvent.Kind#SENT}), on the submitting thread. */
+    private void sent(List<Prepared> prepared, List<TaskHandle<?>> handles, Instant now) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < prepared.size(); i++) {
+            if (!handles.get(i).created()) {
+                continue;
+            }
+            Envelope env = prepared.get(i).envelope();
+            TaskEvent event = TaskEvent.builder(TaskEvent.Kind.SENT, env.id(), env.queue(), now).taskName(env.task())
+                    .retries(0).lineage(env.rootId(), env.parentId()).sent(env.sentAt(), env.eta()).build();
+            for (GuardedListener l : listeners) {
+                l.onEvent(event);
+            }
+        }
+    }
+
+    private Prepared prepare(TaskRequest<?> r, Instant now) {
         TaskDefinition def = r.definition();
         if (def == null) {
             def = registry.find(r.taskName()).map(TaskRegistry.Registered::definition).orElse(null);
@@ -133,13 +161,13 @@ final class Submissions {
         Envelope env = new Envelope(id, r.taskName(), queue, priority, args, r.etaAt(now), r.expiresAt(now), 0,
                 r.timeLimitOrNull(), parent != null ? parent.rootId() : id,
                 parent != null ? parent.taskId() : null, def != null && def.ignoreResult(), Ids.processName(),
-                r.headers());
+                r.headers(), now.truncatedTo(ChronoUnit.MILLIS));
         String body = env.encode();
         int size = body.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxMessageBytes) {
             throw new IllegalArgumentException("message for task '" + r.taskName() + "' is " + size
                     + " bytes, over the limit of " + maxMessageBytes + " (pass large data by reference)");
         }
-        return new TaskMessage(id, queue, r.taskName(), priority, env.eta(), body);
+        return new Prepared(new TaskMessage(id, queue, r.taskName(), priority, env.eta(), body), env);
     }
 }

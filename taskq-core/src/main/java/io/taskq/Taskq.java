@@ -16,6 +16,7 @@ import io.taskq.spi.ResultBackend;
 import io.taskq.spi.TaskLocation;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -79,7 +80,7 @@ public final class Taskq implements AutoCloseable {
         }
         this.admin = b.admin;
         this.submissions = new Submissions(this, broker, registry, data,
-                new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes);
+                new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes, extensions.listeners());
     }
 
     /** A builder; with nothing set it makes an in-memory taskq with no tasks. */
@@ -304,7 +305,7 @@ public final class Taskq implements AutoCloseable {
         }
         String body = d.get().body();
         try {
-            body = Envelope.decode(body).withRetriesReset().encode();
+            body = Envelope.decode(body).withRetriesReset(clock.instant().truncatedTo(ChronoUnit.MILLIS)).encode();
         } catch (Envelope.MalformedException e) {
             // A malformed message goes back as it was; it will be dead-lettered again, with the reason.
         }
@@ -457,8 +458,9 @@ public final class Taskq implements AutoCloseable {
         }
 
         /**
-         * Adds a listener of the task events of the workers this taskq starts, called in the order added. It runs
-         * on the worker's threads: see {@link TaskListener} for what a slow or failing listener does.
+         * Adds a listener of the task events of this taskq's submits and of the workers it starts, called in the
+         * order added. It runs on the submitting and the worker's threads: see {@link TaskListener} for what a slow
+         * or failing listener does.
          */
         public Builder listener(TaskListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));

@@ -5,10 +5,12 @@ import static io.taskq.TaskEvent.Kind.DEAD_LETTERED;
 import static io.taskq.TaskEvent.Kind.FAILED;
 import static io.taskq.TaskEvent.Kind.HANDED_BACK;
 import static io.taskq.TaskEvent.Kind.RETRIED;
+import static io.taskq.TaskEvent.Kind.SENT;
 import static io.taskq.TaskEvent.Kind.REVOKED;
 import static io.taskq.TaskEvent.Kind.STARTED;
 import static io.taskq.TaskEvent.Kind.SUCCEEDED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,26 +68,29 @@ class RedisTaskListenerTest {
     void successRetryAndDeadLetterAreHeard() {
         TaskHandle<String> ok = taskq.submit(ExtensionTasks::ok, "redis");
         assertEquals("ok redis", ok.get(WAIT));
-        recorder.await(ok.id(), CLAIMED, STARTED, SUCCEEDED);
+        recorder.await(ok.id(), SENT, CLAIMED, STARTED, SUCCEEDED);
         TaskHandle<String> fails = taskq.submit(ExtensionTasks::fails);
         assertThrows(TaskFailedException.class, () -> fails.get(WAIT));
-        var events = recorder.await(fails.id(), CLAIMED, STARTED, FAILED, RETRIED, CLAIMED, STARTED, FAILED,
+        var events = recorder.await(fails.id(), SENT, CLAIMED, STARTED, FAILED, RETRIED, CLAIMED, STARTED, FAILED,
                 DEAD_LETTERED);
-        assertEquals(2, events.get(4).attempt(), "the broker counts the claims");
-        assertEquals(worker.id(), events.get(7).workerId());
+        assertEquals(2, events.get(5).attempt(), "the broker counts the claims");
+        assertEquals(worker.id(), events.get(8).workerId());
+        assertEquals(events.get(0).sentAt(), events.get(2).sentAt(), "the send time travels in the message");
+        assertNotNull(events.get(2).waitTime());
+        assertEquals(events.get(4).retryAt(), events.get(6).eta(), "a retry is sent again with its time as ETA");
         assertEquals(3, intercepted.get());
     }
 
     @Test
     void aRevokeWhileRunningAndAHandBackAtCloseAreHeard() {
         TaskHandle<String> revoked = taskq.submit(ExtensionTasks::block);
-        recorder.await(revoked.id(), CLAIMED, STARTED);
+        recorder.await(revoked.id(), SENT, CLAIMED, STARTED);
         assertTrue(revoked.revoke());
         assertThrows(TaskRevokedException.class, () -> revoked.get(WAIT));
-        recorder.await(revoked.id(), CLAIMED, STARTED, REVOKED);
+        recorder.await(revoked.id(), SENT, CLAIMED, STARTED, REVOKED);
         TaskHandle<String> running = taskq.submit(ExtensionTasks::block);
-        recorder.await(running.id(), CLAIMED, STARTED);
+        recorder.await(running.id(), SENT, CLAIMED, STARTED);
         worker.close();
-        recorder.await(running.id(), CLAIMED, STARTED, HANDED_BACK);
+        recorder.await(running.id(), SENT, CLAIMED, STARTED, HANDED_BACK);
     }
 }

@@ -22,7 +22,7 @@ import java.util.Set;
  *
  * <pre>{"v":1, "headers":{"lang":"java","task":...,"id":...,"eta":...,"expires":...,"retries":0,
  *   "timelimit":[hard,soft],"root_id":...,"parent_id":...,"group":null,"argsrepr":...,"origin":...,
- *   "ignore_result":false,"queue":...,"priority":4, ...custom headers},
+ *   "sent_at":...,"ignore_result":false,"queue":...,"priority":4, ...custom headers},
  *  "body":[[args...], {kwargs}, {"callbacks":null,"errbacks":null,"chain":null,"chord":null}]}</pre>
  *
  * @param id           task id
@@ -39,10 +39,12 @@ import java.util.Set;
  * @param ignoreResult whether the result is stored
  * @param origin       who sent it
  * @param headers      custom headers
+ * @param sentAt       when this message was sent (submitted, or sent again as a retry or a resubmitted dead letter),
+ *                     or null if its sender did not say (an older taskq, another client)
  */
 public record Envelope(String id, String task, String queue, int priority, ArrayNode args, Instant eta,
                        Instant expires, int retries, Duration timeLimit, String rootId, String parentId,
-                       boolean ignoreResult, String origin, Map<String, String> headers) {
+                       boolean ignoreResult, String origin, Map<String, String> headers, Instant sentAt) {
 
     /** Current envelope version. */
     public static final int VERSION = 1;
@@ -50,7 +52,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
     /** Header names taskq uses itself; custom headers may not use them. */
     public static final Set<String> RESERVED = Set.of("lang", "task", "id", "shadow", "eta", "expires", "group",
             "group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr", "origin",
-            "ignore_result", "queue", "priority");
+            "ignore_result", "queue", "priority", "sent_at");
 
     private static final int ARGSREPR_MAX = 200;
 
@@ -79,16 +81,27 @@ public record Envelope(String id, String task, String queue, int priority, Array
         }
     }
 
-    /** The envelope of the next attempt after a retry. */
-    public Envelope nextRetry() {
-        return new Envelope(id, task, queue, priority, args, null, expires, retries + 1, timeLimit, rootId,
-                parentId, ignoreResult, origin, headers);
+    /** An envelope of a sender that does not say when it sent (the form before {@code sent_at}). */
+    public Envelope(String id, String task, String queue, int priority, ArrayNode args, Instant eta, Instant expires,
+                    int retries, Duration timeLimit, String rootId, String parentId, boolean ignoreResult,
+                    String origin, Map<String, String> headers) {
+        this(id, task, queue, priority, args, eta, expires, retries, timeLimit, rootId, parentId, ignoreResult,
+                origin, headers, null);
     }
 
-    /** A copy with the retry count reset (re-submitting a dead letter). */
-    public Envelope withRetriesReset() {
+    /**
+     * The envelope of the next attempt after a retry, sent at {@code now} to start no earlier than {@code retryAt}
+     * (as Celery's retry sends a new message with an ETA).
+     */
+    public Envelope nextRetry(Instant now, Instant retryAt) {
+        return new Envelope(id, task, queue, priority, args, retryAt, expires, retries + 1, timeLimit, rootId,
+                parentId, ignoreResult, origin, headers, now);
+    }
+
+    /** A copy with the retry count reset, sent again at {@code now} (re-submitting a dead letter). */
+    public Envelope withRetriesReset(Instant now) {
         return new Envelope(id, task, queue, priority, args, null, expires, 0, timeLimit, rootId, parentId,
-                ignoreResult, origin, headers);
+                ignoreResult, origin, headers, now);
     }
 
     /**
@@ -137,6 +150,8 @@ public record Envelope(String id, String task, String queue, int priority, Array
         string(b, repr);
         b.append(",\"origin\":");
         string(b, origin);
+        b.append(",\"sent_at\":");
+        string(b, sentAt == null ? null : sentAt.toString());
         b.append(",\"ignore_result\":").append(ignoreResult).append(",\"queue\":");
         string(b, queue);
         b.append(",\"priority\":").append(priority);
@@ -178,6 +193,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
         String repr = args.toString();
         h.put("argsrepr", repr.length() > ARGSREPR_MAX ? repr.substring(0, ARGSREPR_MAX) + "..." : repr);
         h.put("origin", origin);
+        h.put("sent_at", sentAt == null ? null : sentAt.toString());
         h.put("ignore_result", ignoreResult);
         h.put("queue", queue);
         h.put("priority", priority);
@@ -242,7 +258,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
         return new Envelope(requiredText(h, "id"), requiredText(h, "task"), requiredText(h, "queue"), priority,
                 (ArrayNode) args, instant(h, "eta"), instant(h, "expires"), h.path("retries").asInt(0), timeLimit,
                 optionalText(h, "root_id"), optionalText(h, "parent_id"), h.path("ignore_result").asBoolean(false),
-                optionalText(h, "origin"), custom);
+                optionalText(h, "origin"), custom, instant(h, "sent_at"));
     }
 
     /** The one JSON object the text holds, or why it holds something else. */

@@ -1,6 +1,7 @@
 package io.taskq.extend;
 
 import io.taskq.Task;
+import io.taskq.Taskq;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ExtensionTasks {
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final CountDownLatch release = new CountDownLatch(1);
+    /** Where {@link #spawn} submits its child; set by the test. */
+    volatile Taskq taskq;
 
     int count(String name) {
         return calls.computeIfAbsent(name, k -> new AtomicInteger()).get();
@@ -24,6 +27,11 @@ public class ExtensionTasks {
     public String ok(String s) {
         called("ok");
         return "ok " + s;
+    }
+
+    @Task(name = "x.spawn")
+    public String spawn(String s) {
+        return taskq.submit(ExtensionTasks::ok, s).id();
     }
 
     @Task(name = "x.fails", maxRetries = 1, backoff = "0ms")

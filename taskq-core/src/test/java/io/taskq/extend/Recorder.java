@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
 
 /** A listener that keeps every event, for tests to wait on. */
 public final class Recorder implements TaskListener {
@@ -19,9 +20,14 @@ public final class Recorder implements TaskListener {
         events.add(event);
     }
 
-    /** The events of one task, in order. */
+    /**
+     * The events of one task, in order, its SENT first: the submitting thread tells SENT after the broker took the
+     * task, so a worker in the same application may tell CLAIMED before it.
+     */
     public List<TaskEvent> of(String taskId) {
-        return events.stream().filter(e -> e.taskId().equals(taskId)).toList();
+        List<TaskEvent> mine = events.stream().filter(e -> e.taskId().equals(taskId)).toList();
+        return Stream.concat(mine.stream().filter(e -> e.kind() == TaskEvent.Kind.SENT),
+                mine.stream().filter(e -> e.kind() != TaskEvent.Kind.SENT)).toList();
     }
 
     /** The kinds of one task's events, in order. */

@@ -4,6 +4,7 @@ import static io.taskq.TaskEvent.Kind.CLAIMED;
 import static io.taskq.TaskEvent.Kind.DEAD_LETTERED;
 import static io.taskq.TaskEvent.Kind.FAILED;
 import static io.taskq.TaskEvent.Kind.RETRIED;
+import static io.taskq.TaskEvent.Kind.SENT;
 import static io.taskq.TaskEvent.Kind.REVOKED;
 import static io.taskq.TaskEvent.Kind.STARTED;
 import static io.taskq.TaskEvent.Kind.SUCCEEDED;
@@ -98,7 +99,7 @@ class TaskInterceptorTest {
         TaskHandle<String> skipped = taskq.submit(ExtensionTasks::block);
         assertEquals("skipped", skipped.get(WAIT));
         assertEquals(0, tasks.count("block"), "not proceeding skips the method");
-        recorder.await(skipped.id(), CLAIMED, STARTED, SUCCEEDED);
+        recorder.await(skipped.id(), SENT, CLAIMED, STARTED, SUCCEEDED);
     }
 
     @Test
@@ -109,11 +110,11 @@ class TaskInterceptorTest {
         TaskHandle<String> retried = taskq.submit(ExtensionTasks::io);
         TaskFailedException e = assertThrows(TaskFailedException.class, () -> retried.get(WAIT));
         assertEquals("java.io.IOException", e.error().type());
-        recorder.await(retried.id(), CLAIMED, STARTED, FAILED, RETRIED, CLAIMED, STARTED, FAILED, DEAD_LETTERED);
+        recorder.await(retried.id(), SENT, CLAIMED, STARTED, FAILED, RETRIED, CLAIMED, STARTED, FAILED, DEAD_LETTERED);
         assertEquals(0, tasks.count("io"));
         TaskHandle<String> once = taskq.submit(ExtensionTasks::ok, "no retries");
         assertThrows(TaskFailedException.class, () -> once.get(WAIT));
-        recorder.await(once.id(), CLAIMED, STARTED, FAILED, DEAD_LETTERED);
+        recorder.await(once.id(), SENT, CLAIMED, STARTED, FAILED, DEAD_LETTERED);
     }
 
     @Test
@@ -144,9 +145,9 @@ class TaskInterceptorTest {
     void aRevokeHoldsEvenIfAnInterceptorSwallowsTheInterrupt() {
         start(SWALLOWS_FAILURES);
         TaskHandle<String> h = taskq.submit(ExtensionTasks::block);
-        recorder.await(h.id(), CLAIMED, STARTED);
+        recorder.await(h.id(), SENT, CLAIMED, STARTED);
         assertTrue(h.revoke());
         assertThrows(TaskRevokedException.class, () -> h.get(WAIT));
-        recorder.await(h.id(), CLAIMED, STARTED, REVOKED);
+        recorder.await(h.id(), SENT, CLAIMED, STARTED, REVOKED);
     }
 }

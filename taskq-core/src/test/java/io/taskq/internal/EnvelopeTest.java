@@ -1,6 +1,7 @@
 package io.taskq.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,11 +74,24 @@ class EnvelopeTest {
     }
 
     @Test
-    void nextRetryRaisesTheCountAndClearsTheEta() {
-        Envelope next = sample().nextRetry();
+    void aRetryIsSentAgainWithItsRetryTimeAsEta() throws Exception {
+        Instant now = Instant.parse("2031-05-01T10:00:00.250Z");
+        Envelope next = sample().nextRetry(now, now.plusSeconds(30));
         assertEquals(3, next.retries());
-        assertNull(next.eta());
-        assertEquals(0, sample().withRetriesReset().retries());
+        assertEquals(now.plusSeconds(30), next.eta());
+        assertEquals(now, next.sentAt());
+        assertEquals(next, Envelope.decode(next.encode()));
+        Envelope again = sample().withRetriesReset(now);
+        assertEquals(0, again.retries());
+        assertNull(again.eta());
+        assertEquals(now, again.sentAt());
+    }
+
+    @Test
+    void aMessageWithoutSendTimeStillReads() throws Exception {
+        String old = sample().encode().replaceFirst(",\"sent_at\":(null|\"[^\"]*\")", "");
+        assertFalse(old.contains("sent_at"));
+        assertNull(Envelope.decode(old).sentAt());
     }
 
     @Test

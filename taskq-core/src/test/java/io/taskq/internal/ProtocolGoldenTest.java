@@ -23,7 +23,8 @@ class ProtocolGoldenTest {
     static Envelope exampleEnvelope() {
         var args = Json.mapper().createArrayNode().add("ada@example.com").add("Hello");
         return new Envelope(ID, "email.send", "email", 4, args, Instant.parse("2026-11-21T17:43:34.576Z"), null, 0,
-                Duration.ofSeconds(30), null, null, false, "4242@app-1", Map.of("tenant", "acme"));
+                Duration.ofSeconds(30), null, null, false, "4242@app-1", Map.of("tenant", "acme"),
+                Instant.parse("2026-11-21T17:43:04.576Z"));
     }
 
     @Test

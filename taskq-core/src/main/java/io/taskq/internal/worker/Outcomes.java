@@ -11,6 +11,7 @@ import io.taskq.spi.TaskRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,9 @@ final class Outcomes {
         if (!v.retry()) {
             return dead(a, v.error(), env.retries(), v.reason());
         }
-        Instant at = clock.instant().plus(v.delay());
-        Envelope next = env.nextRetry();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant at = now.plus(v.delay());
+        Envelope next = env.nextRetry(now, at);
         Delivery d = a.delivery;
         return Outcome.retry(d, new TaskRecord(d.id(), d.queue(), env.task(), TaskState.RETRY, null, v.error(),
                 next.retries(), d.attempt(), workerId, clock.instant(), null), at, next.encode());

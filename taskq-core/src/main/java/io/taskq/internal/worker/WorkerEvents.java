@@ -6,6 +6,7 @@ import io.taskq.TaskEvent;
 import io.taskq.TaskListener;
 import io.taskq.TaskState;
 import io.taskq.internal.Envelope;
+import io.taskq.internal.GuardedListener;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.TaskRecord;
@@ -20,6 +21,9 @@ import java.util.List;
  * when there is no listener.
  */
 final class WorkerEvents {
+    /** The reason of a task revoked because its expiry passed (see {@link Outcomes}). */
+    private static final String EXPIRED = "expired";
+
     private final List<GuardedListener> listeners;
     private final Clock clock;
     private final String workerId;
@@ -46,8 +50,8 @@ final class WorkerEvents {
             return;
         }
         trace.startedNanos = System.nanoTime();
-        trace.retries = env.retries();
-        trace.taskName = env.task();
+        trace.startedAt = clock.instant();
+        trace.envelope = env;
         emit(Kind.STARTED, d, trace, null, null, null);
     }
 
@@ -75,7 +79,7 @@ final class WorkerEvents {
                 if (r == null || r.state() == TaskState.SUCCESS) {
                     emit(Kind.SUCCEEDED, d, trace, null, null, null);
                 } else if (r.state() == TaskState.REVOKED) {
-                    emit(Kind.REVOKED, d, trace, null, null, r.reason());
+                    emit(EXPIRED.equals(r.reason()) ? Kind.EXPIRED : Kind.REVOKED, d, trace, null, null, r.reason());
                 } else {
                     emit(Kind.FAILED, d, trace, r.error(), null, null);
                 }
@@ -104,15 +108,36 @@ final class WorkerEvents {
 
     private void emit(Kind kind, Delivery d, AttemptTrace trace, TaskError error, Instant retryAt, String reason) {
         boolean started = trace != null && trace.started();
-        long now = System.nanoTime();
-        String taskName = trace != null && trace.taskName != null ? trace.taskName : d.task();
-        TaskEvent event = new TaskEvent(kind, d.id(), taskName, d.queue(), workerId, d.attempt(),
-                trace != null ? trace.retries : null, clock.instant(),
-                started ? Duration.ofNanos(trace.startedNanos - trace.claimedNanos) : null,
-                started && kind != Kind.STARTED ? Duration.ofNanos(now - trace.startedNanos) : null,
-                error != null ? error.type() : null, error != null ? error.message() : null, retryAt, reason);
+        Envelope env = started ? trace.envelope : null;
+        TaskEvent.Builder e = TaskEvent.builder(kind, d.id(), d.queue(), clock.instant())
+                .taskName(env != null ? env.task() : d.task())
+                .worker(workerId, d.attempt())
+                .retryAt(retryAt)
+                .reason(reason);
+        if (env != null) {
+            e.retries(env.retries()).lineage(env.rootId(), env.parentId()).sent(env.sentAt(), env.eta())
+                    .times(waitTime(env, trace.startedAt),
+                            kind != Kind.STARTED ? Duration.ofNanos(System.nanoTime() - trace.startedNanos) : null);
+        }
+        if (error != null) {
+            e.error(error.type(), error.message());
+        }
+        TaskEvent event = e.build();
         for (GuardedListener l : listeners) {
             l.onEvent(event);
         }
+    }
+
+    /**
+     * From the send (or the ETA, if later) to the start; null if the message does not say when it was sent. Never
+     * negative: a sender's clock ahead of this worker's would make it so.
+     */
+    static Duration waitTime(Envelope env, Instant startedAt) {
+        if (env.sentAt() == null) {
+            return null;
+        }
+        Instant from = env.eta() != null && env.eta().isAfter(env.sentAt()) ? env.eta() : env.sentAt();
+        Duration wait = Duration.between(from, startedAt);
+        return wait.isNegative() ? Duration.ZERO : wait;
     }
 }

@@ -1,4 +1,4 @@
-package io.taskq.internal.worker;
+package io.taskq.internal;
 
 import io.taskq.TaskEvent;
 import io.taskq.TaskListener;
@@ -8,11 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls a {@link TaskListener} so that it cannot disturb the worker: what it throws is logged, the first time at
- * once and then at most once a minute with the number of failures in between (a listener failing on every event
- * must not flood the log).
+ * Calls a {@link TaskListener} so that it cannot disturb the worker or the submit that told it: what it throws is
+ * logged, the first time at once and then at most once a minute with the number of failures in between (a listener
+ * failing on every event must not flood the log).
  */
-final class GuardedListener {
+public final class GuardedListener {
     private static final Logger log = LoggerFactory.getLogger(GuardedListener.class);
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -21,11 +21,13 @@ final class GuardedListener {
     /** System.nanoTime() of the last logged failure; 0 before the first. */
     private final AtomicLong lastLogged = new AtomicLong();
 
-    GuardedListener(TaskListener delegate) {
+    /** Guards {@code delegate}. */
+    public GuardedListener(TaskListener delegate) {
         this.delegate = delegate;
     }
 
-    void onEvent(TaskEvent event) {
+    /** Tells the listener, never throwing. */
+    public void onEvent(TaskEvent event) {
         try {
             delegate.onEvent(event);
         } catch (Throwable t) { // like Caffeine's GuardedStatsCounter: nothing a listener does may reach the worker

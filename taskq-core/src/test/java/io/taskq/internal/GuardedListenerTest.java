@@ -1,4 +1,4 @@
-package io.taskq.internal.worker;
+package io.taskq.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,8 +28,8 @@ class GuardedListenerTest {
                 calls.incrementAndGet();
                 throw new IllegalStateException("listener bug");
             });
-            TaskEvent event = new TaskEvent(TaskEvent.Kind.CLAIMED, "id-1", "t", "q", "w", 1, null, Instant.now(),
-                    null, null, null, null, null, null);
+            TaskEvent event = TaskEvent.builder(TaskEvent.Kind.CLAIMED, "id-1", "q", Instant.now()).taskName("t")
+                    .worker("w", 1).build();
             for (int i = 0; i < 100; i++) {
                 guarded.onEvent(event);
             }
