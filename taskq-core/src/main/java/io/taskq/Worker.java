@@ -1,5 +1,7 @@
 package io.taskq;
 
+import java.util.Set;
+
 /**
  * A pool of threads inside the application that claims tasks from the broker and runs them. Created and started
  * by {@link Taskq#startWorker(WorkerOptions)}; {@link #close()} drains it gracefully.
@@ -24,6 +26,27 @@ public interface Worker extends AutoCloseable {
      * counted in {@link #activeCount()}.
      */
     int heldCount();
+
+    /**
+     * Stops claiming tasks from {@code queue} (Celery's {@code cancel_consumer}); the other queues go on. Tasks
+     * already claimed from it run, or stay held until a slot frees; a claim already waiting may still bring one.
+     * While every queue is paused the worker claims nothing and stays {@link #isHealthy() healthy}.
+     *
+     * @return false if it was paused already
+     * @throws IllegalArgumentException if this worker does not consume {@code queue}
+     */
+    boolean pause(String queue);
+
+    /**
+     * Claims from a paused queue again (Celery's {@code add_consumer} of a queue it consumed before).
+     *
+     * @return false if it was not paused
+     * @throws IllegalArgumentException if this worker does not consume {@code queue}
+     */
+    boolean resume(String queue);
+
+    /** The queues paused now; an immutable copy. */
+    Set<String> pausedQueues();
 
     /** Threads abandoned by time limits that have not ended yet. */
     int abandonedCount();

@@ -6,7 +6,7 @@ import io.taskq.spi.Delivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +23,22 @@ final class ClaimLoop implements BrokerBatcher.Refill {
     private final WorkerContext ctx;
     private final WorkerOptions options;
     private final Slots slots;
+    private final QueueSelection queues;
     private volatile Thread fetcher;
     private volatile long lastLoopNanos;
     private volatile boolean brokerFailing;
     /** Broker failures in a row; only the fetch thread uses it. */
     private int failures;
+    /** Guards {@link #claiming} and {@link #woken}: a wake-up interrupts the fetch thread only inside a claim. */
+    private final Object claimLock = new Object();
+    private boolean claiming;
+    private boolean woken;
 
-    ClaimLoop(WorkerContext ctx, Slots slots) {
+    ClaimLoop(WorkerContext ctx, Slots slots, QueueSelection queues) {
         this.ctx = ctx;
         this.options = ctx.options;
         this.slots = slots;
+        this.queues = queues;
         this.lastLoopNanos = ctx.ticker.read();
     }
 
@@ -49,6 +55,20 @@ final class ClaimLoop implements BrokerBatcher.Refill {
         Thread t = fetcher;
         if (t != null) {
             t.interrupt();
+        }
+    }
+
+    /**
+     * Ends a claim the fetch thread is waiting in, so that the next one asks for the queues as they are now (after
+     * a pause or resume). Outside a claim it does nothing: the next claim reads the queues anyway.
+     */
+    void wakeClaim() {
+        synchronized (claimLock) {
+            Thread t = fetcher;
+            if (claiming && t != null) {
+                woken = true;
+                t.interrupt();
+            }
         }
     }
 
@@ -90,6 +110,11 @@ final class ClaimLoop implements BrokerBatcher.Refill {
             ctx.awaitSettled(options.claimWait().toMillis());
             return;
         }
+        if (queues.allPaused()) {
+            queues.awaitChange(options.claimWait().toMillis());
+            lastLoopNanos = ctx.ticker.read(); // paused on purpose, not stuck
+            return;
+        }
         if (!slots.acquirePermit(options.claimWait().toMillis())) {
             lastLoopNanos = ctx.ticker.read();
             return;
@@ -105,6 +130,7 @@ final class ClaimLoop implements BrokerBatcher.Refill {
         }
         slots.returnPermits(n - claimed.size());
         ctx.events.claimed(claimed);
+        claimed = withoutPaused(claimed);
         if (!claimed.isEmpty() && ctx.tooManyAbandoned()) {
             // A thread was abandoned while this claim waited: hand the work to a healthier worker.
             ctx.handBack(claimed);
@@ -115,6 +141,27 @@ final class ClaimLoop implements BrokerBatcher.Refill {
     }
 
     /**
+     * The claimed tasks minus those of queues paused while the claim waited (a submit can beat the pause's wake-up):
+     * those go back to the broker at once, so that no task of a paused queue starts after the pause returned.
+     */
+    private List<Delivery> withoutPaused(List<Delivery> claimed) {
+        Set<String> paused = queues.paused();
+        if (paused.isEmpty() || claimed.isEmpty()) {
+            return claimed;
+        }
+        List<Delivery> keep = new ArrayList<>(claimed.size());
+        List<Delivery> back = new ArrayList<>();
+        for (Delivery d : claimed) {
+            (paused.contains(d.queue()) ? back : keep).add(d);
+        }
+        if (!back.isEmpty()) {
+            ctx.handBack(back);
+            slots.returnPermits(back.size());
+        }
+        return keep;
+    }
+
+    /**
      * Claims up to {@code n} tasks, waiting up to the claim wait; null after a broker failure (its permits given
      * back, and a pause made). A claim interrupted after it claimed returns what it got, with the interrupt status
      * kept: the tasks are placed (or handed back, once stopping) by the caller and the interrupt ends the loop on
@@ -122,8 +169,15 @@ final class ClaimLoop implements BrokerBatcher.Refill {
      */
     private List<Delivery> claim(int n) throws InterruptedException {
         List<Delivery> claimed;
+        synchronized (claimLock) {
+            claiming = true; // before the queues are read: a pause from now on wakes this claim
+        }
         try {
-            claimed = ctx.broker.claim(new ClaimRequest(ctx.id, queueOrder(), n, options.lease(),
+            List<String> order = queues.order();
+            if (order.isEmpty()) {
+                return List.of(); // every queue paused since the cycle began; the caller returns the permits
+            }
+            claimed = ctx.broker.claim(new ClaimRequest(ctx.id, order, n, options.lease(),
                     options.claimWait(), slots.startingNow(n, 0)));
         } catch (InterruptedException e) {
             slots.returnPermits(n);
@@ -132,6 +186,8 @@ final class ClaimLoop implements BrokerBatcher.Refill {
             slots.returnPermits(n);
             failed(e);
             return null;
+        } finally {
+            endClaim();
         }
         if (failures > 0) {
             log.info("worker {}: broker reachable again after {} failed claims", ctx.id, failures);
@@ -140,6 +196,22 @@ final class ClaimLoop implements BrokerBatcher.Refill {
         brokerFailing = false;
         lastLoopNanos = ctx.ticker.read();
         return claimed;
+    }
+
+    /**
+     * Leaves a claim; a wake-up's interrupt that the claim did not consume is cleared (the tasks it brought are
+     * placed as usual), unless the worker is stopping, whose interrupt must end the loop.
+     */
+    private void endClaim() {
+        synchronized (claimLock) {
+            claiming = false;
+            if (woken) {
+                woken = false;
+                if (ctx.accepting()) {
+                    Thread.interrupted();
+                }
+            }
+        }
     }
 
     private void failed(RuntimeException e) throws InterruptedException {
@@ -169,12 +241,16 @@ final class ClaimLoop implements BrokerBatcher.Refill {
         if (!ctx.accepting() || ctx.tooManyAbandoned()) {
             return null;
         }
+        List<String> order = queues.order();
+        if (order.isEmpty()) {
+            return null;
+        }
         boolean holds = slots.holds();
         int max = holds ? slots.takeFreePermits() : freed;
         if (max == 0) {
             return null;
         }
-        return new ClaimRequest(ctx.id, queueOrder(), max, options.lease(), Duration.ZERO,
+        return new ClaimRequest(ctx.id, order, max, options.lease(), Duration.ZERO,
                 holds ? slots.startingNow(max, freed) : max);
     }
 
@@ -187,31 +263,5 @@ final class ClaimLoop implements BrokerBatcher.Refill {
         }
         slots.returnPermits(request.max() - claimed.size());
         return slots.place(claimed, freed);
-    }
-
-    /** The queues in the order to try them: as configured, or a weighted random order. */
-    private List<String> queueOrder() {
-        List<String> queues = options.queues();
-        if (options.queueOrder() == WorkerOptions.QueueOrder.STRICT || queues.size() == 1) {
-            return queues;
-        }
-        List<String> left = new ArrayList<>(queues);
-        List<String> order = new ArrayList<>(queues.size());
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        while (!left.isEmpty()) {
-            int total = 0;
-            for (String q : left) {
-                total += options.weight(q);
-            }
-            int pick = rnd.nextInt(total);
-            for (int i = 0; i < left.size(); i++) {
-                pick -= options.weight(left.get(i));
-                if (pick < 0) {
-                    order.add(left.remove(i));
-                    break;
-                }
-            }
-        }
-        return order;
     }
 }

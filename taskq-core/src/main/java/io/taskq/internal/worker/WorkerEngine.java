@@ -9,6 +9,7 @@ import io.taskq.internal.WorkerExtensions;
 import io.taskq.spi.Broker;
 import io.taskq.spi.Outcome;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +43,7 @@ public final class WorkerEngine implements Worker {
 
     private final WorkerContext ctx;
     private final Slots slots;
+    private final QueueSelection queues;
     private final ClaimLoop claimLoop;
     private final OutcomeReporter reporter;
     private final LeaseKeeper leases;
@@ -75,7 +77,8 @@ public final class WorkerEngine implements Worker {
                 new WorkerEvents(extensions.listeners(), clock, id));
         // The parts reach each other through these final fields; none is called before start().
         this.slots = new Slots(ctx, this::startAttempt);
-        this.claimLoop = new ClaimLoop(ctx, slots);
+        this.queues = new QueueSelection(options);
+        this.claimLoop = new ClaimLoop(ctx, slots, queues);
         this.reporter = new OutcomeReporter(ctx, new BrokerBatcher(broker, ticker, ctx.threads,
                 "taskq-report-" + id, claimLoop));
         Outcomes outcomes = new Outcomes(clock, id, new RetryDecider(extensions));
@@ -148,6 +151,31 @@ public final class WorkerEngine implements Worker {
      */
     boolean holdsAhead() {
         return slots.holdsAhead();
+    }
+
+    @Override
+    public boolean pause(String queue) {
+        boolean did = queues.pause(queue);
+        if (did) {
+            claimLoop.wakeClaim();
+            log.info("worker {}: paused queue {} (paused now: {})", ctx.id, queue, queues.paused());
+        }
+        return did;
+    }
+
+    @Override
+    public boolean resume(String queue) {
+        boolean did = queues.resume(queue);
+        if (did) {
+            claimLoop.wakeClaim();
+            log.info("worker {}: resumed queue {} (paused now: {})", ctx.id, queue, queues.paused());
+        }
+        return did;
+    }
+
+    @Override
+    public Set<String> pausedQueues() {
+        return queues.paused();
     }
 
     @Override

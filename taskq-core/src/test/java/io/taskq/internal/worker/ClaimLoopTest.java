@@ -34,7 +34,7 @@ class ClaimLoopTest {
     private void start(WorkerOptions options) {
         ctx = TestWorkers.context(broker, ticker, options);
         slots = new Slots(ctx, started::add);
-        loop = new ClaimLoop(ctx, slots);
+        loop = new ClaimLoop(ctx, slots, new QueueSelection(ctx.options));
         loop.start();
     }
 
@@ -139,7 +139,7 @@ class ClaimLoopTest {
     void takesNoWorkWhileTooManyThreadsAreAbandonedAndResumesWhenOneEnds() {
         ctx = TestWorkers.context(broker, ticker, TestWorkers.options().concurrency(1).maxAbandoned(0).build());
         slots = new Slots(ctx, started::add);
-        loop = new ClaimLoop(ctx, slots);
+        loop = new ClaimLoop(ctx, slots, new QueueSelection(ctx.options));
         ctx.abandonedOne();
         loop.start();
         assertTrue(broker.claims.isEmpty(), "no claim while a thread is abandoned");
