@@ -48,6 +48,19 @@ public interface Worker extends AutoCloseable {
     /** The queues paused now; an immutable copy. */
     Set<String> pausedQueues();
 
+    /** The number of tasks this worker runs at once now ({@link WorkerOptions#concurrency()} until changed). */
+    int concurrency();
+
+    /**
+     * Changes how many tasks this worker runs at once (Celery's {@code pool_grow} / {@code pool_shrink}, or
+     * {@code autoscale} done by the application). Growing starts held tasks at once and claims for the new slots;
+     * shrinking lets running tasks finish (none is interrupted) and passes no slot on until the worker runs no more
+     * than {@code n}. The prefetch ({@link WorkerOptions#prefetch()}) stays as configured.
+     *
+     * @throws IllegalArgumentException if {@code n} is not positive
+     */
+    void setConcurrency(int n);
+
     /** Threads abandoned by time limits that have not ended yet. */
     int abandonedCount();
 

@@ -6,12 +6,23 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Tasks for the extension tests; one instance per test. */
 public class ExtensionTasks {
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final CountDownLatch release = new CountDownLatch(1);
+    /** Permits for {@link #gated} tasks to end. */
+    final Semaphore gate = new Semaphore(0);
+    /** {@link #gated} tasks running now, and the most that ran at once since {@link #resetPeak}. */
+    final AtomicInteger gatedRunning = new AtomicInteger();
+    final AtomicInteger gatedPeak = new AtomicInteger();
+
+    void resetPeak() {
+        gatedPeak.set(gatedRunning.get());
+    }
+
     /** Where {@link #spawn} submits its child; set by the test. */
     volatile Taskq taskq;
 
@@ -27,6 +38,17 @@ public class ExtensionTasks {
     public String ok(String s) {
         called("ok");
         return "ok " + s;
+    }
+
+    @Task(name = "x.gated")
+    public String gated(String s) throws InterruptedException {
+        gatedPeak.accumulateAndGet(gatedRunning.incrementAndGet(), Math::max);
+        try {
+            gate.acquire();
+            return s;
+        } finally {
+            gatedRunning.decrementAndGet();
+        }
     }
 
     @Task(name = "x.spawn")

@@ -246,7 +246,9 @@ final class ClaimLoop implements BrokerBatcher.Refill {
             return null;
         }
         boolean holds = slots.holds();
-        int max = holds ? slots.takeFreePermits() : freed;
+        // Without prefetch each waiting thread asks for its next task, but not those whose slots pay a lowered
+        // concurrency's debt (with prefetch the shrunk claim permits see to it).
+        int max = holds ? slots.takeFreePermits() : Math.max(0, freed - slots.debt());
         if (max == 0) {
             return null;
         }

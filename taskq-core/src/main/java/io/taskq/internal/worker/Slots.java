@@ -35,7 +35,12 @@ final class Slots {
     /** Null unless prefetch is adaptive. */
     private final AdaptivePrefetch adaptive;
     private final Object lock = new Object();
-    /** Run slots not taken; guarded by lock. */
+    /** The number of run slots; guarded by lock. */
+    private int concurrency;
+    /**
+     * Run slots not taken; guarded by lock. Below zero after the concurrency was lowered while more tasks ran: the
+     * slots of tasks that end pay that debt before any passes on to a held task.
+     */
     private int freeSlots;
     /** Claimed tasks waiting for a slot, in claim order; guarded by lock. */
     private final ArrayDeque<Attempt> held = new ArrayDeque<>();
@@ -51,7 +56,55 @@ final class Slots {
         this.claims = new AdaptivePrefetch.Budget(options.concurrency()
                 + (options.adaptivePrefetch() ? 0 : options.prefetch()));
         this.adaptive = options.adaptivePrefetch() && holds ? new AdaptivePrefetch(claims, options.prefetch()) : null;
+        this.concurrency = options.concurrency();
         this.freeSlots = options.concurrency();
+    }
+
+    // ---------------------------------------------------------------- concurrency
+
+    /** The number of run slots now. */
+    int concurrency() {
+        synchronized (lock) {
+            return concurrency;
+        }
+    }
+
+    /**
+     * Changes the number of run slots (and the claim permits with them): new slots take held tasks at once; when
+     * slots go away, running tasks finish first and their slots are not passed on until the worker runs no more
+     * than {@code n} tasks.
+     *
+     * @return the number before
+     */
+    int resize(int n) {
+        List<Attempt> start = new ArrayList<>();
+        int before;
+        synchronized (lock) {
+            before = concurrency;
+            int delta = n - before;
+            concurrency = n;
+            freeSlots += delta;
+            if (delta > 0) {
+                claims.release(delta);
+            } else if (delta < 0) {
+                claims.shrink(-delta);
+            }
+            while (freeSlots > 0 && !held.isEmpty() && ctx.accepting()) {
+                Attempt h = held.pollFirst();
+                freeSlots--;
+                running.put(h.id(), h);
+                start.add(h);
+            }
+        }
+        startAll(start);
+        return before;
+    }
+
+    /** Slots still to give up after the concurrency was lowered (0 when none). */
+    int debt() {
+        synchronized (lock) {
+            return Math.max(0, -freeSlots);
+        }
     }
 
     // ---------------------------------------------------------------- claim permits
@@ -143,6 +196,16 @@ final class Slots {
                 }
             }
         }
+        startAll(start);
+        if (!back.isEmpty()) {
+            ctx.handBack(back);
+            claims.release(back.size());
+        }
+        return forWaiting;
+    }
+
+    /** Starts attempts that took a slot, each on a task thread of its own. */
+    private void startAll(List<Attempt> start) {
         for (Attempt a : start) {
             try {
                 starter.accept(a);
@@ -153,17 +216,15 @@ final class Slots {
                 }
             }
         }
-        if (!back.isEmpty()) {
-            ctx.handBack(back);
-            claims.release(back.size());
-        }
-        return forWaiting;
     }
 
-    /** The oldest held task, now owning the caller's slot; null if none is held. */
+    /**
+     * The oldest held task, now owning the caller's slot; null if none is held, or if the caller's slot must go to
+     * pay a lowered concurrency's debt (see {@link #resize}).
+     */
     Attempt takeHeld() {
         synchronized (lock) {
-            Attempt h = ctx.accepting() ? held.pollFirst() : null;
+            Attempt h = ctx.accepting() && freeSlots >= 0 ? held.pollFirst() : null;
             if (h != null) {
                 // Registered before the caller's attempt leaves, so the worker never looks idle in between.
                 running.put(h.id(), h);

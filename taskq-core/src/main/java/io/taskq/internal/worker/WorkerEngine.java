@@ -179,6 +179,22 @@ public final class WorkerEngine implements Worker {
     }
 
     @Override
+    public int concurrency() {
+        return slots.concurrency();
+    }
+
+    @Override
+    public void setConcurrency(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("concurrency must be positive, was " + n);
+        }
+        int before = slots.resize(n);
+        if (before != n) {
+            log.info("worker {}: concurrency {} -> {}", ctx.id, before, n);
+        }
+    }
+
+    @Override
     public int abandonedCount() {
         return ctx.abandonedCount();
     }

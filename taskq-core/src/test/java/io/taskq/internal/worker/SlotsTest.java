@@ -46,6 +46,35 @@ class SlotsTest {
     }
 
     @Test
+    void growingStartsHeldTasksAndAddsClaimPermits() throws Exception {
+        Slots s = slots(TestWorkers.options().concurrency(1).prefetch(3).build());
+        s.takeFreePermits();
+        s.place(tasks("t1", "t2", "t3"), 0);
+        assertEquals(List.of("t1"), ids(started));
+        assertEquals(1, s.resize(3));
+        assertEquals(3, s.concurrency());
+        assertEquals(List.of("t1", "t2", "t3"), ids(started), "the new slots took the held tasks");
+        assertEquals(0, s.heldCount());
+        assertEquals(2, s.takeFreePermits(), "two more claim permits");
+    }
+
+    @Test
+    void shrinkingPaysTheDebtBeforeAnySlotPassesOn() {
+        Slots s = slots(TestWorkers.options().concurrency(3).prefetch(2).build());
+        s.takeFreePermits();
+        s.place(tasks("t1", "t2", "t3", "t4"), 0);
+        assertEquals(3, s.runningCount());
+        assertEquals(1, s.heldCount());
+        assertEquals(3, s.resize(1));
+        assertEquals(2, s.debt());
+        assertNull(s.leaveSlot(), "t1's slot pays the debt");
+        assertNull(s.leaveSlot(), "so does t2's");
+        assertEquals(0, s.debt());
+        assertEquals("t4", s.leaveSlot().id(), "t3's slot passes on: one slot, as asked");
+        assertEquals(0, s.takeFreePermits(), "the claim permits shrank too");
+    }
+
+    @Test
     void startsOnFreeSlotsHoldsTheRestAndPassesEachFreedSlotToTheOldestHeld() {
         Slots s = slots(TestWorkers.options().concurrency(1).prefetch(2).build());
         assertEquals(List.of(), s.place(tasks("t1", "t2", "t3"), 0));

@@ -14,6 +14,7 @@ import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.Worker;
 import io.taskq.WorkerOptions;
+import io.taskq.contract.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +23,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pausing a queue on one worker (Celery's cancel_consumer): that worker claims nothing more from it while another
- * worker goes on consuming it, and claims from it again once resumed. Run against each broker.
+ * Steering a running worker: pausing a queue (Celery's cancel_consumer) leaves it to the other workers until it is
+ * resumed; changing the concurrency under load (pool_grow / pool_shrink) changes how many tasks run at once without
+ * losing or interrupting any. Run against each broker.
  */
-public abstract class WorkerPauseContract {
+public abstract class WorkerSteeringContract {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final ExtensionTasks tasks = new ExtensionTasks();
@@ -105,6 +107,42 @@ public abstract class WorkerPauseContract {
         assertTrue(w.isHealthy(), "paused on purpose is healthy");
         assertTrue(w.resume("pa"));
         assertEquals("ok later", waiting.get(WAIT));
+    }
+
+    @Test
+    void theConcurrencyChangesUnderLoadAndNoTaskIsLostOrCut() {
+        taskq();
+        Worker w = taskq.startWorker(WorkerOptions.builder().workerId("w").queues("pa").concurrency(2).prefetch(0)
+                .claimWait(Duration.ofMillis(100)).lease(Duration.ofSeconds(10))
+                .leaseRenewInterval(Duration.ofMillis(200)).shutdownGrace(Duration.ofSeconds(2)).build());
+        List<TaskHandle<String>> all = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            all.add(taskq.submit(TaskRequest.of(ExtensionTasks::gated, "g" + i).queue("pa")));
+        }
+        Await.until(WAIT, "2 running", () -> tasks.gatedRunning.get() == 2);
+        assertEquals(2, w.concurrency());
+
+        w.setConcurrency(6);
+        assertEquals(6, w.concurrency());
+        Await.until(WAIT, "6 running", () -> tasks.gatedRunning.get() == 6);
+
+        w.setConcurrency(1);
+        tasks.gate.release(5); // five of the six end; their slots go away, none passes on
+        Await.until(WAIT, "1 running", () -> tasks.gatedRunning.get() == 1 && w.activeCount() == 1);
+        tasks.resetPeak();
+        for (int i = 0; i < 5; i++) {
+            int done = (int) all.stream().filter(h -> h.state() == TaskState.SUCCESS).count();
+            tasks.gate.release(1);
+            Await.until(WAIT, "one more done", () -> all.stream().filter(h -> h.state() == TaskState.SUCCESS)
+                    .count() > done);
+        }
+        assertEquals(1, tasks.gatedPeak.get(), "one at a time after the shrink");
+
+        tasks.gate.release(1000);
+        for (int i = 0; i < all.size(); i++) {
+            assertEquals("g" + i, all.get(i).get(WAIT));
+        }
+        assertThrows(IllegalArgumentException.class, () -> w.setConcurrency(0));
     }
 
     @Test

@@ -5,8 +5,8 @@ import io.taskq.redis.PerClassRedis;
 import java.time.Clock;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Pausing queues on a Redis broker: the claim waiting on the queues' markers is woken and asks again. */
-class RedisWorkerPauseTest extends WorkerPauseContract {
+/** Pausing queues (the claim waiting on the markers is woken and asks again) and changing the concurrency on Redis. */
+class RedisWorkerSteeringTest extends WorkerSteeringContract {
     @RegisterExtension
     static final PerClassRedis server = new PerClassRedis();
 
