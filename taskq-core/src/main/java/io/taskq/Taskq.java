@@ -9,8 +9,11 @@ import io.taskq.internal.InMemoryBroker;
 import io.taskq.internal.SubmitRetry;
 import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.WorkerExtensions;
+import io.taskq.internal.events.EventPublisher;
+import io.taskq.internal.events.LogEvents;
 import io.taskq.internal.worker.WorkerEngine;
 import io.taskq.spi.Broker;
+import io.taskq.spi.EventLog;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.TaskLocation;
@@ -53,14 +56,16 @@ public final class Taskq implements AutoCloseable {
     private final Submissions submissions;
     private final DataCodec data;
     private final WorkerExtensions extensions;
+    /** Null when events are off or the broker keeps none. */
+    private final EventPublisher publisher;
+    /** Null when the broker keeps no event stream. */
+    private final Events events;
     private volatile boolean closed;
 
     private Taskq(Builder b) {
         this.clock = b.clock;
         this.data = b.objectMapper != null ? DataCodec.of(b.objectMapper) : DataCodec.withModules(b.modules);
         this.registry = TaskRegistry.scan(b.tasks);
-        this.extensions = WorkerExtensions.of(registry, b.interceptors, b.listeners, b.retryPolicies,
-                b.defaultRetryPolicy);
         if (b.broker == null) {
             InMemoryBroker memory = new InMemoryBroker(clock);
             this.broker = memory;
@@ -79,6 +84,17 @@ public final class Taskq implements AutoCloseable {
             }
         }
         this.admin = b.admin;
+        Optional<EventLog> eventLog = broker.eventLog();
+        this.publisher = b.events && eventLog.isPresent()
+                ? new EventPublisher(eventLog.get(), b.eventBuffer, Thread::new) : null;
+        List<TaskListener> listeners = new ArrayList<>(b.listeners);
+        if (publisher != null) {
+            listeners.add(publisher);
+        }
+        this.extensions = WorkerExtensions.of(registry, b.interceptors, listeners, b.retryPolicies,
+                b.defaultRetryPolicy);
+        this.events = eventLog.map(l -> new LogEvents(l, publisher != null ? publisher::dropped : () -> 0,
+                Thread::new)).orElse(null);
         this.submissions = new Submissions(this, broker, registry, data,
                 new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes, extensions.listeners());
     }
@@ -349,6 +365,21 @@ public final class Taskq implements AutoCloseable {
                 + " Taskq.Builder.queueAdmin"));
     }
 
+    /**
+     * The event stream of this broker's namespace: every task's transitions as this and every other application
+     * sharing the broker told them (unless {@link Builder#events(boolean) turned off}), read from a position or
+     * followed live. See docs/events.md.
+     *
+     * @throws UnsupportedOperationException if the broker keeps no event stream ({@link Broker#eventLog()})
+     */
+    public Events events() {
+        if (events == null) {
+            throw new UnsupportedOperationException("the broker " + broker.getClass().getName()
+                    + " keeps no event stream");
+        }
+        return events;
+    }
+
     /** The result backend. */
     public ResultBackend resultBackend() {
         return results;
@@ -397,6 +428,9 @@ public final class Taskq implements AutoCloseable {
             }
         }
         workers.clear();
+        if (publisher != null) {
+            publisher.close();
+        }
         if (ownsBroker) {
             broker.close();
         }
@@ -416,6 +450,8 @@ public final class Taskq implements AutoCloseable {
         private final List<Module> modules = new ArrayList<>();
         private final List<TaskInterceptor> interceptors = new ArrayList<>();
         private final List<TaskListener> listeners = new ArrayList<>();
+        private boolean events = true;
+        private int eventBuffer = 10_000;
         private final Map<String, RetryPolicy> retryPolicies = new LinkedHashMap<>();
         private RetryPolicy defaultRetryPolicy;
 
@@ -464,6 +500,28 @@ public final class Taskq implements AutoCloseable {
          */
         public Builder listener(TaskListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Whether this application publishes its task events to the broker's event stream ({@link Taskq#events()}),
+         * default true; they are published in the background, and dropped rather than slow a task. Reading the
+         * stream works either way.
+         */
+        public Builder events(boolean publish) {
+            this.events = publish;
+            return this;
+        }
+
+        /**
+         * How many events may wait to be published before new ones are dropped (default 10,000): room for a burst
+         * while the broker is slow.
+         */
+        public Builder eventBuffer(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("the event buffer must hold at least one event");
+            }
+            this.eventBuffer = events;
             return this;
         }
 

@@ -150,7 +150,7 @@ class SubmitTest {
                         calls.incrementAndGet();
                         throw new IllegalStateException("NOPERM");
                     }
-                    return method.isDefault() ? false : method.invoke(memory, args);
+                    return method.getName().equals("isTransient") ? false : method.invoke(memory, args);
                 });
         try (Taskq taskq = Taskq.builder().broker(refusing).resultBackend(memory).tasks(new ContractTasks()).build()) {
             SubmitException e = assertThrows(SubmitException.class, () -> taskq.submit(ContractTasks::add, 1, 2));

@@ -14,6 +14,7 @@ import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
 import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.EventLog;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
 import io.taskq.spi.RevokeResult;
@@ -50,6 +51,10 @@ public final class InMemoryBroker implements MemoryBroker {
     private final InMemoryAdmin admin;
     private final InMemoryResults results;
     private final InMemoryLeases leases;
+    private final InMemoryEventLog events = new InMemoryEventLog(EVENTS_KEPT);
+
+    /** How many events the in-memory stream keeps (the Redis default too). */
+    static final int EVENTS_KEPT = 10_000;
 
     /** A broker with default settings on the given clock. */
     public InMemoryBroker(Clock clock) {
@@ -395,6 +400,12 @@ public final class InMemoryBroker implements MemoryBroker {
     @Override
     public Optional<QueueAdmin> queueAdmin() {
         return Optional.of(this);
+    }
+
+    /** The newest 10,000 events of this broker's applications. */
+    @Override
+    public Optional<EventLog> eventLog() {
+        return Optional.of(events);
     }
 
     @Override

@@ -132,6 +132,16 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * The event stream this broker keeps for its namespace ({@code Taskq.events()} reads it, and taskq's own
+     * publisher appends to it).
+     *
+     * @return the event log, or empty if this broker keeps none (the default)
+     */
+    default Optional<EventLog> eventLog() {
+        return Optional.empty();
+    }
+
+    /**
      * Whether {@code failure}, thrown by one of this broker's calls, may pass if the same call is made again: a
      * timeout, a lost connection, a server still loading or without its master. Such a call may also have taken
      * effect before it failed (a reply lost after the command ran). Refusals that repeat (authentication, ACL

@@ -82,6 +82,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public Optional<EventLog> eventLog() {
+        return delegate.eventLog();
+    }
+
+    @Override
     public boolean isTransient(RuntimeException failure) {
         return delegate.isTransient(failure);
     }

@@ -1,0 +1,118 @@
+package io.taskq;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One entry of the event stream ({@link Taskq#events()}): what happened, when, and its details as text fields, as
+ * Celery's events are (a type such as {@code task-succeeded} and a flat dict). Immutable.
+ *
+ * <p>Task events carry the fields named by the {@code F_} constants ({@code id}, {@code name}, {@code queue},
+ * {@code worker}, {@code attempt}, {@code runtime_ms}, ...), each only where it applies; see docs/events.md for the
+ * list per type. Unknown fields are kept, so that a reader of an older taskq reads a newer one's events.
+ */
+public final class Event {
+    /** A task was submitted: {@link TaskEvent.Kind#SENT}. */
+    public static final String TASK_SENT = "task-sent";
+    /** A worker claimed the task (Celery's name): {@link TaskEvent.Kind#CLAIMED}. */
+    public static final String TASK_RECEIVED = "task-received";
+    /** {@link TaskEvent.Kind#STARTED}. */
+    public static final String TASK_STARTED = "task-started";
+    /** {@link TaskEvent.Kind#SUCCEEDED}. */
+    public static final String TASK_SUCCEEDED = "task-succeeded";
+    /** {@link TaskEvent.Kind#FAILED}. */
+    public static final String TASK_FAILED = "task-failed";
+    /** {@link TaskEvent.Kind#RETRIED}. */
+    public static final String TASK_RETRIED = "task-retried";
+    /** {@link TaskEvent.Kind#REVOKED}. */
+    public static final String TASK_REVOKED = "task-revoked";
+    /** {@link TaskEvent.Kind#EXPIRED}. */
+    public static final String TASK_EXPIRED = "task-expired";
+    /** {@link TaskEvent.Kind#DEAD_LETTERED}. */
+    public static final String TASK_DEAD_LETTERED = "task-dead-lettered";
+    /** {@link TaskEvent.Kind#HANDED_BACK}. */
+    public static final String TASK_HANDED_BACK = "task-handed-back";
+
+    /** Field: the task id. */
+    public static final String F_ID = "id";
+    /** Field: the task name. */
+    public static final String F_NAME = "name";
+    /** Field: the queue. */
+    public static final String F_QUEUE = "queue";
+    /** Field: the worker id. */
+    public static final String F_WORKER = "worker";
+
+    private final String position;
+    private final String type;
+    private final Instant timestamp;
+    private final Map<String, String> fields;
+
+    private Event(String position, String type, Instant timestamp, Map<String, String> fields) {
+        this.position = position;
+        this.type = Objects.requireNonNull(type, "type");
+        this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
+        this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        this.fields.forEach((k, v) -> {
+            Objects.requireNonNull(k, "field name");
+            Objects.requireNonNull(v, () -> "value of field " + k);
+        });
+    }
+
+    /**
+     * An event not stored yet (no position): what a producer hands to the stream.
+     *
+     * @param fields its details; null values are not allowed (leave the field out)
+     */
+    public static Event of(String type, Instant timestamp, Map<String, String> fields) {
+        return new Event(null, type, timestamp, fields);
+    }
+
+    /** This event as stored at {@code position} (by an event log, see {@link io.taskq.spi.EventLog}). */
+    public Event at(String position) {
+        return new Event(Objects.requireNonNull(position, "position"), type, timestamp, fields);
+    }
+
+    /** Where the stream keeps it, to resume after it ({@link Events#since}); null for an event not stored yet. */
+    public String position() {
+        return position;
+    }
+
+    /** What happened, e.g. {@link #TASK_SUCCEEDED}. */
+    public String type() {
+        return type;
+    }
+
+    /** When it happened, by the clock of the application that told it. */
+    public Instant timestamp() {
+        return timestamp;
+    }
+
+    /** Its details, in the order told; unmodifiable. */
+    public Map<String, String> fields() {
+        return fields;
+    }
+
+    /** One field, or null if it does not have it. */
+    public String field(String name) {
+        return fields.get(name);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Event e && Objects.equals(position, e.position) && type.equals(e.type)
+                && timestamp.equals(e.timestamp) && fields.equals(e.fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(position, type, timestamp, fields);
+    }
+
+    @Override
+    public String toString() {
+        return "Event[" + (position != null ? position + " " : "") + type + " at " + timestamp + " " + fields + "]";
+    }
+}
