@@ -208,9 +208,9 @@ public final class Claimer {
      * claim sent ahead, queued behind the blocking pop on the waiting connection (see
      * {@link MarkerWait#awaitThen}): the claim then runs the moment the pop returns, which saves a woken worker a
      * round trip and a thread hand-off. Since it runs later than it was sent, it takes its time from Redis (the
-     * later of Redis's clock and the sender's, see lib.lua). Otherwise, or if the claim sent ahead was refused
-     * (NOSCRIPT after a restart, READONLY after a failover: it did not run), this only waits and returns null, and
-     * the caller claims as usual.
+     * later of Redis's clock and the sender's, see begin() in lib-begin.lua). Otherwise, or if the claim sent ahead
+     * was refused (NOSCRIPT after a restart, READONLY after a failover: it did not run), this only waits and returns
+     * null, and the caller claims as usual.
      */
     private ClaimRound waitThenClaim(ClaimRequest request, String[] markers, long waitMs)
             throws InterruptedException {
@@ -234,7 +234,7 @@ public final class Claimer {
         long fence = claimFence.forClaimAhead(waitMs);
         Call c = claimCall(w, request, request.max(), Long.toString(fence));
         String[] argv = c.argv();
-        argv[1] = ""; // no time of its own: lib.lua reads Redis's clock
+        argv[1] = ""; // no time of its own: begin() reads Redis's clock
         long timeoutMs = waitMs + MarkerWait.GRACE_MS + commandTimeoutMs;
         List<Object> r;
         try {

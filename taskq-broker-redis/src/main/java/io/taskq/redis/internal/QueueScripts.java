@@ -13,7 +13,7 @@ import java.util.List;
  * A typed Java mirror of the queue scripts: one method per script (or script mode) that knows its KEYS and the order
  * of its ARGV, so that no other class spells a script's arguments. Each method returns the {@link Call}; {@link #run}
  * sends it. Every queue script takes the common arguments first ({@link #common}: time, queue, limits; see the
- * header of lib.lua), then its own. The enqueue script's arguments, built for the wire in bulk, are the
+ * header of lib-state.lua), then its own. The enqueue script's arguments, built for the wire in bulk, are the
  * {@code Enqueuer}'s; it takes the common ones from here.
  */
 public final class QueueScripts {
@@ -55,7 +55,7 @@ public final class QueueScripts {
     }
 
     /**
-     * The arguments every queue script starts with, in lib.lua's order: now (ms), now (ISO), queue, result TTL,
+     * The arguments every queue script starts with, in lib-state.lua's order: now (ms), now (ISO), queue, result TTL,
      * max redeliveries, dead-letter count and age limits, the final-state channel, the longest message.
      */
     public List<String> common(String queue) {

@@ -27,8 +27,21 @@ public final class ScriptLoader {
     /**
      * The resources the shared prelude of the queue scripts is made of, in the order they are joined: a Lua
      * {@code local function} is visible only to code after it, so each part may use only the parts before it.
+     * <ol>
+     *   <li>{@code lib-state}: what every call sets (keys, common arguments), the time format, limits</li>
+     *   <li>{@code lib-format}: chunked commands, the attempts and job fields, integer and JSON text</li>
+     *   <li>{@code lib-records}: task records, final records (stored, announced, trimmed)</li>
+     *   <li>{@code lib-dead}: dead letters, and the checks that dead-letter malformed job fields</li>
+     *   <li>{@code lib-reap}: markers, wake-up times, reaping expired leases, promoting due tasks, ownership</li>
+     *   <li>{@code lib-finish}: the started and finish bodies</li>
+     *   <li>{@code lib-follow-ups}: key groups, admission of new ids, the follow-ups of outcomes</li>
+     *   <li>{@code lib-claim}: the claim body</li>
+     *   <li>{@code lib-begin}: {@code begin()}, run first in every call</li>
+     * </ol>
+     * Each part's first line names its place in this list.
      */
-    public static final List<String> PRELUDE_PARTS = List.of("lib");
+    public static final List<String> PRELUDE_PARTS = List.of("lib-state", "lib-format", "lib-records", "lib-dead",
+            "lib-reap", "lib-finish", "lib-follow-ups", "lib-claim", "lib-begin");
 
     private ScriptLoader() {
     }
@@ -46,13 +59,13 @@ public final class ScriptLoader {
         }
     }
 
-    /** The shared prelude of the queue scripts: the {@link #PRELUDE_PARTS} joined in their order. */
+    /**
+     * The shared prelude of the queue scripts: the {@link #PRELUDE_PARTS} one after the other, in their order (each
+     * ends with a line break, so nothing is put between them).
+     */
     public static String prelude() {
         StringBuilder s = new StringBuilder();
         for (String part : PRELUDE_PARTS) {
-            if (!s.isEmpty()) {
-                s.append('\n');
-            }
             s.append(read(part));
         }
         return s.toString();

@@ -36,7 +36,7 @@ class QueueScriptsUnitTest {
         return new Delivery(id, "q", "t", 4, "{}", 1, token);
     }
 
-    /** The common arguments of lib.lua, then the given ones. */
+    /** The common arguments of lib-state.lua, then the given ones. */
     private static List<String> args(String... own) {
         List<String> a = new ArrayList<>(List.of(Long.toString(NOW.toEpochMilli()), NOW.toString(), "q", "3600000",
                 "5", "100", "172800000", "{live}:final", "4096"));
