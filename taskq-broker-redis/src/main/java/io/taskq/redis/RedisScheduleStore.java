@@ -1,24 +1,20 @@
 package io.taskq.redis;
 
-import io.taskq.redis.internal.Settings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.taskq.internal.Json;
 import io.taskq.redis.internal.Connections;
 import io.taskq.redis.internal.Endpoint;
 import io.taskq.redis.internal.Startup;
 import io.taskq.redis.internal.WatchedSubscription;
-import io.taskq.redis.internal.LuaScript;
+import io.taskq.redis.internal.ScriptLoader;
+import io.taskq.redis.internal.Settings;
 import io.taskq.scheduler.spi.ScheduleAuditRecord;
 import io.taskq.scheduler.spi.ScheduleRecord;
 import io.taskq.scheduler.spi.ScheduleStore;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +34,14 @@ import org.slf4j.LoggerFactory;
  * The scheduler's {@link ScheduleStore} on Redis: durable periodic-task entries and their audit trail, shared by
  * every scheduler instance of an application, on Lettuce. One server, a Sentinel-managed master
  * ({@code redis-sentinel://} URI), or a Redis Cluster ({@link Builder#cluster}), with TLS; or simply wherever the
- * application's broker goes ({@link Builder#from(RedisBroker)}: same topology, TLS, timeouts and key prefix):
+ * application's broker goes: from the {@link RedisBackend} that gives the broker (same topology, TLS, timeouts, key
+ * prefix and client resources), or {@link Builder#from(RedisBroker)}:
  *
  * <pre>{@code
- * try (RedisBroker broker = RedisBroker.builder().cluster(seeds).keyPrefix("live").build();
- *      RedisScheduleStore store = RedisScheduleStore.builder().from(broker).build();
- *      Taskq taskq = Taskq.builder().broker(broker).tasks(new Reports()).build();
- *      Scheduler scheduler = Scheduler.builder().taskq(taskq).store(store).leases(broker).build()) {
+ * try (RedisBackend redis = RedisBackend.builder().cluster(seeds).keyPrefix("live").build();
+ *      Taskq taskq = Taskq.builder().broker(redis.broker()).tasks(new Reports()).build();
+ *      Scheduler scheduler = Scheduler.builder().taskq(taskq).store(redis.scheduleStore())
+ *              .leases(redis.leases()).build()) {
  *     scheduler.start();
  * }
  * }</pre>
@@ -77,7 +74,8 @@ import org.slf4j.LoggerFactory;
  * subscription (on whichever node Lettuce picked) hears it. A subscription whose connection stays down for 3 s
  * (its node died for good) is replaced, and the listeners are called.
  *
- * <p>Thread-safe. Close it when done; it owns its Lettuce client.
+ * <p>Thread-safe. Close it when done (a backend's store is closed with the backend); built with {@link #builder()}
+ * it owns its Lettuce client resources.
  */
 public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisScheduleStore.class);
@@ -92,10 +90,11 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     private final String auditCap;
     private final String where;
     private final ClientResources resources;
+    private final boolean ownsResources;
     private final Connections conns;
-    private final LuaScript write = new LuaScript("sched-write");
-    private final LuaScript delete = new LuaScript("sched-delete");
-    private final LuaScript read = new LuaScript("sched-read");
+    private final ScriptLoader.Script write = ScriptLoader.script("sched-write");
+    private final ScriptLoader.Script delete = ScriptLoader.script("sched-delete");
+    private final ScriptLoader.Script read = ScriptLoader.script("sched-read");
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean deliveryPending = new AtomicBoolean();
     private final ScheduledExecutorService notifier;
@@ -103,20 +102,27 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     private boolean watchdog;
     private volatile boolean closed;
 
-    private RedisScheduleStore(Builder b) {
-        this.prefix = b.keyPrefix;
+    /**
+     * Connects on {@code resources}; shuts them down if that fails and it owns them.
+     *
+     * @param endpoint a copy the store may keep
+     */
+    RedisScheduleStore(Endpoint endpoint, String prefix, int auditMaxCount, ClientResources resources,
+                       boolean ownsResources) {
+        this.prefix = prefix;
         String base = "{" + prefix + "}:sched:";
         this.keys = new String[] {base + "entries", base + "versions", base + "seq", base + "changes", base + "audit"};
         this.readKeys = new String[] {keys[0], keys[1]};
         this.channel = base + "changed";
-        this.auditCap = Integer.toString(b.auditMaxCount);
+        this.auditCap = Integer.toString(auditMaxCount);
         // The same connection set-up as the broker: auto-reconnect with a 20 ms..1 s back-off, commands rejected
         // while disconnected (the scheduler retries its iteration, nothing waits blindly), command timeouts.
-        this.resources = Endpoint.newResources();
-        this.where = b.endpoint.where();
+        this.resources = resources;
+        this.ownsResources = ownsResources;
+        this.where = endpoint.where();
         try {
-            this.conns = Startup.connect(b.endpoint, "Redis schedule store", () -> {
-                Connections c = b.endpoint.connect(resources);
+            this.conns = Startup.connect(endpoint, "Redis schedule store", () -> {
+                Connections c = endpoint.connect(resources);
                 try {
                     write.load(c.commands());
                     delete.load(c.commands());
@@ -128,7 +134,9 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
                 }
             });
         } catch (RuntimeException e) {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            if (ownsResources) {
+                resources.shutdown(0, 2, TimeUnit.SECONDS);
+            }
             throw e;
         }
         this.notifier = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -157,8 +165,8 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         return List.of(keys);
     }
 
-    /** The pub/sub channel on which changes are announced. */
-    public String channel() {
+    /** The pub/sub channel on which changes are announced (for this package's tests). */
+    String channel() {
         return channel;
     }
 
@@ -377,7 +385,9 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         notifier.shutdownNow();
         // The client's shutdown closes every connection, the pub/sub one included.
         conns.close();
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        if (ownsResources) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
         log.info("Redis schedule store (prefix '{}') closed", prefix);
     }
 
@@ -386,21 +396,26 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         return "RedisScheduleStore[" + where + ", prefix '" + prefix + "']";
     }
 
-    /** Builds a {@link RedisScheduleStore}. */
-    public static final class Builder {
-        private String keyPrefix = "taskq";
+    /**
+     * Builds a {@link RedisScheduleStore} on its own client resources. A {@link RedisBackend} gives one configured
+     * like its broker, on the backend's resources: the way to configure Redis once.
+     */
+    public static final class Builder extends ConnectionOptions<Builder> {
         private int auditMaxCount = DEFAULT_AUDIT_MAX_COUNT;
-        private final Endpoint endpoint = new Endpoint();
 
         private Builder() {
         }
 
+        @Override
+        Builder self() {
+            return this;
+        }
+
         /**
          * Connects the way {@code broker} does (one server, Sentinel or Cluster; TLS options; command, connect and
-         * topology-refresh settings) and under its key prefix, so an application configures Redis once:
-         * {@code RedisScheduleStore.builder().from(broker).build()}. The store still opens its own connections (one
-         * command connection and, once subscribed, one pub/sub connection) and is closed on its own. Later calls
-         * on this builder override what was copied.
+         * topology-refresh settings) and under its key prefix: {@code RedisScheduleStore.builder().from(broker)
+         * .build()}. The store still opens its own connections (one command connection and, once subscribed, one
+         * pub/sub connection) and is closed on its own. Later calls on this builder override what was copied.
          */
         public Builder from(RedisBroker broker) {
             Objects.requireNonNull(broker, "broker");
@@ -410,98 +425,11 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         }
 
         /**
-         * The server, e.g. {@code redis://user:pass@host:6379/0} ({@code rediss://} for TLS), or a Sentinel-managed
-         * master: {@code redis-sentinel://:pass@s1:26379,s2:26379/0#mymaster}. Replaces {@link #cluster}.
-         */
-        public Builder uri(String uri) {
-            return uri(Endpoint.parse(uri));
-        }
-
-        /**
-         * The server as a Lettuce URI (Sentinel, TLS, ACL settings included); not modified. Replaces
-         * {@link #cluster}.
-         */
-        public Builder uri(RedisURI uri) {
-            endpoint.uri(uri);
-            return this;
-        }
-
-        /**
-         * A Redis Cluster through these seed nodes (any reachable node will do; the topology is discovered and
-         * refreshed), as for {@link RedisBroker.Builder#cluster(String...)}. Replaces {@link #uri}.
-         */
-        public Builder cluster(String... seeds) {
-            endpoint.cluster(seeds);
-            return this;
-        }
-
-        /** A Redis Cluster through these seed nodes, as Lettuce URIs (not modified). Replaces {@link #uri}. */
-        public Builder cluster(List<RedisURI> seeds) {
-            endpoint.cluster(seeds);
-            return this;
-        }
-
-        /** How often a Cluster client re-reads the topology without a trigger (default 5 s). */
-        public Builder topologyRefreshPeriod(Duration period) {
-            endpoint.topologyRefresh(period);
-            return this;
-        }
-
-        /** TLS settings (trust store, key store, protocols) for {@code rediss://} URIs. */
-        public Builder sslOptions(SslOptions options) {
-            endpoint.ssl(options);
-            return this;
-        }
-
-        /**
-         * A trust store (JKS or PKCS12) holding the CA of the Redis server certificate, for {@code rediss://} URIs;
-         * ignored if {@link #sslOptions} is set.
-         */
-        public Builder trustStore(Path path, String password) {
-            endpoint.trustStore(path, password);
-            return this;
-        }
-
-        /**
-         * The application's namespace (default "taskq"), the same as {@link RedisBroker.Builder#keyPrefix}: stores
-         * with different prefixes on one Redis never see each other's entries, audit or notifications.
-         * Letters, digits, '.', '_' and '-' only.
-         */
-        public Builder keyPrefix(String prefix) {
-            this.keyPrefix = Settings.keyPrefix(prefix);
-            return this;
-        }
-
-        /**
          * How many audit records are kept, newest first (default {@value #DEFAULT_AUDIT_MAX_COUNT}); older ones are
          * trimmed in the same script that appends. The SPI promises at least 1,000 to callers.
          */
         public Builder auditMaxCount(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("auditMaxCount must be positive");
-            }
-            this.auditMaxCount = n;
-            return this;
-        }
-
-        /** Timeout of each command (default 5 s). */
-        public Builder commandTimeout(Duration timeout) {
-            endpoint.commandTimeout(timeout);
-            return this;
-        }
-
-        /** TCP connect timeout (default 2 s). */
-        public Builder connectTimeout(Duration timeout) {
-            endpoint.connectTimeout(timeout);
-            return this;
-        }
-
-        /**
-         * How long {@link #build()} keeps trying to reach Redis when it is not reachable yet (default 60 s, or the
-         * broker's with {@link #from}); {@link Duration#ZERO}: fail at once. As for the broker.
-         */
-        public Builder startupRetryTimeout(Duration timeout) {
-            endpoint.startupRetryTimeout(timeout);
+            this.auditMaxCount = Settings.auditMaxCount(n);
             return this;
         }
 
@@ -511,10 +439,8 @@ public final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
          * @throws io.lettuce.core.RedisException if the server cannot be reached
          */
         public RedisScheduleStore build() {
-            if (!endpoint.isSet()) {
-                throw new IllegalStateException("set the Redis URI, the cluster seed nodes, or from(broker)");
-            }
-            return new RedisScheduleStore(this);
+            checkSet(", or from(broker)");
+            return new RedisScheduleStore(endpoint.copy(), keyPrefix, auditMaxCount, Endpoint.newResources(), true);
         }
     }
 }

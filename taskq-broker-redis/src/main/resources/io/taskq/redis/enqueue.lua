@@ -14,7 +14,7 @@ if pre then n = -n end
 local W = pre and 3 or 2
 local H = n == 1 and 3 or 4 -- run header: count (left out for a lone message), task, priority, eta
 -- Every argument is checked before anything is written (Redis keeps what a failing script wrote), so that no
--- client, this one or another, can store a job field whose frame (see job_header in lib.lua) says something else
+-- client, this one or another, can store a job field whose frame (see job_header in lib-format.lua) says something else
 -- than the arguments, or one longer than MAX_BYTES: a task name is not empty and has no control characters, and a
 -- message fits if its task name and body together take at most MAX_BYTES - 18 bytes (18: the frame's two line
 -- breaks and the longest score).

@@ -1,19 +1,16 @@
 package io.taskq.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.ScriptOutputType;
 import io.taskq.TaskState;
 import io.taskq.contract.Await;
+import io.taskq.redis.internal.ScriptLoader;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskRecord;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,7 +92,7 @@ class ClaimAheadTest {
             assertTrue(commandCalls("time") > timeCalls, "the claim ran behind the wait and read Redis's clock");
 
             Double[] lease = new Double[1];
-            server.with(r -> lease[0] = r.zscore(b.queueKeyBase("q") + ":active", "a"));
+            server.with(r -> lease[0] = r.zscore(BrokerInternals.queueKeyBase(b, "q") + ":active", "a"));
             assertTrue(lease[0] >= enqueuedAt + 30_000 - 50,
                     "lease counted from the claim's run, not from its sending (" + (lease[0] - sentBy) + " ms)");
             TaskRecord r = b.get("q", "a").orElseThrow();
@@ -109,7 +106,7 @@ class ClaimAheadTest {
     void aClaimSentAheadAndRefusedFallsBackToAnOrdinaryClaim(boolean functions) throws Exception {
         try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).functions(functions)
                 .build()) {
-            assertEquals(functions, b.usesFunctions());
+            assertEquals(functions, BrokerInternals.usesFunctions(b));
             long blockedBefore = blockedClients();
             CompletableFuture<List<Delivery>> claim = claimAsync(b, Duration.ofSeconds(20));
             Await.until(Duration.ofSeconds(10), "the claim waits on the marker", () -> blockedClients() > blockedBefore);
@@ -131,26 +128,9 @@ class ClaimAheadTest {
         }
     }
 
-    /** Refusals that turn claims sent ahead off for good, and transient errors that do not. */
     @Test
-    void onlyARefusalOfTheFormTurnsClaimsSentAheadOff() {
-        assertTrue(RedisBroker.refusesClaimAhead("ERR The user executing the script can't run this command or "
-                + "subcommand script: 4b3f8ba5, on @user_script:46."));
-        assertTrue(RedisBroker.refusesClaimAhead("NOPERM this user has no permissions to run the 'time' command"));
-        assertTrue(RedisBroker.refusesClaimAhead("ERR The user executing the script can't run this command or "
-                + "subcommand script: taskq_3facef7f19023363_claim, on @user_function:46."));
-        assertFalse(RedisBroker.refusesClaimAhead("LOADING Redis is loading the dataset in memory"));
-        assertFalse(RedisBroker.refusesClaimAhead("BUSY Redis is busy running a script."));
-        assertFalse(RedisBroker.refusesClaimAhead("MASTERDOWN Link with MASTER is down"));
-        assertFalse(RedisBroker.refusesClaimAhead(null));
-    }
-
-    @Test
-    void scriptsFormatTimesExactlyAsJavaInstantsDo() throws IOException {
-        String lib;
-        try (InputStream in = RedisBroker.class.getResourceAsStream("/io/taskq/redis/lib.lua")) {
-            lib = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    void scriptsFormatTimesExactlyAsJavaInstantsDo() {
+        String lib = ScriptLoader.prelude();
         String script = lib + "\nlocal r = {}\nfor i = 9, #ARGV do r[#r + 1] = iso_ms(tonumber(ARGV[i])) end\n"
                 + "return r\n";
         List<Long> times = new ArrayList<>(List.of(0L, 1L, 999L, 1000L, 86_399_999L, 951_782_400_000L,

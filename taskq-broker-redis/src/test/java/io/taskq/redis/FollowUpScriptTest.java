@@ -46,7 +46,7 @@ class FollowUpScriptTest {
                     .get(0);
             String[] keys = new String[SUFFIXES.length];
             for (int i = 0; i < keys.length; i++) {
-                keys[i] = b.queueKeyBase("q") + ":" + SUFFIXES[i];
+                keys[i] = BrokerInternals.queueKeyBase(b, "q") + ":" + SUFFIXES[i];
             }
             Instant now = clock.instant();
             TaskRecord done = new TaskRecord("p", "q", "t", TaskState.SUCCESS, "1", null, 0, 1, "w", now, null);

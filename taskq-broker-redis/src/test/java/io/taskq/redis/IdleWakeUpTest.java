@@ -43,7 +43,7 @@ class IdleWakeUpTest {
     }
 
     private static void dropMarker(RedisBroker b) {
-        server.with(r -> r.del(b.queueKeyBase("q") + ":marker"));
+        server.with(r -> r.del(BrokerInternals.queueKeyBase(b, "q") + ":marker"));
     }
 
     private static long msSince(long t0) {

@@ -41,7 +41,7 @@ class LookupAndRevokeMarkerTest {
         MutableClock clock = new MutableClock();
         try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).clock(clock)
                 .revokeMarkerTtl(Duration.ofMinutes(10)).build()) {
-            String base = b.queueKeyBase("q");
+            String base = BrokerInternals.queueKeyBase(b, "q");
             for (int i = 0; i < 250; i++) {
                 assertEquals(RevokeResult.NOT_FOUND, b.revoke("q", "ghost-" + i, "never comes"));
             }

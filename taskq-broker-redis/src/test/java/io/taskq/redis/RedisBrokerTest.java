@@ -107,7 +107,7 @@ class RedisBrokerTest {
                 b.enqueue(List.of(msg("b" + i)));
                 Delivery db = claim(b, 1).get(0);
                 finish(b, Outcome.done(db, null));
-                server.with(r -> left[0] = r.hlen(b.queueKeyBase("q") + ":res"));
+                server.with(r -> left[0] = r.hlen(BrokerInternals.queueKeyBase(b, "q") + ":res"));
             }
             assertEquals(0, left[0]);
         }
@@ -154,7 +154,7 @@ class RedisBrokerTest {
     @Test
     void scriptsAreReloadedWhenRedisForgetsThem() throws Exception {
         try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).functions(false).build()) {
-            assertFalse(b.usesFunctions());
+            assertFalse(BrokerInternals.usesFunctions(b));
             server.with(r -> r.scriptFlush());
             assertEquals(List.of(true), b.enqueue(List.of(msg("a"))));
             assertEquals("a", claim(b, 1).get(0).id());
@@ -164,14 +164,14 @@ class RedisBrokerTest {
     @Test
     void theFunctionLibraryIsReloadedWhenRedisForgetsIt() throws Exception {
         try (RedisBroker b = RedisBroker.builder().uri(server.url()).keyPrefix(prefix()).build()) {
-            assertTrue(b.usesFunctions(), "Redis 7: the queue scripts run as a function library");
+            assertTrue(BrokerInternals.usesFunctions(b), "Redis 7: the queue scripts run as a function library");
             server.with(r -> r.functionFlush(io.lettuce.core.FlushMode.SYNC));
             assertEquals(List.of(true), b.enqueue(List.of(msg("a"))));
             String[] libs = new String[1];
             server.with(r -> libs[0] = String.valueOf(r.functionList()));
             assertTrue(libs[0].contains("taskq_"), "loaded again: " + libs[0]);
             assertEquals("a", claim(b, 1).get(0).id());
-            assertTrue(b.usesFunctions());
+            assertTrue(BrokerInternals.usesFunctions(b));
         }
     }
 
@@ -184,13 +184,13 @@ class RedisBrokerTest {
         uri.setUsername(user);
         uri.setPassword("pw".toCharArray());
         try (RedisBroker b = RedisBroker.builder().uri(uri).keyPrefix(prefix()).build()) {
-            assertTrue(b.usesFunctions());
+            assertTrue(BrokerInternals.usesFunctions(b));
             // The ACL changes under the running broker, and the library is lost.
             server.with(r -> r.aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.removeCommand(
                     io.lettuce.core.protocol.CommandType.FUNCTION)));
             server.with(r -> r.functionFlush(io.lettuce.core.FlushMode.SYNC));
             assertEquals(List.of(true), b.enqueue(List.of(msg("a"))), "the refused call ran as EVAL");
-            assertFalse(b.usesFunctions(), "and the broker is back on EVALSHA");
+            assertFalse(BrokerInternals.usesFunctions(b), "and the broker is back on EVALSHA");
             assertEquals(List.of(true), b.enqueue(List.of(msg("b"))));
             assertEquals(List.of("a", "b"), claim(b, 2).stream().map(Delivery::id).toList());
         } finally {
@@ -265,7 +265,7 @@ class RedisBrokerTest {
                     live.add(m);
                 }
             }
-            String base = b.queueKeyBase("q");
+            String base = BrokerInternals.queueKeyBase(b, "q");
             server.with(r -> {
                 for (TaskMessage m : live) {
                     String job = r.hget(base + ":job", m.id());
@@ -321,7 +321,7 @@ class RedisBrokerTest {
 
     @Test
     void theUriIsLoggedWithoutItsPassword() {
-        String s = RedisBroker.masked(RedisURI.create("redis://user:secret@host:6380/2"));
+        String s = io.taskq.redis.internal.Endpoint.masked(RedisURI.create("redis://user:secret@host:6380/2"));
         assertEquals("redis://user:****@host:6380/2", s);
         assertFalse(s.contains("secret"));
     }

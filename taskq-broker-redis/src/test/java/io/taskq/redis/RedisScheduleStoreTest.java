@@ -58,7 +58,7 @@ class RedisScheduleStoreTest {
             String base = "{" + prefix + "}:sched:";
             assertEquals(List.of(base + "entries", base + "versions", base + "seq", base + "changes", base + "audit"),
                     store.keyNames());
-            assertEquals(base + "changed", store.channel());
+            assertEquals(base + "changed", BrokerInternals.channel(store));
             Map<String, String> types = new TreeMap<>();
             server.with(r -> r.keys("*" + prefix + "*").forEach(k -> types.put(k, r.type(k))));
             assertEquals(Map.of(base + "entries", "hash", base + "versions", "hash", base + "seq", "string",
@@ -91,7 +91,8 @@ class RedisScheduleStoreTest {
                     "the queue's sequence is not the store's");
             List<String> keys = new ArrayList<>();
             server.with(r -> keys.addAll(r.keys("*" + prefix + "*")));
-            List<String> queueKeys = keys.stream().filter(k -> k.startsWith(broker.queueKeyBase("sched"))).toList();
+            String queueBase = BrokerInternals.queueKeyBase(broker, "sched");
+            List<String> queueKeys = keys.stream().filter(k -> k.startsWith(queueBase)).toList();
             assertFalse(queueKeys.isEmpty(), keys.toString());
             assertTrue(queueKeys.stream().noneMatch(store.keyNames()::contains), keys.toString());
         }

@@ -75,7 +75,7 @@ class WireFormatGoldenTest {
             assertTrue(job.matches("(?s)\\d{1,16}\nemail\\.send\n.*"), job);
             assertEquals(Golden.compact("envelope.json"), job.substring(job.indexOf('\n', job.indexOf('\n') + 1) + 1));
 
-            // claim.lua (make_record in lib.lua)
+            // claim.lua (make_record in lib-records.lua)
             Golden.assertJsonEquals(Golden.tree("record-received.json"), hget("{g1:email}:res", ID));
 
             // started.lua: the claim's record re-encoded with cjson, state STARTED
@@ -98,7 +98,7 @@ class WireFormatGoldenTest {
             String reason = Golden.tree("dead-letter.json").get("reason").textValue();
             assertEquals(List.of(true), broker.finishAndClaim(List.of(), AT.instant(),
                     List.of(Outcome.dead(d, record("record-failure.json"), reason)), null).accepted());
-            // lib.lua add_dead: cjson.encode of the entry
+            // lib-dead.lua add_dead: cjson.encode of the entry
             Golden.assertJsonEquals(Golden.tree("dead-letter.json"), hget("{g2:email}:dinfo", ID));
             assertEquals(Golden.compact("record-failure.json"), hget("{g2:email}:res", ID));
             assertEquals(Golden.compact("envelope.json"), broker.deadLetter("email", ID).orElseThrow().body());

@@ -2,6 +2,7 @@ package io.taskq.examples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskq.redis.RedisBackend;
 import io.taskq.redis.RedisBroker;
 import io.taskq.redis.RedisScheduleStore;
 import io.taskq.scheduler.Periodic;
@@ -17,8 +18,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/configuration.md names every option of the Redis broker, the Redis schedule store and the scheduler, and
- * every environment variable the application reads, so the reference cannot drift from the code.
+ * docs/configuration.md names every option of the Redis backend and broker, the Redis schedule store and the
+ * scheduler, and every environment variable the application reads, so the reference cannot drift from the code.
  */
 class ConfigurationReferenceTest {
     private static final Path DOC = Path.of("..", "docs", "configuration.md");
@@ -27,8 +28,8 @@ class ConfigurationReferenceTest {
     void everyBuilderOptionIsDocumented() throws Exception {
         String doc = Files.readString(DOC);
         List<String> missing = new ArrayList<>();
-        for (Class<?> builder : List.of(RedisBroker.Builder.class, RedisScheduleStore.Builder.class,
-                Scheduler.Builder.class)) {
+        for (Class<?> builder : List.of(RedisBackend.Builder.class, RedisBroker.Builder.class,
+                RedisScheduleStore.Builder.class, Scheduler.Builder.class)) {
             for (Method m : builder.getDeclaredMethods()) {
                 if (Modifier.isPublic(m.getModifiers()) && !m.getName().equals("build")
                         && !doc.contains("`" + m.getName() + "(")) {

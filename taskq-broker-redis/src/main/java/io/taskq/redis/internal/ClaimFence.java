@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * sent: one sent ahead behind a marker wait runs whenever the blocking pop ahead of it returns, and any claim held
  * up by a stalled network or server runs when the bytes arrive, after its sender gave up (its command timed out, its
  * connection was closed). Claiming then would lease tasks to nobody, and they would wait a whole lease before
- * running elsewhere; the claim script (do_claim in lib.lua) therefore claims nothing past the fence, judged by
+ * running elsewhere; the claim script (do_claim in lib-claim.lua) therefore claims nothing past the fence, judged by
  * Redis's clock, and answers {@code {0, -3}}.
  *
  * <p>A claim sent ahead is fenced at its block time plus {@link #MARGIN_MS} after sending: its sender waits for the

@@ -12,8 +12,9 @@ import java.util.function.Function;
 /**
  * The follow-up messages of the outcomes in one {@code finish-claim} call ({@link Outcome#followUps()}), as the
  * script takes them: its KEYS are the finishing queue's 13 keys and then 13 more for every other queue (partition) a
- * follow-up goes to, and its finish arguments end with the follow-ups (see lib.lua, {@code parse_follow_ups}). Every
- * follow-up is checked here before anything is sent, and again by the script before it writes anything.
+ * follow-up goes to, and its finish arguments end with the follow-ups (see lib-follow-ups.lua,
+ * {@code parse_follow_ups}). Every follow-up is checked here before anything is sent, and again by the script before
+ * it writes anything.
  *
  * <p>On a Redis Cluster all keys of a script call must be in one slot: a follow-up to a queue (partition) whose keys
  * hash to another slot than the finishing queue's is refused with an {@link IllegalArgumentException}. Queue keys

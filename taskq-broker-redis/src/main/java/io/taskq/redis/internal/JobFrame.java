@@ -3,8 +3,8 @@ package io.taskq.redis.internal;
 import io.taskq.spi.TaskMessage;
 
 /**
- * The size rule of the job field a queue stores per task, {@code <score>\n<task>\n<body>} (see lib.lua): the field
- * may be at most the broker's limit long, counted in UTF-8 bytes. The scripts check the same rule (enqueue refuses a
+ * The size rule of the job field a queue stores per task, {@code <score>\n<task>\n<body>} (see lib-format.lua): the
+ * field may be at most the broker's limit long, counted in UTF-8 bytes. The scripts check the same rule (enqueue refuses a
  * message over it, a claim dead-letters a field over it), so a message this client lets through is never refused.
  */
 public final class JobFrame {

@@ -17,12 +17,6 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.output.ValueOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,14 +30,14 @@ import org.slf4j.LoggerFactory;
  * server (on a Cluster, per master) and called with FCALL: an EVAL script makes every one of the shared prelude's
  * definitions anew on every call (≈ 6 µs of Redis CPU per call, a third of a lone enqueue), a function library once.
  * Elsewhere (Redis 6.2, an ACL without {@code +fcall} or {@code +function|load}) every script runs with EVALSHA by
- * its locally computed SHA1. A node that does not know a script or the library (NOSCRIPT, "Function not found": a
- * restarted server, a new Cluster node, SCRIPT or FUNCTION FLUSH) gets the call as EVAL with the source, and the
- * library is loaded again.
+ * its SHA-1 (see {@link ScriptLoader}). A node that does not know a script or the library (NOSCRIPT, "Function not
+ * found": a restarted server, a new Cluster node, SCRIPT or FUNCTION FLUSH) gets the call as EVAL with the source,
+ * and the library is loaded again.
  */
 public final class Scripts {
     private static final Logger log = LoggerFactory.getLogger(Scripts.class);
 
-    /** The scripts; queue scripts get the shared prelude lib.lua prepended. */
+    /** The scripts; queue scripts get the shared prelude ({@link ScriptLoader#prelude}) prepended. */
     public enum Name {
         /** Batch enqueue. */
         ENQUEUE("enqueue", true),
@@ -88,14 +82,14 @@ public final class Scripts {
 
     /** Reads the script resources and computes their SHA1 digests (what EVALSHA names them by). */
     public Scripts() {
-        String lib = resource("lib");
+        String lib = ScriptLoader.prelude();
         StringBuilder bodies = new StringBuilder();
         StringBuilder registrations = new StringBuilder();
         for (Name n : Name.values()) {
-            String body = resource(n.file);
+            String body = ScriptLoader.read(n.file);
             String src = n.queueScript ? lib + "\nbegin()\n" + body : body;
             sources.put(n, src);
-            shas.put(n, sha1(src));
+            shas.put(n, ScriptLoader.sha1(src));
             if (n.queueScript) {
                 String run = "run_" + n.file.replace('-', '_');
                 bodies.append("local function ").append(run).append("()\n").append(body).append("\nend\n");
@@ -114,7 +108,7 @@ public final class Scripts {
                 + "  end)\n"
                 + "end\n" + registrations
                 + "redis.register_function('%s_ping', function() return 1 end)\n";
-        this.libraryName = "taskq_" + sha1(code).substring(0, 16);
+        this.libraryName = "taskq_" + ScriptLoader.sha1(code).substring(0, 16);
         String named = code.replace("register('%s_", "register('" + libraryName + "_")
                 .replace("register_function('%s_", "register_function('" + libraryName + "_");
         this.library = "#!lua name=" + libraryName + "\n" + named;
@@ -125,31 +119,6 @@ public final class Scripts {
         }
     }
 
-    private static String sha1(String src) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-1").digest(src.getBytes(StandardCharsets.UTF_8));
-            StringBuilder s = new StringBuilder(40);
-            for (byte b : d) {
-                s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-            }
-            return s.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String resource(String name) {
-        String path = "/io/taskq/redis/" + name + ".lua";
-        try (InputStream in = Scripts.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /**
      * Loads every script into the script cache of the server (or, on a Cluster, of the node) the shared connection
      * talks to, checking that they compile and that their digests match ours. Optional: {@link #run} loads a
@@ -157,10 +126,7 @@ public final class Scripts {
      */
     public void loadAll(RedisClusterCommands<String, String> commands) {
         for (Name n : Name.values()) {
-            String sha = commands.scriptLoad(sources.get(n));
-            if (!sha.equals(shas.get(n))) {
-                throw new IllegalStateException("Redis named script " + n + " " + sha + ", expected " + shas.get(n));
-            }
+            ScriptLoader.checkLoaded(n.toString(), commands.scriptLoad(sources.get(n)), shas.get(n));
         }
     }
 

@@ -27,4 +27,12 @@ public final class Settings {
         }
         return d;
     }
+
+    /** The schedule store's audit cap, if it is positive. */
+    public static int auditMaxCount(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("auditMaxCount must be positive");
+        }
+        return n;
+    }
 }

@@ -1,5 +1,6 @@
 package io.taskq.redis.bench;
 
+import io.taskq.redis.BrokerInternals;
 import io.taskq.TaskRequest;
 import io.taskq.Taskq;
 import io.taskq.Worker;
@@ -120,7 +121,7 @@ public final class ScalingBenchmark {
             }
             app.submitAll(reqs);
             long after = used(r);
-            String base = br.queueKeyBase("m");
+            String base = BrokerInternals.queueKeyBase(br, "m");
             long job = Long.parseLong(r.cli("MEMORY", "USAGE", base + ":job", "SAMPLES", "0").trim());
             long ready = Long.parseLong(r.cli("MEMORY", "USAGE", base + ":ready", "SAMPLES", "0").trim());
             System.out.printf("memory: %d queued tasks: used_memory +%d bytes = %d bytes/task "

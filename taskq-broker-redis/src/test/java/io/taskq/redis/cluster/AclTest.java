@@ -1,5 +1,6 @@
 package io.taskq.redis.cluster;
 
+import io.taskq.redis.BrokerInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,7 +76,7 @@ class AclTest {
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
             // The shipped ACL leaves FUNCTION out on purpose (a user who may load functions can replace a library
             // that another environment's users call): the scripts run with EVALSHA.
-            assertFalse(broker.usesFunctions());
+            assertFalse(BrokerInternals.usesFunctions(broker));
             Worker w = taskq.startWorker(WorkerOptions.builder().queues("default", "hot").concurrency(4)
                     .lease(Duration.ofSeconds(3)).build());
             assertEquals("hi", taskq.submit(TaskRequest.of(FaultTasks::echo, "hi").queue("default"))

@@ -1,5 +1,6 @@
 package io.taskq.redis.cluster;
 
+import io.taskq.redis.BrokerInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,7 +90,8 @@ class ClusterFailoverTest {
                 try {
                     producer.submit(TaskRequest.of(FaultTasks::slow, 2).queue(q).id(id));
                     synchronized (sent) {
-                        sent.add(new Sent(q, id, System.nanoTime(), broker.queueKeyBase(broker.partitionOf(q, id))));
+                        sent.add(new Sent(q, id, System.nanoTime(),
+                                BrokerInternals.queueKeyBase(broker, BrokerInternals.partitionOf(broker, q, id))));
                     }
                 } catch (RuntimeException e) {
                     failedSubmits.incrementAndGet(); // not acknowledged: the caller knows, nothing is promised
@@ -102,8 +104,8 @@ class ClusterFailoverTest {
         LocalRedis.sleep(2000);
 
         // Kill the master of queue "a"'s slot; its replica must take over.
-        LocalRedis victim = cluster.masterOf(broker.queueKeyBase("a"));
-        String victimBase = broker.queueKeyBase("a");
+        LocalRedis victim = cluster.masterOf(BrokerInternals.queueKeyBase(broker, "a"));
+        String victimBase = BrokerInternals.queueKeyBase(broker, "a");
         LocalRedis heir = cluster.replicaOf(victim);
         long killNanos = System.nanoTime();
         victim.kill();

@@ -1,5 +1,6 @@
 package io.taskq.redis.cluster;
 
+import io.taskq.redis.BrokerInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,11 +132,11 @@ class ClusterNetworkDropTest {
         }
 
         // The victim: the master of q0's slot. Every queue on it is cut off for the worker's open connections.
-        LocalRedis victim = cluster.masterOf(workerBroker.queueKeyBase("q0"));
+        LocalRedis victim = cluster.masterOf(BrokerInternals.queueKeyBase(workerBroker, "q0"));
         FlakyProxy victimProxy = proxies.get(cluster.nodes().indexOf(victim));
         Map<String, Boolean> onVictim = new HashMap<>();
         for (String q : QUEUES) {
-            onVictim.put(q, cluster.masterOf(workerBroker.queueKeyBase(q)) == victim);
+            onVictim.put(q, cluster.masterOf(BrokerInternals.queueKeyBase(workerBroker, q)) == victim);
         }
         long strandAt = System.currentTimeMillis();
         victimProxy.strandExisting();

@@ -1,5 +1,6 @@
 package io.taskq.redis.cluster;
 
+import io.taskq.redis.BrokerInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,7 +100,7 @@ class ClusterPartitionTest {
         // The partitions are in different slots, and (6 slots over 3 masters) on more than one shard.
         Set<Integer> ports = new HashSet<>();
         for (int p = 0; p < 6; p++) {
-            String base = broker.queueKeyBase("hot#" + p);
+            String base = BrokerInternals.queueKeyBase(broker, "hot#" + p);
             LocalRedis master = cluster.masterOf(base);
             ports.add(master.port());
             long n = Long.parseLong(master.cli("ZCARD", base + ":ready").trim());
@@ -134,8 +135,8 @@ class ClusterPartitionTest {
     @Test
     void deadLettersOfEveryPartitionAreListedForTheQueue() {
         String id = "fixed-id";
-        String part = broker.partitionOf("hot", id);
-        assertEquals(part, broker.partitionOf("hot", id), "stable");
+        String part = BrokerInternals.partitionOf(broker, "hot", id);
+        assertEquals(part, BrokerInternals.partitionOf(broker, "hot", id), "stable");
         assertTrue(part.startsWith("hot#"));
         // A task that fails for good lands in its partition's dead letters and is listed for the queue.
         taskq.startWorker(WorkerOptions.builder().queues("hot").concurrency(2).build());
@@ -172,7 +173,7 @@ class ClusterPartitionTest {
 
     @Test
     void nodesThatLostTheFunctionLibraryGetItAgain() {
-        assertTrue(broker.usesFunctions(), "Redis 7: the queue scripts run as a function library");
+        assertTrue(BrokerInternals.usesFunctions(broker), "Redis 7: the queue scripts run as a function library");
         taskq.startWorker(WorkerOptions.builder().queues("hot", "a").concurrency(2).build());
         assertEquals("x", taskq.submit(TaskRequest.of(FaultTasks::echo, "x").queue("a")).get(Duration.ofSeconds(10)));
         for (LocalRedis n : cluster.nodes()) {
@@ -194,14 +195,15 @@ class ClusterPartitionTest {
         String down = "a";
         String up = null;
         for (int i = 0; up == null; i++) {
-            if (cluster.masterOf(broker.queueKeyBase("q" + i)) != cluster.masterOf(broker.queueKeyBase(down))) {
+            if (cluster.masterOf(BrokerInternals.queueKeyBase(broker, "q" + i))
+                    != cluster.masterOf(BrokerInternals.queueKeyBase(broker, down))) {
                 up = "q" + i;
             }
         }
         io.taskq.Worker w = taskq.startWorker(WorkerOptions.builder().queues(down, up).concurrency(2)
                 .claimWait(Duration.ofSeconds(1)).build());
         assertEquals("1", taskq.submit(TaskRequest.of(FaultTasks::echo, "1").queue(down)).get(Duration.ofSeconds(10)));
-        LocalRedis node = cluster.masterOf(broker.queueKeyBase(down));
+        LocalRedis node = cluster.masterOf(BrokerInternals.queueKeyBase(broker, down));
         node.kill();
         long t0 = System.nanoTime();
         Await.until(Duration.ofSeconds(10), "the worker reports unhealthy while its claims fail", () -> !w.isHealthy());

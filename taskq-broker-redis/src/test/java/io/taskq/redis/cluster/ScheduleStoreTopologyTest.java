@@ -1,5 +1,6 @@
 package io.taskq.redis.cluster;
 
+import io.taskq.redis.BrokerInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +56,7 @@ class ScheduleStoreTopologyTest {
                     calls.add(n);
                     l.subscribe(n::incrementAndGet);
                     long elsewhere = cluster.nodes().stream().filter(r -> r != slotMaster)
-                            .mapToLong(r -> numSub(r, writer.channel())).sum();
+                            .mapToLong(r -> numSub(r, BrokerInternals.channel(writer))).sum();
                     if (elsewhere > 0) {
                         break;
                     }

@@ -1,5 +1,7 @@
 package io.taskq.redis.fault;
 
+import io.taskq.redis.BrokerInternals;
+import io.taskq.redis.internal.ScriptLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -52,7 +54,7 @@ class MalformedEntriesTest {
     void handWrittenGarbageIsDeadLetteredAndTheWorkerGoesOn() {
         try (RedisBroker broker = RedisBroker.builder().uri(server.url()).keyPrefix("mal").build();
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
-            String base = broker.queueKeyBase("m");
+            String base = BrokerInternals.queueKeyBase(broker, "m");
             Map<String, String> bodies = Map.of(
                     "bad-json", "2814749767106561\nf.echo\n{not json",
                     "bad-version", "2814749767106562\nf.echo\n{\"v\":99,\"headers\":{},\"body\":[[],{},{}]}",
@@ -138,7 +140,7 @@ class MalformedEntriesTest {
         FaultTasks.RUNS.remove("add");
         try (RedisBroker broker = server.broker(Clock.systemUTC(), b -> b);
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
-            String base = broker.queueKeyBase("m");
+            String base = BrokerInternals.queueKeyBase(broker, "m");
             String echo = new Envelope("framed", "f.echo", "m", 4, Json.mapper().createArrayNode().add("harmless"),
                     null, null, 0, null, null, null, false, "test", Map.of()).encode();
             server.with(r -> {
@@ -159,9 +161,9 @@ class MalformedEntriesTest {
     void theEnqueueScriptRefusesWhatWouldBreakTheFrameOrTheLimit() throws IOException {
         try (RedisBroker broker = server.broker(Clock.systemUTC(), b -> b.maxMessageBytes(4096))) {
             String prefix = broker.keyPrefix();
-            String src = resource("lib") + "\nbegin()\n" + resource("enqueue");
+            String src = ScriptLoader.prelude() + "\nbegin()\n" + resource("enqueue");
             String[] keys = new io.taskq.redis.internal.Keys(prefix).queue("m");
-            String base = broker.queueKeyBase("m");
+            String base = BrokerInternals.queueKeyBase(broker, "m");
             List<String> common = List.of(Long.toString(System.currentTimeMillis()), Instant.now().toString(), "m",
                     "86400000", "5", "10000", "2592000000", "{" + prefix + "}:final", "4096");
             String big = "x".repeat(5000);
@@ -228,7 +230,7 @@ class MalformedEntriesTest {
     void aMalformedStoredFieldLosesNoGoodTask(String field, String value, String deadReason) {
         try (RedisBroker broker = server.broker(Clock.systemUTC(), b -> b);
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
-            String base = broker.queueKeyBase("m");
+            String base = BrokerInternals.queueKeyBase(broker, "m");
             List<TaskHandle<String>> good = new ArrayList<>();
             submitGood(taskq, 0, 3, good);
             TaskHandle<String> victim = taskq.submit(TaskRequest.of(FaultTasks::echo, "victim").queue("m"));
@@ -268,7 +270,7 @@ class MalformedEntriesTest {
     @Test
     void aClaimThatCannotNumberItsLeasesPutsItsTasksBack() throws InterruptedException {
         try (RedisBroker broker = server.broker(Clock.systemUTC(), b -> b)) {
-            String base = broker.queueKeyBase("m");
+            String base = BrokerInternals.queueKeyBase(broker, "m");
             List<TaskMessage> ms = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 ms.add(new TaskMessage("t" + i, "m", "f.echo", 4, null, "{}"));
@@ -293,7 +295,7 @@ class MalformedEntriesTest {
     @Test
     void aFieldOverTheLimitIsDeadLetteredNotHandedOut() throws InterruptedException {
         try (RedisBroker broker = server.broker(Clock.systemUTC(), b -> b.maxMessageBytes(4096))) {
-            String base = broker.queueKeyBase("m");
+            String base = BrokerInternals.queueKeyBase(broker, "m");
             List<TaskMessage> ms = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 ms.add(new TaskMessage("t" + i, "m", "f.echo", 4, null, "{\"n\":" + i + "}"));
@@ -331,7 +333,7 @@ class MalformedEntriesTest {
     void aFiftyMegabyteFieldDoesNotStallTheQueue() {
         try (RedisBroker broker = server.broker(Clock.systemUTC(), b -> b);
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
-            String base = broker.queueKeyBase("m");
+            String base = BrokerInternals.queueKeyBase(broker, "m");
             List<TaskHandle<String>> good = new ArrayList<>();
             submitGood(taskq, 0, 3, good);
             server.with(r -> {
@@ -360,7 +362,7 @@ class MalformedEntriesTest {
     void damagedDeadLettersAreListedAsIncompleteAndBreakNoResubmit() {
         try (RedisBroker broker = server.broker(Clock.systemUTC(), b -> b.maxMessageBytes(4096));
              Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
-            String base = broker.queueKeyBase("m");
+            String base = BrokerInternals.queueKeyBase(broker, "m");
             taskq.startWorker(worker());
             TaskHandle<Object> unknown = taskq.submit(TaskRequest.named("f.nobody").queue("m"));
             Await.until(WAIT, "dead-lettered", () -> broker.deadLetter("m", unknown.id()).isPresent());

@@ -11,6 +11,7 @@ import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.Worker;
 import io.taskq.WorkerOptions;
+import io.taskq.redis.RedisBackend;
 import io.taskq.redis.RedisBroker;
 import io.taskq.redis.RedisScheduleStore;
 import io.taskq.scheduler.Periodic;
@@ -217,20 +218,34 @@ public final class DocSnippets {
     }
 
     static void redis() {
-        try (RedisBroker redis = RedisBroker.builder()
+        try (RedisBackend redis = RedisBackend.builder()
                 .uri("redis://user:pass@host:6379/0")
                 .keyPrefix("live")
                 .resultTtl(Duration.ofHours(24))
                 .maxRedeliveries(5)
                 .deadLetterMaxCount(10_000).deadLetterMaxAge(Duration.ofDays(30))
                 .build();
-             Taskq taskq = Taskq.builder().broker(redis).tasks(new MyTasks()).build()) {
+             Taskq taskq = Taskq.builder().broker(redis.broker()).tasks(new MyTasks()).build()) {
             taskq.startWorker();
         }
     }
 
-    static RedisBroker redisCluster() {
-        RedisBroker redis = RedisBroker.builder()
+    static void redisBackendWithScheduler(Object tasks, io.lettuce.core.resource.ClientResources shared) {
+        try (RedisBackend redis = RedisBackend.builder()
+                .uri("redis://user:pass@host:6379/0")
+                .keyPrefix("live")
+                .clientResources(shared)
+                .build();
+             Taskq taskq = Taskq.builder().broker(redis.broker()).tasks(tasks).build();
+             Scheduler scheduler = Scheduler.builder().taskq(taskq).store(redis.scheduleStore())
+                     .leases(redis.leases()).declare(tasks).build()) {
+            taskq.startWorker();
+            scheduler.start();
+        }
+    }
+
+    static RedisBackend redisCluster() {
+        RedisBackend redis = RedisBackend.builder()
                 .cluster("redis://app:pass@redis-1:6379", "redis://app:pass@redis-2:6379")
                 .topologyRefreshPeriod(Duration.ofSeconds(5))
                 .partitions("hot", 4)
@@ -253,6 +268,12 @@ public final class DocSnippets {
         Scheduler scheduler = Scheduler.builder().taskq(taskq).store(store).leases(broker).declare(tasks)
                 .build().start();
         scheduler.close();
+    }
+
+    static void backendOnCluster(java.util.List<io.lettuce.core.RedisURI> seeds, java.nio.file.Path ca, String pw) {
+        RedisBackend redis = RedisBackend.builder().cluster(seeds).keyPrefix("live").trustStore(ca, pw).build();
+        RedisScheduleStore store = redis.scheduleStore();   // same topology, TLS, timeouts, prefix, client resources
+        redis.close();
     }
 
     static void schedulerMetrics(Taskq taskq, ScheduleStore store) {

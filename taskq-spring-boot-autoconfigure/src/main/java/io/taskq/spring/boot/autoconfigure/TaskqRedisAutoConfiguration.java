@@ -1,9 +1,11 @@
 package io.taskq.spring.boot.autoconfigure;
 
 import io.lettuce.core.RedisURI;
+import io.taskq.redis.RedisBackend;
 import io.taskq.redis.RedisBroker;
 import io.taskq.spi.Broker;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -16,8 +18,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * The Redis broker, when {@code taskq-broker-redis} is on the classpath and {@code taskq.redis.url} (or
- * {@code taskq.redis.cluster}) is set. Backs off when the application defines a {@link Broker} bean.
+ * Redis, configured once as a {@link RedisBackend} bean, and the broker from it, when {@code taskq-broker-redis} is
+ * on the classpath and {@code taskq.redis.url} (or {@code taskq.redis.cluster}) is set. Backs off when the
+ * application defines a {@link Broker} bean; an application that defines its own {@link RedisBackend} bean gets
+ * the broker from that one. The scheduler's store and leases come from the same backend (see
+ * {@link TaskqSchedulerAutoConfiguration}).
  */
 @AutoConfiguration
 @ConditionalOnClass(RedisBroker.class)
@@ -29,11 +34,11 @@ public class TaskqRedisAutoConfiguration {
      * better than an application that looks up but runs nothing).
      */
     @Bean
-    @ConditionalOnMissingBean(Broker.class)
+    @ConditionalOnMissingBean({Broker.class, RedisBackend.class})
     @Conditional(OnRedisConfigured.class)
-    RedisBroker taskqBroker(TaskqProperties properties) {
+    RedisBackend taskqRedisBackend(TaskqProperties properties) {
         TaskqProperties.Redis r = properties.getRedis();
-        RedisBroker.Builder b = RedisBroker.builder()
+        RedisBackend.Builder b = RedisBackend.builder()
                 .keyPrefix(r.getKeyPrefix())
                 .commandTimeout(r.getCommandTimeout())
                 .connectTimeout(r.getConnectTimeout())
@@ -47,6 +52,14 @@ public class TaskqRedisAutoConfiguration {
             b.trustStore(r.getTrustStore(), r.getTrustStorePassword());
         }
         return b.build();
+    }
+
+    /** The backend's broker; the backend closes it. */
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean(Broker.class)
+    @ConditionalOnBean(RedisBackend.class)
+    RedisBroker taskqBroker(RedisBackend backend) {
+        return backend.broker();
     }
 
     /** The URI with the configured credentials and TLS applied; the password never appears in messages. */
