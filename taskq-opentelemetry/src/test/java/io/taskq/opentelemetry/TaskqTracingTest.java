@@ -3,6 +3,7 @@ package io.taskq.opentelemetry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -17,7 +18,9 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.taskq.DuplicateTaskException;
 import io.taskq.TaskHandle;
+import io.taskq.TaskRequest;
 import io.taskq.TaskInterceptor;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
@@ -212,6 +215,25 @@ class TaskqTracingTest {
         SpanData consumer = named(spans(1), "t.headers process");
         assertFalse(consumer.getParentSpanContext().isValid(), "a root span");
         assertNull(MDC.get(TaskqTracing.MDC_TRACE_ID));
+    }
+
+    @Test
+    void aBatchHasAProducerSpanPerTaskAndOnlyTheRefusedDuplicateIsMarkedFailed() {
+        start(true);
+        taskq.submit(TaskRequest.of(TracedTasks::ok, "first").id("dup")).get(WAIT);
+        List<TaskRequest<?>> batch = List.of(TaskRequest.of(TracedTasks::ok, "again").id("dup").failIfDuplicate(),
+                TaskRequest.of(TracedTasks::ok, "fresh").id("fresh"));
+        assertThrows(DuplicateTaskException.class, () -> taskq.submitAll(batch));
+        assertEquals("ok fresh", taskq.handle("fresh", String.class).get(WAIT));
+        List<SpanData> producers = spans(5).stream().filter(s -> s.getKind() == SpanKind.PRODUCER).toList();
+        assertEquals(3, producers.size());
+        SpanData refused = producers.get(1);
+        SpanData fresh = producers.get(2);
+        assertEquals("dup", refused.getAttributes().get(AttributeKey.stringKey("messaging.message.id")));
+        assertEquals(StatusCode.ERROR, refused.getStatus().getStatusCode());
+        assertEquals("fresh", fresh.getAttributes().get(AttributeKey.stringKey("messaging.message.id")));
+        assertEquals(StatusCode.UNSET, fresh.getStatus().getStatusCode());
+        assertFalse(fresh.getParentSpanContext().isValid(), "siblings, not nested");
     }
 
     @Test
