@@ -73,6 +73,26 @@ class SubmitInterceptorTest {
         assertEquals(List.of("a>1", "b>1", "<b", "<a"), List.copyOf(trace));
     }
 
+    /** Stands for the application's notion of the current tenant (docs/extending.md). */
+    static final class Tenant {
+        static String current() {
+            return "acme";
+        }
+    }
+
+    @Test
+    void theDocsExampleAddsAHeaderToEverySubmit() {
+        Taskq taskq = Taskq.builder()
+                .tasks(tasks)
+                .submitInterceptor((requests, next) -> next.proceed(requests.stream()
+                        .map(r -> r.header("tenant", Tenant.current()))
+                        .toList()))
+                .build();
+        this.taskq = taskq;
+        startWorker();
+        assertEquals(Map.of("tenant", "acme"), taskq.submit(ExtensionTasks::headers).get(WAIT));
+    }
+
     @Test
     void theHandlesOfABatchComeBackInRequestOrder() {
         Queue<String> trace = new ConcurrentLinkedQueue<>();

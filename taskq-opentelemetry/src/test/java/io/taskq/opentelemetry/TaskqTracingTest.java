@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -234,6 +235,35 @@ class TaskqTracingTest {
         assertEquals("fresh", fresh.getAttributes().get(AttributeKey.stringKey("messaging.message.id")));
         assertEquals(StatusCode.UNSET, fresh.getStatus().getStatusCode());
         assertFalse(fresh.getParentSpanContext().isValid(), "siblings, not nested");
+    }
+
+    /** Tasks of the wiring example (docs/tracing.md). */
+    public static final class EmailTasks {
+        /** Sends nothing. */
+        @io.taskq.Task(name = "email.send")
+        public String send(String to) {
+            return "sent to " + to;
+        }
+    }
+
+    /** docs/tracing.md: the wiring. */
+    static Taskq wire(OpenTelemetry openTelemetry) {
+        TaskqTracing tracing = TaskqTracing.create(openTelemetry);
+        Taskq taskq = Taskq.builder()
+                .tasks(new EmailTasks())
+                .submitInterceptor(tracing.submitInterceptor())
+                .interceptor(tracing.taskInterceptor())
+                .build();
+        return taskq;
+    }
+
+    @Test
+    void theDocsWiringTracesBothSides() {
+        taskq = wire(otel);
+        taskq.startWorker(WorkerOptions.builder().concurrency(1).claimWait(Duration.ofMillis(100)).build());
+        assertEquals("sent to a", taskq.submit(EmailTasks::send, "a").get(WAIT));
+        List<SpanData> spans = spans(2);
+        assertChild(named(spans, "email.send publish"), named(spans, "email.send process"));
     }
 
     @Test
