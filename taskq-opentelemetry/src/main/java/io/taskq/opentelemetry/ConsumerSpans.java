@@ -26,6 +26,7 @@ final class ConsumerSpans implements TaskInterceptor {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is only closed
     public Object intercept(TaskContext task, Invocation next) throws Exception {
         Context parent = propagator.extract(Context.current(), task.headers(), HeaderCarrier.INSTANCE);
         Span span = SpanAttributes.common(tracer.spanBuilder(task.taskName() + " process"), "process",

@@ -36,6 +36,7 @@ final class ProducerSpans implements SubmitInterceptor {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is only closed
     public List<TaskHandle<?>> intercept(List<? extends TaskRequest<?>> requests, Submit next) {
         Context parent = Context.current();
         List<Span> spans = new ArrayList<>(requests.size());

@@ -114,6 +114,7 @@ class TaskqTracingTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope is only closed
     void aSubmitInsideASpanMakesAProducerSpanAndTheAttemptAConsumerSpanUnderIt() {
         start(true);
         Span request = otel.getTracer("test").spanBuilder("request").startSpan();
