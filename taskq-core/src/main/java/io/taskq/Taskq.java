@@ -53,7 +53,7 @@ public final class Taskq implements AutoCloseable {
     private final Clock clock;
     private final TaskRegistry registry;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
-    private final Submissions submissions;
+    private final SubmitChain submitChain;
     private final DataCodec data;
     private final WorkerExtensions extensions;
     /** Null when events are off or the broker keeps none. */
@@ -95,8 +95,10 @@ public final class Taskq implements AutoCloseable {
                 b.defaultRetryPolicy);
         this.events = eventLog.map(l -> new LogEvents(l, publisher != null ? publisher::dropped : () -> 0,
                 Thread::new)).orElse(null);
-        this.submissions = new Submissions(this, broker, registry, data,
+        Submissions submissions = new Submissions(this, broker, registry, data,
                 new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes, extensions.listeners());
+        this.submitChain = new SubmitChain(b.submitInterceptors,
+                requests -> submissions.submitAll(requests, clock.instant()));
     }
 
     /** A builder; with nothing set it makes an in-memory taskq with no tasks. */
@@ -198,7 +200,8 @@ public final class Taskq implements AutoCloseable {
      * the same order, each saying whether it was {@link TaskHandle#created() created}. Every request is checked
      * before anything is sent: a bad one fails the call with nothing submitted. If requests that asked to
      * {@link TaskRequest#failIfDuplicate() fail on a duplicate} were duplicates, the others are still submitted and
-     * a {@link DuplicateTaskException} names those ids (and carries every handle).
+     * a {@link DuplicateTaskException} names those ids (and carries every handle). The call runs through the
+     * {@link Builder#submitInterceptor submit interceptors}, if any.
      *
      * @throws SubmitException       if the tasks could not be sent; it says, per task, which are known to be in the
      *                               broker, and gives the requests to send again (same ids, so no task twice)
@@ -206,7 +209,7 @@ public final class Taskq implements AutoCloseable {
      */
     public List<TaskHandle<?>> submitAll(List<? extends TaskRequest<?>> requests) {
         checkOpen();
-        return submissions.submitAll(requests, clock.instant());
+        return submitChain.submit(requests);
     }
 
     private void checkOpen() {
@@ -449,6 +452,7 @@ public final class Taskq implements AutoCloseable {
         private ObjectMapper objectMapper;
         private final List<Module> modules = new ArrayList<>();
         private final List<TaskInterceptor> interceptors = new ArrayList<>();
+        private final List<SubmitInterceptor> submitInterceptors = new ArrayList<>();
         private final List<TaskListener> listeners = new ArrayList<>();
         private boolean events = true;
         private int eventBuffer = 10_000;
@@ -479,6 +483,15 @@ public final class Taskq implements AutoCloseable {
          */
         public Builder interceptor(TaskInterceptor interceptor) {
             interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Adds an interceptor around every submit of this taskq, on the submitting thread. Several nest in the order
+         * added, the first outermost. See {@link SubmitInterceptor}.
+         */
+        public Builder submitInterceptor(SubmitInterceptor interceptor) {
+            submitInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

@@ -1,9 +1,13 @@
 package io.taskq.extend;
 
 import io.taskq.Task;
+import io.taskq.TaskContext;
 import io.taskq.Taskq;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -54,6 +58,26 @@ public class ExtensionTasks {
     @Task(name = "x.spawn")
     public String spawn(String s) {
         return taskq.submit(ExtensionTasks::ok, s).id();
+    }
+
+    /** The logging context of each run of {@link #logs}. */
+    final Queue<Map<String, String>> mdc = new ConcurrentLinkedQueue<>();
+
+    /** Returns its custom headers. */
+    @Task(name = "x.headers")
+    public Map<String, String> headers() {
+        return TaskContext.current().orElseThrow().headers();
+    }
+
+    /** Keeps the MDC it runs with, then fails once to run twice. */
+    @Task(name = "x.logs", maxRetries = 1, backoff = "0ms")
+    public String logs() {
+        Map<String, String> copy = org.slf4j.MDC.getCopyOfContextMap();
+        mdc.add(copy == null ? Map.of() : new HashMap<>(copy));
+        if (mdc.size() == 1) {
+            throw new IllegalStateException("first attempt fails");
+        }
+        return "logged";
     }
 
     @Task(name = "x.fails", maxRetries = 1, backoff = "0ms")

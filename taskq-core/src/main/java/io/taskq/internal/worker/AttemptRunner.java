@@ -52,11 +52,13 @@ final class AttemptRunner {
     void completeAbandoned(Attempt a, Supplier<Outcome> outcome) {
         ctx.threads.execute(() -> {
             MDC.put(WorkerEngine.MDC_TASK_ID, a.id());
+            MDC.put(WorkerEngine.MDC_WORKER, ctx.id);
             Attempt next;
             try {
                 next = complete(a, outcome.get());
             } finally {
                 MDC.remove(WorkerEngine.MDC_TASK_ID);
+                MDC.remove(WorkerEngine.MDC_WORKER);
             }
             run(next);
         });
@@ -67,6 +69,8 @@ final class AttemptRunner {
         Delivery d = a.delivery;
         MDC.put(WorkerEngine.MDC_TASK_ID, d.id());
         MDC.put(WorkerEngine.MDC_TASK_NAME, d.task());
+        MDC.put(WorkerEngine.MDC_ATTEMPT, Integer.toString(d.attempt()));
+        MDC.put(WorkerEngine.MDC_WORKER, ctx.id);
         Attempt next = null;
         try {
             long started = ctx.ticker.read();
@@ -99,6 +103,8 @@ final class AttemptRunner {
         CurrentTask.bind(null);
         MDC.remove(WorkerEngine.MDC_TASK_ID);
         MDC.remove(WorkerEngine.MDC_TASK_NAME);
+        MDC.remove(WorkerEngine.MDC_ATTEMPT);
+        MDC.remove(WorkerEngine.MDC_WORKER);
         Thread.interrupted();
         a.exited = true;
         if (ctx.closed()) {

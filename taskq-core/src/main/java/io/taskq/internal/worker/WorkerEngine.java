@@ -37,6 +37,10 @@ public final class WorkerEngine implements Worker {
     public static final String MDC_TASK_ID = "taskq.taskId";
     /** MDC key of the running task's name. */
     public static final String MDC_TASK_NAME = "taskq.taskName";
+    /** MDC key of the running attempt's number (claims so far, this one included). */
+    public static final String MDC_ATTEMPT = "taskq.attempt";
+    /** MDC key of the id of the worker running the task. */
+    public static final String MDC_WORKER = "taskq.worker";
 
     private static final Logger log = LoggerFactory.getLogger(WorkerEngine.class);
     private static final AtomicInteger WORKER_SEQ = new AtomicInteger();
