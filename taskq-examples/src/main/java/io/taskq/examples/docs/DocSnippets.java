@@ -2,6 +2,9 @@ package io.taskq.examples.docs;
 
 import io.taskq.RetryPolicy;
 import io.taskq.Task;
+import io.taskq.Event;
+import io.taskq.EventPage;
+import io.taskq.Events;
 import io.taskq.TaskEvent;
 import io.taskq.TaskFailedException;
 import io.taskq.TaskHandle;
@@ -60,6 +63,21 @@ public final class DocSnippets {
         public String send(String to, String subject) throws IOException {
             return mailer.send(to, subject);          // your code
         }
+    }
+
+    /** docs/events.md: reading the event stream by position, and following it. */
+    static EventPage events(Taskq taskq) {
+        Events events = taskq.events();
+        EventPage page = events.since(null, 100);          // the oldest kept, up to 100
+        for (Event e : page.events()) {
+            log.info("{} {} {}", e.type(), e.field(Event.F_ID), e.fields());
+        }
+        EventPage more = events.since(page.next(), 100);   // resume after the last one read
+
+        try (Events.Subscription live = events.subscribe(null, e -> log.info("{}", e))) {   // from now on
+            // ... until closed
+        }
+        return more;
     }
 
     /** docs/extending.md: an interceptor, a listener and retry policies. */
