@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskq.Taskq;
+import io.taskq.contract.Await;
 import io.taskq.scheduler.MissedRunPolicy;
+import io.taskq.scheduler.PeriodicTask;
+import io.taskq.scheduler.Schedule;
+import io.taskq.scheduler.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +47,23 @@ class SchedulerMetricsTest {
         assertEquals(0.0, Scrape.of(registry).value("taskq_scheduler_leader"));
         m.close();
         assertNull(Scrape.of(registry).value("taskq_scheduler_leader"));
+    }
+
+    @Test
+    void aRunningSchedulerReportsItsLeadershipAndARunNowsPublish() {
+        SchedulerMetrics m = new SchedulerMetrics(registry);
+        try (Taskq taskq = Taskq.builder().tasks(new MetricsTasks()).build();
+             Scheduler scheduler = Scheduler.builder().taskq(taskq).listener(m)
+                     .declare(PeriodicTask.builder("tick", "m.ok", Schedule.every(Duration.ofHours(1))).args("x")
+                             .build())
+                     .build().start()) {
+            Await.until(Duration.ofSeconds(20), "leadership", () -> Double.valueOf(1.0)
+                    .equals(Scrape.of(registry).value("taskq_scheduler_leader")));
+            scheduler.runNow("tick", "test");
+            Scrape s = Scrape.of(registry);
+            assertEquals(1.0, s.value("taskq_scheduler_lag_seconds_count{entry=\"tick\"}"), s.toString());
+            assertEquals(0.0, s.value("taskq_scheduler_lag_seconds_sum{entry=\"tick\"}"), "a run-now has no lag");
+        }
     }
 
     @Test
