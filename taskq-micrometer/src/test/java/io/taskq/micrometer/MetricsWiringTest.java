@@ -1,10 +1,15 @@
 package io.taskq.micrometer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskq.TaskEvent;
 import io.taskq.Taskq;
 import io.taskq.Worker;
 import io.taskq.contract.Await;
@@ -13,6 +18,7 @@ import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.Scheduler;
 import io.taskq.spi.MemoryBroker;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** The wiring of docs/metrics.md (its snippets are these lines), run end to end on the in-memory broker. */
@@ -63,6 +69,41 @@ class MetricsWiringTest {
         taskq.close();
         metrics.close();
         broker.close();
+    }
+
+    @Test
+    void aMeterFilterTurnsOnHistogramsForPercentiles() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        histograms(registry);
+        TaskqMetrics metrics = TaskqMetrics.builder(registry).build();
+        metrics.listener().onEvent(TaskEvent.builder(TaskEvent.Kind.STARTED, "id", "default", Instant.now())
+                .worker("w", 1).taskName("emails.send").times(Duration.ofMillis(40), null).build());
+        Scrape s = Scrape.of(registry);
+        assertTrue(s.has("taskq_task_wait_seconds_bucket{queue=\"default\",task=\"emails.send\",le=\""), s.toString());
+    }
+
+    /** Histogram buckets for the task timers, for PromQL's histogram_quantile (before any meter is registered). */
+    static void histograms(MeterRegistry registry) {
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (id.getName().startsWith("taskq.task.")) {
+                    return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
+                }
+                return config;
+            }
+        });
+    }
+
+    /** The beans of docs/metrics.md's Spring Boot section, without Spring: the annotations are the only difference. */
+    static final class Beans {
+        TaskqMetrics taskqMetrics(MeterRegistry registry) {
+            return TaskqMetrics.builder(registry).build();
+        }
+
+        SchedulerMetrics taskqSchedulerMetrics(MeterRegistry registry) {
+            return new SchedulerMetrics(registry);
+        }
     }
 
     /** The queue poll alone, on your own schedule (a zero interval starts no thread). */
