@@ -26,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The only class of this module that needs taskq-scheduler (an optional dependency): {@link TaskqMetrics} never
  * refers to it, so an application without a scheduler never loads it. Entry names past the cap are counted as
- * {@link TaskqMeters#OTHER}. Methods return quickly and never throw. {@link #close()} removes the leader gauge;
- * counters and timers stay.
+ * {@link TaskqMeters#OTHER}. Methods return quickly and never throw. Make one per registry and share it between
+ * the schedulers of the process (the leader gauge counts the instances that lead). {@link #close()} removes the
+ * leader gauge; counters and timers stay.
  */
 public final class SchedulerMetrics implements SchedulerListener, AutoCloseable {
     private final MeterRegistry registry;
