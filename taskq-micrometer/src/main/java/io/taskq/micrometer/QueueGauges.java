@@ -140,8 +140,9 @@ final class QueueGauges {
         p.meters().forEach(registry::remove);
     }
 
-    /** Removes every queue gauge (on close). */
+    /** Removes every queue gauge and stops polling (on close): a later {@link #poll()} does nothing. */
     synchronized void close() {
+        admin = null;
         polled.values().forEach(this::removeMeters);
         polled.clear();
     }

@@ -94,6 +94,8 @@ class QueueGaugesTest {
             assertThrows(IllegalStateException.class, () -> metrics.bind(taskq), "one taskq per metrics");
             metrics.close();
             assertNull(Scrape.of(registry).value("taskq_queue_ready{queue=\"default\"}"));
+            metrics.pollQueues();
+            assertNull(Scrape.of(registry).value("taskq_queue_ready{queue=\"default\"}"), "closed: no more polls");
             assertTrue(!executor.isShutdown(), "the given executor stays the caller's");
         } finally {
             executor.shutdownNow();
