@@ -162,24 +162,8 @@ public final class MarkerWait {
             try {
                 pop.get(waitMs + GRACE_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                // The caller stops (a worker closing). Closing the connection now would make Redis drop the script
-                // if the pop still blocks there, but a pop that work woke in the last moments has let the script
-                // run already, and its reply would be lost with the connection: what it claimed would stay leased
-                // to nobody for a whole lease. So the pop is woken instead (a marker member, as an enqueue sets;
-                // another consumer woken by it claims nothing) and the script's reply taken; the caller hands
-                // back what it got. The interrupt is kept.
-                Thread.currentThread().interrupt();
-                if (!pop.isDone()) {
-                    wake(markers);
-                }
-                try {
-                    getUninterruptibly(pop, popGiveUp);
-                } catch (TimeoutException te) {
-                    log.warn("marker wait got no reply {} ms past its block time; reopening the connection",
-                            GRACE_MS);
+                if (!endPopAfterInterrupt(pop, markers, popGiveUp)) {
                     return null;
-                } catch (ExecutionException ee) {
-                    // The script behind it fails the same way (same connection); its error is the one to report.
                 }
             } catch (TimeoutException e) {
                 log.warn("marker wait got no reply {} ms past its block time; reopening the connection", GRACE_MS);
@@ -208,6 +192,32 @@ public final class MarkerWait {
         } finally {
             giveBack(c, reusable);
         }
+    }
+
+    /**
+     * The caller stops (a worker closing, or a wait woken to ask again). Closing the connection now would make Redis
+     * drop the script if the pop still blocks there, but a pop that work woke in the last moments has let the script
+     * run already, and its reply would be lost with the connection: what it claimed would stay leased to nobody for
+     * a whole lease. So the pop is woken instead (a marker member, as an enqueue sets; another consumer woken by it
+     * claims nothing) and its end awaited; the caller then takes the script's reply and hands back what it got. The
+     * interrupt is kept.
+     *
+     * @return false if the pop got no reply in time (the connection is replaced)
+     */
+    private boolean endPopAfterInterrupt(CompletableFuture<?> pop, String[] markers, long popGiveUp) {
+        Thread.currentThread().interrupt();
+        if (!pop.isDone()) {
+            wake(markers);
+        }
+        try {
+            getUninterruptibly(pop, popGiveUp);
+        } catch (TimeoutException te) {
+            log.warn("marker wait got no reply {} ms past its block time; reopening the connection", GRACE_MS);
+            return false;
+        } catch (ExecutionException ee) {
+            // The script behind it fails the same way (same connection); its error is the one to report.
+        }
+        return true;
     }
 
     /** Sets a wake-up member on each marker, without waiting (a lost one only leaves the wait to its timeout). */
@@ -246,40 +256,11 @@ public final class MarkerWait {
         Map<String, InFlight> mine = inFlight.computeIfAbsent(me, t -> new ConcurrentHashMap<>());
         forgetDeadThreads();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-        RuntimeException failure = null;
         while (true) {
             long now = System.nanoTime();
             // 1. Harvest replies: a popped marker is a wake-up; an empty reply (block time over) or an error
             //    frees the group for a new wait; a reply overdue past the grace closes the connection.
-            boolean woken = false;
-            for (List<String> g : groups) {
-                String k = String.join(" ", g);
-                InFlight f = mine.get(k);
-                if (f == null) {
-                    continue;
-                }
-                if (f.reply.isDone()) {
-                    mine.remove(k);
-                    try {
-                        Object v = f.reply.getNow(null);
-                        giveBack(f.conn, true);
-                        if (v != null) {
-                            woken = true;
-                        }
-                    } catch (RuntimeException e) {
-                        giveBack(f.conn, false);
-                        failure = new IllegalStateException("waiting for work failed: " + e.getCause(), e);
-                    }
-                } else if (now - f.giveUpNanos > 0) {
-                    mine.remove(k);
-                    giveBack(f.conn, false);
-                    log.warn("marker wait got no reply {} ms past its block time; reopening the connection",
-                            GRACE_MS);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            boolean woken = harvest(groups, mine, now);
             long leftMs = TimeUnit.NANOSECONDS.toMillis(end - now);
             if (woken || leftMs <= 0 || closed) {
                 return;
@@ -304,6 +285,45 @@ public final class MarkerWait {
                 return;
             }
         }
+    }
+
+    /**
+     * Takes the replies of this thread's waits that came (see {@link #awaitMany}, step 1).
+     *
+     * @return whether a marker woke one
+     * @throws IllegalStateException if a wait failed
+     */
+    private boolean harvest(java.util.Collection<List<String>> groups, Map<String, InFlight> mine, long now) {
+        boolean woken = false;
+        RuntimeException failure = null;
+        for (List<String> g : groups) {
+            String k = String.join(" ", g);
+            InFlight f = mine.get(k);
+            if (f == null) {
+                continue;
+            }
+            if (f.reply.isDone()) {
+                mine.remove(k);
+                try {
+                    Object v = f.reply.getNow(null);
+                    giveBack(f.conn, true);
+                    if (v != null) {
+                        woken = true;
+                    }
+                } catch (RuntimeException e) {
+                    giveBack(f.conn, false);
+                    failure = new IllegalStateException("waiting for work failed: " + e.getCause(), e);
+                }
+            } else if (now - f.giveUpNanos > 0) {
+                mine.remove(k);
+                giveBack(f.conn, false);
+                log.warn("marker wait got no reply {} ms past its block time; reopening the connection", GRACE_MS);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return woken;
     }
 
     private void forgetDeadThreads() {

@@ -1,6 +1,9 @@
 package io.taskq.spring.boot.autoconfigure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskq.SubmitInterceptor;
+import io.taskq.TaskInterceptor;
+import io.taskq.TaskListener;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.spi.MemoryBroker;
@@ -47,7 +50,9 @@ public class TaskqAutoConfiguration {
 
     /**
      * The client: submit and follow tasks by injecting it. It uses the broker bean through the decorators (the
-     * transaction-aware submit); closing it closes the workers it started, not the broker bean. Task arguments and
+     * transaction-aware submit); closing it closes the workers it started, not the broker bean. The application's
+     * {@link TaskInterceptor}, {@link SubmitInterceptor} and {@link TaskListener} beans are registered in their
+     * {@code @Order}. Task arguments and
      * results go through the application's {@code ObjectMapper} bean only if
      * {@code taskq.json.use-application-object-mapper} is true.
      */
@@ -55,7 +60,8 @@ public class TaskqAutoConfiguration {
     @ConditionalOnMissingBean
     Taskq taskq(Broker broker, ObjectProvider<ResultBackend> resultBackend, TaskBeans tasks,
                 ObjectProvider<TaskqBrokerDecorator> decorators, TaskqProperties properties,
-                ObjectProvider<ObjectMapper> objectMapper) {
+                ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<TaskInterceptor> interceptors,
+                ObjectProvider<SubmitInterceptor> submitInterceptors, ObjectProvider<TaskListener> listeners) {
         ResultBackend results = resultBackend.getIfAvailable(() -> {
             if (broker instanceof ResultBackend rb) {
                 return rb;
@@ -69,6 +75,9 @@ public class TaskqAutoConfiguration {
         }
         Taskq.Builder b = Taskq.builder().broker(used).resultBackend(results).closeBrokerOnClose(false)
                 .tasks(tasks.instances().toArray());
+        interceptors.orderedStream().forEach(b::interceptor);
+        submitInterceptors.orderedStream().forEach(b::submitInterceptor);
+        listeners.orderedStream().forEach(b::listener);
         if (properties.getJson().isUseApplicationObjectMapper()) {
             ObjectMapper mapper = objectMapper.getIfAvailable();
             if (mapper == null) {

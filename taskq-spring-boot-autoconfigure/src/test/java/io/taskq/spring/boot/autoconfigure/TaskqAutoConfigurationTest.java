@@ -9,7 +9,10 @@ import static org.mockito.Mockito.withSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import io.taskq.SubmitInterceptor;
 import io.taskq.Task;
+import io.taskq.TaskInterceptor;
+import io.taskq.TaskListener;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
@@ -18,18 +21,20 @@ import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.Scheduler;
 import io.taskq.spi.Broker;
-import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.MemoryBroker;
+import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.ResultBackend;
 import java.time.Clock;
-import java.util.Optional;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.framework.ProxyFactory;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
@@ -62,6 +67,26 @@ class TaskqAutoConfigurationTest {
             assertThat(context.getBean(TaskqWorkers.class).running()).hasSize(1);
             assertThat(context.getBean(Scheduler.class).entry("test-tick")).as("the @Periodic entry").isPresent();
         });
+    }
+
+    @Test
+    void theApplicationsInterceptorAndListenerBeansAreRegistered() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        runner.withBean(TaskInterceptor.class, () -> (context, next) -> {
+                    seen.add("intercepted " + context.taskName());
+                    return next.proceed();
+                })
+                .withBean(SubmitInterceptor.class, () -> (requests, next) -> {
+                    seen.add("submitting " + requests.size());
+                    return next.proceed(requests);
+                })
+                .withBean(TaskListener.class, () -> e -> seen.add(e.kind().name()))
+                .run(context -> {
+                    Taskq taskq = context.getBean(Taskq.class);
+                    assertThat(taskq.submit(TestTasks::greet, "Ada").get(WAIT)).isEqualTo("Hello, Ada");
+                    Await.until(WAIT, "the success heard", () -> seen.contains("SUCCEEDED"));
+                    assertThat(seen).contains("submitting 1", "SENT", "intercepted test.greet", "STARTED");
+                });
     }
 
     @Test
