@@ -324,6 +324,10 @@ public record Envelope(String id, String task, String queue, int priority, Array
         if (text == null) {
             return null;
         }
+        Instant utc = JsonText.isoInstant(text); // the form taskq writes, without a general formatter's cost
+        if (utc != null) {
+            return utc;
+        }
         try {
             return java.time.OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
