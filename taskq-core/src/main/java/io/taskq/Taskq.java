@@ -76,11 +76,9 @@ public final class Taskq implements AutoCloseable {
             this.ownsBroker = b.closeBroker;
             if (b.results != null) {
                 this.results = b.results;
-            } else if (b.broker instanceof ResultBackend rb) {
-                this.results = rb;
             } else {
-                throw new IllegalArgumentException("the broker " + b.broker.getClass().getName()
-                        + " keeps no results: set a resultBackend too");
+                this.results = b.broker.resultBackend().orElseThrow(() -> new IllegalArgumentException(
+                        "the broker " + b.broker.getClass().getName() + " keeps no results: set a resultBackend too"));
             }
         }
         this.admin = b.admin;

@@ -237,6 +237,18 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         return Optional.of(this);
     }
 
+    /** This broker: it keeps its tasks' records. */
+    @Override
+    public Optional<ResultBackend> resultBackend() {
+        return Optional.of(this);
+    }
+
+    /** This broker: it offers named leases. */
+    @Override
+    public Optional<Leases> leases() {
+        return Optional.of(this);
+    }
+
     /** One {@code inspect list} script per partition (pipelined), each reading a page by rank. */
     @Override
     public TaskPage tasks(String queue, TaskLocation.Place place, TaskPage.Order order, int limit, String cursor) {

@@ -17,6 +17,7 @@ import io.taskq.spi.Outcome;
 import io.taskq.spi.EventLog;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
+import io.taskq.spi.ResultBackend;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
@@ -399,6 +400,18 @@ public final class InMemoryBroker implements MemoryBroker {
     /** This broker: it administers its own queues. */
     @Override
     public Optional<QueueAdmin> queueAdmin() {
+        return Optional.of(this);
+    }
+
+    /** This broker: it keeps its tasks' records. */
+    @Override
+    public Optional<ResultBackend> resultBackend() {
+        return Optional.of(this);
+    }
+
+    /** This broker: it offers named leases. */
+    @Override
+    public Optional<Leases> leases() {
         return Optional.of(this);
     }
 

@@ -132,6 +132,26 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * Where this broker keeps task records ({@code Taskq} reads results and states there unless
+     * {@code Taskq.Builder.resultBackend} sets another). The in-memory and Redis brokers return themselves.
+     *
+     * @return the result backend, or empty if this broker keeps none (the default)
+     */
+    default Optional<ResultBackend> resultBackend() {
+        return Optional.empty();
+    }
+
+    /**
+     * The named leases this broker offers (the scheduler elects its leader with them unless given others). The
+     * in-memory and Redis brokers return themselves.
+     *
+     * @return the leases, or empty if this broker offers none (the default)
+     */
+    default Optional<Leases> leases() {
+        return Optional.empty();
+    }
+
+    /**
      * The event stream this broker keeps for its namespace ({@code Taskq.events()} reads it, and taskq's own
      * publisher appends to it).
      *

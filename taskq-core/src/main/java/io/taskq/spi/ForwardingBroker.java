@@ -87,6 +87,16 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public Optional<ResultBackend> resultBackend() {
+        return delegate.resultBackend();
+    }
+
+    @Override
+    public Optional<Leases> leases() {
+        return delegate.leases();
+    }
+
+    @Override
     public boolean isTransient(RuntimeException failure) {
         return delegate.isTransient(failure);
     }

@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  * ({@link #queueAdmin()}) and the event log ({@link #eventLog()}) are passed on unwrapped; failed polls of the queue
  * counts have their own counter, events that cannot be published are counted by {@code Events.dropped()}.
  *
- * <p>{@code MeteredBroker} is only a {@link Broker}: give the taskq the wrapped broker's result backend as well
- * ({@code Taskq.Builder.resultBackend}), and the scheduler its leases.
+ * <p>The wrapped broker's other capabilities (result backend, leases, queue administration, event log) are passed
+ * on, so {@code Taskq.builder().broker(metrics.wrap(broker))} needs nothing else.
  */
 public final class MeteredBroker extends ForwardingBroker {
 

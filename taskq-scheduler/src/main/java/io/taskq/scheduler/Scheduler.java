@@ -317,12 +317,8 @@ public final class Scheduler implements AutoCloseable {
             }
             Leases l = leases;
             if (l == null) {
-                if (taskq.broker() instanceof Leases fromBroker) {
-                    l = fromBroker;
-                } else {
-                    throw new IllegalStateException("the broker " + taskq.broker().getClass().getName()
-                            + " offers no leases: set Scheduler.builder().leases(...)");
-                }
+                l = taskq.broker().leases().orElseThrow(() -> new IllegalStateException("the broker "
+                        + taskq.broker().getClass().getName() + " offers no leases: set Scheduler.builder().leases(...)"));
             }
             Set<String> names = new HashSet<>();
             for (PeriodicTask p : declared) {

@@ -62,13 +62,9 @@ public class TaskqAutoConfiguration {
                 ObjectProvider<TaskqBrokerDecorator> decorators, TaskqProperties properties,
                 ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<TaskInterceptor> interceptors,
                 ObjectProvider<SubmitInterceptor> submitInterceptors, ObjectProvider<TaskListener> listeners) {
-        ResultBackend results = resultBackend.getIfAvailable(() -> {
-            if (broker instanceof ResultBackend rb) {
-                return rb;
-            }
-            throw new IllegalStateException("the broker bean " + broker.getClass().getName()
-                    + " keeps no results: define a ResultBackend bean too");
-        });
+        ResultBackend results = resultBackend.getIfAvailable(() -> broker.resultBackend().orElseThrow(() ->
+                new IllegalStateException("the broker bean " + broker.getClass().getName()
+                        + " keeps no results: define a ResultBackend bean too")));
         Broker used = broker;
         for (TaskqBrokerDecorator d : decorators.orderedStream().toList()) {
             used = d.decorate(used);

@@ -73,7 +73,7 @@ public class TaskqSchedulerAutoConfiguration {
         if (fromBackend != null && fromBackend.broker() == b) {
             return Optional.of(fromBackend.leases());
         }
-        return b instanceof Leases l ? Optional.of(l) : Optional.empty();
+        return b.leases();
     }
 
     /**
