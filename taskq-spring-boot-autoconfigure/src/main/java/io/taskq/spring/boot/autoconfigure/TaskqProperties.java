@@ -31,6 +31,8 @@ public class TaskqProperties {
 
     private final Json json = new Json();
 
+    private final Metrics metrics = new Metrics();
+
     /** What this instance runs besides submitting. */
     public Set<TaskqRole> getRoles() {
         return roles;
@@ -59,6 +61,11 @@ public class TaskqProperties {
     /** How submissions behave inside transactions. */
     public Submit getSubmit() {
         return submit;
+    }
+
+    /** Micrometer meters. */
+    public Metrics getMetrics() {
+        return metrics;
     }
 
     /** How task arguments and results are written as JSON. */
@@ -405,6 +412,38 @@ public class TaskqProperties {
         /** Sets whether the application's ObjectMapper bean encodes task arguments and results. */
         public void setUseApplicationObjectMapper(boolean useApplicationObjectMapper) {
             this.useApplicationObjectMapper = useApplicationObjectMapper;
+        }
+    }
+
+    /** Micrometer meters, when taskq-micrometer and a MeterRegistry are there. */
+    public static class Metrics {
+        /**
+         * Bind taskq's meters (tasks, queues, workers, scheduler, broker errors) to the application's MeterRegistry
+         * when taskq-micrometer is on the classpath.
+         */
+        private boolean enabled = true;
+
+        /** How often the queue gauges read the queue counts from the broker (never per scrape). */
+        private Duration queuePollInterval = Duration.ofSeconds(15);
+
+        /** Whether taskq's meters are bound. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether taskq's meters are bound. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** How often the queue counts are read. */
+        public Duration getQueuePollInterval() {
+            return queuePollInterval;
+        }
+
+        /** Sets how often the queue counts are read. */
+        public void setQueuePollInterval(Duration queuePollInterval) {
+            this.queuePollInterval = queuePollInterval;
         }
     }
 }

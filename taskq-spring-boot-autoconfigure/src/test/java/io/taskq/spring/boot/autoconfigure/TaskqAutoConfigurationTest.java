@@ -9,6 +9,9 @@ import static org.mockito.Mockito.withSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.taskq.SubmitInterceptor;
 import io.taskq.Task;
 import io.taskq.TaskInterceptor;
@@ -17,6 +20,9 @@ import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.contract.Money;
+import io.taskq.micrometer.SchedulerMetrics;
+import io.taskq.micrometer.TaskqMeters;
+import io.taskq.micrometer.TaskqMetrics;
 import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.Schedule;
 import io.taskq.scheduler.Scheduler;
@@ -87,6 +93,31 @@ class TaskqAutoConfigurationTest {
                     Await.until(WAIT, "the success heard", () -> seen.contains("SUCCEEDED"));
                     assertThat(seen).contains("submitting 1", "SENT", "intercepted test.greet", "STARTED");
                 });
+    }
+
+    @Test
+    void taskqsMetersAreBoundToTheApplicationsRegistry() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ApplicationContextRunner withMetrics = runner
+                .withConfiguration(AutoConfigurations.of(TaskqMetricsAutoConfiguration.class))
+                .withBean(MeterRegistry.class, () -> registry);
+        withMetrics.withPropertyValues("taskq.metrics.queue-poll-interval=100ms").run(context -> {
+            assertThat(context).hasSingleBean(TaskqMetrics.class).hasSingleBean(SchedulerMetrics.class)
+                    .hasBean("taskqMeteredBroker");
+            Taskq taskq = context.getBean(Taskq.class);
+            assertThat(taskq.submit(TestTasks::greet, "Ada").get(WAIT)).isEqualTo("Hello, Ada");
+            Await.until(WAIT, "the success counted", () -> {
+                Counter c = registry.find(TaskqMeters.TASKS_COMPLETED).tag(TaskqMeters.OUTCOME, "succeeded")
+                        .tag(TaskqMeters.TASK, "test.greet").counter();
+                return c != null && c.count() == 1;
+            });
+            assertThat(registry.find(TaskqMeters.TASKS_SUBMITTED).counter().count()).isEqualTo(1);
+            Await.until(WAIT, "the queue polled", () -> registry.find(TaskqMeters.QUEUE_READY)
+                    .tag(TaskqMeters.QUEUE, "default").gauge() != null);
+            assertThat(registry.find(TaskqMeters.WORKER_ACTIVE).gauge()).as("the worker's gauges").isNotNull();
+        });
+        withMetrics.withPropertyValues("taskq.metrics.enabled=false").run(context ->
+                assertThat(context).doesNotHaveBean(TaskqMetrics.class).doesNotHaveBean("taskqMeteredBroker"));
     }
 
     @Test
