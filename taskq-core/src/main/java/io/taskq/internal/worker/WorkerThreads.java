@@ -63,6 +63,11 @@ final class WorkerThreads {
         timer.scheduleWithFixedDelay(r, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code r} on the timer every {@code periodMs}, first at once. */
+    void everyFromNow(long periodMs, Runnable r) {
+        timer.scheduleWithFixedDelay(r, 0, periodMs, TimeUnit.MILLISECONDS);
+    }
+
     /** Stops the timer and the task pool, interrupting what they run. */
     void shutdownNow() {
         timer.shutdownNow();
