@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The worker: one fetch thread that claims as many tasks as there are free slots plus the room left among the held
  * tasks ({@link WorkerOptions#prefetch()}; with adaptive prefetch only while tasks are short, see
  * {@link AdaptivePrefetch}), a pool of task threads, a reporter thread for batched outcomes, and a timer thread for
- * lease renewal and time limits.
+ * lease renewal, time limits and heartbeats.
  *
  * <p>This class creates the parts, each with one job, and starts and stops them: {@link ClaimLoop} (claiming),
  * {@link Slots} (slots, held tasks, claim permits), {@link AttemptRunner} with {@link Invocation} and
