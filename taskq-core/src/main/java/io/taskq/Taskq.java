@@ -17,6 +17,7 @@ import io.taskq.spi.EventLog;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.TaskLocation;
+import io.taskq.spi.WorkerRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -45,6 +46,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * }</pre>
  */
 public final class Taskq implements AutoCloseable {
+    /** The system property that names the application when {@link Builder#applicationName} does not. */
+    public static final String APP_PROPERTY = "taskq.app";
+
     private final Broker broker;
     private final ResultBackend results;
     /** Set on the builder, or null: then the broker's own {@link Broker#queueAdmin()}. */
@@ -60,6 +64,8 @@ public final class Taskq implements AutoCloseable {
     private final EventPublisher publisher;
     /** Null when the broker keeps no event stream. */
     private final Events events;
+    /** The application's name for the worker registry, or null. */
+    private final String application;
     private volatile boolean closed;
 
     private Taskq(Builder b) {
@@ -82,6 +88,7 @@ public final class Taskq implements AutoCloseable {
             }
         }
         this.admin = b.admin;
+        this.application = b.applicationName != null ? b.applicationName : System.getProperty(APP_PROPERTY);
         Optional<EventLog> eventLog = broker.eventLog();
         this.publisher = b.events && eventLog.isPresent()
                 ? new EventPublisher(eventLog.get(), b.eventBuffer, Thread::new) : null;
@@ -279,10 +286,27 @@ public final class Taskq implements AutoCloseable {
         if (registry.names().isEmpty()) {
             throw new IllegalStateException("no tasks registered: pass task objects to Taskq.builder().tasks(...)");
         }
-        WorkerEngine w = new WorkerEngine(broker, registry, clock, options, data, extensions);
+        WorkerEngine w = new WorkerEngine(broker, registry, clock, options, data, extensions, application);
         w.start();
         workers.add(w);
         return w;
+    }
+
+    /**
+     * The live workers of the broker's namespace: those of this and of every other process sharing the broker, as
+     * each told the broker's worker registry at its last heartbeat, sorted by node name, then id (at most
+     * {@link WorkerRegistry#MAX_LISTED}). A worker is listed from its start until it closes; one that stops
+     * heartbeating (killed, frozen, cut off) drops out within three heartbeat intervals
+     * ({@link WorkerOptions.Builder#heartbeatInterval}, 15 s by default) plus the time of one listing.
+     *
+     * @throws UnsupportedOperationException if the broker keeps no worker registry ({@link Broker#workerRegistry()})
+     */
+    public List<WorkerInfo> workers() {
+        WorkerRegistry r = broker.workerRegistry().orElseThrow(() -> new UnsupportedOperationException(
+                "the broker " + broker.getClass().getName() + " keeps no worker registry"));
+        List<WorkerInfo> live = new ArrayList<>(r.live());
+        live.sort(WorkerInfo.ORDER);
+        return List.copyOf(live);
     }
 
     // ------------------------------------------------------------------ inspect
@@ -440,6 +464,7 @@ public final class Taskq implements AutoCloseable {
     /** Builds a {@link Taskq}. */
     public static final class Builder {
         private final List<Object> tasks = new ArrayList<>();
+        private String applicationName;
         private Broker broker;
         private ResultBackend results;
         private QueueAdmin admin;
@@ -576,6 +601,20 @@ public final class Taskq implements AutoCloseable {
          */
         public Builder tasks(Object... instances) {
             tasks.addAll(Arrays.asList(instances));
+            return this;
+        }
+
+        /**
+         * The name of this application, shown with each of its workers in the worker registry
+         * ({@link Taskq#workers()}, {@link WorkerInfo#application()}), so that applications sharing a broker tell
+         * their workers apart. Default: the system property {@value Taskq#APP_PROPERTY} if set, else none.
+         */
+        public Builder applicationName(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("applicationName must not be blank");
+            }
+            this.applicationName = name;
             return this;
         }
 

@@ -68,6 +68,12 @@ public interface Worker extends AutoCloseable {
     long staleOutcomeCount();
 
     /**
+     * This worker now, as it tells the worker registry at each heartbeat ({@link Taskq#workers()} lists every
+     * worker of the namespace): names, queues, concurrency, counts, times.
+     */
+    WorkerInfo info();
+
+    /**
      * Stops taking work, lets running tasks finish up to the grace period, then interrupts the rest and hands
      * them back to the broker. Idempotent.
      */

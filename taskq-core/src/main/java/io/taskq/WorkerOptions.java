@@ -21,6 +21,8 @@ public final class WorkerOptions {
     }
 
     private final String workerId;
+    private final String nodeName;
+    private final Duration heartbeatInterval;
     private final int concurrency;
     private final int prefetch;
     private final boolean adaptivePrefetch;
@@ -37,6 +39,8 @@ public final class WorkerOptions {
 
     private WorkerOptions(Builder b) {
         this.workerId = b.workerId;
+        this.nodeName = b.nodeName;
+        this.heartbeatInterval = b.heartbeatInterval;
         this.concurrency = b.concurrency;
         this.adaptivePrefetch = b.prefetch < 0;
         this.prefetch = adaptivePrefetch ? b.concurrency : b.prefetch;
@@ -68,6 +72,22 @@ public final class WorkerOptions {
     /** Worker id recorded with each claim; null means one is generated from host and process id. */
     public String workerId() {
         return workerId;
+    }
+
+    /**
+     * The name the worker registry shows for this worker (Celery's {@code -n}); null means "pid@host" of the
+     * process.
+     */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /**
+     * How often the worker tells the worker registry that it lives ({@link Taskq#workers()}); it drops out after
+     * three missed heartbeats.
+     */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
     }
 
     /** Number of tasks run at the same time. */
@@ -145,6 +165,8 @@ public final class WorkerOptions {
     /** Builds {@link WorkerOptions}. */
     public static final class Builder {
         private String workerId;
+        private String nodeName;
+        private Duration heartbeatInterval = Duration.ofSeconds(5);
         private int concurrency = 8;
         /** -1: adaptive. */
         private int prefetch = -1;
@@ -164,6 +186,34 @@ public final class WorkerOptions {
         /** Sets the worker id. */
         public Builder workerId(String workerId) {
             this.workerId = Objects.requireNonNull(workerId);
+            return this;
+        }
+
+        /**
+         * The name of this worker in the worker registry ({@link Taskq#workers()}), like Celery's {@code -n}: say
+         * which part of the application it is ("emails@web-3"); several workers may share one. Default: "pid@host"
+         * of the process.
+         */
+        public Builder nodeName(String nodeName) {
+            Objects.requireNonNull(nodeName, "nodeName");
+            if (nodeName.isBlank()) {
+                throw new IllegalArgumentException("nodeName must not be blank");
+            }
+            this.nodeName = nodeName;
+            return this;
+        }
+
+        /**
+         * How often the worker heartbeats into the worker registry (default 5 s, at least 100 ms). A worker that
+         * stops heartbeating (killed, frozen, cut off from the broker) drops out of {@link Taskq#workers()} within
+         * three intervals; one that closes drops out at once.
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.toMillis() < 100) {
+                throw new IllegalArgumentException("heartbeatInterval must be at least 100 ms");
+            }
+            this.heartbeatInterval = interval;
             return this;
         }
 

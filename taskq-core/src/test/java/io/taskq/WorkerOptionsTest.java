@@ -22,4 +22,14 @@ class WorkerOptionsTest {
                 () -> WorkerOptions.builder().prefetch(-1));
         assertEquals("prefetch must not be negative", e.getMessage());
     }
+
+    @Test
+    void theRegistryOptionsHaveDefaultsAndBounds() {
+        assertEquals(java.time.Duration.ofSeconds(5), WorkerOptions.defaults().heartbeatInterval());
+        assertEquals(null, WorkerOptions.defaults().nodeName(), "the process's name, filled in by the worker");
+        assertEquals("emails@web-3", WorkerOptions.builder().nodeName("emails@web-3").build().nodeName());
+        assertThrows(IllegalArgumentException.class, () -> WorkerOptions.builder().nodeName(" "));
+        assertThrows(IllegalArgumentException.class,
+                () -> WorkerOptions.builder().heartbeatInterval(java.time.Duration.ofMillis(99)));
+    }
 }

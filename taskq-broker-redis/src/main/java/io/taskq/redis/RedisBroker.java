@@ -17,6 +17,7 @@ import io.taskq.redis.internal.QueueAdministration;
 import io.taskq.redis.internal.QueueRegistry;
 import io.taskq.redis.internal.QueueScripts;
 import io.taskq.redis.internal.RedisFailures;
+import io.taskq.redis.internal.RedisWorkerRegistry;
 import io.taskq.redis.internal.Results;
 import io.taskq.redis.internal.Scripts;
 import io.taskq.spi.Broker;
@@ -33,6 +34,7 @@ import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskPage;
 import io.taskq.spi.TaskRecord;
+import io.taskq.spi.WorkerRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,6 +90,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     private final Results results;
     private final NamedLeases leases;
     private final QueueAdministration admin;
+    private final RedisWorkerRegistry workers;
     private volatile boolean closed;
 
     /** Connects; shuts {@code resources} down if that fails and it owns them. */
@@ -117,6 +120,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         this.results = new Results(conns, keys, partitions, config.clock(), prefix);
         this.leases = new NamedLeases(calls);
         this.admin = new QueueAdministration(calls, conns, partitions, registry);
+        this.workers = new RedisWorkerRegistry(conns, keys, config.clock(), this::checkOpen);
         log.info("Redis broker connected to {} (Redis {}), key prefix '{}'{}", endpoint.where(), redisVersion, prefix,
                 partitions.configured().isEmpty() ? "" : ", partitions " + partitions.configured());
     }
@@ -284,6 +288,12 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     public QueueStats stats(String queue) {
         checkOpen();
         return admin.stats(queue);
+    }
+
+    /** The workers of this prefix, in {@code {<prefix>}:worker:<id>} keys indexed by {@code {<prefix>}:workers}. */
+    @Override
+    public Optional<WorkerRegistry> workerRegistry() {
+        return Optional.of(workers);
     }
 
     // ------------------------------------------------------------------------------------------ ResultBackend

@@ -19,4 +19,18 @@ public final class Ids {
     public static String processName() {
         return PROCESS;
     }
+
+    /** This JVM's process id. */
+    public static long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    /**
+     * The host name as the JVM names itself ({@link #processName()} after the "@"), without a DNS lookup that could
+     * hang a worker's start.
+     */
+    public static String host() {
+        int at = PROCESS.indexOf('@');
+        return at >= 0 ? PROCESS.substring(at + 1) : PROCESS;
+    }
 }

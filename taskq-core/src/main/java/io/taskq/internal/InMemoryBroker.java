@@ -23,6 +23,7 @@ import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskPage;
 import io.taskq.spi.TaskRecord;
+import io.taskq.spi.WorkerRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,7 @@ public final class InMemoryBroker implements MemoryBroker {
     private final InMemoryResults results;
     private final InMemoryLeases leases;
     private final InMemoryEventLog events = new InMemoryEventLog(EVENTS_KEPT);
+    private final InMemoryWorkerRegistry workers;
 
     /** How many events the in-memory stream keeps (the Redis default too). */
     static final int EVENTS_KEPT = 10_000;
@@ -63,6 +65,7 @@ public final class InMemoryBroker implements MemoryBroker {
         this.admin = new InMemoryAdmin(s);
         this.results = new InMemoryResults(s);
         this.leases = new InMemoryLeases(clock);
+        this.workers = new InMemoryWorkerRegistry(clock);
     }
 
     // ------------------------------------------------------------------------------------------ Broker
@@ -419,6 +422,12 @@ public final class InMemoryBroker implements MemoryBroker {
     @Override
     public Optional<EventLog> eventLog() {
         return Optional.of(events);
+    }
+
+    /** The workers of this JVM that use this broker. */
+    @Override
+    public Optional<WorkerRegistry> workerRegistry() {
+        return Optional.of(workers);
     }
 
     @Override

@@ -162,6 +162,16 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * The registry of the live workers of this broker's namespace: workers heartbeat into it and
+     * {@code Taskq.workers()} lists it.
+     *
+     * @return the registry, or empty if this broker keeps none (the default): workers then send no heartbeats
+     */
+    default Optional<WorkerRegistry> workerRegistry() {
+        return Optional.empty();
+    }
+
+    /**
      * Whether {@code failure}, thrown by one of this broker's calls, may pass if the same call is made again: a
      * timeout, a lost connection, a server still loading or without its master. Such a call may also have taken
      * effect before it failed (a reply lost after the command ran). Refusals that repeat (authentication, ACL

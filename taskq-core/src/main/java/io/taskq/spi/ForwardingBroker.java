@@ -97,6 +97,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public Optional<WorkerRegistry> workerRegistry() {
+        return delegate.workerRegistry();
+    }
+
+    @Override
     public boolean isTransient(RuntimeException failure) {
         return delegate.isTransient(failure);
     }

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  *
  * <p>Not counted: a claim interrupted by a stopping worker, and {@link UnsupportedOperationException} (a capability
  * the broker lacks, such as {@code locate}, is not a failure). The queue administration
- * ({@link #queueAdmin()}) and the event log ({@link #eventLog()}) are passed on unwrapped; failed polls of the queue
+ * ({@link #queueAdmin()}), the event log ({@link #eventLog()}) and the worker registry ({@link #workerRegistry()})
+ * are passed on unwrapped; failed polls of the queue
  * counts have their own counter, events that cannot be published are counted by {@code Events.dropped()}.
  *
  * <p>The wrapped broker's other capabilities (result backend, leases, queue administration, event log) are passed

@@ -63,6 +63,16 @@ public final class Keys {
         return "{" + prefix + "}:queues";
     }
 
+    /** The entry of one live worker (the worker registry): its JSON, expiring with its heartbeat's time to live. */
+    public String worker(String id) {
+        return "{" + prefix + "}:worker:" + id;
+    }
+
+    /** The index of the worker registry: a ZSET worker id → expiry of its last heartbeat (epoch ms). */
+    public String workers() {
+        return "{" + prefix + "}:workers";
+    }
+
     /** The pub/sub channel of final-state notifications. */
     public String finalChannel() {
         return "{" + prefix + "}:final";

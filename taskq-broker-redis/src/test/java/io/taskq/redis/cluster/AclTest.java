@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The shipped ACL file docs/deploy/redis-acl.conf, loaded as the server's --aclfile (a copy with the password
  * placeholders replaced): the {@code uat} user runs a full worker on prefix {@code uat} (submit, delays,
- * results over pub/sub, revoke, dead letters, stats, leases) and can neither read nor write {@code live} keys,
- * nor listen to {@code live}'s channel.
+ * results over pub/sub, revoke, dead letters, stats, leases, the worker registry) and can neither read nor write
+ * {@code live} keys, nor listen to {@code live}'s channel.
  */
 class AclTest {
     private static LocalRedis redis;
@@ -95,6 +95,9 @@ class AclTest {
             assertEquals(0, taskq.deadLetters("default", 10).size());
             assertEquals(0, taskq.stats("default").ready());
             assertTrue(w.isHealthy());
+            // The worker registry: heartbeats, listing and removal use only commands the queues need already.
+            Await.until(Duration.ofSeconds(10), "the worker listed",
+                    () -> taskq.workers().stream().anyMatch(i -> i.id().equals(w.id())));
 
             // Leases (scheduler leader election)
             assertTrue(broker.tryAcquire("scheduler", "a", Duration.ofSeconds(5)));
@@ -143,11 +146,16 @@ class AclTest {
             try (RedisBroker broker = RedisBroker.builder().cluster(seeds).keyPrefix("uat").partitions("hot", 3)
                     .build();
                  Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build()) {
-                taskq.startWorker(WorkerOptions.builder().queues("default", "hot").concurrency(2).build());
+                Worker w = taskq.startWorker(WorkerOptions.builder().queues("default", "hot").concurrency(2)
+                        .build());
                 for (String q : List.of("default", "hot", "hot", "hot")) {
                     assertEquals(q, taskq.submit(TaskRequest.of(FaultTasks::echo, q).queue(q))
                             .get(Duration.ofSeconds(10)));
                 }
+                Await.until(Duration.ofSeconds(10), "the worker listed",
+                        () -> taskq.workers().stream().anyMatch(i -> i.id().equals(w.id())));
+                w.close();
+                assertTrue(taskq.workers().isEmpty(), "removed at close");
                 assertTrue(broker.tryAcquire("scheduler", "a", Duration.ofSeconds(5)));
             }
         }

@@ -7,8 +7,9 @@ import java.time.Duration;
 
 /**
  * A worker in its own JVM, for the kill tests: {@code ChildWorker <redisUrl> <prefix> <queue> <leaseMs>
- * <concurrency> [<prefetch> <maxRedeliveries>]} (without them: adaptive prefetch, the broker's default). Prints
- * READY when its worker runs, then runs until killed.
+ * <concurrency> [<prefetch> <maxRedeliveries>]} (without them: adaptive prefetch, the broker's default); the system
+ * properties {@code taskq.child.nodeName} and {@code taskq.child.heartbeatMs} set the worker's registry options.
+ * Prints READY when its worker runs, then runs until killed.
  */
 public final class ChildWorker {
     private ChildWorker() {
@@ -27,6 +28,14 @@ public final class ChildWorker {
                 .claimWait(Duration.ofMillis(500));
         if (args.length > 5) {
             w.prefetch(Integer.parseInt(args[5]));
+        }
+        String node = System.getProperty("taskq.child.nodeName");
+        if (node != null) {
+            w.nodeName(node);
+        }
+        String heartbeatMs = System.getProperty("taskq.child.heartbeatMs");
+        if (heartbeatMs != null) {
+            w.heartbeatInterval(Duration.ofMillis(Long.parseLong(heartbeatMs)));
         }
         taskq.startWorker(w.build());
         System.out.println("READY");

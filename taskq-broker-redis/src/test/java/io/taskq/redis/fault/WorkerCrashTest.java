@@ -12,14 +12,9 @@ import io.taskq.contract.Await;
 import io.taskq.redis.PerClassRedis;
 import io.taskq.redis.RedisBroker;
 import io.taskq.spi.TaskRecord;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,40 +64,8 @@ class WorkerCrashTest {
         }
     }
 
-    /**
-     * Starts a {@link ChildWorker} with the given arguments after the Redis URL and waits until its worker runs. A
-     * dedicated thread (not the common pool, which tests and taskq may keep busy) reads the child's output to the
-     * end, so the child never blocks on a full pipe.
-     */
     private static Process startChild(String prefix, String... args) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                ChildWorker.class.getName(), server.url(), prefix));
-        cmd.addAll(List.of(args));
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        CompletableFuture<Boolean> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    if (line.equals("READY")) {
-                        ready.complete(true);
-                    }
-                }
-            } catch (Exception e) {
-                // the child is gone
-            }
-            ready.complete(false);
-        }, "child-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            assertTrue(ready.get(60, TimeUnit.SECONDS), "child worker did not start");
-        } catch (Exception | AssertionError e) {
-            child.destroyForcibly();
-            throw e;
-        }
-        return child;
+        return ChildJvm.startWorker(server.url(), prefix, List.of(), args);
     }
 
     /**

@@ -127,7 +127,7 @@ final class AttemptRunner {
         boolean permitGone = false;
         try {
             if (outcome != null && !a.leaseLost) {
-                ctx.events.finished(a.delivery, a.trace, outcome);
+                ctx.events.finished(a.delivery, a.trace, ctx.counted(outcome));
                 if (slots.holds()) {
                     // The claim ends with the method, not with the report: its permit lets the claim that
                     // carries the report (or the fetch loop) top up the held tasks.

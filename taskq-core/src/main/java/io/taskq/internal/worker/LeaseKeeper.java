@@ -89,7 +89,8 @@ final class LeaseKeeper {
         if (h != null) {
             h.revokedReason = "revoked";
             log.info("task {} revoked before it started; not run", taskId);
-            reporter.reportLater(h, ctx.events.finished(h.delivery, h.trace, outcomes.revokedBeforeStart(h)));
+            Outcome revoked = ctx.counted(outcomes.revokedBeforeStart(h));
+            reporter.reportLater(h, ctx.events.finished(h.delivery, h.trace, revoked));
             return;
         }
         Attempt a = slots.running(taskId);

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Stops a worker ({@link WorkerEngine#close()}): the fetch loop first, the held tasks back to the broker at once,
  * then the running tasks and pending reports get the shutdown grace; what still runs after it is interrupted and
- * handed back. One summary line says how many tasks went back.
+ * handed back; last, the worker leaves the worker registry. One summary line says how many tasks went back.
  */
 final class Shutdown {
     private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
@@ -23,13 +23,15 @@ final class Shutdown {
     private final ClaimLoop claimLoop;
     private final Slots slots;
     private final OutcomeReporter reporter;
+    private final Heartbeat heartbeat;
 
-    Shutdown(WorkerContext ctx, ClaimLoop claimLoop, Slots slots, OutcomeReporter reporter) {
+    Shutdown(WorkerContext ctx, ClaimLoop claimLoop, Slots slots, OutcomeReporter reporter, Heartbeat heartbeat) {
         this.ctx = ctx;
         this.options = ctx.options;
         this.claimLoop = claimLoop;
         this.slots = slots;
         this.reporter = reporter;
+        this.heartbeat = heartbeat;
     }
 
     /** Stops the worker; idempotent. */
@@ -55,6 +57,8 @@ final class Shutdown {
         slots.clearRunning();
         reporter.close();
         ctx.threads.shutdownNow();
+        // Listed while it drains (with its running tasks), gone once it stopped.
+        heartbeat.stop();
         logSummary();
     }
 

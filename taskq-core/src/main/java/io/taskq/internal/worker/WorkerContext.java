@@ -1,9 +1,12 @@
 package io.taskq.internal.worker;
 
+import io.taskq.TaskState;
 import io.taskq.WorkerOptions;
 import io.taskq.internal.TaskRegistry;
 import io.taskq.spi.Broker;
 import io.taskq.spi.Delivery;
+import io.taskq.spi.Outcome;
+import io.taskq.spi.TaskRecord;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,10 @@ final class WorkerContext {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger abandoned = new AtomicInteger();
     private final AtomicLong staleOutcomes = new AtomicLong();
+    /** Attempts finished with an outcome (the worker registry's counts), and of those the successes and failures. */
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     /** Tasks handed back to the broker since close() began, for its one summary line. */
     private final AtomicInteger handedBackAtClose = new AtomicInteger();
     private final Object settledSignal = new Object();
@@ -98,6 +105,36 @@ final class WorkerContext {
 
     long staleOutcomeCount() {
         return staleOutcomes.get();
+    }
+
+    /**
+     * Counts an attempt's outcome as the worker decided it: a success, a failure (retried, dead-lettered or final)
+     * or neither (revoked, expired). Returns {@code outcome}, so that a call site can pass it on.
+     */
+    Outcome counted(Outcome outcome) {
+        if (outcome == null) {
+            return null;
+        }
+        processed.incrementAndGet();
+        TaskRecord r = outcome.record();
+        if (outcome.kind() != Outcome.Kind.DONE || (r != null && r.state() == TaskState.FAILURE)) {
+            failed.incrementAndGet();
+        } else if (r == null || r.state() == TaskState.SUCCESS) {
+            succeeded.incrementAndGet();
+        }
+        return outcome;
+    }
+
+    long processedCount() {
+        return processed.get();
+    }
+
+    long succeededCount() {
+        return succeeded.get();
+    }
+
+    long failedCount() {
+        return failed.get();
     }
 
     /**

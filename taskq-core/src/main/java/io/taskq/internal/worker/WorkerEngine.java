@@ -1,14 +1,18 @@
 package io.taskq.internal.worker;
 
 import io.taskq.Worker;
+import io.taskq.WorkerInfo;
 import io.taskq.WorkerOptions;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Ids;
 import io.taskq.internal.TaskRegistry;
+import io.taskq.internal.TaskqVersion;
 import io.taskq.internal.WorkerExtensions;
 import io.taskq.spi.Broker;
 import io.taskq.spi.Outcome;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +26,14 @@ import org.slf4j.LoggerFactory;
  * The worker: one fetch thread that claims as many tasks as there are free slots plus the room left among the held
  * tasks ({@link WorkerOptions#prefetch()}; with adaptive prefetch only while tasks are short, see
  * {@link AdaptivePrefetch}), a pool of task threads, a reporter thread for batched outcomes, and a timer thread for
- * lease renewal and time limits.
+ * lease renewal, time limits and heartbeats.
  *
  * <p>This class creates the parts, each with one job, and starts and stops them: {@link ClaimLoop} (claiming),
  * {@link Slots} (slots, held tasks, claim permits), {@link AttemptRunner} with {@link Invocation} and
  * {@link Outcomes} (running an attempt, through the {@link InvocationChain} of interceptors, retries decided by
  * {@link RetryDecider}), {@link LeaseKeeper} (leases, revokes, time limits, abandoned threads),
- * {@link OutcomeReporter} with {@link BrokerBatcher} (reporting outcomes) and {@link Shutdown} (close);
+ * {@link OutcomeReporter} with {@link BrokerBatcher} (reporting outcomes), {@link Heartbeat} (the worker registry)
+ * and {@link Shutdown} (close);
  * {@link WorkerEvents} tells the application's listeners of the transitions.
  * {@link io.taskq.Taskq#startWorker} creates it and calls {@link #start()}.
  */
@@ -52,18 +57,24 @@ public final class WorkerEngine implements Worker {
     private final OutcomeReporter reporter;
     private final LeaseKeeper leases;
     private final AttemptRunner runner;
+    private final Heartbeat heartbeat;
     private final Shutdown shutdown;
     private final AtomicBoolean started = new AtomicBoolean();
+    /** The application's name for the registry, or null. */
+    private final String application;
+    /** Set by start(). */
+    private volatile Instant startedAt;
 
     /**
      * Creates a worker on the system ticker with daemon threads; {@link #start()} starts it.
      *
-     * @param data       decodes the arguments and encodes the results
-     * @param extensions the interceptors, listeners and retry policies of the application
+     * @param data        decodes the arguments and encodes the results
+     * @param extensions  the interceptors, listeners and retry policies of the application
+     * @param application the application's name for the worker registry, or null
      */
     public WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data,
-                        WorkerExtensions extensions) {
-        this(broker, registry, clock, options, data, extensions, Ticker.system(), WorkerEngine::daemon);
+                        WorkerExtensions extensions, String application) {
+        this(broker, registry, clock, options, data, extensions, Ticker.system(), WorkerEngine::daemon, application);
     }
 
     /**
@@ -75,6 +86,12 @@ public final class WorkerEngine implements Worker {
      */
     WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data,
                  WorkerExtensions extensions, Ticker ticker, ThreadFactory threads) {
+        this(broker, registry, clock, options, data, extensions, ticker, threads, null);
+    }
+
+    private WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data,
+                         WorkerExtensions extensions, Ticker ticker, ThreadFactory threads, String application) {
+        this.application = application;
         String id = options.workerId() != null ? options.workerId()
                 : Ids.processName() + "#" + WORKER_SEQ.incrementAndGet();
         this.ctx = new WorkerContext(broker, registry, clock, ticker, options, id, new WorkerThreads(threads, id),
@@ -89,7 +106,8 @@ public final class WorkerEngine implements Worker {
         this.leases = new LeaseKeeper(ctx, slots, outcomes, reporter, this::completeAbandoned);
         this.runner = new AttemptRunner(ctx, slots, new Invocation(ctx, data, outcomes, reporter, leases,
                 new InvocationChain(extensions.interceptors())), reporter);
-        this.shutdown = new Shutdown(ctx, claimLoop, slots, reporter);
+        this.heartbeat = new Heartbeat(ctx, broker.workerRegistry().orElse(null), this::info);
+        this.shutdown = new Shutdown(ctx, claimLoop, slots, reporter, heartbeat);
     }
 
     private void startAttempt(Attempt a) {
@@ -117,6 +135,7 @@ public final class WorkerEngine implements Worker {
             throw new IllegalStateException("worker " + ctx.id + " was started before");
         }
         WorkerOptions options = ctx.options;
+        startedAt = ctx.clock.instant().truncatedTo(ChronoUnit.MILLIS);
         reporter.start();
         ctx.threads.every(options.leaseRenewInterval().toMillis(), leases::renewLeases);
         if (slots.adaptive()) {
@@ -124,6 +143,7 @@ public final class WorkerEngine implements Worker {
                     slots::handBackIfHeldTooLong);
         }
         claimLoop.start();
+        heartbeat.start();
         log.info("worker {} started: concurrency {}, prefetch {}{}, queues {} ({})", ctx.id, options.concurrency(),
                 slots.adaptive() ? "adaptive up to " : "", options.prefetch(), options.queues(),
                 options.queueOrder());
@@ -206,6 +226,16 @@ public final class WorkerEngine implements Worker {
     @Override
     public long staleOutcomeCount() {
         return ctx.staleOutcomeCount();
+    }
+
+    @Override
+    public WorkerInfo info() {
+        WorkerOptions o = ctx.options;
+        Instant now = ctx.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return new WorkerInfo(ctx.id, o.nodeName() != null ? o.nodeName() : Ids.processName(), application,
+                TaskqVersion.get(), Ids.host(), Ids.pid(), o.queues(), queues.paused(), slots.concurrency(),
+                slots.runningCount(), slots.heldCount(), ctx.processedCount(), ctx.succeededCount(),
+                ctx.failedCount(), isHealthy(), startedAt != null ? startedAt : now, now, o.heartbeatInterval());
     }
 
     @Override

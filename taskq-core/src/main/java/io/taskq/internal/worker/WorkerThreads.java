@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads of one worker, all made by one {@link ThreadFactory}: the task threads (a pool), the timer (lease
- * renewal, time limits, report retries) and the named threads of the fetch loop and the reporter. The pools start
- * no thread until the first task or schedule, so that a worker starts its threads in
+ * renewal, time limits, report retries, heartbeats) and the named threads of the fetch loop and the reporter. The
+ * pools start no thread until the first task or schedule, so that a worker starts its threads in
  * {@link WorkerEngine#start()}, not when it is created.
  */
 final class WorkerThreads {
@@ -61,6 +61,11 @@ final class WorkerThreads {
     /** Runs {@code r} on the timer every {@code periodMs}, first after one period. */
     void every(long periodMs, Runnable r) {
         timer.scheduleWithFixedDelay(r, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code r} on the timer every {@code periodMs}, first at once. */
+    void everyFromNow(long periodMs, Runnable r) {
+        timer.scheduleWithFixedDelay(r, 0, periodMs, TimeUnit.MILLISECONDS);
     }
 
     /** Stops the timer and the task pool, interrupting what they run. */

@@ -13,6 +13,7 @@ import io.taskq.TaskRevokedException;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.Worker;
+import io.taskq.WorkerInfo;
 import io.taskq.WorkerOptions;
 import io.taskq.redis.RedisBackend;
 import io.taskq.redis.RedisBroker;
@@ -63,6 +64,18 @@ public final class DocSnippets {
         public String send(String to, String subject) throws IOException {
             return mailer.send(to, subject);          // your code
         }
+    }
+
+    /** docs/concepts.md: the worker registry, every live worker of the namespace. */
+    static Worker workerRegistry(Taskq taskq) {
+        Worker worker = taskq.startWorker(WorkerOptions.builder().nodeName("emails@web-3").queues("email")
+                .heartbeatInterval(Duration.ofSeconds(5)).build());
+        for (WorkerInfo w : taskq.workers()) {   // every process sharing the broker
+            log.info("{} {} ({}, taskq {}) on {}: queues {}, {} of {} running, {} processed, {} failed, seen {}",
+                    w.nodeName(), w.id(), w.application(), w.version(), w.host(), w.activeQueues(), w.active(),
+                    w.concurrency(), w.processed(), w.failed(), w.lastHeartbeat());
+        }
+        return worker;
     }
 
     /** docs/events.md: reading the event stream by position, and following it. */

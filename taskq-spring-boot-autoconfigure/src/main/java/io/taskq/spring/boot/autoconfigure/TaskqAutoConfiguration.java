@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -54,14 +55,16 @@ public class TaskqAutoConfiguration {
      * {@link TaskInterceptor}, {@link SubmitInterceptor} and {@link TaskListener} beans are registered in their
      * {@code @Order}. Task arguments and
      * results go through the application's {@code ObjectMapper} bean only if
-     * {@code taskq.json.use-application-object-mapper} is true.
+     * {@code taskq.json.use-application-object-mapper} is true. Its workers carry {@code spring.application.name} as
+     * the application's name in the worker registry ({@code Taskq.workers()}).
      */
     @Bean
     @ConditionalOnMissingBean
     Taskq taskq(Broker broker, ObjectProvider<ResultBackend> resultBackend, TaskBeans tasks,
                 ObjectProvider<TaskqBrokerDecorator> decorators, TaskqProperties properties,
                 ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<TaskInterceptor> interceptors,
-                ObjectProvider<SubmitInterceptor> submitInterceptors, ObjectProvider<TaskListener> listeners) {
+                ObjectProvider<SubmitInterceptor> submitInterceptors, ObjectProvider<TaskListener> listeners,
+                Environment environment) {
         ResultBackend results = resultBackend.getIfAvailable(() -> broker.resultBackend().orElseThrow(() ->
                 new IllegalStateException("the broker bean " + broker.getClass().getName()
                         + " keeps no results: define a ResultBackend bean too")));
@@ -74,6 +77,10 @@ public class TaskqAutoConfiguration {
         interceptors.orderedStream().forEach(b::interceptor);
         submitInterceptors.orderedStream().forEach(b::submitInterceptor);
         listeners.orderedStream().forEach(b::listener);
+        String application = environment.getProperty("spring.application.name");
+        if (application != null && !application.isBlank()) {
+            b.applicationName(application);
+        }
         if (properties.getJson().isUseApplicationObjectMapper()) {
             ObjectMapper mapper = objectMapper.getIfAvailable();
             if (mapper == null) {

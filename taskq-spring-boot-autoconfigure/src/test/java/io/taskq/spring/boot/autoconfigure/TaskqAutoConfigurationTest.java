@@ -76,6 +76,15 @@ class TaskqAutoConfigurationTest {
     }
 
     @Test
+    void theWorkersCarryTheSpringApplicationNameInTheRegistry() {
+        runner.withPropertyValues("spring.application.name=shop").run(context -> {
+            Taskq taskq = context.getBean(Taskq.class);
+            Await.until(WAIT, "the worker listed as shop's", () -> taskq.workers().stream()
+                    .anyMatch(w -> "shop".equals(w.application())));
+        });
+    }
+
+    @Test
     void theApplicationsInterceptorAndListenerBeansAreRegistered() {
         List<String> seen = new CopyOnWriteArrayList<>();
         runner.withBean(TaskInterceptor.class, () -> (context, next) -> {
