@@ -32,7 +32,8 @@ class EventStreamFaultTest {
     void aRedisRefusingXaddStillRunsEveryTask() {
         String user = "noxadd" + UUID.randomUUID().toString().substring(0, 8);
         server.with(r -> r.aclSetuser(user, AclSetuserArgs.Builder.on().addPassword("pw").allKeys().allChannels()
-                .allCommands().removeCommand(CommandType.XADD)));
+                .allCommands()));
+        server.with(r -> r.aclSetuser(user, AclSetuserArgs.Builder.removeCommand(CommandType.XADD)));
         RedisURI uri = RedisURI.create(server.url());
         uri.setUsername(user);
         uri.setPassword("pw".toCharArray());
