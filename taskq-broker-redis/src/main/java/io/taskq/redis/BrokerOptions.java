@@ -23,6 +23,7 @@ abstract class BrokerOptions<B extends BrokerOptions<B>> extends ConnectionOptio
     private Duration revokeMarkerTtl = Duration.ofHours(24);
     private int maxMessageBytes = BrokerConfig.DEFAULT_MAX_MESSAGE_BYTES;
     private boolean functions = true;
+    private int eventStreamMaxLength = BrokerConfig.DEFAULT_EVENT_STREAM_MAX_LENGTH;
     private final Map<String, Integer> partitions = new LinkedHashMap<>();
 
     BrokerOptions() {
@@ -124,10 +125,24 @@ abstract class BrokerOptions<B extends BrokerOptions<B>> extends ConnectionOptio
         return self();
     }
 
+    /**
+     * About how many events the prefix's event stream ({@code Taskq.events()}, key {@code {<prefix>}:events}) keeps
+     * (default 10,000); the oldest go first. The stream is trimmed approximately (XADD with {@code MAXLEN ~}), so
+     * it may hold somewhat more, never far fewer. 0 keeps no stream: the broker offers no event log, and taskq
+     * publishes no events.
+     */
+    public B eventStreamMaxLength(int events) {
+        if (events < 0) {
+            throw new IllegalArgumentException("eventStreamMaxLength must be >= 0");
+        }
+        this.eventStreamMaxLength = events;
+        return self();
+    }
+
     /** The settings as the broker takes them (a snapshot: later changes to this builder do not reach it). */
     BrokerConfig config() {
         checkSet("");
         return new BrokerConfig(keyPrefix, clock, resultTtl, maxRedeliveries, deadLetterMaxCount, deadLetterMaxAge,
-                revokeMarkerTtl, maxMessageBytes, functions, endpoint, partitions);
+                revokeMarkerTtl, maxMessageBytes, functions, endpoint, partitions, eventStreamMaxLength);
     }
 }

@@ -16,6 +16,7 @@ import io.taskq.redis.internal.Partitions;
 import io.taskq.redis.internal.QueueAdministration;
 import io.taskq.redis.internal.QueueRegistry;
 import io.taskq.redis.internal.QueueScripts;
+import io.taskq.redis.internal.RedisEventLog;
 import io.taskq.redis.internal.RedisFailures;
 import io.taskq.redis.internal.RedisWorkerRegistry;
 import io.taskq.redis.internal.Results;
@@ -23,6 +24,7 @@ import io.taskq.redis.internal.Scripts;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
+import io.taskq.spi.EventLog;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
 import io.taskq.spi.Outcome;
@@ -91,6 +93,8 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     private final NamedLeases leases;
     private final QueueAdministration admin;
     private final RedisWorkerRegistry workers;
+    /** Null with {@code eventStreamMaxLength(0)}. */
+    private final RedisEventLog events;
     private volatile boolean closed;
 
     /** Connects; shuts {@code resources} down if that fails and it owns them. */
@@ -121,6 +125,8 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         this.leases = new NamedLeases(calls);
         this.admin = new QueueAdministration(calls, conns, partitions, registry);
         this.workers = new RedisWorkerRegistry(conns, keys, config.clock(), this::checkOpen);
+        this.events = config.eventStreamMaxLength() > 0
+                ? new RedisEventLog(conns, keys, config.eventStreamMaxLength()) : null;
         log.info("Redis broker connected to {} (Redis {}), key prefix '{}'{}", endpoint.where(), redisVersion, prefix,
                 partitions.configured().isEmpty() ? "" : ", partitions " + partitions.configured());
     }
@@ -231,6 +237,15 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     public Set<String> queues() {
         checkOpen();
         return admin.queues();
+    }
+
+    /**
+     * The prefix's event stream ({@code {<prefix>}:events}, see docs/events.md); empty with
+     * {@code eventStreamMaxLength(0)}.
+     */
+    @Override
+    public Optional<EventLog> eventLog() {
+        return Optional.ofNullable(events);
     }
 
     // ------------------------------------------------------------------------------------------ QueueAdmin
@@ -347,6 +362,9 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         closed = true;
         results.close();
         claimer.close();
+        if (events != null) {
+            events.close();
+        }
         conns.close();
         if (ownsResources) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);

@@ -44,7 +44,8 @@ public final class ModuleBoundaries {
     public static final List<Allowed> ALLOWED = List.of(
             new Allowed("taskq-broker-redis", "io.taskq.internal.Json", false, SHARED_JSON),
             new Allowed("taskq-broker-redis", "io.taskq.internal.JsonText", false, "task records are stored as the"
-                    + " core's record text (docs/protocol.md), which every broker and reader of a record shares"),
+                    + " core's record text (docs/protocol.md), which every broker and reader of a record shares; the"
+                    + " event stream's entries are written with its JSON string escaping"),
             new Allowed("taskq-broker-redis", "io.taskq.internal.Paging", false, "the listing cursors of"
                     + " QueueAdmin.tasks (a position per partition) are read and checked alike by both brokers, with"
                     + " the same page-size rule and messages"),

@@ -19,14 +19,18 @@ import java.util.Map;
  * @param functions          whether the queue scripts may run as a function library
  * @param endpoint           how Redis is reached (a copy the broker owns)
  * @param partitions         queue → partition count, for partitioned queues only
+ * @param eventStreamMaxLength about how many events the event stream keeps; 0: no stream
  */
 public record BrokerConfig(String prefix, Clock clock, Duration resultTtl, int maxRedeliveries,
                            int deadLetterMaxCount, Duration deadLetterMaxAge, Duration revokeMarkerTtl,
                            int maxMessageBytes, boolean functions, Endpoint endpoint,
-                           Map<String, Integer> partitions) {
+                           Map<String, Integer> partitions, int eventStreamMaxLength) {
 
     /** The default of the longest stored message: 1 MiB + 64 KiB (the core's default plus room for the name). */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = (1 << 20) + (64 << 10);
+
+    /** The default of {@link #eventStreamMaxLength}. */
+    public static final int DEFAULT_EVENT_STREAM_MAX_LENGTH = 10_000;
 
     /** A snapshot: the endpoint copied, the partitions frozen. */
     public BrokerConfig {

@@ -73,6 +73,11 @@ public final class Keys {
         return "{" + prefix + "}:workers";
     }
 
+    /** The event stream of the prefix (see {@code RedisEventLog}): one STREAM, in the prefix's own slot. */
+    public String events() {
+        return "{" + prefix + "}:events";
+    }
+
     /** The pub/sub channel of final-state notifications. */
     public String finalChannel() {
         return "{" + prefix + "}:final";

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,7 +37,7 @@ public final class MarkerWait {
     public static final long GRACE_MS = 2000;
 
     private final Connections conns;
-    private final ConcurrentLinkedDeque<Connections.Blocking> idle = new ConcurrentLinkedDeque<>();
+    private final BlockingPool pool;
     /** Multi-group waits still in flight, per waiting thread and group. */
     private final Map<Thread, Map<String, InFlight>> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -58,35 +57,15 @@ public final class MarkerWait {
     /** Waits with connections from {@code conns}. */
     public MarkerWait(Connections conns) {
         this.conns = conns;
+        this.pool = new BlockingPool(conns, "a marker wait");
     }
 
     private Connections.Blocking take() throws InterruptedException {
-        Connections.Blocking c = idle.pollFirst();
-        while (c != null && !c.isOpen()) {
-            c.closeAsync();
-            c = idle.pollFirst();
-        }
-        if (c != null) {
-            return c;
-        }
-        try {
-            return conns.blocking();
-        } catch (RuntimeException e) {
-            // Lettuce reports an interrupted connect as a connection failure (with the interrupt flag set again);
-            // a stopping worker interrupts its fetch thread, which is no broker failure to warn about.
-            if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while connecting for a marker wait");
-            }
-            throw e;
-        }
+        return pool.take();
     }
 
     private void giveBack(Connections.Blocking c, boolean reusable) {
-        if (reusable && !closed) {
-            idle.addFirst(c);
-        } else {
-            c.closeAsync();
-        }
+        pool.giveBack(c, reusable);
     }
 
     /** Sends BZPOPMIN with its timeout (block time + grace) in its keyword; completes with null on timeout. */
@@ -342,10 +321,7 @@ public final class MarkerWait {
     /** Closes the idle connections and the waits in flight; waiters in progress close theirs when they return. */
     public void close() {
         closed = true;
-        Connections.Blocking c;
-        while ((c = idle.pollFirst()) != null) {
-            c.closeAsync();
-        }
+        pool.close();
         inFlight.values().forEach(m -> m.values().forEach(f -> f.conn.closeAsync()));
         inFlight.clear();
     }

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   -Dexec.mainClass=io.taskq.redis.bench.RedisBenchmark [-Dexec.args="redis://host:port/db"]</pre>
  *
  * A second argument picks scenarios: any of one,batch,process,noprefetch,prefetch,latency,rt (comma-separated). Every scenario
- * uses its own key prefix, deleted afterwards. Prints one line per measurement.
+ * uses its own key prefix, deleted afterwards. Prints one line per measurement. {@code -Dbench.events=false} turns the
+ * task events off, to measure what they cost.
  */
 public final class RedisBenchmark {
     private static final int PROCESS_TASKS = 100_000;
@@ -139,7 +140,9 @@ public final class RedisBenchmark {
     }
 
     private Taskq taskq(RedisBroker broker) {
-        return Taskq.builder().broker(broker).tasks(new BenchTasks()).build();
+        // -Dbench.events=false: the application publishes no task events (default: to the prefix's event stream).
+        return Taskq.builder().broker(broker).tasks(new BenchTasks())
+                .events(!"false".equals(System.getProperty("bench.events"))).build();
     }
 
     private RedisBroker broker(String name) {
@@ -243,6 +246,10 @@ public final class RedisBenchmark {
                     prefetch < 0 ? "adaptive" : String.valueOf(prefetch), PROCESS_TASKS / secs, secs,
                     total(d) / (double) PROCESS_TASKS);
             print("   %s; commands/task by command: %s", cpu(d, PROCESS_TASKS), perTask(d, PROCESS_TASKS));
+            if (!"false".equals(System.getProperty("bench.events"))) {
+                print("   events: %,d dropped by this application (warm-up and submits included)",
+                        t.events().dropped());
+            }
         }
     }
 

@@ -10,6 +10,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.Range;
+import io.lettuce.core.XReadArgs;
+import io.taskq.Event;
+import io.taskq.Events;
 import io.taskq.TaskHandle;
 import io.taskq.TaskRequest;
 import io.taskq.TaskState;
@@ -24,6 +28,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,7 +163,49 @@ class AclTest {
                 w.close();
                 assertTrue(taskq.workers().isEmpty(), "removed at close");
                 assertTrue(broker.tryAcquire("scheduler", "a", Duration.ofSeconds(5)));
+                Await.until(Duration.ofSeconds(10), "the events in the prefix's slot",
+                        () -> taskq.events().since(null, 100).events().size() >= 16);
+                assertEquals(0, taskq.events().dropped());
             }
+        }
+    }
+
+    /** The event stream: uat publishes, reads and follows its own, and may not read or write live's. */
+    @Test
+    void theUatUserHasItsEventStreamAndCannotReadLives() {
+        try (RedisBroker live = RedisBroker.builder().uri(url("live", "live-secret")).keyPrefix("live").build();
+             Taskq liveTaskq = Taskq.builder().broker(live).tasks(new FaultTasks()).build()) {
+            String liveId = liveTaskq.submit(FaultTasks::echo, "live").id();
+            Await.until(Duration.ofSeconds(10), "live's own event", () -> liveTaskq.events().since(null, 10).events()
+                    .stream().anyMatch(e -> liveId.equals(e.field(Event.F_ID))));
+        }
+        List<Event> followed = new CopyOnWriteArrayList<>();
+        try (RedisBroker broker = RedisBroker.builder().uri(url("uat", "uat-secret")).keyPrefix("uat").build();
+             Taskq taskq = Taskq.builder().broker(broker).tasks(new FaultTasks()).build();
+             Events.Subscription s = taskq.events().subscribe(null, followed::add)) {
+            taskq.startWorker(WorkerOptions.builder().concurrency(2).build());
+            TaskHandle<String> h = taskq.submit(TaskRequest.of(FaultTasks::echo, "ev").queue("default"));
+            assertEquals("ev", h.get(Duration.ofSeconds(10)));
+            Await.until(Duration.ofSeconds(10), "uat's events, read and followed", () ->
+                    taskq.events().since(null, 100).events().stream().anyMatch(e -> h.id().equals(e.field(Event.F_ID))
+                            && e.type().equals(Event.TASK_SUCCEEDED))
+                    && followed.stream().anyMatch(e -> h.id().equals(e.field(Event.F_ID))
+                            && e.type().equals(Event.TASK_SUCCEEDED)));
+            assertEquals(0, taskq.events().dropped());
+        }
+        RedisClient client = RedisClient.create(RedisURI.create(url("uat", "uat-secret")));
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            for (Runnable r : List.<Runnable>of(
+                    () -> c.sync().xrange("{live}:events", Range.create("-", "+")),
+                    () -> c.sync().xrevrange("{live}:events", Range.create("-", "+")),
+                    () -> c.sync().xread(XReadArgs.StreamOffset.from("{live}:events", "0-0")),
+                    () -> c.sync().xadd("{live}:events", Map.of("type", "forged")))) {
+                RuntimeException e = assertThrows(RuntimeException.class, r::run);
+                assertTrue(e.getMessage().contains("NOPERM"), e.getMessage());
+            }
+            assertFalse(c.sync().xrange("{uat}:events", Range.create("-", "+")).isEmpty(), "its own stream reads");
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
     }
 

@@ -22,7 +22,7 @@ class QueueScriptsUnitTest {
     private static final Instant NOW = Instant.parse("2026-01-02T03:04:05.678Z");
     private static final BrokerConfig CONFIG = new BrokerConfig("live", Clock.fixed(NOW, ZoneOffset.UTC),
             Duration.ofHours(1), 5, 100, Duration.ofDays(2), Duration.ofMinutes(3), 4096, true,
-            endpoint(), Map.of());
+            endpoint(), Map.of(), 10_000);
     private final Keys keys = new Keys("live");
     private final QueueScripts calls = new QueueScripts(null, null, keys, CONFIG);
 

@@ -1,0 +1,156 @@
+package io.taskq.extend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.taskq.Event;
+import io.taskq.EventPage;
+import io.taskq.Events;
+import io.taskq.TaskFailedException;
+import io.taskq.TaskHandle;
+import io.taskq.Taskq;
+import io.taskq.WorkerOptions;
+import io.taskq.contract.Await;
+import io.taskq.spi.Broker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The event stream ({@link Taskq#events()}): every transition of a task, read page by page from a position or followed
+ * live, and an application that does not publish still reading what others publish. Run against each broker.
+ */
+public abstract class EventsContract {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final ExtensionTasks tasks = new ExtensionTasks();
+    private Taskq taskq;
+
+    /** A new broker on a namespace of its own (so that its stream holds only this test's events). */
+    protected abstract Broker newBroker();
+
+    /** A builder on a new broker ({@link #newBroker()}), closed with its taskq. */
+    protected Taskq.Builder builder() {
+        return Taskq.builder().broker(newBroker()).closeBrokerOnClose(true);
+    }
+
+    @AfterEach
+    void close() {
+        tasks.release.countDown();
+        if (taskq != null) {
+            taskq.close();
+        }
+    }
+
+    private static WorkerOptions options() {
+        return WorkerOptions.builder().workerId("w-1").concurrency(2).claimWait(Duration.ofMillis(100)).build();
+    }
+
+    private static List<Event> ofTask(List<Event> events, String id) {
+        return events.stream().filter(e -> id.equals(e.field(Event.F_ID))).toList();
+    }
+
+    private static List<Event> all(Events events) {
+        return events.since(null, Events.MAX_PAGE).events();
+    }
+
+    @Test
+    void everyTransitionOfATaskIsInTheStreamInOrder() {
+        taskq = builder().tasks(tasks).build();
+        // Submitted before the worker starts: the submitter tells task-sent once the broker took the task, and a
+        // worker already waiting may claim it and tell task-received first (the stream keeps the order told).
+        TaskHandle<String> ok = taskq.submit(ExtensionTasks::ok, "e");
+        taskq.startWorker(options());
+        assertEquals("ok e", ok.get(WAIT));
+        Await.until(WAIT, "four events", () -> ofTask(all(taskq.events()), ok.id()).size() == 4);
+        List<Event> mine = ofTask(all(taskq.events()), ok.id());
+        assertEquals(List.of(Event.TASK_SENT, Event.TASK_RECEIVED, Event.TASK_STARTED, Event.TASK_SUCCEEDED),
+                mine.stream().map(Event::type).toList());
+        Event done = mine.get(3);
+        assertEquals("x.ok", done.field(Event.F_NAME));
+        assertEquals("default", done.field(Event.F_QUEUE));
+        assertEquals("w-1", done.field(Event.F_WORKER));
+        assertEquals("1", done.field("attempt"));
+        assertNotNull(done.field("runtime_ms"));
+        assertNotNull(done.field("wait_ms"));
+        assertEquals(ok.id(), done.field("root_id"));
+        assertNotNull(done.position());
+
+        TaskHandle<String> fails = taskq.submit(ExtensionTasks::fails);
+        assertThrows(TaskFailedException.class, () -> fails.get(WAIT));
+        Await.until(WAIT, "the dead letter's event", () -> ofTask(all(taskq.events()), fails.id()).stream()
+                .anyMatch(e -> e.type().equals(Event.TASK_DEAD_LETTERED)));
+        Event failed = ofTask(all(taskq.events()), fails.id()).stream()
+                .filter(e -> e.type().equals(Event.TASK_FAILED)).findFirst().orElseThrow();
+        assertEquals("java.lang.IllegalStateException", failed.field("error_type"));
+        assertEquals("boom", failed.field("error_message"));
+    }
+
+    @Test
+    void pagesFollowEachOtherByPosition() {
+        taskq = builder().tasks(tasks).build();
+        for (int i = 0; i < 25; i++) {
+            taskq.submit(ExtensionTasks::ok, "p" + i);
+        }
+        Await.until(WAIT, "25 sent", () -> all(taskq.events()).size() == 25);
+        EventPage first = taskq.events().since(null, 10);
+        EventPage second = taskq.events().since(first.next(), 10);
+        EventPage third = taskq.events().since(second.next(), 10);
+        assertEquals(10, first.events().size());
+        assertEquals(10, second.events().size());
+        assertEquals(5, third.events().size());
+        assertEquals(third.next(), taskq.events().since(third.next(), 10).next(), "nothing more: same position");
+        assertThrows(IllegalArgumentException.class, () -> taskq.events().since(null, 0));
+        assertThrows(IllegalArgumentException.class, () -> taskq.events().since("not-a-position", 10));
+    }
+
+    @Test
+    void aSubscriptionFollowsLiveAndAThrowingConsumerMissesNothing() throws Exception {
+        taskq = builder().tasks(tasks).build();
+        taskq.submit(ExtensionTasks::ok, "before");
+        Await.until(WAIT, "the first sent", () -> all(taskq.events()).size() == 1);
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        try (Events.Subscription s = taskq.events().subscribe(null, e -> {
+            seen.add(e);
+            throw new IllegalStateException("consumer bug");
+        })) {
+            // The subscription starts at the newest event; give it a submit to see.
+            Await.until(WAIT, "subscribed and following", () -> {
+                if (seen.isEmpty()) {
+                    taskq.submit(ExtensionTasks::ok, "after");
+                    return false;
+                }
+                return true;
+            });
+            int n = seen.size();
+            taskq.startWorker(options());
+            Await.until(WAIT, "the run's events too", () -> seen.size() >= n + 3);
+        }
+        List<String> stream = all(taskq.events()).stream().map(Event::position).toList();
+        List<Integer> where = seen.stream().map(e -> stream.indexOf(e.position())).toList();
+        for (int i = 0; i < where.size(); i++) {
+            assertTrue(where.get(i) >= 0, "a stored event");
+            assertTrue(i == 0 || where.get(i) > where.get(i - 1), "in order, each once: " + where);
+        }
+        assertTrue(where.get(0) > 0, "not the event before the subscription");
+    }
+
+    @Test
+    void anApplicationCanStopPublishingAndStillRead() {
+        Broker broker = newBroker();
+        try (Taskq quiet = Taskq.builder().broker(broker).tasks(tasks).events(false).build();
+             Taskq loud = Taskq.builder().broker(broker).tasks(new ExtensionTasks()).build()) {
+            quiet.submit(ExtensionTasks::ok, "quiet");
+            TaskHandle<String> h = loud.submit(ExtensionTasks::ok, "loud");
+            Await.until(WAIT, "the loud one's event", () -> !all(quiet.events()).isEmpty());
+            assertEquals(List.of(h.id()), all(quiet.events()).stream().map(e -> e.field(Event.F_ID)).toList());
+            assertEquals(0, quiet.events().dropped());
+        } finally {
+            broker.close();
+        }
+    }
+}
