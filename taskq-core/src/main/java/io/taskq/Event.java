@@ -36,6 +36,13 @@ public final class Event {
     /** {@link TaskEvent.Kind#HANDED_BACK}. */
     public static final String TASK_HANDED_BACK = "task-handed-back";
 
+    /** A worker started (Celery's name); its fields describe it, as a registry entry does. */
+    public static final String WORKER_ONLINE = "worker-online";
+    /** A worker's heartbeat, with its counts now. */
+    public static final String WORKER_HEARTBEAT = "worker-heartbeat";
+    /** A worker stopped (after draining). */
+    public static final String WORKER_OFFLINE = "worker-offline";
+
     /** Field: the task id. */
     public static final String F_ID = "id";
     /** Field: the task name. */

@@ -97,7 +97,7 @@ public final class Taskq implements AutoCloseable {
             listeners.add(publisher);
         }
         this.extensions = WorkerExtensions.of(registry, b.interceptors, listeners, b.retryPolicies,
-                b.defaultRetryPolicy);
+                b.defaultRetryPolicy).withWorkerEvents(publisher != null ? publisher::publish : e -> { });
         this.events = eventLog.map(l -> new LogEvents(l, publisher != null ? publisher::dropped : () -> 0,
                 Thread::new)).orElse(null);
         Submissions submissions = new Submissions(this, broker, registry, data,

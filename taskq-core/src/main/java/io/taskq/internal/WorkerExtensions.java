@@ -1,5 +1,9 @@
 package io.taskq.internal;
 
+import io.taskq.Event;
+import java.util.Objects;
+import java.util.function.Consumer;
+
 import io.taskq.RetryPolicy;
 import io.taskq.TaskInterceptor;
 import io.taskq.TaskListener;
@@ -14,15 +18,29 @@ import java.util.Map;
  * @param interceptors  outermost first
  * @param listeners     in registration order
  * @param retryPolicies the policy of every registered task, by name
+ * @param workerEvents  where a worker's own events go (online, heartbeat, offline): the event stream's publisher,
+ *                      or nowhere
  */
 public record WorkerExtensions(List<TaskInterceptor> interceptors, List<TaskListener> listeners,
-                               Map<String, RetryPolicy> retryPolicies) {
+                               Map<String, RetryPolicy> retryPolicies, Consumer<Event> workerEvents) {
 
     /** Copies the collections. */
     public WorkerExtensions {
         interceptors = List.copyOf(interceptors);
         listeners = List.copyOf(listeners);
         retryPolicies = Map.copyOf(retryPolicies);
+        Objects.requireNonNull(workerEvents, "workerEvents");
+    }
+
+    /** Extensions whose workers' own events go nowhere. */
+    public WorkerExtensions(List<TaskInterceptor> interceptors, List<TaskListener> listeners,
+                            Map<String, RetryPolicy> retryPolicies) {
+        this(interceptors, listeners, retryPolicies, e -> { });
+    }
+
+    /** A copy whose workers send their own events (online, heartbeat, offline) to {@code sink}. */
+    public WorkerExtensions withWorkerEvents(Consumer<Event> sink) {
+        return new WorkerExtensions(interceptors, listeners, retryPolicies, sink);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.taskq.Events;
 import io.taskq.TaskFailedException;
 import io.taskq.TaskHandle;
 import io.taskq.Taskq;
+import io.taskq.Worker;
 import io.taskq.WorkerOptions;
 import io.taskq.contract.Await;
 import io.taskq.spi.Broker;
@@ -56,6 +57,31 @@ public abstract class EventsContract {
 
     private static List<Event> all(Events events) {
         return events.since(null, Events.MAX_PAGE).events();
+    }
+
+    @Test
+    void aWorkerTellsItIsOnlineItsHeartbeatsAndThatItIsOffline() {
+        taskq = builder().tasks(tasks).build();
+        Worker w = taskq.startWorker(WorkerOptions.builder().workerId("w-beat").nodeName("node-1").queues("a", "b")
+                .concurrency(3).claimWait(Duration.ofMillis(100)).heartbeatInterval(Duration.ofMillis(100)).build());
+        Await.until(WAIT, "online and two heartbeats", () -> ofWorker(all(taskq.events()), "w-beat").stream()
+                .filter(e -> e.type().equals(Event.WORKER_HEARTBEAT)).count() >= 2);
+        Event online = ofWorker(all(taskq.events()), "w-beat").get(0);
+        assertEquals(Event.WORKER_ONLINE, online.type());
+        assertEquals("node-1", online.field("node"));
+        assertEquals("a,b", online.field("queues"));
+        assertEquals("3", online.field("concurrency"));
+        assertEquals("100", online.field("freq_ms"));
+        w.close();
+        Await.until(WAIT, "offline", () -> ofWorker(all(taskq.events()), "w-beat").stream()
+                .anyMatch(e -> e.type().equals(Event.WORKER_OFFLINE)));
+        List<Event> mine = ofWorker(all(taskq.events()), "w-beat");
+        assertEquals(Event.WORKER_OFFLINE, mine.get(mine.size() - 1).type(), "offline last: " + mine);
+    }
+
+    private static List<Event> ofWorker(List<Event> events, String workerId) {
+        return events.stream().filter(e -> e.type().startsWith("worker-") && workerId.equals(e.field(Event.F_WORKER)))
+                .toList();
     }
 
     @Test

@@ -106,7 +106,8 @@ public final class WorkerEngine implements Worker {
         this.leases = new LeaseKeeper(ctx, slots, outcomes, reporter, this::completeAbandoned);
         this.runner = new AttemptRunner(ctx, slots, new Invocation(ctx, data, outcomes, reporter, leases,
                 new InvocationChain(extensions.interceptors())), reporter);
-        this.heartbeat = new Heartbeat(ctx, broker.workerRegistry().orElse(null), this::info);
+        this.heartbeat = new Heartbeat(ctx, broker.workerRegistry().orElse(null), this::info,
+                extensions.workerEvents());
         this.shutdown = new Shutdown(ctx, claimLoop, slots, reporter, heartbeat);
     }
 
