@@ -1,12 +1,10 @@
 package io.taskq.contract;
 
 import io.taskq.redis.RedisScheduleStore;
-import io.taskq.redis.cluster.LocalCluster;
+import io.taskq.redis.cluster.PerClassCluster;
 import io.taskq.scheduler.contract.ScheduleStoreContractTest;
 import io.taskq.scheduler.spi.ScheduleStore;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The schedule store contract on a 3-master Redis Cluster. Every test gets its own key prefix, so the stores'
@@ -15,22 +13,13 @@ import org.junit.jupiter.api.BeforeAll;
  * forwarded cluster-wide).
  */
 class RedisClusterScheduleStoreContractTest extends ScheduleStoreContractTest {
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(3, 0);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final PerClassCluster cluster = new PerClassCluster();
 
     @Override
     protected ScheduleStore newStore() {
         return RedisScheduleStore.builder().cluster(cluster.seeds())
-                .keyPrefix("s" + UUID.randomUUID().toString().substring(0, 8)).build();
+                .keyPrefix(PerClassCluster.newPrefix("s")).build();
     }
 
     @Override

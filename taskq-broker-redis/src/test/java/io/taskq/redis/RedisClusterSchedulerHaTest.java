@@ -1,8 +1,7 @@
 package io.taskq.redis;
 
-import io.taskq.redis.cluster.LocalCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.taskq.redis.cluster.PerClassCluster;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link RedisSchedulerHaTest} on a 3-master Redis Cluster: each instance's {@link RedisBroker} (Taskq broker,
@@ -13,17 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
  * slot, heard by subscriptions on any node); two prefixes, whose slots lie on different shards, stay apart.
  */
 class RedisClusterSchedulerHaTest extends RedisSchedulerHaTest {
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(3, 0);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final PerClassCluster cluster = new PerClassCluster();
 
     @Override
     RedisBroker newBroker(String prefix) {
