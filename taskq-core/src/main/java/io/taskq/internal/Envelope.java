@@ -133,9 +133,9 @@ public record Envelope(String id, String task, String queue, int priority, Array
         b.append(",\"id\":");
         string(b, id);
         b.append(",\"eta\":");
-        string(b, eta == null ? null : eta.toString());
+        string(b, eta == null ? null : IsoInstants.format(eta));
         b.append(",\"expires\":");
-        string(b, expires == null ? null : expires.toString());
+        string(b, expires == null ? null : IsoInstants.format(expires));
         b.append(",\"group\":null,\"retries\":").append(retries).append(",\"timelimit\":[");
         if (timeLimit == null) {
             b.append("null");
@@ -151,7 +151,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
         b.append(",\"origin\":");
         string(b, origin);
         b.append(",\"sent_at\":");
-        string(b, sentAt == null ? null : sentAt.toString());
+        string(b, sentAt == null ? null : IsoInstants.format(sentAt));
         b.append(",\"ignore_result\":").append(ignoreResult).append(",\"queue\":");
         string(b, queue);
         b.append(",\"priority\":").append(priority);
@@ -177,8 +177,8 @@ public record Envelope(String id, String task, String queue, int priority, Array
         h.put("lang", "java");
         h.put("task", task);
         h.put("id", id);
-        h.put("eta", eta == null ? null : eta.toString());
-        h.put("expires", expires == null ? null : expires.toString());
+        h.put("eta", eta == null ? null : IsoInstants.format(eta));
+        h.put("expires", expires == null ? null : IsoInstants.format(expires));
         h.putNull("group");
         h.put("retries", retries);
         ArrayNode tl = h.putArray("timelimit");
@@ -193,7 +193,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
         String repr = args.toString();
         h.put("argsrepr", repr.length() > ARGSREPR_MAX ? repr.substring(0, ARGSREPR_MAX) + "..." : repr);
         h.put("origin", origin);
-        h.put("sent_at", sentAt == null ? null : sentAt.toString());
+        h.put("sent_at", sentAt == null ? null : IsoInstants.format(sentAt));
         h.put("ignore_result", ignoreResult);
         h.put("queue", queue);
         h.put("priority", priority);
@@ -324,7 +324,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
         if (text == null) {
             return null;
         }
-        Instant utc = JsonText.isoInstant(text); // the form taskq writes, without a general formatter's cost
+        Instant utc = IsoInstants.parse(text); // the form taskq writes, without a general formatter's cost
         if (utc != null) {
             return utc;
         }

@@ -10,9 +10,7 @@ import io.taskq.spi.TaskRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
 
 /**
  * JSON text for the hot paths (an envelope per submit, a record per finish), written straight into a
@@ -79,7 +77,7 @@ public final class JsonText {
                 .append(",\"worker\":");
         string(b, r.worker());
         b.append(",\"updatedAt\":");
-        string(b, r.updatedAt().toString());
+        string(b, IsoInstants.format(r.updatedAt()));
         b.append(",\"reason\":");
         string(b, r.reason());
         return b.append('}').toString();
@@ -184,7 +182,7 @@ public final class JsonText {
             if (id == null || queue == null || state == null || updatedAt == null || retries < 0 || attempt < 0) {
                 return null;
             }
-            Instant at = isoInstant(updatedAt);
+            Instant at = IsoInstants.parse(updatedAt);
             TaskState st = stateOf(state);
             if (at == null || st == null) {
                 return null;
@@ -237,56 +235,4 @@ public final class JsonText {
     }
 
     private static final TaskState[] STATES = TaskState.values();
-
-    /**
-     * {@code 2026-11-21T22:09:15Z} or with 1 to 9 fraction digits, as {@code Instant.toString()} and the scripts'
-     * formatter print it (years 0000-9999); null for anything else, including dates that do not exist.
-     */
-    static Instant isoInstant(String s) {
-        int n = s.length();
-        if (n < 20 || n == 21 || n > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z'
-                || (n > 20 && s.charAt(19) != '.')) {
-            return null;
-        }
-        int y = digits(s, 0, 4);
-        int mo = digits(s, 5, 2);
-        int d = digits(s, 8, 2);
-        int h = digits(s, 11, 2);
-        int mi = digits(s, 14, 2);
-        int sec = digits(s, 17, 2);
-        int nano = 0;
-        if (n > 20) {
-            int frac = digits(s, 20, n - 21);
-            if (frac < 0) {
-                return null;
-            }
-            nano = frac;
-            for (int k = n - 21; k < 9; k++) {
-                nano *= 10;
-            }
-        }
-        if (y < 0 || mo < 0 || d < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) {
-            return null;
-        }
-        try {
-            long day = LocalDate.of(y, mo, d).toEpochDay();
-            return Instant.ofEpochSecond(day * 86_400 + h * 3_600L + mi * 60L + sec, nano);
-        } catch (DateTimeException e) {
-            return null;
-        }
-    }
-
-    /** The decimal number of {@code len} ASCII digits at {@code from}, or −1. */
-    private static int digits(String s, int from, int len) {
-        int v = 0;
-        for (int i = from; i < from + len; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
-    }
 }

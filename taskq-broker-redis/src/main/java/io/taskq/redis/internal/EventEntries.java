@@ -7,6 +7,7 @@ import io.taskq.internal.Json;
 import io.taskq.internal.JsonText;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +20,12 @@ import org.slf4j.LoggerFactory;
  * How events sit in the Redis stream, and what their positions say.
  *
  * <p>One stream entry holds a run of events as they were appended together: fields {@code n} (how many) and
- * {@code events}, a JSON array of {@code {"type":..,"ts":<epoch ms>,"fields":{..}}}. One entry per run instead of one
- * per event is what keeps the stream cheap: Redis's cost is per entry (a command, an ID, a trim check), and a busy
- * worker tells four events per task. An entry of the single-event form (fields {@code type}, {@code ts} and the
- * event's fields, as a hand-written {@code XADD} would be) is read too.
+ * {@code run} (see {@link #encode}). One entry per run instead of one per event is what keeps the stream cheap:
+ * Redis's cost is per entry (a command, an ID, a trim check), and a busy worker tells four events per task. Within
+ * a run, field names are written once and a value that repeats the event's id is written as a reference: encoding
+ * the run is most of what events cost the JVM. Entries of the earlier run form (field {@code events}, a JSON array
+ * of {@code {"type":..,"ts":<epoch ms>,"fields":{..}}}) and of the single-event form (fields {@code type},
+ * {@code ts} and the event's fields, as a hand-written {@code XADD} would be) are read too.
  *
  * <p>A position is {@code <entryId>:<index>}, the index of the event within its entry; a bare {@code <entryId>}
  * means "after that whole entry". A malformed entry is skipped, a malformed event within an entry too; fields that
@@ -31,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class EventEntries {
     private static final Logger log = LoggerFactory.getLogger(EventEntries.class);
     static final String F_COUNT = "n";
+    static final String F_RUN = "run";
+    /** The field of the earlier form of a run, a JSON array of whole events. */
     static final String F_EVENTS = "events";
     private static final Pattern POSITION = Pattern.compile("(\\d{1,19}-\\d{1,19})(?::(\\d{1,9}))?");
 
@@ -64,31 +69,44 @@ final class EventEntries {
         return new Position(m.group(1), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)));
     }
 
-    /** The {@code events} field of an entry holding {@code events}. */
+    /**
+     * The {@code run} field of an entry holding {@code events}: {@code {"keys":[..],"events":[[type, ts, k, v, ..]]}},
+     * each event its type, its epoch milliseconds and its fields as pairs of a key's index in {@code keys} and a value
+     * (a string, or the index of a key whose value in the same event it repeats, as {@code root_id} repeats the
+     * {@code id} of a task that starts a workflow).
+     */
     static String encode(List<Event> events) {
-        StringBuilder b = new StringBuilder(events.size() * 256);
-        b.append('[');
+        Map<String, Integer> keys = new HashMap<>();
+        StringBuilder names = new StringBuilder(128);
+        StringBuilder b = new StringBuilder(events.size() * 160);
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i);
-            if (i > 0) {
-                b.append(',');
-            }
-            b.append("{\"type\":");
+            b.append(i == 0 ? "[" : ",[");
             JsonText.string(b, e.type());
-            b.append(",\"ts\":").append(e.timestamp().toEpochMilli()).append(",\"fields\":{");
-            boolean first = true;
+            b.append(',').append(e.timestamp().toEpochMilli());
+            String id = null;
             for (Map.Entry<String, String> f : e.fields().entrySet()) {
-                if (!first) {
-                    b.append(',');
+                Integer k = keys.get(f.getKey());
+                if (k == null) {
+                    k = keys.size();
+                    keys.put(f.getKey(), k);
+                    names.append(k == 0 ? "" : ",");
+                    JsonText.string(names, f.getKey());
                 }
-                first = false;
-                JsonText.string(b, f.getKey());
-                b.append(':');
-                JsonText.string(b, f.getValue());
+                b.append(',').append(k.intValue()).append(',');
+                if (id != null && f.getValue().equals(id)) {
+                    b.append(keys.get(Event.F_ID).intValue());
+                } else {
+                    JsonText.string(b, f.getValue());
+                    if (f.getKey().equals(Event.F_ID)) {
+                        id = f.getValue();
+                    }
+                }
             }
-            b.append("}}");
+            b.append(']');
         }
-        return b.append(']').toString();
+        return new StringBuilder(names.length() + b.length() + 24).append("{\"keys\":[").append(names)
+                .append("],\"events\":[").append(b).append("]}").toString();
     }
 
     /** The events of one entry, each at its position, in order; none if the entry cannot be read. */
@@ -96,6 +114,10 @@ final class EventEntries {
         Map<String, String> body = entry.getBody();
         if (body == null) {
             return List.of();
+        }
+        String run = body.get(F_RUN);
+        if (run != null) {
+            return decodeRun(entry.getId(), run);
         }
         String packed = body.get(F_EVENTS);
         if (packed != null) {
@@ -112,14 +134,59 @@ final class EventEntries {
         return List.of(Event.of(type, ts, fields).at(Position.of(entry.getId(), 0)));
     }
 
-    private static List<Event> decodePacked(String id, String packed) {
-        JsonNode array;
-        try {
-            array = Json.mapper().readTree(packed);
-        } catch (Exception e) {
-            log.debug("event stream entry {} cannot be read ({}); skipped", id, e.toString());
+    private static List<Event> decodeRun(String id, String run) {
+        JsonNode root = readTree(id, run);
+        JsonNode keys = root == null ? null : root.get("keys");
+        JsonNode events = root == null ? null : root.get("events");
+        if (keys == null || !keys.isArray() || events == null || !events.isArray()) {
+            log.debug("event stream entry {} is not a run of events; skipped", id);
             return List.of();
         }
+        List<Event> out = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            Event e = eventOfRun(keys, events.get(i));
+            if (e != null) {
+                out.add(e.at(Position.of(id, i)));
+            }
+        }
+        return out;
+    }
+
+    /** One event of a run: {@code [type, ts, k, v, ..]}; null if it has no type. */
+    private static Event eventOfRun(JsonNode keys, JsonNode n) {
+        if (!n.isArray() || n.size() < 2 || !n.get(0).isTextual() || n.get(0).asText().isEmpty()) {
+            return null;
+        }
+        Instant at = n.get(1).canConvertToLong() ? Instant.ofEpochMilli(n.get(1).asLong()) : Instant.EPOCH;
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int j = 2; j + 1 < n.size(); j += 2) {
+            String key = textAt(keys, n.get(j));
+            JsonNode v = n.get(j + 1);
+            String value = v.isTextual() ? v.asText() : v.isInt() ? fields.get(textAt(keys, v)) : null;
+            if (key != null && value != null) {
+                fields.put(key, value);
+            }
+        }
+        return Event.of(n.get(0).asText(), at, fields);
+    }
+
+    /** The text at the index {@code k} holds, or null. */
+    private static String textAt(JsonNode array, JsonNode k) {
+        JsonNode v = k.isInt() ? array.get(k.asInt()) : null;
+        return v != null && v.isTextual() ? v.asText() : null;
+    }
+
+    private static JsonNode readTree(String id, String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (Exception e) {
+            log.debug("event stream entry {} cannot be read ({}); skipped", id, e.toString());
+            return null;
+        }
+    }
+
+    private static List<Event> decodePacked(String id, String packed) {
+        JsonNode array = readTree(id, packed);
         if (array == null || !array.isArray()) {
             return List.of();
         }

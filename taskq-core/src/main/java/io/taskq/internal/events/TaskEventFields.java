@@ -2,6 +2,7 @@ package io.taskq.internal.events;
 
 import io.taskq.Event;
 import io.taskq.TaskEvent;
+import io.taskq.internal.IsoInstants;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -66,8 +67,10 @@ public final class TaskEventFields {
     private static void put(Map<String, String> f, String name, Object value) {
         if (value instanceof Duration d) {
             f.put(name, Long.toString(d.toMillis()));
-        } else if (value instanceof Instant || value instanceof String) {
-            f.put(name, value.toString());
+        } else if (value instanceof Instant t) {
+            f.put(name, IsoInstants.format(t));
+        } else if (value instanceof String text) {
+            f.put(name, text);
         }
     }
 }

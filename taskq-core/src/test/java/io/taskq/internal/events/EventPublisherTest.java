@@ -74,9 +74,10 @@ class EventPublisherTest {
         log.hold.set(true);
         EventPublisher p = new EventPublisher(log, 5, Thread::new);
         for (int i = 0; i < 100; i++) {
-            p.publish(E); // the first is taken by the held append, five wait, the rest are dropped
+            p.publish(E);
         }
-        assertTrue(p.dropped() >= 94, "dropped " + p.dropped());
+        // the held append took one run (the first event and up to the five then buffered), five more wait
+        assertTrue(p.dropped() >= 89, "dropped " + p.dropped());
         log.release.countDown();
         p.close();
         assertEquals(100, log.got.size() + p.dropped());
