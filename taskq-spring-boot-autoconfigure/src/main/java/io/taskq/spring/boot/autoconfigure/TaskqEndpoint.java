@@ -2,6 +2,7 @@ package io.taskq.spring.boot.autoconfigure;
 
 import io.taskq.QueueStats;
 import io.taskq.Taskq;
+import io.taskq.WorkerInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,9 +12,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * The {@code taskq} actuator endpoint ({@code /actuator/taskq}): this instance's workers, the counts of the queues
- * it knows of, its registered tasks, and the scheduler's entries and leader. Read-only. Workers of other instances
- * are not listed (each instance shows its own).
+ * The {@code taskq} actuator endpoint ({@code /actuator/taskq}): this instance's workers, every live worker of the
+ * namespace (the broker's worker registry: every instance sharing the broker), the counts of the queues it knows of,
+ * its registered tasks, and the scheduler's entries and leader. Read-only.
  */
 @Endpoint(id = "taskq")
 public class TaskqEndpoint {
@@ -38,7 +39,16 @@ public class TaskqEndpoint {
         List<QueueStats> queues = local.queues().stream().map(taskq::stats).toList();
         SchedulerDescriptor sd = local.scheduler().map(s -> new SchedulerDescriptor(s.isRunning(),
                 s.instanceId(), s.isLeader(), s.leader().orElse(null), s.entries())).orElse(null);
-        return new TaskqDescriptor(new TreeSet<>(taskq.taskNames()), ws, queues, sd);
+        return new TaskqDescriptor(new TreeSet<>(taskq.taskNames()), ws, registry(taskq), queues, sd);
+    }
+
+    /** The namespace's live workers, or null if the broker keeps no registry. */
+    private static List<WorkerInfo> registry(Taskq taskq) {
+        try {
+            return taskq.workers();
+        } catch (UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     /**
@@ -46,10 +56,13 @@ public class TaskqEndpoint {
      *
      * @param tasks     the tasks registered here
      * @param workers   this instance's workers
+     * @param registry  every live worker of the namespace, this instance's included, as their last heartbeats said
+     *                  (null if the broker keeps no worker registry)
      * @param queues    counts of the queues this instance knows of
      * @param scheduler this instance's scheduler, or null if it runs none
      */
-    public record TaskqDescriptor(Set<String> tasks, List<WorkerDescriptor> workers, List<QueueStats> queues,
+    public record TaskqDescriptor(Set<String> tasks, List<WorkerDescriptor> workers,
+                                  List<WorkerInfo> registry, List<QueueStats> queues,
                                   SchedulerDescriptor scheduler) {
     }
 

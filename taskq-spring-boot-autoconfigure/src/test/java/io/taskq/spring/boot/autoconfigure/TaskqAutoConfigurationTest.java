@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.taskq.WorkerInfo;
+import io.taskq.Worker;
 import io.taskq.SubmitInterceptor;
 import io.taskq.Task;
 import io.taskq.TaskInterceptor;
@@ -319,6 +321,25 @@ class TaskqAutoConfigurationTest {
             assertThat(d.workers()).hasSize(1).allMatch(TaskqEndpoint.WorkerDescriptor::healthy);
             assertThat(d.queues()).extracting(q -> q.queue()).containsExactly("default");
             assertThat(d.scheduler().entries()).extracting(TaskqSchedulerStatus.Entry::name).contains("test-tick");
+        });
+    }
+
+    @Test
+    void theEndpointListsEveryWorkerOfTheNamespaceFromTheRegistry() {
+        runner.run(context -> {
+            TaskqEndpoint endpoint = context.getBean(TaskqEndpoint.class);
+            String local = endpoint.taskq().workers().get(0).id();
+            // a worker this instance's Spring context does not manage, as another instance's would be
+            try (Worker other = context.getBean(Taskq.class).startWorker(WorkerOptions.builder()
+                    .nodeName("other@elsewhere").queues("default").build())) {
+                TaskqEndpoint.TaskqDescriptor d = Await.value(WAIT, "both in the registry", () -> {
+                    TaskqEndpoint.TaskqDescriptor x = endpoint.taskq();
+                    return x.registry().size() == 2 ? x : null;
+                });
+                assertThat(d.workers()).extracting(TaskqEndpoint.WorkerDescriptor::id).containsExactly(local);
+                assertThat(d.registry()).extracting(WorkerInfo::id).containsExactlyInAnyOrder(local, other.id());
+                assertThat(d.registry()).extracting(WorkerInfo::nodeName).contains("other@elsewhere");
+            }
         });
     }
 
