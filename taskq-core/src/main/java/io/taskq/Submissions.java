@@ -161,7 +161,7 @@ final class Submissions {
         Envelope env = new Envelope(id, r.taskName(), queue, priority, args, r.etaAt(now), r.expiresAt(now), 0,
                 r.timeLimitOrNull(), parent != null ? parent.rootId() : id,
                 parent != null ? parent.taskId() : null, def != null && def.ignoreResult(), Ids.processName(),
-                r.headers(), now.truncatedTo(ChronoUnit.MILLIS));
+                r.headers(), now.truncatedTo(ChronoUnit.MILLIS), r.softTimeLimitOrNull());
         String body = env.encode();
         int size = body.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxMessageBytes) {

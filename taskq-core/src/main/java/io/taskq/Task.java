@@ -61,6 +61,14 @@ public @interface Task {
     /** Hard time limit of one attempt; empty means none. See {@link TaskTimeLimitExceededException}. */
     String timeLimit() default "";
 
+    /**
+     * Soft time limit of one attempt (Celery's {@code soft_time_limit}); empty means none. When it passes, the task's
+     * thread is interrupted and {@link TaskContext#softTimeLimitExceeded()} turns true: the task may clean up and
+     * return (its result counts), or end with the interrupt, which fails the attempt with a
+     * {@link TaskTimeLimitExceededException}. Shorter than {@link #timeLimit()} when both are set.
+     */
+    String softTimeLimit() default "";
+
     /** When true, a successful result is not stored (state tracking ends at STARTED). */
     boolean ignoreResult() default false;
 }

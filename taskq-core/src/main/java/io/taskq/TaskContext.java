@@ -28,6 +28,16 @@ public record TaskContext(String taskId, String taskName, String queue, int atte
         headers = Map.copyOf(headers);
     }
 
+    /**
+     * Whether this attempt passed its soft time limit ({@code @Task(softTimeLimit)}, {@link
+     * TaskRequest#softTimeLimit}): the worker then interrupted the task's thread once, and a task that polls this
+     * between steps, or catches the interrupt, can clean up and return (Celery's {@code SoftTimeLimitExceeded}).
+     * Answers for the task's own thread; false on any other thread.
+     */
+    public boolean softTimeLimitExceeded() {
+        return io.taskq.internal.worker.CurrentTask.softTimeLimitExceeded(this);
+    }
+
     /** The context of the task running on this thread, if any. */
     public static Optional<TaskContext> current() {
         return Optional.ofNullable(io.taskq.internal.worker.CurrentTask.get());

@@ -48,6 +48,7 @@ public final class TaskRequest<R> {
     private Duration expiresIn;
     private String id;
     private Duration timeLimit;
+    private Duration softTimeLimit;
     private Map<String, String> headers = Map.of();
     private boolean failIfDuplicate;
 
@@ -68,6 +69,7 @@ public final class TaskRequest<R> {
         c.expiresIn = expiresIn;
         c.id = id;
         c.timeLimit = timeLimit;
+        c.softTimeLimit = softTimeLimit;
         c.headers = headers;
         c.failIfDuplicate = failIfDuplicate;
         return c;
@@ -258,8 +260,32 @@ public final class TaskRequest<R> {
         if (timeLimit.isNegative() || timeLimit.isZero()) {
             throw new IllegalArgumentException("timeLimit must be positive");
         }
+        if (softTimeLimit != null && softTimeLimit.compareTo(timeLimit) >= 0) {
+            throw new IllegalArgumentException("timeLimit " + timeLimit + " must be longer than softTimeLimit "
+                    + softTimeLimit + " (the soft limit warns the task before the hard one ends it)");
+        }
         TaskRequest<R> c = copy();
         c.timeLimit = timeLimit;
+        return c;
+    }
+
+    /**
+     * A soft time limit for each attempt, instead of the task's own (Celery's {@code soft_time_limit}): when it
+     * passes, the task's thread is interrupted and {@link TaskContext#softTimeLimitExceeded()} turns true, so the
+     * task may clean up and return; the hard {@link #timeLimit} still ends the attempt if it keeps running.
+     *
+     * @throws IllegalArgumentException if it is not positive, or not shorter than this request's hard time limit
+     */
+    public TaskRequest<R> softTimeLimit(Duration softTimeLimit) {
+        if (softTimeLimit.isNegative() || softTimeLimit.isZero()) {
+            throw new IllegalArgumentException("softTimeLimit must be positive");
+        }
+        if (timeLimit != null && softTimeLimit.compareTo(timeLimit) >= 0) {
+            throw new IllegalArgumentException("softTimeLimit " + softTimeLimit + " must be shorter than timeLimit "
+                    + timeLimit + " (the soft limit warns the task before the hard one ends it)");
+        }
+        TaskRequest<R> c = copy();
+        c.softTimeLimit = softTimeLimit;
         return c;
     }
 
@@ -338,6 +364,10 @@ public final class TaskRequest<R> {
 
     Duration timeLimitOrNull() {
         return timeLimit;
+    }
+
+    Duration softTimeLimitOrNull() {
+        return softTimeLimit;
     }
 
     Map<String, String> headers() {

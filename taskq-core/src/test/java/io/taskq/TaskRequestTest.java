@@ -42,6 +42,12 @@ class TaskRequestTest {
         assertThrows(IllegalArgumentException.class, () -> r.id(""));
         assertThrows(IllegalArgumentException.class, () -> r.countdown(Duration.ofSeconds(-1)));
         assertThrows(IllegalArgumentException.class, () -> r.timeLimit(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> r.softTimeLimit(Duration.ZERO));
+        TaskRequest<String> hard = r.timeLimit(Duration.ofSeconds(10));
+        assertThrows(IllegalArgumentException.class, () -> hard.softTimeLimit(Duration.ofSeconds(10)));
+        TaskRequest<String> soft = r.softTimeLimit(Duration.ofSeconds(10));
+        assertThrows(IllegalArgumentException.class, () -> soft.timeLimit(Duration.ofSeconds(5)));
+        assertEquals(Duration.ofSeconds(9), hard.softTimeLimit(Duration.ofSeconds(9)).softTimeLimitOrNull());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.header("task", "x"));
         assertTrue(e.getMessage().contains("reserved"));
         assertThrows(IllegalArgumentException.class, () -> TaskRequest.named(" "));

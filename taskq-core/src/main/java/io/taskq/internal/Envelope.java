@@ -41,10 +41,13 @@ import java.util.Set;
  * @param headers      custom headers
  * @param sentAt       when this message was sent (submitted, or sent again as a retry or a resubmitted dead letter),
  *                     or null if its sender did not say (an older taskq, another client)
+ * @param softTimeLimit soft time limit per attempt (Celery's {@code soft_time_limit}, {@code timelimit[1]}), or null
+ *                     for the task's own
  */
 public record Envelope(String id, String task, String queue, int priority, ArrayNode args, Instant eta,
                        Instant expires, int retries, Duration timeLimit, String rootId, String parentId,
-                       boolean ignoreResult, String origin, Map<String, String> headers, Instant sentAt) {
+                       boolean ignoreResult, String origin, Map<String, String> headers, Instant sentAt,
+                       Duration softTimeLimit) {
 
     /** Current envelope version. */
     public static final int VERSION = 1;
@@ -81,12 +84,20 @@ public record Envelope(String id, String task, String queue, int priority, Array
         }
     }
 
+    /** An envelope without a soft time limit of its own. */
+    public Envelope(String id, String task, String queue, int priority, ArrayNode args, Instant eta, Instant expires,
+                    int retries, Duration timeLimit, String rootId, String parentId, boolean ignoreResult,
+                    String origin, Map<String, String> headers, Instant sentAt) {
+        this(id, task, queue, priority, args, eta, expires, retries, timeLimit, rootId, parentId, ignoreResult,
+                origin, headers, sentAt, null);
+    }
+
     /** An envelope of a sender that does not say when it sent (the form before {@code sent_at}). */
     public Envelope(String id, String task, String queue, int priority, ArrayNode args, Instant eta, Instant expires,
                     int retries, Duration timeLimit, String rootId, String parentId, boolean ignoreResult,
                     String origin, Map<String, String> headers) {
         this(id, task, queue, priority, args, eta, expires, retries, timeLimit, rootId, parentId, ignoreResult,
-                origin, headers, null);
+                origin, headers, null, null);
     }
 
     /**
@@ -95,13 +106,13 @@ public record Envelope(String id, String task, String queue, int priority, Array
      */
     public Envelope nextRetry(Instant now, Instant retryAt) {
         return new Envelope(id, task, queue, priority, args, retryAt, expires, retries + 1, timeLimit, rootId,
-                parentId, ignoreResult, origin, headers, now);
+                parentId, ignoreResult, origin, headers, now, softTimeLimit);
     }
 
     /** A copy with the retry count reset, sent again at {@code now} (re-submitting a dead letter). */
     public Envelope withRetriesReset(Instant now) {
         return new Envelope(id, task, queue, priority, args, null, expires, 0, timeLimit, rootId, parentId,
-                ignoreResult, origin, headers, now);
+                ignoreResult, origin, headers, now, softTimeLimit);
     }
 
     /**
@@ -142,7 +153,13 @@ public record Envelope(String id, String task, String queue, int priority, Array
         } else {
             b.append(Double.toString(timeLimit.toMillis() / 1000.0));
         }
-        b.append(",null],\"root_id\":");
+        b.append(',');
+        if (softTimeLimit == null) {
+            b.append("null");
+        } else {
+            b.append(Double.toString(softTimeLimit.toMillis() / 1000.0));
+        }
+        b.append("],\"root_id\":");
         string(b, rootId);
         b.append(",\"parent_id\":");
         string(b, parentId);
@@ -187,7 +204,11 @@ public record Envelope(String id, String task, String queue, int priority, Array
         } else {
             tl.add(timeLimit.toMillis() / 1000.0);
         }
-        tl.addNull();
+        if (softTimeLimit == null) {
+            tl.addNull();
+        } else {
+            tl.add(softTimeLimit.toMillis() / 1000.0);
+        }
         h.put("root_id", rootId);
         h.put("parent_id", parentId);
         String repr = args.toString();
@@ -247,10 +268,8 @@ public record Envelope(String id, String task, String queue, int priority, Array
         }
         Map<String, String> custom = customHeaders(h);
         JsonNode tl = h.get("timelimit");
-        Duration timeLimit = null;
-        if (tl != null && tl.isArray() && tl.size() > 0 && tl.get(0).isNumber()) {
-            timeLimit = Duration.ofMillis((long) (tl.get(0).doubleValue() * 1000));
-        }
+        Duration timeLimit = limit(tl, 0);
+        Duration softTimeLimit = limit(tl, 1);
         int priority = h.path("priority").asInt(4);
         if (priority < 0 || priority > 9) {
             throw new MalformedException("priority must be 0..9, was " + priority);
@@ -258,7 +277,16 @@ public record Envelope(String id, String task, String queue, int priority, Array
         return new Envelope(requiredText(h, "id"), requiredText(h, "task"), requiredText(h, "queue"), priority,
                 (ArrayNode) args, instant(h, "eta"), instant(h, "expires"), h.path("retries").asInt(0), timeLimit,
                 optionalText(h, "root_id"), optionalText(h, "parent_id"), h.path("ignore_result").asBoolean(false),
-                optionalText(h, "origin"), custom, instant(h, "sent_at"));
+                optionalText(h, "origin"), custom, instant(h, "sent_at"), softTimeLimit);
+    }
+
+    /** {@code timelimit[index]}: seconds, null or absent for none; what is not a positive number is none. */
+    private static Duration limit(JsonNode timelimit, int index) {
+        JsonNode v = timelimit != null && timelimit.isArray() ? timelimit.get(index) : null;
+        if (v == null || !v.isNumber() || !(v.doubleValue() > 0) || v.doubleValue() > 1e9) {
+            return null;
+        }
+        return Duration.ofMillis((long) (v.doubleValue() * 1000));
     }
 
     /** The one JSON object the text holds, or why it holds something else. */

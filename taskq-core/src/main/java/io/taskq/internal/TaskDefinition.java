@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record TaskDefinition(String name, Method method, List<JavaType> parameterTypes, JavaType resultType,
                              String queue, int priority, RetryPolicy retryPolicy, Duration timeLimit,
-                             boolean ignoreResult) {
+                             Duration softTimeLimit, boolean ignoreResult) {
 
     /** Reads and validates the annotation of a method. */
     public static TaskDefinition of(Method method) {
@@ -44,9 +44,15 @@ public record TaskDefinition(String name, Method method, List<JavaType> paramete
             params.add(tf.constructType(p.getParameterizedType()));
         }
         JavaType result = tf.constructType(method.getGenericReturnType());
+        Duration timeLimit = Durations.parse(t.timeLimit(), "@Task " + where + " timeLimit");
+        Duration softTimeLimit = Durations.parse(t.softTimeLimit(), "@Task " + where + " softTimeLimit");
+        if (timeLimit != null && softTimeLimit != null && softTimeLimit.compareTo(timeLimit) >= 0) {
+            throw new IllegalArgumentException("@Task " + where + ": softTimeLimit " + t.softTimeLimit()
+                    + " must be shorter than timeLimit " + t.timeLimit());
+        }
         method.setAccessible(true);
         return new TaskDefinition(name, method, List.copyOf(params), result, t.queue().trim(), t.priority(),
-                retryPolicy, Durations.parse(t.timeLimit(), "@Task " + where + " timeLimit"), t.ignoreResult());
+                retryPolicy, timeLimit, softTimeLimit, t.ignoreResult());
     }
 
     /** True if the method returns nothing. */

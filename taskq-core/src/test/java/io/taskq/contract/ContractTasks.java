@@ -155,6 +155,40 @@ public class ContractTasks {
         return "never";
     }
 
+    /** Cleans up and returns when its soft time limit interrupts it. */
+    @Task(name = "t.softClean", softTimeLimit = "200ms")
+    public String softClean() {
+        called("softClean");
+        try {
+            Thread.sleep(60_000);
+            return "never";
+        } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+            return TaskContext.current().orElseThrow().softTimeLimitExceeded() ? "cleaned up" : "interrupted";
+        }
+    }
+
+    /** Lets the soft time limit's interrupt end it. */
+    @Task(name = "t.softUncaught", softTimeLimit = "200ms")
+    public String softUncaught() throws InterruptedException {
+        called("softUncaught");
+        Thread.sleep(60_000);
+        return "never";
+    }
+
+    /** Goes on after its soft time limit, until the hard one ends it. */
+    @Task(name = "t.softIgnored", softTimeLimit = "100ms", timeLimit = "600ms")
+    public String softIgnored() throws InterruptedException {
+        called("softIgnored");
+        try {
+            Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+        }
+        Thread.sleep(60_000);
+        return "never";
+    }
+
     @Task(name = "t.stubborn", timeLimit = "100ms")
     public String stubborn() {
         called("stubborn");

@@ -177,6 +177,41 @@ public abstract class TaskqContractTest {
     }
 
     @Test
+    void aSoftTimeLimitInterruptsOnceAndLetsTheTaskCleanUpAndReturn() {
+        worker();
+        assertEquals("cleaned up", taskq.submit(ContractTasks::softClean).get(WAIT));
+        assertEquals(1, tasks.interrupted.get());
+    }
+
+    @Test
+    void aSoftTimeLimitsInterruptLeftUncaughtFailsTheAttemptWithATimeLimitError() {
+        worker();
+        TaskFailedException e = assertThrows(TaskFailedException.class,
+                () -> taskq.submit(ContractTasks::softUncaught).get(WAIT));
+        assertEquals("io.taskq.TaskTimeLimitExceededException", e.error().type());
+        assertTrue(e.error().message().contains("soft time limit"), e.error().message());
+    }
+
+    @Test
+    void theHardTimeLimitStillEndsATaskThatGoesOnAfterItsSoftLimit() {
+        worker();
+        TaskFailedException e = assertThrows(TaskFailedException.class,
+                () -> taskq.submit(ContractTasks::softIgnored).get(WAIT));
+        assertEquals("io.taskq.TaskTimeLimitExceededException", e.error().type());
+        assertFalse(e.error().message().contains("soft"), e.error().message());
+        assertEquals(1, tasks.interrupted.get(), "the soft limit interrupted it once");
+    }
+
+    @Test
+    void aSoftTimeLimitGivenAtSubmitTravelsWithTheMessage() {
+        worker();
+        TaskHandle<String> h = taskq.submit(TaskRequest.of(ContractTasks::block).softTimeLimit(Duration.ofMillis(200)));
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(WAIT));
+        assertTrue(e.error().message().contains("soft time limit of PT0.2S"), e.error().message());
+        assertEquals(1, tasks.interrupted.get());
+    }
+
+    @Test
     void aTaskIgnoringTheInterruptIsAbandonedAndItsSlotReused() {
         Worker w = taskq.startWorker(options().concurrency(1).build());
         TaskHandle<String> stuck = taskq.submit(ContractTasks::stubborn);

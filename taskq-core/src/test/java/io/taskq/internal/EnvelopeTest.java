@@ -74,6 +74,24 @@ class EnvelopeTest {
     }
 
     @Test
+    void theSoftTimeLimitIsCelerysSecondTimeLimitAndTravelsWithRetries() throws Exception {
+        Envelope e = new Envelope("id-1", "t.x", "q", 4, Json.mapper().createArrayNode(), null, null, 0,
+                Duration.ofSeconds(30), null, null, false, null, Map.of(), Instant.parse("2031-05-01T10:00:00Z"),
+                Duration.ofMillis(2500));
+        JsonNode tl = Json.mapper().readTree(e.encode()).get("headers").get("timelimit");
+        assertEquals("[30.0,2.5]", tl.toString());
+        assertEquals(e.encodeWithTree(), e.encode());
+        assertEquals(e, Envelope.decode(e.encode()));
+        Instant now = Instant.parse("2031-05-01T10:01:00Z");
+        assertEquals(Duration.ofMillis(2500), Envelope.decode(e.nextRetry(now, now).encode()).softTimeLimit());
+        assertEquals(Duration.ofMillis(2500), e.withRetriesReset(now).softTimeLimit());
+        for (String odd : new String[] {"[null,-1]", "[null,0]", "[null,\"5\"]", "[null]", "[]", "7", "[null,1e300]"}) {
+            String text = e.encode().replace("[30.0,2.5]", odd);
+            assertNull(Envelope.decode(text).softTimeLimit(), odd);
+        }
+    }
+
+    @Test
     void aRetryIsSentAgainWithItsRetryTimeAsEta() throws Exception {
         Instant now = Instant.parse("2031-05-01T10:00:00.250Z");
         Envelope next = sample().nextRetry(now, now.plusSeconds(30));

@@ -58,6 +58,12 @@ class TaskDefinitionTest {
         }
     }
 
+    static class SoftNotShorter {
+        @Task(timeLimit = "5s", softTimeLimit = "5s")
+        public void x() {
+        }
+    }
+
     static class StaticTask {
         @Task
         public static void x() {
@@ -111,6 +117,8 @@ class TaskDefinitionTest {
         assertMessage("duplicate task name 'same'", () -> TaskRegistry.scan(List.of(new Twice(), new TwiceAgain())));
         assertMessage("priority must be 0..9", () -> TaskRegistry.scan(List.of(new BadPriority())));
         assertMessage("'soon' is not a duration", () -> TaskRegistry.scan(List.of(new BadDuration())));
+        assertMessage("softTimeLimit 5s must be shorter than timeLimit 5s",
+                () -> TaskRegistry.scan(List.of(new SoftNotShorter())));
         assertMessage("is static", () -> TaskRegistry.scan(List.of(new StaticTask())));
         assertMessage("has no @Task methods", () -> TaskRegistry.scan(List.of(new NoTasks())));
         assertMessage("name has a control character (U+000A) at index 6",

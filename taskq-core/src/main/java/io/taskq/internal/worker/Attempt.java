@@ -22,10 +22,13 @@ final class Attempt {
     volatile Envelope envelope;
     volatile TaskDefinition definition;
     volatile boolean timedOut;
+    /** Set when its soft time limit passed (the thread was interrupted once, the task may still return). */
+    volatile boolean softTimedOut;
     volatile boolean leaseLost;
     volatile String revokedReason;
     volatile boolean abandonedThread;
     volatile ScheduledFuture<?> limitTimer;
+    volatile ScheduledFuture<?> softLimitTimer;
     /** When it was put among the held tasks ({@link Ticker#read()}); guarded by the lock of {@link Slots}. */
     long heldSince;
     /** Set when the task thread has left this attempt (returned, threw, or reacted to its interrupt). */

@@ -100,7 +100,10 @@ final class AttemptRunner {
         if (a.limitTimer != null) {
             a.limitTimer.cancel(false);
         }
-        CurrentTask.bind(null);
+        if (a.softLimitTimer != null) {
+            a.softLimitTimer.cancel(false);
+        }
+        CurrentTask.bind(null, null);
         MDC.remove(WorkerEngine.MDC_TASK_ID);
         MDC.remove(WorkerEngine.MDC_TASK_NAME);
         MDC.remove(WorkerEngine.MDC_ATTEMPT);

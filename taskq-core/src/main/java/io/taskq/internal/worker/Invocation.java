@@ -99,10 +99,14 @@ final class Invocation {
         reporter.started(d, ctx.clock.instant());
         ctx.events.started(d, a.trace, env);
         CurrentTask.bind(new TaskContext(d.id(), env.task(), d.queue(), d.attempt(), env.retries(),
-                env.rootId(), env.headers()));
+                env.rootId(), env.headers()), a);
         Duration limit = env.timeLimit() != null ? env.timeLimit() : def.timeLimit();
         if (limit != null) {
             leases.startTimeLimit(a, limit);
+        }
+        Duration soft = env.softTimeLimit() != null ? env.softTimeLimit() : def.softTimeLimit();
+        if (soft != null && (limit == null || soft.compareTo(limit) < 0)) {
+            leases.startSoftTimeLimit(a, soft);
         }
         log.debug("task {} started (attempt {}, retries {})", d.id(), d.attempt(), env.retries());
         Object result;
@@ -111,7 +115,7 @@ final class Invocation {
         } catch (IllegalAccessException e) {
             return outcomes.dead(a, Errors.of(e), env.retries());
         } catch (Exception | Error e) {
-            return afterThrow(a, e, limit);
+            return afterThrow(a, a.softTimedOut ? Outcomes.softTimeLimitError(e, soft) : e, limit);
         }
         return afterReturn(a, result, limit);
     }

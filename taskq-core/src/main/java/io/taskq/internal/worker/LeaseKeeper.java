@@ -41,6 +41,24 @@ final class LeaseKeeper {
         a.limitTimer = ctx.threads.schedule(() -> onTimeLimit(a, limit), limit.toMillis());
     }
 
+    /**
+     * Starts the attempt's soft time limit: when it passes, the task's thread is interrupted once and the attempt
+     * marked, nothing more (the task may return; the hard limit, if any, still applies).
+     */
+    void startSoftTimeLimit(Attempt a, Duration limit) {
+        a.softLimitTimer = ctx.threads.schedule(() -> onSoftTimeLimit(a, limit), limit.toMillis());
+    }
+
+    private void onSoftTimeLimit(Attempt a, Duration limit) {
+        Thread t = a.thread;
+        if (a.settled.get() || a.exited || t == null) {
+            return;
+        }
+        a.softTimedOut = true;
+        log.info("task {} exceeded its soft time limit of {}; interrupting it so that it can clean up", a.id(), limit);
+        t.interrupt();
+    }
+
     private void onTimeLimit(Attempt a, Duration limit) {
         if (a.settled.get()) {
             return;

@@ -88,6 +88,24 @@ final class Outcomes {
         return revoked(a, a.revokedReason);
     }
 
+    /**
+     * What an attempt that ended with {@code error} after its soft time limit failed with: the time limit, when the
+     * error is the limit's interrupt coming out of the task (an {@code InterruptedException} or one that an
+     * interrupted I/O call threw, possibly wrapped); otherwise the task's own error.
+     */
+    static Throwable softTimeLimitError(Throwable error, Duration limit) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    || t instanceof java.nio.channels.ClosedByInterruptException) {
+                TaskTimeLimitExceededException e = new TaskTimeLimitExceededException(
+                        "attempt exceeded its soft time limit of " + limit + " and ended with its interrupt");
+                e.initCause(error);
+                return e;
+            }
+        }
+        return error;
+    }
+
     static TaskTimeLimitExceededException timeLimitError(Duration limit) {
         return new TaskTimeLimitExceededException("attempt exceeded its time limit of " + limit);
     }
