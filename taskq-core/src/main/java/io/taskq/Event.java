@@ -35,6 +35,8 @@ public final class Event {
     public static final String TASK_DEAD_LETTERED = "task-dead-lettered";
     /** {@link TaskEvent.Kind#HANDED_BACK}. */
     public static final String TASK_HANDED_BACK = "task-handed-back";
+    /** A running task reported progress or a custom state (Celery's custom states through {@code update_state}). */
+    public static final String TASK_PROGRESS = "task-progress";
 
     /** A worker started (Celery's name); its fields describe it, as a registry entry does. */
     public static final String WORKER_ONLINE = "worker-online";

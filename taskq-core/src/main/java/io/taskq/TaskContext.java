@@ -38,6 +38,31 @@ public record TaskContext(String taskId, String taskName, String queue, int atte
         return io.taskq.internal.worker.CurrentTask.softTimeLimitExceeded(this);
     }
 
+    /**
+     * Reports the task's progress, or a custom state, with metadata (Celery's {@code update_state}): the broker
+     * keeps the latest in the task's STARTED record, where {@link TaskHandle#progress()} reads it, and a
+     * {@code task-progress} event tells it. The metadata is written as JSON with the application's mapper (a record,
+     * a map, a number); the task's final state replaces it. Call it from the task's own thread.
+     *
+     * <pre>{@code
+     * TaskContext ctx = TaskContext.current().orElseThrow();
+     * for (int i = 0; i < files.size(); i++) {
+     *     convert(files.get(i));
+     *     ctx.updateState("PROGRESS", Map.of("done", i + 1, "total", files.size()));
+     * }
+     * }</pre>
+     *
+     * @param state a name of the application's own (such as {@code PROGRESS}); taskq's states are refused
+     * @param meta  the metadata, written as JSON (at most 64 KiB with the state)
+     * @return true if stored; false if this attempt is no longer the task's current one (its lease was lost, or it
+     *         was revoked), or if the broker keeps no progress
+     * @throws IllegalArgumentException if the state or the metadata is refused
+     * @throws IllegalStateException    if called on another thread than the task's
+     */
+    public boolean updateState(String state, Object meta) {
+        return io.taskq.internal.worker.CurrentTask.updateState(this, state, meta);
+    }
+
     /** The context of the task running on this thread, if any. */
     public static Optional<TaskContext> current() {
         return Optional.ofNullable(io.taskq.internal.worker.CurrentTask.get());

@@ -46,7 +46,12 @@ public final class TaskEvent {
          * The worker gave the task back to the broker unfinished (stopping, or holding more than it should): another
          * worker runs it.
          */
-        HANDED_BACK
+        HANDED_BACK,
+        /**
+         * The running attempt reported progress or a custom state ({@link TaskContext#updateState}), with
+         * {@code progressState} and {@code progressMeta}.
+         */
+        PROGRESS
     }
 
     private final Kind kind;
@@ -67,6 +72,8 @@ public final class TaskEvent {
     private final String errorMessage;
     private final Instant retryAt;
     private final String reason;
+    private final String progressState;
+    private final String progressMeta;
 
     private TaskEvent(Builder b) {
         this.kind = Objects.requireNonNull(b.kind, "kind");
@@ -90,6 +97,8 @@ public final class TaskEvent {
         this.errorMessage = b.errorMessage;
         this.retryAt = b.retryAt;
         this.reason = b.reason;
+        this.progressState = b.progressState;
+        this.progressMeta = b.progressMeta;
     }
 
     /** A builder for an event of {@code kind} about task {@code taskId} of {@code queue} at {@code timestamp}. */
@@ -207,6 +216,16 @@ public final class TaskEvent {
         return reason;
     }
 
+    /** For {@link Kind#PROGRESS}: the state the task reported (e.g. {@code PROGRESS}); else null. */
+    public String progressState() {
+        return progressState;
+    }
+
+    /** For {@link Kind#PROGRESS}: the JSON text of the metadata the task reported with it; else null. */
+    public String progressMeta() {
+        return progressMeta;
+    }
+
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("TaskEvent[").append(kind).append(' ').append(taskId)
@@ -249,6 +268,8 @@ public final class TaskEvent {
         private String errorMessage;
         private Instant retryAt;
         private String reason;
+        private String progressState;
+        private String progressMeta;
 
         private Builder(Kind kind, String taskId, String queue, Instant timestamp) {
             this.kind = kind;
@@ -313,6 +334,13 @@ public final class TaskEvent {
         /** See {@link TaskEvent#reason()}. */
         public Builder reason(String reason) {
             this.reason = reason;
+            return this;
+        }
+
+        /** See {@link TaskEvent#progressState()} and {@link TaskEvent#progressMeta()}. */
+        public Builder progress(String state, String metaJson) {
+            this.progressState = state;
+            this.progressMeta = metaJson;
             return this;
         }
 

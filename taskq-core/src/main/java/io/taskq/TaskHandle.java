@@ -1,6 +1,7 @@
 package io.taskq;
 
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskRecord;
@@ -72,13 +73,21 @@ public final class TaskHandle<R> {
         return info().state();
     }
 
+    /**
+     * The progress the task reported last while it runs ({@link TaskContext#updateState}, Celery's
+     * {@code AsyncResult.info} of a custom state); empty when it reported none, or is not running.
+     */
+    public Optional<TaskProgress> progress() {
+        return Optional.ofNullable(info().progress());
+    }
+
     /** Everything known about the task now. */
     public TaskInfo info() {
         String q = queue;
         if (q != null) {
             Optional<TaskRecord> r = taskq.resultBackend().get(q, id);
             if (r.isPresent()) {
-                return infoOf(id, q, r.get());
+                return infoOf(id, q, r.get(), taskq.objectMapper());
             }
             // No record: queued or delayed (no record until claimed), a dead letter whose record expired, or unknown.
             TaskLocation l;
@@ -88,9 +97,9 @@ public final class TaskHandle<R> {
                 // A broker that cannot look ids up: the answer of old, which cannot tell waiting from unknown.
                 return new TaskInfo(id, q, null, TaskState.PENDING, 0, 0, null, null, null, null);
             }
-            return l == null ? unknown(id, q) : infoOf(l);
+            return l == null ? unknown(id, q) : infoOf(l, taskq.objectMapper());
         }
-        return locate().map(TaskHandle::infoOf).orElseGet(() -> unknown(id, null));
+        return locate().map(l -> infoOf(l, taskq.objectMapper())).orElseGet(() -> unknown(id, null));
     }
 
     /** Looks the id up in every queue; remembers the queue once found. */
@@ -106,17 +115,19 @@ public final class TaskHandle<R> {
         return new TaskInfo(id, queue, null, TaskState.UNKNOWN, 0, 0, null, null, null, null);
     }
 
-    static TaskInfo infoOf(TaskLocation l) {
+    static TaskInfo infoOf(TaskLocation l, ObjectMapper mapper) {
         if (l.record() != null) {
-            return infoOf(l.id(), l.queue(), l.record());
+            return infoOf(l.id(), l.queue(), l.record(), mapper);
         }
         TaskState s = l.place() == TaskLocation.Place.RUNNING ? TaskState.RECEIVED : TaskState.PENDING;
         return new TaskInfo(l.id(), l.queue(), l.task(), s, 0, 0, null, null, null, null);
     }
 
-    private static TaskInfo infoOf(String id, String queue, TaskRecord t) {
+    private static TaskInfo infoOf(String id, String queue, TaskRecord t, ObjectMapper mapper) {
+        TaskProgress progress = t.state() == TaskState.STARTED
+                ? TaskProgress.of(t.progress(), t.updatedAt(), mapper).orElse(null) : null;
         return new TaskInfo(id, queue, t.task(), t.state(), t.retries(), t.attempt(), t.worker(), t.updatedAt(),
-                t.error(), t.reason());
+                t.error(), t.reason(), progress);
     }
 
     /** True once the task is SUCCESS, FAILURE or REVOKED. */

@@ -17,9 +17,17 @@ import java.util.Optional;
  * @param updatedAt time of the last state change, when known
  * @param error     error of the last failed attempt, if any
  * @param reason    why the task was revoked or dead-lettered, if it was
+ * @param progress  the progress the running attempt reported last ({@link TaskContext#updateState}), while it is
+ *                  STARTED; null otherwise
  */
 public record TaskInfo(String id, String queue, String task, TaskState state, int retries, int attempt,
-                       String worker, Instant updatedAt, TaskError error, String reason) {
+                       String worker, Instant updatedAt, TaskError error, String reason, TaskProgress progress) {
+
+    /** A snapshot without progress. */
+    public TaskInfo(String id, String queue, String task, TaskState state, int retries, int attempt, String worker,
+                    Instant updatedAt, TaskError error, String reason) {
+        this(id, queue, task, state, retries, attempt, worker, updatedAt, error, reason, null);
+    }
 
     /** The error of the last failed attempt. */
     public Optional<TaskError> lastError() {

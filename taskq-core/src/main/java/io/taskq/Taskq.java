@@ -267,7 +267,7 @@ public final class Taskq implements AutoCloseable {
         Map<String, TaskInfo> out = new LinkedHashMap<>();
         for (String id : ids) {
             TaskLocation l = found.get(id);
-            out.put(id, l == null ? TaskHandle.unknown(id, null) : TaskHandle.infoOf(l));
+            out.put(id, l == null ? TaskHandle.unknown(id, null) : TaskHandle.infoOf(l, objectMapper()));
         }
         return Collections.unmodifiableMap(out);
     }

@@ -192,6 +192,12 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     }
 
     @Override
+    public boolean reportProgress(Delivery delivery, String progressJson, Instant at) {
+        checkOpen();
+        return finisher.reportProgress(delivery, progressJson);
+    }
+
+    @Override
     public RenewResult renew(String consumerId, List<Delivery> deliveries, Duration lease) {
         checkOpen();
         return finisher.renew(deliveries, lease.toMillis());

@@ -149,9 +149,30 @@ public final class InMemoryBroker implements MemoryBroker {
                     TaskRecord prev = s.liveRecord(q, d.id(), at);
                     s.store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.STARTED, null,
                             prev == null ? null : prev.error(), prev == null ? 0 : prev.retries(), j.attempt,
-                            j.consumer, at, null), at);
+                            j.consumer, at, null,
+                            prev != null && prev.state() == TaskState.STARTED ? prev.progress() : null), at);
                 }
             }
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean reportProgress(Delivery d, String progressJson, Instant at) {
+        s.lock.lock();
+        try {
+            s.checkOpen();
+            Queue q = s.queue(d.queue());
+            Job j = s.owned(q, d);
+            TaskRecord r = j == null ? null : s.liveRecord(q, d.id(), at);
+            if (r == null || (r.state() != TaskState.STARTED && r.state() != TaskState.RECEIVED)) {
+                return false;
+            }
+            // A report may come before the batched start mark: it says that the task started.
+            j.started = true;
+            s.store(q, r.withState(TaskState.STARTED, at).withProgress(progressJson, at), at);
+            return true;
         } finally {
             s.lock.unlock();
         }

@@ -80,6 +80,10 @@ public final class JsonText {
         string(b, IsoInstants.format(r.updatedAt()));
         b.append(",\"reason\":");
         string(b, r.reason());
+        if (r.progress() != null) {
+            b.append(",\"progress\":");
+            string(b, r.progress());
+        }
         return b.append('}').toString();
     }
 
@@ -136,6 +140,7 @@ public final class JsonText {
         String worker;
         String updatedAt;
         String reason;
+        String progress;
 
         /** Reads one field's value; false if the field is unknown or its value of the wrong type. */
         boolean read(String f, JsonParser p, JsonToken v) throws IOException {
@@ -149,6 +154,7 @@ public final class JsonText {
                 case "worker" -> worker = s = text(p, v);
                 case "updatedAt" -> updatedAt = s = text(p, v);
                 case "reason" -> reason = s = text(p, v);
+                case "progress" -> progress = s = text(p, v);
                 case "retries", "attempt" -> {
                     if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
                             || p.getIntValue() < 0) {
@@ -187,7 +193,8 @@ public final class JsonText {
             if (at == null || st == null) {
                 return null;
             }
-            return new TaskRecord(id, queue, task, st, result, error, retries, attempt, worker, at, reason);
+            return new TaskRecord(id, queue, task, st, result, error, retries, attempt, worker, at, reason,
+                    progress);
         }
     }
 

@@ -57,6 +57,18 @@ public interface Broker extends AutoCloseable {
     void markStarted(List<Delivery> deliveries, Instant at);
 
     /**
+     * Stores the progress a running attempt reports ({@code TaskContext.updateState}) in its task's STARTED record
+     * ({@link TaskRecord#progress()}), replacing the previous one. Only the current claim of a started task may
+     * report: a stale claim (lease lost, task finished or revoked) changes nothing.
+     *
+     * @param progressJson the JSON text of {@code {"state":..,"at":..,"meta":..}}
+     * @return true if stored; false if the claim is stale, or if this broker keeps no progress (the default)
+     */
+    default boolean reportProgress(Delivery delivery, String progressJson, Instant at) {
+        return false;
+    }
+
+    /**
      * Extends the leases of running tasks by {@code lease} from now.
      *
      * @return the ids this consumer lost and the ids revoked meanwhile

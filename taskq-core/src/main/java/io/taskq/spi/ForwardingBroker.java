@@ -45,6 +45,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public boolean reportProgress(Delivery delivery, String progressJson, Instant at) {
+        return delegate.reportProgress(delivery, progressJson, at);
+    }
+
+    @Override
     public RenewResult renew(String consumerId, List<Delivery> deliveries, Duration lease) {
         return delegate.renew(consumerId, deliveries, lease);
     }

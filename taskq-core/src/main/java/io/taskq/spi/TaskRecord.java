@@ -1,5 +1,6 @@
 package io.taskq.spi;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.taskq.TaskError;
 import io.taskq.TaskState;
 import java.time.Instant;
@@ -20,9 +21,12 @@ import java.util.Objects;
  * @param worker    id of the worker of the latest claim, or null
  * @param updatedAt when this record was written
  * @param reason    reason for REVOKED or a dead letter, or null
+ * @param progress  the progress the running attempt reported last ({@code TaskContext.updateState}), as the JSON
+ *                  text of {@code {"state":..,"at":..,"meta":..}}; only in a STARTED record, null otherwise
  */
 public record TaskRecord(String id, String queue, String task, TaskState state, String result, TaskError error,
-                         int retries, int attempt, String worker, Instant updatedAt, String reason) {
+                         int retries, int attempt, String worker, Instant updatedAt, String reason,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String progress) {
 
     /** Validates the required fields. */
     public TaskRecord {
@@ -32,8 +36,20 @@ public record TaskRecord(String id, String queue, String task, TaskState state, 
         Objects.requireNonNull(updatedAt, "updatedAt");
     }
 
-    /** A copy with another state and time. */
+    /** A record without progress. */
+    public TaskRecord(String id, String queue, String task, TaskState state, String result, TaskError error,
+                      int retries, int attempt, String worker, Instant updatedAt, String reason) {
+        this(id, queue, task, state, result, error, retries, attempt, worker, updatedAt, reason, null);
+    }
+
+    /** A copy with another state and time (and no progress: progress belongs to a running attempt). */
     public TaskRecord withState(TaskState newState, Instant at) {
         return new TaskRecord(id, queue, task, newState, result, error, retries, attempt, worker, at, reason);
+    }
+
+    /** A copy with the progress the running attempt reported at {@code at}. */
+    public TaskRecord withProgress(String progressJson, Instant at) {
+        return new TaskRecord(id, queue, task, state, result, error, retries, attempt, worker, at, reason,
+                progressJson);
     }
 }

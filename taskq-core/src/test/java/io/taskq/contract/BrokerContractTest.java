@@ -249,6 +249,25 @@ public abstract class BrokerContractTest {
     }
 
     @Test
+    void onlyTheCurrentClaimStoresProgressAndTheFinishReplacesIt() {
+        broker.enqueue(List.of(msg("a")));
+        Delivery d = claimOne("w1");
+        String progress = "{\"state\":\"PROGRESS\",\"meta\":{\"done\":1}}";
+        assertTrue(broker.reportProgress(d, progress, clock.instant()), "before the start mark: it says it started");
+        TaskRecord r = results().get("q", "a").orElseThrow();
+        assertEquals(TaskState.STARTED, r.state());
+        assertEquals(progress, r.progress());
+        broker.markStarted(List.of(d), clock.instant());
+        assertEquals(progress, results().get("q", "a").orElseThrow().progress(), "the start mark keeps it");
+        Delivery stale = new Delivery(d.id(), d.queue(), d.task(), d.priority(), d.body(), d.attempt(), d.token() + 99);
+        assertFalse(broker.reportProgress(stale, "{\"state\":\"X\",\"meta\":0}", clock.instant()));
+        assertEquals(progress, results().get("q", "a").orElseThrow().progress());
+        assertEquals(List.of(true), finish(List.of(Outcome.done(d, rec(d, TaskState.SUCCESS)))));
+        assertNull(results().get("q", "a").orElseThrow().progress());
+        assertFalse(broker.reportProgress(d, progress, clock.instant()), "a finished task takes none");
+    }
+
+    @Test
     void retryGoesBackDelayedWithTheNewBody() {
         broker.enqueue(List.of(msg("a")));
         Delivery d = claimOne("w");

@@ -226,6 +226,26 @@ public class ContractTasks {
         return name;
     }
 
+    /** Reports its progress step by step, then waits at gate "progress". */
+    @Task(name = "t.progress")
+    public String progress(int steps) throws InterruptedException {
+        called("progress");
+        TaskContext ctx = TaskContext.current().orElseThrow();
+        for (int i = 1; i <= steps; i++) {
+            if (!ctx.updateState("PROGRESS", Map.of("done", i, "total", steps))) {
+                return "not stored";
+            }
+        }
+        try {
+            ctx.updateState("SUCCESS", 1);
+            return "taskq's own state was taken";
+        } catch (IllegalArgumentException expected) {
+            order.add("refused: " + expected.getMessage());
+        }
+        gateOf("progress").await();
+        return "done " + steps;
+    }
+
     @Task(name = "t.other", queue = "other", priority = 7)
     public String other(String s) {
         called("other");

@@ -12,6 +12,7 @@ import io.taskq.ResultTimeoutException;
 import io.taskq.TaskContext;
 import io.taskq.TaskFailedException;
 import io.taskq.TaskHandle;
+import io.taskq.TaskProgress;
 import io.taskq.TaskRequest;
 import io.taskq.TaskRevokedException;
 import io.taskq.TaskState;
@@ -209,6 +210,25 @@ public abstract class TaskqContractTest {
         TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(WAIT));
         assertTrue(e.error().message().contains("soft time limit of PT0.2S"), e.error().message());
         assertEquals(1, tasks.interrupted.get());
+    }
+
+    @Test
+    void aRunningTaskReportsProgressThatItsHandleShowsUntilItFinishes() {
+        worker();
+        TaskHandle<String> h = taskq.submit(ContractTasks::progress, 3);
+        TaskProgress p = Await.value(WAIT, "progress reported", () -> h.progress()
+                .filter(x -> x.meta(Map.class).get("done").equals(3)).orElse(null));
+        assertEquals("PROGRESS", p.state());
+        assertEquals(Map.of("done", 3, "total", 3), p.meta(Map.class));
+        assertEquals(TaskState.STARTED, h.state());
+        assertEquals(p, taskq.lookup(List.of(h.id())).get(h.id()).progress(), "lookup shows it too");
+        assertTrue(tasks.order.stream().anyMatch(o -> o.startsWith("refused: ") && o.contains("SUCCESS")),
+                "taskq's own states are refused: " + tasks.order);
+        tasks.gateOf("progress").countDown();
+        assertEquals("done 3", h.get(WAIT));
+        assertTrue(h.progress().isEmpty(), "the final state replaces the progress");
+        assertThrows(IllegalStateException.class, () -> new TaskContext("x", "t", "q", 1, 0, "x", Map.of())
+                .updateState("PROGRESS", 1), "only on the task's own thread");
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.taskq.contract.Await;
 import io.taskq.spi.Broker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,33 @@ public abstract class EventsContract {
                 .filter(e -> e.type().equals(Event.TASK_FAILED)).findFirst().orElseThrow();
         assertEquals("java.lang.IllegalStateException", failed.field("error_type"));
         assertEquals("boom", failed.field("error_message"));
+    }
+
+    @Test
+    void progressIsAnEventBetweenStartAndSuccess() {
+        taskq = builder().tasks(tasks).build();
+        taskq.startWorker(options());
+        TaskHandle<String> h = taskq.submit(ExtensionTasks::progress, "a.pdf");
+        assertEquals("a.pdf", h.get(WAIT));
+        Await.until(WAIT, "the success", () -> ofTask(all(taskq.events()), h.id()).stream()
+                .anyMatch(e -> e.type().equals(Event.TASK_SUCCEEDED)));
+        List<Event> mine = ofTask(all(taskq.events()), h.id());
+        List<String> types = mine.stream().map(Event::type).toList();
+        assertEquals(List.of(Event.TASK_STARTED, Event.TASK_PROGRESS, Event.TASK_SUCCEEDED),
+                types.subList(types.indexOf(Event.TASK_STARTED), types.size()));
+        Event p = mine.get(types.indexOf(Event.TASK_PROGRESS));
+        assertEquals("CONVERTING", p.field("progress_state"));
+        assertEquals(Map.of("file", "a.pdf", "percent", 50),
+                io.taskq.internal.Json.mapper().convertValue(readTree(p.field("progress_meta")), Map.class));
+        assertEquals("x.progress", p.field(Event.F_NAME));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+        try {
+            return io.taskq.internal.Json.mapper().readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError(json, e);
+        }
     }
 
     @Test

@@ -63,6 +63,13 @@ public class ExtensionTasks {
     /** The logging context of each run of {@link #logs}. */
     final Queue<Map<String, String>> mdc = new ConcurrentLinkedQueue<>();
 
+    /** Reports one step of progress, then returns. */
+    @Task(name = "x.progress")
+    public String progress(String s) {
+        TaskContext.current().orElseThrow().updateState("CONVERTING", Map.of("file", s, "percent", 50));
+        return s;
+    }
+
     /** Returns its custom headers. */
     @Task(name = "x.headers")
     public Map<String, String> headers() {

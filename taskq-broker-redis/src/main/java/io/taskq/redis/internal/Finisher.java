@@ -78,6 +78,13 @@ public final class Finisher {
         return Collections.nCopies(items.size(), Boolean.TRUE);
     }
 
+    /** Stores a running attempt's progress; false if its claim is stale or the task is not STARTED. */
+    public boolean reportProgress(Delivery d, String progressJson) {
+        Where w = where(d);
+        Object stored = calls.run(calls.progress(w.queue(), w.physical(), d, progressJson), ScriptOutputType.INTEGER);
+        return stored instanceof Long n && n == 1L;
+    }
+
     /** Extends leases; reports the ones lost and the tasks revoked meanwhile. */
     public RenewResult renew(List<Delivery> deliveries, long leaseMs) {
         Set<String> lost = new HashSet<>();

@@ -1,6 +1,7 @@
 package io.taskq.redis.internal;
 
 import io.lettuce.core.ScriptOutputType;
+import io.taskq.internal.IsoInstants;
 import io.taskq.internal.JsonText;
 import io.taskq.redis.internal.Scripts.Name;
 import io.taskq.spi.Delivery;
@@ -62,7 +63,7 @@ public final class QueueScripts {
         Instant now = config.clock().instant();
         List<String> a = new ArrayList<>(16);
         a.add(Long.toString(now.toEpochMilli()));
-        a.add(now.toString());
+        a.add(IsoInstants.format(now));
         a.add(queue);
         a.add(Long.toString(config.resultTtl().toMillis()));
         a.add(Integer.toString(config.maxRedeliveries()));
@@ -88,9 +89,14 @@ public final class QueueScripts {
 
     /** started: the count, the start time, then id and token per delivery. */
     public Call started(String queue, String physical, Instant at, List<Delivery> deliveries) {
-        Call c = call(Name.STARTED, queue, physical, Integer.toString(deliveries.size()), at.toString());
+        Call c = call(Name.STARTED, queue, physical, Integer.toString(deliveries.size()), IsoInstants.format(at));
         addTokens(c.args(), deliveries);
         return c;
+    }
+
+    /** progress: id, token, the progress JSON. */
+    public Call progress(String queue, String physical, Delivery d, String progressJson) {
+        return call(Name.PROGRESS, queue, physical, d.id(), Long.toString(d.token()), progressJson);
     }
 
     /** renew: the count, the lease (ms), then id and token per delivery. */
@@ -146,7 +152,8 @@ public final class QueueScripts {
      */
     public Call finishClaim(String queue, String physical, List<Delivery> started, Instant startedAt,
                             List<Outcome> outcomes, FollowUps followUps, ClaimPart claim) {
-        Call c = call(Name.FINISH_CLAIM, queue, physical, Integer.toString(started.size()), startedAt.toString());
+        Call c = call(Name.FINISH_CLAIM, queue, physical, Integer.toString(started.size()),
+                IsoInstants.format(startedAt));
         List<String> args = c.args();
         addTokens(args, started);
         addOutcomes(args, outcomes);

@@ -45,6 +45,8 @@ public final class Scripts {
         CLAIM("claim", true),
         /** Mark claims STARTED. */
         STARTED("started", true),
+        /** Store a running attempt's progress in its STARTED record. */
+        PROGRESS("progress", true),
         /** Extend leases, report lost and revoked. */
         RENEW("renew", true),
         /** Start reports, fenced finish and a claim for the freed slots, in one call. */

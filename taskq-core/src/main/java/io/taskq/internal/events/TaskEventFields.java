@@ -32,6 +32,7 @@ public final class TaskEventFields {
             case EXPIRED -> Event.TASK_EXPIRED;
             case DEAD_LETTERED -> Event.TASK_DEAD_LETTERED;
             case HANDED_BACK -> Event.TASK_HANDED_BACK;
+            case PROGRESS -> Event.TASK_PROGRESS;
         };
     }
 
@@ -61,6 +62,11 @@ public final class TaskEventFields {
         }
         put(f, "retry_at", e.retryAt());
         put(f, "reason", e.reason());
+        put(f, "progress_state", e.progressState());
+        if (e.progressMeta() != null) {
+            String m = e.progressMeta();
+            f.put("progress_meta", m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m);
+        }
         return Event.of(type(e.kind()), e.timestamp(), f);
     }
 

@@ -103,7 +103,7 @@ final class AttemptRunner {
         if (a.softLimitTimer != null) {
             a.softLimitTimer.cancel(false);
         }
-        CurrentTask.bind(null, null);
+        CurrentTask.bind(null, null, null);
         MDC.remove(WorkerEngine.MDC_TASK_ID);
         MDC.remove(WorkerEngine.MDC_TASK_NAME);
         MDC.remove(WorkerEngine.MDC_ATTEMPT);

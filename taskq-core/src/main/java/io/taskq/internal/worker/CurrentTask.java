@@ -6,6 +6,7 @@ import io.taskq.TaskContext;
 public final class CurrentTask {
     private static final ThreadLocal<TaskContext> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<Attempt> ATTEMPT = new ThreadLocal<>();
+    private static final ThreadLocal<ProgressReports> PROGRESS = new ThreadLocal<>();
 
     private CurrentTask() {
     }
@@ -21,13 +22,28 @@ public final class CurrentTask {
         return a != null && CURRENT.get() == context && a.softTimedOut;
     }
 
-    static void bind(TaskContext context, Attempt attempt) {
+    /**
+     * Reports progress for the attempt {@code context} describes.
+     *
+     * @throws IllegalStateException if that attempt does not run on this thread
+     */
+    public static boolean updateState(TaskContext context, String state, Object meta) {
+        Attempt a = ATTEMPT.get();
+        if (a == null || CURRENT.get() != context) {
+            throw new IllegalStateException("progress is reported from the task's own thread, while it runs");
+        }
+        return PROGRESS.get().report(a, state, meta);
+    }
+
+    static void bind(TaskContext context, Attempt attempt, ProgressReports progress) {
         if (context == null) {
             CURRENT.remove();
             ATTEMPT.remove();
+            PROGRESS.remove();
         } else {
             CURRENT.set(context);
             ATTEMPT.set(attempt);
+            PROGRESS.set(progress);
         }
     }
 }

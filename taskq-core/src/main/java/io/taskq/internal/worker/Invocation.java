@@ -30,6 +30,7 @@ final class Invocation {
 
     private final WorkerContext ctx;
     private final DataCodec data;
+    private final ProgressReports progress;
     private final Outcomes outcomes;
     private final OutcomeReporter reporter;
     private final LeaseKeeper leases;
@@ -40,6 +41,7 @@ final class Invocation {
         this.ctx = ctx;
         this.chain = chain;
         this.data = data;
+        this.progress = new ProgressReports(ctx, data);
         this.outcomes = outcomes;
         this.reporter = reporter;
         this.leases = leases;
@@ -99,7 +101,7 @@ final class Invocation {
         reporter.started(d, ctx.clock.instant());
         ctx.events.started(d, a.trace, env);
         CurrentTask.bind(new TaskContext(d.id(), env.task(), d.queue(), d.attempt(), env.retries(),
-                env.rootId(), env.headers()), a);
+                env.rootId(), env.headers()), a, progress);
         Duration limit = env.timeLimit() != null ? env.timeLimit() : def.timeLimit();
         if (limit != null) {
             leases.startTimeLimit(a, limit);

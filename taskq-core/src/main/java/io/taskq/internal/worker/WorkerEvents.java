@@ -88,6 +88,17 @@ final class WorkerEvents {
         return outcome;
     }
 
+    /** The running attempt reported progress, stored by the broker. */
+    void progress(Delivery d, AttemptTrace trace, String state, String metaJson) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        TaskEvent event = base(Kind.PROGRESS, d, trace).progress(state, metaJson).build();
+        for (GuardedListener l : listeners) {
+            l.onEvent(event);
+        }
+    }
+
     /** Tasks given back to the broker unfinished, without their attempts' traces (never started). */
     void handedBack(List<Delivery> back) {
         if (listeners.isEmpty()) {
@@ -107,18 +118,7 @@ final class WorkerEvents {
     }
 
     private void emit(Kind kind, Delivery d, AttemptTrace trace, TaskError error, Instant retryAt, String reason) {
-        boolean started = trace != null && trace.started();
-        Envelope env = started ? trace.envelope : null;
-        TaskEvent.Builder e = TaskEvent.builder(kind, d.id(), d.queue(), clock.instant())
-                .taskName(env != null ? env.task() : d.task())
-                .worker(workerId, d.attempt())
-                .retryAt(retryAt)
-                .reason(reason);
-        if (env != null) {
-            e.retries(env.retries()).lineage(env.rootId(), env.parentId()).sent(env.sentAt(), env.eta())
-                    .times(waitTime(env, trace.startedAt),
-                            kind != Kind.STARTED ? Duration.ofNanos(System.nanoTime() - trace.startedNanos) : null);
-        }
+        TaskEvent.Builder e = base(kind, d, trace).retryAt(retryAt).reason(reason);
         if (error != null) {
             e.error(error.type(), error.message());
         }
@@ -126,6 +126,21 @@ final class WorkerEvents {
         for (GuardedListener l : listeners) {
             l.onEvent(event);
         }
+    }
+
+    /** An event of this worker's attempt with what its trace knows: lineage, times. */
+    private TaskEvent.Builder base(Kind kind, Delivery d, AttemptTrace trace) {
+        boolean started = trace != null && trace.started();
+        Envelope env = started ? trace.envelope : null;
+        TaskEvent.Builder e = TaskEvent.builder(kind, d.id(), d.queue(), clock.instant())
+                .taskName(env != null ? env.task() : d.task())
+                .worker(workerId, d.attempt());
+        if (env != null) {
+            e.retries(env.retries()).lineage(env.rootId(), env.parentId()).sent(env.sentAt(), env.eta())
+                    .times(waitTime(env, trace.startedAt),
+                            kind != Kind.STARTED ? Duration.ofNanos(System.nanoTime() - trace.startedNanos) : null);
+        }
+        return e;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.taskq.examples.docs;
 
+import java.util.Map;
+import io.taskq.TaskContext;
 import io.taskq.RetryPolicy;
 import io.taskq.Task;
 import io.taskq.Event;
@@ -76,6 +78,13 @@ public final class DocSnippets {
                     w.concurrency(), w.processed(), w.failed(), w.lastHeartbeat());
         }
         return worker;
+    }
+
+    /** docs/concepts.md: a running task reports its progress. */
+    static boolean progress(String s) {
+        TaskContext ctx = TaskContext.current().orElseThrow();
+        ctx.updateState("CONVERTING", Map.of("file", s, "percent", 50));
+        return ctx.softTimeLimitExceeded();
     }
 
     /** docs/events.md: reading the event stream by position, and following it. */
