@@ -67,6 +67,7 @@ public final class TaskEvent {
     private final String errorMessage;
     private final Instant retryAt;
     private final String reason;
+    private final String args;
 
     private TaskEvent(Builder b) {
         this.kind = Objects.requireNonNull(b.kind, "kind");
@@ -90,6 +91,7 @@ public final class TaskEvent {
         this.errorMessage = b.errorMessage;
         this.retryAt = b.retryAt;
         this.reason = b.reason;
+        this.args = b.args;
     }
 
     /** A builder for an event of {@code kind} about task {@code taskId} of {@code queue} at {@code timestamp}. */
@@ -207,6 +209,14 @@ public final class TaskEvent {
         return reason;
     }
 
+    /**
+     * For {@link Kind#SENT} and {@link Kind#STARTED}, when {@link Taskq.Builder#argsRepr} is on: the task's arguments
+     * as the JSON text of its message, cut to that many characters (ending in an ellipsis when cut); else null.
+     */
+    public String args() {
+        return args;
+    }
+
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("TaskEvent[").append(kind).append(' ').append(taskId)
@@ -249,6 +259,7 @@ public final class TaskEvent {
         private String errorMessage;
         private Instant retryAt;
         private String reason;
+        private String args;
 
         private Builder(Kind kind, String taskId, String queue, Instant timestamp) {
             this.kind = kind;
@@ -313,6 +324,12 @@ public final class TaskEvent {
         /** See {@link TaskEvent#reason()}. */
         public Builder reason(String reason) {
             this.reason = reason;
+            return this;
+        }
+
+        /** See {@link TaskEvent#args()}. */
+        public Builder args(String args) {
+            this.args = args;
             return this;
         }
 

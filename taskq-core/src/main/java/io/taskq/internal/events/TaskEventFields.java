@@ -60,6 +60,7 @@ public final class TaskEventFields {
         }
         put(f, "retry_at", e.retryAt());
         put(f, "reason", e.reason());
+        put(f, Event.F_ARGS, e.args());
         return Event.of(type(e.kind()), e.timestamp(), f);
     }
 
