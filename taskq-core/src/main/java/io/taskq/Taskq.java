@@ -592,9 +592,6 @@ public final class Taskq implements AutoCloseable {
          * @throws IllegalArgumentException if negative, or from 1 to 3 (no room besides the ellipsis)
          */
         public Builder argsRepr(int maxChars) {
-            if (maxChars < 0) {
-                throw new IllegalArgumentException("argsRepr must not be negative");
-            }
             this.argsRepr = ArgsRepr.of(maxChars);
             return this;
         }
