@@ -31,6 +31,7 @@ public final class ControlCalls {
     private final WorkerRegistry registry;
     private final Clock clock;
 
+    /** Calls over {@code bus}; {@code registry} (or null) tells whom a command to all workers waits for. */
     public ControlCalls(ControlBus bus, WorkerRegistry registry, Clock clock) {
         this.bus = bus;
         this.registry = registry;

@@ -3,7 +3,6 @@ package io.taskq.redis.internal;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
@@ -15,10 +14,7 @@ import io.taskq.spi.ControlBus;
 import io.taskq.spi.ControlCommand;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,27 +105,9 @@ public final class RedisControlBus implements ControlBus {
         if (waitMs < 1) {
             return conns.commands().lpop(key);
         }
-        Connections.Blocking c = pool.take();
-        boolean reusable = false;
-        try {
-            CommandArgs<String, String> args = new CommandArgs<>(KeyCodec.INSTANCE).addKey(key).add(waitMs / 1000.0);
-            long timeoutMs = waitMs + MarkerWait.GRACE_MS;
-            CompletableFuture<KeyValue<String, String>> popped = c.async().dispatch(
-                    new TimedKeyword("BLPOP", timeoutMs), new KeyValueOutput<>(StringCodec.UTF8), args)
-                    .toCompletableFuture();
-            KeyValue<String, String> kv = popped.get(timeoutMs, TimeUnit.MILLISECONDS);
-            reusable = true;
-            return kv == null || !kv.hasValue() ? null : kv.getValue();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            reusable = cause instanceof RedisCommandExecutionException;
-            throw cause instanceof RuntimeException re ? re
-                    : new IllegalStateException("waiting for control replies failed: " + cause, cause);
-        } catch (TimeoutException e) {
-            return null;
-        } finally {
-            pool.giveBack(c, reusable);
-        }
+        CommandArgs<String, String> args = new CommandArgs<>(KeyCodec.INSTANCE).addKey(key).add(waitMs / 1000.0);
+        KeyValue<String, String> kv = pool.run("BLPOP", waitMs, new KeyValueOutput<>(StringCodec.UTF8), args);
+        return kv == null || !kv.hasValue() ? null : kv.getValue();
     }
 
     /** Stops the listeners and closes the connections not in use (the broker closes). */
@@ -142,27 +120,11 @@ public final class RedisControlBus implements ControlBus {
 
     /** XREAD BLOCK on a pooled connection: the entries after {@code after}, or none when the block time ends. */
     private List<StreamMessage<String, String>> read(String after) throws InterruptedException {
-        Connections.Blocking c = pool.take();
-        boolean reusable = false;
-        try {
-            CommandArgs<String, String> args = new CommandArgs<>(KeyCodec.INSTANCE).add("COUNT").add(PER_READ)
-                    .add("BLOCK").add(BLOCK_MS).add("STREAMS").addKey(stream).add(after);
-            long timeoutMs = BLOCK_MS + MarkerWait.GRACE_MS;
-            List<StreamMessage<String, String>> entries = c.async()
-                    .dispatch(new TimedKeyword("XREAD", timeoutMs), new StreamReadOutput<>(StringCodec.UTF8), args)
-                    .toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
-            reusable = true;
-            return entries == null ? List.of() : entries;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            reusable = cause instanceof RedisCommandExecutionException;
-            throw cause instanceof RuntimeException re ? re
-                    : new IllegalStateException("reading the control stream failed: " + cause, cause);
-        } catch (TimeoutException e) {
-            return List.of();
-        } finally {
-            pool.giveBack(c, reusable);
-        }
+        CommandArgs<String, String> args = new CommandArgs<>(KeyCodec.INSTANCE).add("COUNT").add(PER_READ)
+                .add("BLOCK").add(BLOCK_MS).add("STREAMS").addKey(stream).add(after);
+        List<StreamMessage<String, String>> entries = pool.run("XREAD", BLOCK_MS,
+                new StreamReadOutput<>(StringCodec.UTF8), args);
+        return entries == null ? List.of() : entries;
     }
 
     /** One listener: a thread that reads the stream on from where it started and hands each command on. */
