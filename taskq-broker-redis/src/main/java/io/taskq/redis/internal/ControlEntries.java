@@ -29,7 +29,7 @@ public final class ControlEntries {
     static final int MAX_DESTINATIONS = 1000;
     /** A command id becomes part of a key name: a few safe characters only. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,64}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final int MAX_DESTINATION_CHARS = 512;
 
     private ControlEntries() {
