@@ -53,6 +53,8 @@ public final class Event {
     public static final String F_QUEUE = "queue";
     /** Field: the worker id. */
     public static final String F_WORKER = "worker";
+    /** Field: the task's arguments, cut (task-sent and task-started, when {@code Taskq.Builder.argsRepr} is on). */
+    public static final String F_ARGS = "args";
 
     private final String position;
     private final String type;

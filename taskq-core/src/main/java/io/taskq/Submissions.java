@@ -1,6 +1,7 @@
 package io.taskq;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.taskq.internal.ArgsRepr;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.GuardedListener;
@@ -34,8 +35,9 @@ final class Submissions {
     private final List<GuardedListener> listeners;
 
     Submissions(Taskq taskq, Broker broker, TaskRegistry registry, DataCodec data, SubmitRetry sender,
-                int maxMessageBytes, List<TaskListener> listeners) {
+                int maxMessageBytes, List<TaskListener> listeners, ArgsRepr argsRepr) {
         this.taskq = taskq;
+        this.argsRepr = argsRepr;
         this.broker = broker;
         this.registry = registry;
         this.data = data;
@@ -43,6 +45,9 @@ final class Submissions {
         this.maxMessageBytes = maxMessageBytes;
         this.listeners = listeners.stream().map(GuardedListener::new).toList();
     }
+
+    /** How the arguments show in SENT events. */
+    private final ArgsRepr argsRepr;
 
     /** A message and the envelope it carries (for the events of the tasks sent). */
     private record Prepared(TaskMessage message, Envelope envelope) {
@@ -129,7 +134,7 @@ final class Submissions {
             }
             Envelope env = prepared.get(i).envelope();
             TaskEvent event = TaskEvent.builder(TaskEvent.Kind.SENT, env.id(), env.queue(), now).taskName(env.task())
-                    .retries(0).lineage(env.rootId(), env.parentId()).sent(env.sentAt(), env.eta()).build();
+                    .retries(0).lineage(env.rootId(), env.parentId()).sent(env.sentAt(), env.eta()).args(argsRepr.of(env.args())).build();
             for (GuardedListener l : listeners) {
                 l.onEvent(event);
             }

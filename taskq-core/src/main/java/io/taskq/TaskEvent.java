@@ -74,6 +74,7 @@ public final class TaskEvent {
     private final String reason;
     private final String progressState;
     private final String progressMeta;
+    private final String args;
 
     private TaskEvent(Builder b) {
         this.kind = Objects.requireNonNull(b.kind, "kind");
@@ -99,6 +100,7 @@ public final class TaskEvent {
         this.reason = b.reason;
         this.progressState = b.progressState;
         this.progressMeta = b.progressMeta;
+        this.args = b.args;
     }
 
     /** A builder for an event of {@code kind} about task {@code taskId} of {@code queue} at {@code timestamp}. */
@@ -226,6 +228,14 @@ public final class TaskEvent {
         return progressMeta;
     }
 
+    /**
+     * For {@link Kind#SENT} and {@link Kind#STARTED}, when {@link Taskq.Builder#argsRepr} is on: the task's arguments
+     * as the JSON text of its message, cut to that many characters (ending in an ellipsis when cut); else null.
+     */
+    public String args() {
+        return args;
+    }
+
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("TaskEvent[").append(kind).append(' ').append(taskId)
@@ -270,6 +280,7 @@ public final class TaskEvent {
         private String reason;
         private String progressState;
         private String progressMeta;
+        private String args;
 
         private Builder(Kind kind, String taskId, String queue, Instant timestamp) {
             this.kind = kind;
@@ -341,6 +352,12 @@ public final class TaskEvent {
         public Builder progress(String state, String metaJson) {
             this.progressState = state;
             this.progressMeta = metaJson;
+            return this;
+        }
+
+        /** See {@link TaskEvent#args()}. */
+        public Builder args(String args) {
+            this.args = args;
             return this;
         }
 

@@ -3,6 +3,8 @@ package io.taskq;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskq.internal.ArgsRepr;
+import io.taskq.internal.ControlCalls;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.InMemoryBroker;
@@ -11,8 +13,10 @@ import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.WorkerExtensions;
 import io.taskq.internal.events.EventPublisher;
 import io.taskq.internal.events.LogEvents;
+import io.taskq.internal.worker.ControlResponder;
 import io.taskq.internal.worker.WorkerEngine;
 import io.taskq.spi.Broker;
+import io.taskq.spi.ControlBus;
 import io.taskq.spi.EventLog;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.ResultBackend;
@@ -56,7 +60,7 @@ public final class Taskq implements AutoCloseable {
     private final boolean ownsBroker;
     private final Clock clock;
     private final TaskRegistry registry;
-    private final List<Worker> workers = new CopyOnWriteArrayList<>();
+    private final List<WorkerEngine> workers = new CopyOnWriteArrayList<>();
     private final SubmitChain submitChain;
     private final DataCodec data;
     private final WorkerExtensions extensions;
@@ -66,6 +70,8 @@ public final class Taskq implements AutoCloseable {
     private final Events events;
     /** The application's name for the worker registry, or null. */
     private final String application;
+    /** Answers remote control for this taskq's workers; null when the broker has no control bus. */
+    private final ControlResponder responder;
     private volatile boolean closed;
 
     private Taskq(Builder b) {
@@ -97,11 +103,15 @@ public final class Taskq implements AutoCloseable {
             listeners.add(publisher);
         }
         this.extensions = WorkerExtensions.of(registry, b.interceptors, listeners, b.retryPolicies,
-                b.defaultRetryPolicy).withWorkerEvents(publisher != null ? publisher::publish : e -> { });
+                b.defaultRetryPolicy).withWorkerEvents(publisher != null ? publisher::publish : e -> { })
+                .withArgsRepr(b.argsRepr);
         this.events = eventLog.map(l -> new LogEvents(l, publisher != null ? publisher::dropped : () -> 0,
                 Thread::new)).orElse(null);
+        this.responder = broker.controlBus().map(bus -> new ControlResponder(bus, () -> workers, registry::names,
+                clock)).orElse(null);
         Submissions submissions = new Submissions(this, broker, registry, data,
-                new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes, extensions.listeners());
+                new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes, extensions.listeners(),
+                b.argsRepr);
         this.submitChain = new SubmitChain(b.submitInterceptors,
                 requests -> submissions.submitAll(requests, clock.instant()));
     }
@@ -287,6 +297,10 @@ public final class Taskq implements AutoCloseable {
             throw new IllegalStateException("no tasks registered: pass task objects to Taskq.builder().tasks(...)");
         }
         WorkerEngine w = new WorkerEngine(broker, registry, clock, options, data, extensions, application);
+        if (responder != null) {
+            // Listening before the worker starts: a command sent once it is listed reaches it.
+            responder.start();
+        }
         w.start();
         workers.add(w);
         return w;
@@ -307,6 +321,22 @@ public final class Taskq implements AutoCloseable {
         List<WorkerInfo> live = new ArrayList<>(r.live());
         live.sort(WorkerInfo.ORDER);
         return List.copyOf(live);
+    }
+
+    /**
+     * Remote control of the live workers of the broker's namespace, in every process sharing the broker: ping,
+     * inspect (active, reserved, registered, stats), pause and resume a queue, change the concurrency, shut a worker
+     * down, revoke (Celery's {@code app.control} and {@code inspect}). To every worker, waiting
+     * {@link Control#DEFAULT_TIMEOUT}; narrow it with {@link Control#destination} and {@link Control#timeout}. See
+     * docs/operations.md.
+     *
+     * @throws UnsupportedOperationException if the broker offers no control bus ({@link Broker#controlBus()})
+     */
+    public Control control() {
+        ControlBus bus = broker.controlBus().orElseThrow(() -> new UnsupportedOperationException(
+                "the broker " + broker.getClass().getName() + " offers no remote control"));
+        return new Control(this, new ControlCalls(bus, broker.workerRegistry().orElse(null), clock), List.of(),
+                Control.DEFAULT_TIMEOUT);
     }
 
     // ------------------------------------------------------------------ inspect
@@ -436,6 +466,9 @@ public final class Taskq implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (responder != null) {
+            responder.close();
+        }
         // Drain all workers at once (each may wait its grace period), on threads of their own rather than the
         // common pool, which application code may keep busy.
         List<Thread> closers = new ArrayList<>();
@@ -481,6 +514,7 @@ public final class Taskq implements AutoCloseable {
         private int eventBuffer = 10_000;
         private final Map<String, RetryPolicy> retryPolicies = new LinkedHashMap<>();
         private RetryPolicy defaultRetryPolicy;
+        private ArgsRepr argsRepr = ArgsRepr.OFF;
 
         private Builder() {
         }
@@ -546,6 +580,19 @@ public final class Taskq implements AutoCloseable {
          */
         public Builder events(boolean publish) {
             this.events = publish;
+            return this;
+        }
+
+        /**
+         * Shows each task's arguments, as the JSON text of its message cut to {@code maxChars} characters (an
+         * ellipsis ends a cut text), in {@code SENT} and {@code STARTED} events ({@link TaskEvent#args()}, the stream's
+         * {@code args} field) and in {@link Control#active()} / {@link Control#reserved()}. Default 0: off, as
+         * arguments may hold personal data. Never made by calling {@code toString} on the application's objects.
+         *
+         * @throws IllegalArgumentException if negative, or from 1 to 3 (no room besides the ellipsis)
+         */
+        public Builder argsRepr(int maxChars) {
+            this.argsRepr = ArgsRepr.of(maxChars);
             return this;
         }
 

@@ -16,6 +16,7 @@ import io.taskq.redis.internal.Partitions;
 import io.taskq.redis.internal.QueueAdministration;
 import io.taskq.redis.internal.QueueRegistry;
 import io.taskq.redis.internal.QueueScripts;
+import io.taskq.redis.internal.RedisControlBus;
 import io.taskq.redis.internal.RedisEventLog;
 import io.taskq.redis.internal.RedisFailures;
 import io.taskq.redis.internal.RedisWorkerRegistry;
@@ -24,6 +25,7 @@ import io.taskq.redis.internal.Scripts;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
+import io.taskq.spi.ControlBus;
 import io.taskq.spi.EventLog;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
@@ -95,6 +97,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     private final RedisWorkerRegistry workers;
     /** Null with {@code eventStreamMaxLength(0)}. */
     private final RedisEventLog events;
+    private final RedisControlBus control;
     private volatile boolean closed;
 
     /** Connects; shuts {@code resources} down if that fails and it owns them. */
@@ -127,6 +130,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         this.workers = new RedisWorkerRegistry(conns, keys, config.clock(), this::checkOpen);
         this.events = config.eventStreamMaxLength() > 0
                 ? new RedisEventLog(conns, keys, config.eventStreamMaxLength()) : null;
+        this.control = new RedisControlBus(conns, keys);
         log.info("Redis broker connected to {} (Redis {}), key prefix '{}'{}", endpoint.where(), redisVersion, prefix,
                 partitions.configured().isEmpty() ? "" : ", partitions " + partitions.configured());
     }
@@ -254,6 +258,15 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         return Optional.ofNullable(events);
     }
 
+    /**
+     * Remote control on the prefix's control stream ({@code {<prefix>}:control}) with replies on a list per command
+     * ({@code {<prefix>}:control:reply:<id>}); see docs/operations.md.
+     */
+    @Override
+    public Optional<ControlBus> controlBus() {
+        return Optional.of(control);
+    }
+
     // ------------------------------------------------------------------------------------------ QueueAdmin
 
     /** This broker: it administers its own queues. */
@@ -371,6 +384,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         if (events != null) {
             events.close();
         }
+        control.close();
         conns.close();
         if (ownsResources) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);

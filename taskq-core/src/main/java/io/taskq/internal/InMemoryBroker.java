@@ -14,6 +14,7 @@ import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
 import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.ControlBus;
 import io.taskq.spi.EventLog;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
@@ -55,6 +56,7 @@ public final class InMemoryBroker implements MemoryBroker {
     private final InMemoryLeases leases;
     private final InMemoryEventLog events = new InMemoryEventLog(EVENTS_KEPT);
     private final InMemoryWorkerRegistry workers;
+    private final InMemoryControlBus control = new InMemoryControlBus();
 
     /** How many events the in-memory stream keeps (the Redis default too). */
     static final int EVENTS_KEPT = 10_000;
@@ -451,8 +453,15 @@ public final class InMemoryBroker implements MemoryBroker {
         return Optional.of(workers);
     }
 
+    /** The taskqs of this JVM that use this broker. */
+    @Override
+    public Optional<ControlBus> controlBus() {
+        return Optional.of(control);
+    }
+
     @Override
     public void close() {
+        control.close();
         s.lock.lock();
         try {
             s.closed = true;

@@ -20,9 +20,11 @@ import java.util.Map;
  * @param retryPolicies the policy of every registered task, by name
  * @param workerEvents  where a worker's own events go (online, heartbeat, offline): the event stream's publisher,
  *                      or nowhere
+ * @param argsRepr      how the arguments are shown in STARTED events and remote-control listings
  */
 public record WorkerExtensions(List<TaskInterceptor> interceptors, List<TaskListener> listeners,
-                               Map<String, RetryPolicy> retryPolicies, Consumer<Event> workerEvents) {
+                               Map<String, RetryPolicy> retryPolicies, Consumer<Event> workerEvents,
+                               ArgsRepr argsRepr) {
 
     /** Copies the collections. */
     public WorkerExtensions {
@@ -30,17 +32,23 @@ public record WorkerExtensions(List<TaskInterceptor> interceptors, List<TaskList
         listeners = List.copyOf(listeners);
         retryPolicies = Map.copyOf(retryPolicies);
         Objects.requireNonNull(workerEvents, "workerEvents");
+        Objects.requireNonNull(argsRepr, "argsRepr");
     }
 
     /** Extensions whose workers' own events go nowhere. */
     public WorkerExtensions(List<TaskInterceptor> interceptors, List<TaskListener> listeners,
                             Map<String, RetryPolicy> retryPolicies) {
-        this(interceptors, listeners, retryPolicies, e -> { });
+        this(interceptors, listeners, retryPolicies, e -> { }, ArgsRepr.OFF);
     }
 
     /** A copy whose workers send their own events (online, heartbeat, offline) to {@code sink}. */
     public WorkerExtensions withWorkerEvents(Consumer<Event> sink) {
-        return new WorkerExtensions(interceptors, listeners, retryPolicies, sink);
+        return new WorkerExtensions(interceptors, listeners, retryPolicies, sink, argsRepr);
+    }
+
+    /** A copy whose workers show the arguments as {@code repr} says. */
+    public WorkerExtensions withArgsRepr(ArgsRepr repr) {
+        return new WorkerExtensions(interceptors, listeners, retryPolicies, workerEvents, repr);
     }
 
     /**

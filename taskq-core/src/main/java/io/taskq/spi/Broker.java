@@ -184,6 +184,16 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * Remote control of the workers of this broker's namespace, across processes: {@code Taskq.control()} sends
+     * commands on it and each taskq with workers listens to it.
+     *
+     * @return the control bus, or empty if this broker offers none (the default): remote control is then unavailable
+     */
+    default Optional<ControlBus> controlBus() {
+        return Optional.empty();
+    }
+
+    /**
      * Whether {@code failure}, thrown by one of this broker's calls, may pass if the same call is made again: a
      * timeout, a lost connection, a server still loading or without its master. Such a call may also have taken
      * effect before it failed (a reply lost after the command ran). Refusals that repeat (authentication, ACL

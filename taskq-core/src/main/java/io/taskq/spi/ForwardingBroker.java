@@ -107,6 +107,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public Optional<ControlBus> controlBus() {
+        return delegate.controlBus();
+    }
+
+    @Override
     public boolean isTransient(RuntimeException failure) {
         return delegate.isTransient(failure);
     }

@@ -1,6 +1,12 @@
 package io.taskq.redis.internal;
 
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.protocol.CommandArgs;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Dedicated connections for blocking commands (the marker waits' BZPOPMIN, the event subscriptions' XREAD BLOCK):
@@ -52,6 +58,38 @@ public final class BlockingPool {
             idle.addFirst(c);
         } else {
             c.closeAsync();
+        }
+    }
+
+    /**
+     * Runs one blocking command ({@code XREAD BLOCK}, {@code BLPOP}) on a connection of this pool, with a client-side
+     * timeout of its block time plus {@link MarkerWait#GRACE_MS}, as the marker waits have.
+     *
+     * @param blockMs the block time the command asks Redis for
+     * @return the reply; null if Redis's reply was null or did not come within the timeout
+     * @throws InterruptedException if the calling thread is interrupted (the connection is closed, not reused)
+     * @throws RuntimeException     the command's failure
+     */
+    public <T> T run(String command, long blockMs, CommandOutput<String, String, T> output,
+                     CommandArgs<String, String> args) throws InterruptedException {
+        Connections.Blocking c = take();
+        boolean reusable = false;
+        try {
+            long timeoutMs = blockMs + MarkerWait.GRACE_MS;
+            T reply = c.async().dispatch(new TimedKeyword(command, timeoutMs), output, args).toCompletableFuture()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
+            reusable = true;
+            return reply;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            // A refusal (NOPERM, WRONGTYPE) leaves the connection usable; anything else may not have.
+            reusable = cause instanceof RedisCommandExecutionException;
+            throw cause instanceof RuntimeException re ? re
+                    : new IllegalStateException(what + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            return null;
+        } finally {
+            giveBack(c, reusable);
         }
     }
 

@@ -78,6 +78,16 @@ public final class Keys {
         return "{" + prefix + "}:events";
     }
 
+    /** The control stream of the prefix (see {@code RedisControlBus}): remote-control commands, one STREAM. */
+    public String control() {
+        return "{" + prefix + "}:control";
+    }
+
+    /** The replies to one remote-control command: a LIST, expiring shortly after the command does. */
+    public String controlReply(String commandId) {
+        return "{" + prefix + "}:control:reply:" + commandId;
+    }
+
     /** The pub/sub channel of final-state notifications. */
     public String finalChannel() {
         return "{" + prefix + "}:final";

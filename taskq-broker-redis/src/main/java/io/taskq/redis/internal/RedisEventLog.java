@@ -2,7 +2,6 @@ package io.taskq.redis.internal;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
@@ -17,10 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The event stream of one key prefix: a Redis STREAM at {@code {<prefix>}:events} (the prefix's own slot, so a
@@ -139,29 +134,11 @@ public final class RedisEventLog implements EventLog {
     /** XREAD BLOCK on a dedicated connection: the entries after {@code entryId}, or none when the block time ends. */
     private List<StreamMessage<String, String>> block(String entryId, int count, long blockMs)
             throws InterruptedException {
-        Connections.Blocking c = pool.take();
-        boolean reusable = false;
-        try {
-            CommandArgs<String, String> args = new CommandArgs<>(KeyCodec.INSTANCE).add("COUNT").add(count)
-                    .add("BLOCK").add(blockMs).add("STREAMS").addKey(key).add(entryId);
-            long timeoutMs = blockMs + MarkerWait.GRACE_MS;
-            CompletableFuture<List<StreamMessage<String, String>>> reply = c.async()
-                    .dispatch(new TimedKeyword("XREAD", timeoutMs), new StreamReadOutput<>(StringCodec.UTF8), args)
-                    .toCompletableFuture();
-            List<StreamMessage<String, String>> entries = reply.get(timeoutMs, TimeUnit.MILLISECONDS);
-            reusable = true;
-            return entries == null ? List.of() : entries;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            // A refusal (NOPERM, WRONGTYPE) leaves the connection usable; anything else may not have.
-            reusable = cause instanceof RedisCommandExecutionException;
-            throw cause instanceof RuntimeException re ? re
-                    : new IllegalStateException("waiting for events failed: " + cause, cause);
-        } catch (TimeoutException e) {
-            return List.of();
-        } finally {
-            pool.giveBack(c, reusable);
-        }
+        CommandArgs<String, String> args = new CommandArgs<>(KeyCodec.INSTANCE).add("COUNT").add(count)
+                .add("BLOCK").add(blockMs).add("STREAMS").addKey(key).add(entryId);
+        List<StreamMessage<String, String>> entries = pool.run("XREAD", blockMs,
+                new StreamReadOutput<>(StringCodec.UTF8), args);
+        return entries == null ? List.of() : entries;
     }
 
     private static <T> T join(RedisFuture<T> f) {

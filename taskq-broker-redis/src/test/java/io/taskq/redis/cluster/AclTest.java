@@ -12,6 +12,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.Range;
 import io.lettuce.core.XReadArgs;
+import io.taskq.Control;
 import io.taskq.Event;
 import io.taskq.Events;
 import io.taskq.TaskHandle;
@@ -206,6 +207,55 @@ class AclTest {
             assertFalse(c.sync().xrange("{uat}:events", Range.create("-", "+")).isEmpty(), "its own stream reads");
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * Remote control: each user controls its own workers (commands on {@code {env}:control}, replies on
+     * {@code {env}:control:reply:<id>}), and {@code uat} can neither send commands to {@code live}'s workers nor read
+     * or forge {@code live}'s replies.
+     */
+    @Test
+    void theUatUserCannotControlLivesWorkersNorReadItsReplies() throws InterruptedException {
+        Duration replies = Duration.ofSeconds(10);
+        try (RedisBroker live = RedisBroker.builder().uri(url("live", "live-secret")).keyPrefix("live").build();
+             Taskq liveTaskq = Taskq.builder().broker(live).tasks(new FaultTasks()).build();
+             RedisBroker uat = RedisBroker.builder().uri(url("uat", "uat-secret")).keyPrefix("uat").build();
+             Taskq uatTaskq = Taskq.builder().broker(uat).tasks(new FaultTasks()).build()) {
+            Worker liveWorker = liveTaskq.startWorker(WorkerOptions.builder().workerId("live-w").nodeName("live-node")
+                    .concurrency(2).build());
+            uatTaskq.startWorker(WorkerOptions.builder().workerId("uat-w").concurrency(2).build());
+            Control liveControl = liveTaskq.control().destination("live-w").timeout(replies);
+            assertEquals("pong", liveControl.ping().get("live-w").value(), "live controls its own");
+            assertEquals(Boolean.TRUE, liveControl.pause("default").get("live-w").value());
+            assertEquals(Boolean.TRUE, liveControl.resume("default").get("live-w").value());
+            assertEquals("pong", uatTaskq.control().destination("uat-w").timeout(replies).ping().get("uat-w")
+                    .value(), "uat controls its own");
+
+            // uat's commands go to uat's stream: live's worker never hears them.
+            assertTrue(uatTaskq.control().destination("live-w", "live-node").timeout(Duration.ofMillis(500))
+                    .pause("default").isEmpty());
+            assertEquals(java.util.Set.of(), liveWorker.pausedQueues());
+
+            // A reply waiting for live's requester: uat can neither read, take nor forge it.
+            live.controlBus().orElseThrow().reply("probe", "[]", Duration.ofSeconds(30));
+            RedisClient client = RedisClient.create(RedisURI.create(url("uat", "uat-secret")));
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                for (Runnable r : List.<Runnable>of(
+                        () -> c.sync().xadd("{live}:control", Map.of("command", "{}")),
+                        () -> c.sync().xread(XReadArgs.StreamOffset.from("{live}:control", "0-0")),
+                        () -> c.sync().xrevrange("{live}:control", Range.create("-", "+")),
+                        () -> c.sync().lpop("{live}:control:reply:probe"),
+                        () -> c.sync().blpop(1, "{live}:control:reply:probe"),
+                        () -> c.sync().lrange("{live}:control:reply:probe", 0, -1),
+                        () -> c.sync().rpush("{live}:control:reply:probe", "[{\"worker\":\"forged\"}]"))) {
+                    RuntimeException e = assertThrows(RuntimeException.class, r::run);
+                    assertTrue(e.getMessage().contains("NOPERM"), e.getMessage());
+                }
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+            assertEquals("[]", live.controlBus().orElseThrow().awaitReply("probe", replies), "still there for live");
         }
     }
 

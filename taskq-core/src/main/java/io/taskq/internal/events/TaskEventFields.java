@@ -67,6 +67,7 @@ public final class TaskEventFields {
             String m = e.progressMeta();
             f.put("progress_meta", m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m);
         }
+        put(f, Event.F_ARGS, e.args());
         return Event.of(type(e.kind()), e.timestamp(), f);
     }
 

@@ -31,6 +31,10 @@ final class Attempt {
     volatile ScheduledFuture<?> softLimitTimer;
     /** When it was put among the held tasks ({@link Ticker#read()}); guarded by the lock of {@link Slots}. */
     long heldSince;
+    /** When the method was about to be called (the clock), for remote-control listings; null until then. */
+    volatile java.time.Instant startedAt;
+    /** {@link Ticker#read()} at the same moment. */
+    volatile long startedTick;
     /** Set when the task thread has left this attempt (returned, threw, or reacted to its interrupt). */
     volatile boolean exited;
 

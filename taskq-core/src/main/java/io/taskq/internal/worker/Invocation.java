@@ -98,7 +98,10 @@ final class Invocation {
         Delivery d = a.delivery;
         Envelope env = a.envelope;
         TaskDefinition def = a.definition;
-        reporter.started(d, ctx.clock.instant());
+        Instant startedAt = ctx.clock.instant();
+        a.startedTick = ctx.ticker.read();
+        a.startedAt = startedAt;
+        reporter.started(d, startedAt);
         ctx.events.started(d, a.trace, env);
         CurrentTask.bind(new TaskContext(d.id(), env.task(), d.queue(), d.attempt(), env.retries(),
                 env.rootId(), env.headers()), a, progress);

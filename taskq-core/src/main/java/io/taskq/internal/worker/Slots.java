@@ -313,6 +313,13 @@ final class Slots {
         running.clear();
     }
 
+    /** A copy of the held tasks, oldest first (remote-control listings). */
+    List<Attempt> heldAttempts() {
+        synchronized (lock) {
+            return new ArrayList<>(held);
+        }
+    }
+
     int heldCount() {
         synchronized (lock) {
             return held.size();

@@ -3,16 +3,23 @@ package io.taskq.internal.worker;
 import io.taskq.Worker;
 import io.taskq.WorkerInfo;
 import io.taskq.WorkerOptions;
+import io.taskq.WorkerTask;
+import io.taskq.internal.ArgsRepr;
 import io.taskq.internal.DataCodec;
+import io.taskq.internal.Envelope;
 import io.taskq.internal.Ids;
 import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.TaskqVersion;
 import io.taskq.internal.WorkerExtensions;
 import io.taskq.spi.Broker;
+import io.taskq.spi.Delivery;
 import io.taskq.spi.Outcome;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +71,8 @@ public final class WorkerEngine implements Worker {
     private final String application;
     /** Set by start(). */
     private volatile Instant startedAt;
+    /** How the arguments show in remote-control listings. */
+    private final ArgsRepr argsRepr;
 
     /**
      * Creates a worker on the system ticker with daemon threads; {@link #start()} starts it.
@@ -92,10 +101,11 @@ public final class WorkerEngine implements Worker {
     private WorkerEngine(Broker broker, TaskRegistry registry, Clock clock, WorkerOptions options, DataCodec data,
                          WorkerExtensions extensions, Ticker ticker, ThreadFactory threads, String application) {
         this.application = application;
+        this.argsRepr = extensions.argsRepr();
         String id = options.workerId() != null ? options.workerId()
                 : Ids.processName() + "#" + WORKER_SEQ.incrementAndGet();
         this.ctx = new WorkerContext(broker, registry, clock, ticker, options, id, new WorkerThreads(threads, id),
-                new WorkerEvents(extensions.listeners(), clock, id));
+                new WorkerEvents(extensions.listeners(), clock, id, extensions.argsRepr()));
         // The parts reach each other through these final fields; none is called before start().
         this.slots = new Slots(ctx, this::startAttempt);
         this.queues = new QueueSelection(options);
@@ -237,6 +247,48 @@ public final class WorkerEngine implements Worker {
                 TaskqVersion.get(), Ids.host(), Ids.pid(), o.queues(), queues.paused(), slots.concurrency(),
                 slots.runningCount(), slots.heldCount(), ctx.processedCount(), ctx.succeededCount(),
                 ctx.failedCount(), isHealthy(), startedAt != null ? startedAt : now, now, o.heartbeatInterval());
+    }
+
+    /** The node name it is known by ({@link WorkerInfo#nodeName()}). */
+    public String nodeName() {
+        return ctx.options.nodeName() != null ? ctx.options.nodeName() : Ids.processName();
+    }
+
+    /** Whether close() has begun: it no longer answers remote control. */
+    public boolean closing() {
+        return ctx.closed();
+    }
+
+    /**
+     * The tasks running now (Celery's {@code inspect active}), from a weakly consistent view of the running attempts:
+     * no lock the task threads take.
+     */
+    public List<WorkerTask> activeTasks() {
+        List<WorkerTask> out = new ArrayList<>();
+        long now = ctx.ticker.read();
+        for (Attempt a : slots.runningAttempts()) {
+            if (a.settled.get()) {
+                continue;
+            }
+            Instant at = a.startedAt;
+            Envelope env = a.envelope;
+            out.add(new WorkerTask(a.id(), env != null ? env.task() : a.delivery.task(), a.delivery.queue(),
+                    a.delivery.attempt(), at, at == null ? null : Duration.ofNanos(now - a.startedTick),
+                    !argsRepr.enabled() ? null : env != null ? argsRepr.of(env.args())
+                            : argsRepr.ofMessage(a.delivery.body())));
+        }
+        return out;
+    }
+
+    /** The tasks claimed ahead and held for a free slot, oldest first (Celery's {@code inspect reserved}). */
+    public List<WorkerTask> heldTasks() {
+        List<WorkerTask> out = new ArrayList<>();
+        for (Attempt a : slots.heldAttempts()) {
+            Delivery d = a.delivery;
+            out.add(new WorkerTask(d.id(), d.task(), d.queue(), d.attempt(), null, null,
+                    argsRepr.ofMessage(d.body())));
+        }
+        return out;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.taskq.TaskEvent.Kind;
 import io.taskq.TaskEvent;
 import io.taskq.TaskListener;
 import io.taskq.TaskState;
+import io.taskq.internal.ArgsRepr;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.GuardedListener;
 import io.taskq.spi.Delivery;
@@ -27,8 +28,15 @@ final class WorkerEvents {
     private final List<GuardedListener> listeners;
     private final Clock clock;
     private final String workerId;
+    /** How the arguments show in STARTED events. */
+    private final ArgsRepr argsRepr;
 
     WorkerEvents(List<TaskListener> listeners, Clock clock, String workerId) {
+        this(listeners, clock, workerId, ArgsRepr.OFF);
+    }
+
+    WorkerEvents(List<TaskListener> listeners, Clock clock, String workerId, ArgsRepr argsRepr) {
+        this.argsRepr = argsRepr;
         this.listeners = listeners.stream().map(GuardedListener::new).toList();
         this.clock = clock;
         this.workerId = workerId;
@@ -121,6 +129,9 @@ final class WorkerEvents {
         TaskEvent.Builder e = base(kind, d, trace).retryAt(retryAt).reason(reason);
         if (error != null) {
             e.error(error.type(), error.message());
+        }
+        if (kind == Kind.STARTED && trace != null && trace.started()) {
+            e.args(argsRepr.of(trace.envelope.args()));
         }
         TaskEvent event = e.build();
         for (GuardedListener l : listeners) {

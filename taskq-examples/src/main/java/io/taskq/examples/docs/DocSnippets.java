@@ -15,7 +15,9 @@ import io.taskq.TaskRevokedException;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.Worker;
+import io.taskq.Control;
 import io.taskq.WorkerInfo;
+import io.taskq.WorkerTask;
 import io.taskq.WorkerOptions;
 import io.taskq.redis.RedisBackend;
 import io.taskq.redis.RedisBroker;
@@ -85,6 +87,26 @@ public final class DocSnippets {
         TaskContext ctx = TaskContext.current().orElseThrow();
         ctx.updateState("CONVERTING", Map.of("file", s, "percent", 50));
         return ctx.softTimeLimitExceeded();
+    }
+
+    /** docs/operations.md: remote control of the workers of every process sharing the broker. */
+    static void remoteControl(Taskq taskq, String taskId) {
+        Control control = taskq.control().timeout(Duration.ofSeconds(2));   // to every worker
+        for (Control.Reply<java.util.List<WorkerTask>> r : control.active().values()) {
+            if (r.ok()) {
+                for (WorkerTask t : r.value()) {
+                    log.info("{} runs {} {} for {} (attempt {})", r.nodeName(), t.name(), t.id(), t.runtime(),
+                            t.attempt());
+                }
+            } else {
+                log.warn("{} failed: {}", r.workerId(), r.error());
+            }
+        }
+        Control node7 = taskq.control().destination("emails@web-7");   // a node name or a worker id
+        node7.pause("email");                                            // cancel_consumer
+        node7.setConcurrency(16);                                        // pool_grow
+        node7.resume("email");                                           // add_consumer
+        taskq.control().revoke(taskId);                                  // through the broker
     }
 
     /** docs/events.md: reading the event stream by position, and following it. */
