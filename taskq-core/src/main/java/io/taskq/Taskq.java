@@ -11,6 +11,7 @@ import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.WorkerExtensions;
 import io.taskq.internal.events.EventPublisher;
 import io.taskq.internal.events.LogEvents;
+import io.taskq.internal.events.PublisherAccess;
 import io.taskq.internal.worker.WorkerEngine;
 import io.taskq.spi.Broker;
 import io.taskq.spi.EventLog;
@@ -67,6 +68,11 @@ public final class Taskq implements AutoCloseable {
     /** The application's name for the worker registry, or null. */
     private final String application;
     private volatile boolean closed;
+
+    static {
+        // taskq's own modules (the scheduler) publish through this taskq's publisher, not through a public method.
+        PublisherAccess.install(t -> t.publisher);
+    }
 
     private Taskq(Builder b) {
         this.clock = b.clock;
