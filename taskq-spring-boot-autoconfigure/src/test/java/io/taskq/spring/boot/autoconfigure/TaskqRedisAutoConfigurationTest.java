@@ -67,6 +67,19 @@ class TaskqRedisAutoConfigurationTest {
     }
 
     @Test
+    void theEventStreamLengthFromProperties() {
+        runner.withPropertyValues("taskq.redis.url=" + redis.url(), "taskq.redis.key-prefix=" + prefix(),
+                "taskq.redis.event-stream-max-length=0").run(context -> {
+                    Taskq taskq = context.getBean(Taskq.class);
+                    assertThat(context.getBean(RedisBroker.class).eventLog()).as("no stream kept").isEmpty();
+                    assertThatThrownBy(taskq::events).isInstanceOf(UnsupportedOperationException.class);
+                });
+        runner.withPropertyValues("taskq.redis.url=" + redis.url(), "taskq.redis.key-prefix=" + prefix())
+                .run(context -> assertThat(context.getBean(RedisBroker.class).eventLog()).as("by default")
+                        .isPresent());
+    }
+
+    @Test
     void withAMeterRegistryTheRedisReconnectsAreCounted() {
         runner.withConfiguration(AutoConfigurations.of(TaskqMetricsAutoConfiguration.class))
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
