@@ -89,26 +89,16 @@ class RedisSchedulerHaTest {
     @Test
     void leaderKilledMidRunEveryDueRunPublishedAndExecutedExactlyOnce() {
         String prefix = freshPrefix("ha");
-        Instance a = instance(prefix, "a", LEASE);
-        Instance b = instance(prefix, "b", LEASE);
-        Instance c = instance(prefix, "c", LEASE);
+        List<Instance> alive = threeInstances(prefix);
         startWorker(prefix);
-        List<Instance> alive = new ArrayList<>(List.of(a, b, c));
         Instance leader = awaitLeader(alive);
-
-        // The first run as added: reading the entry afterwards could already see the next one (a loaded machine).
-        // Run-all: every due run is to be published, those that fell due during a failover included.
-        Instant first = a.scheduler.add(PeriodicTask.builder("tick", "tick", Schedule.every(EVERY))
-                .missedRuns(MissedRunPolicy.runAll(1_000)).build(), "test").nextRunAt();
+        Instant first = addTick(alive.get(0));
         awaitRunsAfter("tick", first, 5);
 
         // Kill 1, mid-run: the leader dies right after the broker accepted a run and before it saved the entry's
         // state, so the next leader finds that run still due and publishes its id again.
-        leader.dieAfterNextPublish();
         Instance killed = leader;
-        Await.until(WAIT, "leader died mid-run", () -> killed.dead.getCount() == 0);
-        String interrupted = killed.lastPublished;
-        killed.kill();
+        String interrupted = killMidRun(killed);
         alive.remove(killed);
         assertEquals(Optional.of(killed.id), alive.get(0).broker.holder(LEASE_NAME),
                 "a dead leader keeps the lease until it expires");
@@ -203,22 +193,13 @@ class RedisSchedulerHaTest {
      */
     @Test
     void schedulerEventsOnePublishedPerRunAndTheLeaderChanges() {
-        String prefix = freshPrefix("events");
-        Instance a = instance(prefix, "a", LEASE);
-        Instance b = instance(prefix, "b", LEASE);
-        Instance c = instance(prefix, "c", LEASE);
-        List<Instance> alive = new ArrayList<>(List.of(a, b, c));
+        List<Instance> alive = threeInstances(freshPrefix("events"));
         Instance first = awaitLeader(alive);
-        Instant t0 = a.scheduler.add(PeriodicTask.builder("tick", "tick", Schedule.every(EVERY))
-                .missedRuns(MissedRunPolicy.runAll(1_000)).build(), "test").nextRunAt();
-        awaitRunsAfter("tick", t0, 3);
+        awaitRunsAfter("tick", addTick(alive.get(0)), 3);
 
         // Killed after the broker took a run and before the state was saved: the next leader publishes it again
         // (the broker drops the duplicate) and is the one to tell it.
-        first.dieAfterNextPublish();
-        Await.until(WAIT, "leader died mid-run", () -> first.dead.getCount() == 0);
-        String interrupted = first.lastPublished;
-        first.kill();
+        String interrupted = killMidRun(first);
         alive.remove(first);
         Instance second = awaitLeader(alive);
         Await.until(WAIT, "the interrupted run attempted again", () -> ledger.attempts(interrupted) >= 2);
@@ -260,6 +241,34 @@ class RedisSchedulerHaTest {
         assertEquals(List.of(Event.SCHEDULER_LEADER), leadership(events, first.id));
         assertEquals(List.of(Event.SCHEDULER_LEADER, Event.SCHEDULER_FOLLOWER), leadership(events, second.id));
         assertEquals(List.of(Event.SCHEDULER_LEADER, Event.SCHEDULER_FOLLOWER), leadership(events, third.id));
+    }
+
+    /** Three instances of one prefix, started. */
+    private List<Instance> threeInstances(String prefix) {
+        return new ArrayList<>(List.of(instance(prefix, "a", LEASE), instance(prefix, "b", LEASE),
+                instance(prefix, "c", LEASE)));
+    }
+
+    /**
+     * Adds the entry "tick", every {@link #EVERY}, run-all (every due run is to be published, those that fell due
+     * during a failover included); returns its first run as added (reading the entry afterwards could already see
+     * the next one on a loaded machine).
+     */
+    private static Instant addTick(Instance on) {
+        return on.scheduler.add(PeriodicTask.builder("tick", "tick", Schedule.every(EVERY))
+                .missedRuns(MissedRunPolicy.runAll(1_000)).build(), "test").nextRunAt();
+    }
+
+    /**
+     * Kills the leader right after the broker accepted a run and before it saved the entry's state; returns that
+     * run's id.
+     */
+    private String killMidRun(Instance leader) {
+        leader.dieAfterNextPublish();
+        Await.until(WAIT, "leader died mid-run", () -> leader.dead.getCount() == 0);
+        String interrupted = leader.lastPublished;
+        leader.kill();
+        return interrupted;
     }
 
     /** Every scheduler event the stream keeps, oldest first, read page by page. */

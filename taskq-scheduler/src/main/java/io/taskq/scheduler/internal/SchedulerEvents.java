@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -76,7 +77,7 @@ final class SchedulerEvents {
             f.put("reason", "missed");
             f.put("from", from.toString());
             f.put("until", until.toString());
-            f.put("policy", policy.kind().name().toLowerCase(java.util.Locale.ROOT));
+            f.put("policy", policy.kind().name().toLowerCase(Locale.ROOT));
             publish(Event.SCHEDULER_MISSED, until, f);
         }
     }
