@@ -45,6 +45,17 @@ public final class Event {
     /** A worker stopped (after draining). */
     public static final String WORKER_OFFLINE = "worker-offline";
 
+    /** A scheduler instance (taskq-scheduler) took the scheduler lease: it publishes the due runs now. */
+    public static final String SCHEDULER_LEADER = "scheduler-leader";
+    /** A scheduler instance lost or gave up the lease: another instance publishes now. */
+    public static final String SCHEDULER_FOLLOWER = "scheduler-follower";
+    /** The leading scheduler submitted a run of a periodic task (one event per run, whatever the instances). */
+    public static final String SCHEDULER_PUBLISHED = "scheduler-published";
+    /** Runs of a periodic task were not published: dropped by its missed-run policy, or skipped by its overlap policy. */
+    public static final String SCHEDULER_MISSED = "scheduler-missed";
+    /** The leading scheduler could not submit the due runs of a periodic task; it tries again. */
+    public static final String SCHEDULER_FAILED = "scheduler-failed";
+
     /** Field: the task id. */
     public static final String F_ID = "id";
     /** Field: the task name. */

@@ -13,6 +13,7 @@ import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.WorkerExtensions;
 import io.taskq.internal.events.EventPublisher;
 import io.taskq.internal.events.LogEvents;
+import io.taskq.internal.events.PublisherAccess;
 import io.taskq.internal.worker.ControlResponder;
 import io.taskq.internal.worker.WorkerEngine;
 import io.taskq.spi.Broker;
@@ -73,6 +74,11 @@ public final class Taskq implements AutoCloseable {
     /** Answers remote control for this taskq's workers; null when the broker has no control bus. */
     private final ControlResponder responder;
     private volatile boolean closed;
+
+    static {
+        // taskq's own modules (the scheduler) publish through this taskq's publisher, not through a public method.
+        PublisherAccess.install(t -> t.publisher);
+    }
 
     private Taskq(Builder b) {
         this.clock = b.clock;

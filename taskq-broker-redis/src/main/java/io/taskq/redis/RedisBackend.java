@@ -70,6 +70,15 @@ public final class RedisBackend implements AutoCloseable {
         return config.prefix();
     }
 
+    /**
+     * The Lettuce resources everything here runs on (those given to {@link Builder#clientResources}, or the
+     * backend's own): their event bus tells connection events, which {@code taskq-micrometer}'s
+     * {@code RedisConnectionMetrics} counts. The backend's own are shut down by {@link #close()}, not by the caller.
+     */
+    public ClientResources clientResources() {
+        return resources;
+    }
+
     /** The broker (also the result backend, the leases and the queue administration); one per backend. */
     public RedisBroker broker() {
         return broker;

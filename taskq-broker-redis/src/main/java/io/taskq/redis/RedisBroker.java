@@ -150,6 +150,14 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         return prefix;
     }
 
+    /**
+     * The Lettuce resources its connections run on (its own, or its backend's): their event bus tells connection
+     * events, which {@code taskq-micrometer}'s {@code RedisConnectionMetrics} counts. Not to be shut down by the caller.
+     */
+    public ClientResources clientResources() {
+        return resources;
+    }
+
     /** How this broker reaches Redis, for {@link RedisScheduleStore.Builder#from(RedisBroker)}. */
     Endpoint endpoint() {
         return endpoint;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskq.Event;
+import io.taskq.EventPage;
 import io.taskq.Task;
 import io.taskq.TaskContext;
 import io.taskq.Taskq;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,26 +89,16 @@ class RedisSchedulerHaTest {
     @Test
     void leaderKilledMidRunEveryDueRunPublishedAndExecutedExactlyOnce() {
         String prefix = freshPrefix("ha");
-        Instance a = instance(prefix, "a", LEASE);
-        Instance b = instance(prefix, "b", LEASE);
-        Instance c = instance(prefix, "c", LEASE);
+        List<Instance> alive = threeInstances(prefix);
         startWorker(prefix);
-        List<Instance> alive = new ArrayList<>(List.of(a, b, c));
         Instance leader = awaitLeader(alive);
-
-        // The first run as added: reading the entry afterwards could already see the next one (a loaded machine).
-        // Run-all: every due run is to be published, those that fell due during a failover included.
-        Instant first = a.scheduler.add(PeriodicTask.builder("tick", "tick", Schedule.every(EVERY))
-                .missedRuns(MissedRunPolicy.runAll(1_000)).build(), "test").nextRunAt();
+        Instant first = addTick(alive.get(0));
         awaitRunsAfter("tick", first, 5);
 
         // Kill 1, mid-run: the leader dies right after the broker accepted a run and before it saved the entry's
         // state, so the next leader finds that run still due and publishes its id again.
-        leader.dieAfterNextPublish();
         Instance killed = leader;
-        Await.until(WAIT, "leader died mid-run", () -> killed.dead.getCount() == 0);
-        String interrupted = killed.lastPublished;
-        killed.kill();
+        String interrupted = killMidRun(killed);
         alive.remove(killed);
         assertEquals(Optional.of(killed.id), alive.get(0).broker.holder(LEASE_NAME),
                 "a dead leader keeps the lease until it expires");
@@ -191,6 +184,111 @@ class RedisSchedulerHaTest {
                 .toList();
         assertEquals(1, fellDue.size(), "one run for the ~15 that fell due while no scheduler ran: "
                 + ledger.acceptedOf("tick").keySet());
+    }
+
+    /**
+     * The scheduler's events in the prefix's Redis stream: two instances, the leader killed right after publishing a
+     * run and before saving its state, then the next leader closed cleanly. Each accepted run is told once, by the
+     * instance that saved it, with its fields; the leader changes are told by each instance in order.
+     */
+    @Test
+    void schedulerEventsOnePublishedPerRunAndTheLeaderChanges() {
+        List<Instance> alive = threeInstances(freshPrefix("events"));
+        Instance first = awaitLeader(alive);
+        awaitRunsAfter("tick", addTick(alive.get(0)), 3);
+
+        // Killed after the broker took a run and before the state was saved: the next leader publishes it again
+        // (the broker drops the duplicate) and is the one to tell it.
+        String interrupted = killMidRun(first);
+        alive.remove(first);
+        Instance second = awaitLeader(alive);
+        Await.until(WAIT, "the interrupted run attempted again", () -> ledger.attempts(interrupted) >= 2);
+        awaitRunsAfter("tick", Instant.now(), 3);
+        // Closed cleanly: it tells the stream it leads no more, and the last instance takes over.
+        second.close();
+        alive.remove(second);
+        Instance third = alive.get(0);
+        awaitLeader(alive);
+        awaitRunsAfter("tick", Instant.now(), 3);
+        third.scheduler.close();
+        Set<String> accepted = ledger.acceptedOf("tick").keySet();
+
+        Taskq reader = third.taskq;
+        List<Event> events = Await.value(WAIT, "every accepted run told", () -> {
+            List<Event> now = schedulerEvents(reader);
+            long told = now.stream().filter(e -> e.type().equals(Event.SCHEDULER_PUBLISHED)).count();
+            return told >= accepted.size() ? now : null;
+        });
+        List<Event> published = events.stream().filter(e -> e.type().equals(Event.SCHEDULER_PUBLISHED)).toList();
+        List<String> ids = published.stream().map(e -> e.field(Event.F_ID)).sorted().toList();
+        assertEquals(List.copyOf(accepted), ids, "one scheduler-published per accepted run");
+        for (Event e : published) {
+            Instant due = Instant.parse(e.field("scheduled_at"));
+            assertEquals(Scheduler.runId("tick", due), e.field(Event.F_ID));
+            assertEquals("tick", e.field("entry"));
+            assertEquals("tick", e.field(Event.F_NAME));
+            assertEquals("default", e.field(Event.F_QUEUE));
+            assertEquals(Duration.between(due, e.timestamp()).toMillis(), Long.parseLong(e.field("lag_ms")));
+            assertTrue(Long.parseLong(e.field("lag_ms")) >= 0, e.toString());
+            if (!e.field(Event.F_ID).equals(interrupted)) {
+                assertEquals(ledger.publisher.get(e.field(Event.F_ID)), e.field("scheduler"), "told by its publisher");
+            }
+        }
+        assertNotEquals(first.id, published.stream().filter(e -> e.field(Event.F_ID).equals(interrupted))
+                .findFirst().orElseThrow().field("scheduler"), "the interrupted run is told by the next leader");
+
+        // A killed leader tells nothing more (its connections are cut); one that closes tells that it stopped leading.
+        assertEquals(List.of(Event.SCHEDULER_LEADER), leadership(events, first.id));
+        assertEquals(List.of(Event.SCHEDULER_LEADER, Event.SCHEDULER_FOLLOWER), leadership(events, second.id));
+        assertEquals(List.of(Event.SCHEDULER_LEADER, Event.SCHEDULER_FOLLOWER), leadership(events, third.id));
+    }
+
+    /** Three instances of one prefix, started. */
+    private List<Instance> threeInstances(String prefix) {
+        return new ArrayList<>(List.of(instance(prefix, "a", LEASE), instance(prefix, "b", LEASE),
+                instance(prefix, "c", LEASE)));
+    }
+
+    /**
+     * Adds the entry "tick", every {@link #EVERY}, run-all (every due run is to be published, those that fell due
+     * during a failover included); returns its first run as added (reading the entry afterwards could already see
+     * the next one on a loaded machine).
+     */
+    private static Instant addTick(Instance on) {
+        return on.scheduler.add(PeriodicTask.builder("tick", "tick", Schedule.every(EVERY))
+                .missedRuns(MissedRunPolicy.runAll(1_000)).build(), "test").nextRunAt();
+    }
+
+    /**
+     * Kills the leader right after the broker accepted a run and before it saved the entry's state; returns that
+     * run's id.
+     */
+    private String killMidRun(Instance leader) {
+        leader.dieAfterNextPublish();
+        Await.until(WAIT, "leader died mid-run", () -> leader.dead.getCount() == 0);
+        String interrupted = leader.lastPublished;
+        leader.kill();
+        return interrupted;
+    }
+
+    /** Every scheduler event the stream keeps, oldest first, read page by page. */
+    private static List<Event> schedulerEvents(Taskq reader) {
+        List<Event> out = new ArrayList<>();
+        String after = null;
+        while (true) {
+            EventPage page = reader.events().since(after, 1_000);
+            if (page.events().isEmpty()) {
+                return out;
+            }
+            page.events().stream().filter(e -> e.type().startsWith("scheduler-")).forEach(out::add);
+            after = page.next();
+        }
+    }
+
+    private static List<String> leadership(List<Event> events, String instance) {
+        return events.stream().filter(e -> instance.equals(e.field("scheduler")))
+                .map(Event::type).filter(t -> t.equals(Event.SCHEDULER_LEADER) || t.equals(Event.SCHEDULER_FOLLOWER))
+                .toList();
     }
 
     private void assertLateAfter(long afterMillis, Instance killed) {

@@ -58,6 +58,9 @@ public final class ModuleBoundaries {
                     + " like the core's task options, with the same messages"),
             new Allowed("taskq-scheduler", "io.taskq.internal.TaskDefinition", false, "a periodic task is named by"
                     + " the core's task scanning, so that the name it submits is the name workers register"),
+            new Allowed("taskq-scheduler", "io.taskq.internal.events.PublisherAccess", false, "the scheduler's"
+                    + " events go through its taskq's event publisher (one buffer and thread, the same on/off switch"
+                    + " as task and worker events) without a publishing method on the public API"),
             new Allowed("taskq-scheduler", "io.taskq.internal.DataCodec", false, "a periodic task built with"
                     + " Java values shows them encoded as a default taskq encodes them until its scheduler encodes"
                     + " them again with the taskq's own mapper; the codec's guards (not data, one JSON value) are"

@@ -65,6 +65,13 @@ public final class TaskqMeters {
      */
     public static final String BROKER_ERRORS = "taskq.broker.errors";
 
+    /** Counter: Redis connections that went down, counted by {@link RedisConnectionMetrics}. */
+    public static final String REDIS_DISCONNECTS = "taskq.redis.disconnects";
+    /** Counter: attempts to reconnect a Redis connection, counted by {@link RedisConnectionMetrics}. */
+    public static final String REDIS_RECONNECT_ATTEMPTS = "taskq.redis.reconnect.attempts";
+    /** Counter: reconnect attempts that failed (Redis still unreachable), counted by {@link RedisConnectionMetrics}. */
+    public static final String REDIS_RECONNECT_FAILURES = "taskq.redis.reconnect.failures";
+
     /** Tag: the task name (at most {@link TaskqMetrics.Builder#maxTaskNames} values, then {@value #OTHER}). */
     public static final String TASK = "task";
     /** Tag: the queue name (at most {@link TaskqMetrics.Builder#maxQueues} values, then {@value #OTHER}). */

@@ -10,6 +10,7 @@ import io.taskq.scheduler.internal.InMemoryScheduleStore;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
+import io.taskq.spi.EventLog;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
 import io.taskq.spi.MemoryBroker;
@@ -110,6 +111,8 @@ final class Cluster implements AutoCloseable {
         /** The broker as this instance sees it: counts enqueues and can be made to block. */
         final class CountingBroker implements Broker {
             volatile CountDownLatch gate;
+            /** When set, every enqueue fails with it (the broker is unreachable). */
+            volatile RuntimeException failure;
             final AtomicInteger blocked = new AtomicInteger();
 
             @Override
@@ -125,6 +128,10 @@ final class Cluster implements AutoCloseable {
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException(e);
                     }
+                }
+                RuntimeException f = failure;
+                if (f != null) {
+                    throw f;
                 }
                 List<Boolean> out = Cluster.this.broker.enqueue(messages);
                 for (int i = 0; i < messages.size(); i++) {
@@ -173,6 +180,11 @@ final class Cluster implements AutoCloseable {
             @Override
             public Optional<QueueAdmin> queueAdmin() {
                 return Cluster.this.broker.queueAdmin();
+            }
+
+            @Override
+            public Optional<EventLog> eventLog() {
+                return Cluster.this.broker.eventLog();
             }
 
             @Override

@@ -37,15 +37,17 @@ final class EntryEditor {
     private final TaskNameCheck taskNames;
     private final RunSubmitter submitter;
     private final Listeners listeners;
+    private final SchedulerEvents events;
 
     EntryEditor(ScheduleStore store, StoredEntries entries, Clock clock, TaskNameCheck taskNames,
-                RunSubmitter submitter, Listeners listeners) {
+                RunSubmitter submitter, Listeners listeners, SchedulerEvents events) {
         this.store = store;
         this.entries = entries;
         this.clock = clock;
         this.taskNames = taskNames;
         this.submitter = submitter;
         this.listeners = listeners;
+        this.events = events;
     }
 
     /** Creates an entry; fails if the name exists. */
@@ -109,6 +111,7 @@ final class EntryEditor {
                 return cur.withState(cur.state().withRuns(now, id, handle.queue(), 1));
             });
             listeners.tell(l -> l.runPublished(name, id, at[0], at[0]));
+            events.published(name, e.definition(), id, handle.queue(), at[0], at[0], true);
         } catch (NoSuchElementException gone) {
             log.info("periodic task '{}' was deleted while it was run by hand as {}", name, id);
         }

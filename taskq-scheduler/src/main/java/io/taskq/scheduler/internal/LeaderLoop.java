@@ -33,6 +33,7 @@ final class LeaderLoop {
     private final EntryCache cache;
     private final RunPublisher publisher;
     private final Listeners listeners;
+    private final SchedulerEvents events;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean wakeRequested;
@@ -41,13 +42,14 @@ final class LeaderLoop {
     private Thread thread;
 
     LeaderLoop(Lease lease, Clock clock, ThreadFactory threads, EntryCache cache, RunPublisher publisher,
-               Listeners listeners) {
+               Listeners listeners, SchedulerEvents events) {
         this.lease = lease;
         this.clock = clock;
         this.threads = threads;
         this.cache = cache;
         this.publisher = publisher;
         this.listeners = listeners;
+        this.events = events;
     }
 
     /** Starts the loop's thread. */
@@ -86,7 +88,10 @@ final class LeaderLoop {
         } catch (RuntimeException e) {
             log.warn("could not release scheduler lease; another instance takes over when it expires", e);
         }
-        leader = false;
+        if (leader) {
+            leader = false;
+            events.leadership(false, lease.name());
+        }
     }
 
     /** Whether this instance held the lease at its last check. */
@@ -151,6 +156,7 @@ final class LeaderLoop {
             }
             leader = nowLeader;
             listeners.tell(l -> l.leadershipChanged(lease.owner(), nowLeader));
+            events.leadership(nowLeader, lease.name());
         }
         // A new leader trusts nothing it cached as a follower.
         cache.refresh(becameLeader);

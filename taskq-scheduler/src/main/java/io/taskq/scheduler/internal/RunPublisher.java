@@ -51,9 +51,10 @@ final class RunPublisher {
     private final Taskq taskq;
     private final Rules rules;
     private final Listeners listeners;
+    private final SchedulerEvents events;
 
     RunPublisher(ScheduleStore store, StoredEntries entries, EntryCache cache, RunSubmitter submitter, Taskq taskq,
-                 Rules rules, Listeners listeners) {
+                 Rules rules, Listeners listeners, SchedulerEvents events) {
         this.store = store;
         this.entries = entries;
         this.cache = cache;
@@ -61,6 +62,7 @@ final class RunPublisher {
         this.taskq = taskq;
         this.rules = rules;
         this.listeners = listeners;
+        this.events = events;
     }
 
     /** Publishes what the cache says is due at {@code now}, entry by entry, until {@code stopping}. */
@@ -88,7 +90,7 @@ final class RunPublisher {
             }
             Firing firing = plan(name, current.entry(), now);
             List<TaskHandle<?>> handles = firing.runs().isEmpty() ? List.of()
-                    : submitter.submitScheduled(name, current.entry().definition(), firing.runs());
+                    : submit(name, current.entry().definition(), firing.runs());
             if (save(name, current, firing, handles, now)) {
                 return;
             }
@@ -99,6 +101,16 @@ final class RunPublisher {
         if (!stopping.getAsBoolean()) {
             log.warn("periodic task '{}': could not save its state after {} attempts; will retry", name,
                     MAX_CAS_ATTEMPTS);
+        }
+    }
+
+    /** Submits the runs; a failure is told to the event stream and thrown on (the loop retries the entry). */
+    private List<TaskHandle<?>> submit(String name, PeriodicTask d, List<Instant> runs) {
+        try {
+            return submitter.submitScheduled(name, d, runs);
+        } catch (RuntimeException e) {
+            events.failed(name, d, runs, e);
+            throw e;
         }
     }
 
@@ -170,21 +182,28 @@ final class RunPublisher {
             return false;
         }
         cache.put(name, new Versioned(v.getAsLong(), ne));
-        report(name, e, f, now, finished, ns);
+        report(name, e, f, handles, now, finished, ns);
         return true;
     }
 
     /** Tells the listeners once the state is saved: a leader that lost the race reports nothing. */
-    private void report(String name, Entry before, Firing f, Instant now, boolean finished, State saved) {
+    private void report(String name, Entry before, Firing f, List<TaskHandle<?>> handles, Instant now,
+                        boolean finished, State saved) {
         State st = before.state();
+        PeriodicTask d = before.definition();
         if (f.plan().dropped()) {
-            listeners.tell(l -> l.runsMissed(name, st.nextRunAt(), now, before.definition().missedRuns()));
+            listeners.tell(l -> l.runsMissed(name, st.nextRunAt(), now, d.missedRuns()));
+            events.missed(name, d, st.nextRunAt(), now, d.missedRuns());
         }
         if (f.skipped() != null) {
             listeners.tell(l -> l.runSkipped(name, f.skipped(), st.lastRunId()));
+            events.skipped(name, d, f.skipped(), st.lastRunId(), now);
         }
-        for (Instant at : f.runs()) {
-            listeners.tell(l -> l.runPublished(name, RunSubmitter.runId(name, at), at, now));
+        for (int i = 0; i < f.runs().size(); i++) {
+            Instant at = f.runs().get(i);
+            String id = RunSubmitter.runId(name, at);
+            listeners.tell(l -> l.runPublished(name, id, at, now));
+            events.published(name, d, id, handles.get(i).queue(), at, now, false);
         }
         if (!f.runs().isEmpty()) {
             log.debug("periodic task '{}': published {} run(s), last {}; next {}", name, f.runs().size(),

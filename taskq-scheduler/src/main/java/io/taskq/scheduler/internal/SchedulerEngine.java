@@ -56,14 +56,15 @@ public final class SchedulerEngine implements AutoCloseable {
         TaskNameCheck taskNames = new TaskNameCheck(s.taskq(), s.allowUnregisteredTasks());
         declared.forEach(taskNames::refuseDeclared);
         Listeners listeners = new Listeners(s.listeners());
+        SchedulerEvents events = SchedulerEvents.of(s.taskq(), s.instanceId(), s.clock());
         RunSubmitter submitter = new RunSubmitter(s.taskq());
         this.entries = new StoredEntries(s.store());
-        this.editor = new EntryEditor(s.store(), entries, s.clock(), taskNames, submitter, listeners);
+        this.editor = new EntryEditor(s.store(), entries, s.clock(), taskNames, submitter, listeners, events);
         EntryCache cache = new EntryCache(s.store(), entries);
         RunPublisher publisher = new RunPublisher(s.store(), entries, cache, submitter, s.taskq(),
-                new RunPublisher.Rules(s.misfireGrace(), s.overlapLookback()), listeners);
+                new RunPublisher.Rules(s.misfireGrace(), s.overlapLookback()), listeners, events);
         this.loop = new LeaderLoop(new LeaderLoop.Lease(s.leases(), s.leaseName(), s.instanceId(), s.leaseTtl(),
-                s.maxSleep()), s.clock(), s.threads(), cache, publisher, listeners);
+                s.maxSleep()), s.clock(), s.threads(), cache, publisher, listeners, events);
     }
 
     /** Applies the code declarations, then starts the loop thread. */

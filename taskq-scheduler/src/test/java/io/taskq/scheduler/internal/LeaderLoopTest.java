@@ -43,7 +43,8 @@ class LeaderLoopTest {
         return t;
     };
     private final LeaderLoop loop = new LeaderLoop(new LeaderLoop.Lease(leases, "lease", "me", TTL, MAX_SLEEP),
-            clock, threads, parts.cache, parts.publisher, parts.listeners);
+            clock, threads, parts.cache, parts.publisher, parts.listeners,
+                parts.schedulerEvents);
 
     @AfterEach
     void close() {
@@ -111,7 +112,8 @@ class LeaderLoopTest {
     @Test
     void theWaitIsBoundedByAThirdOfTheLeaseAndRoundedUp() {
         LeaderLoop shortLease = new LeaderLoop(new LeaderLoop.Lease(leases, "lease", "me", Duration.ofSeconds(3),
-                Duration.ofSeconds(5)), clock, threads, parts.cache, parts.publisher, parts.listeners);
+                Duration.ofSeconds(5)), clock, threads, parts.cache, parts.publisher, parts.listeners,
+                parts.schedulerEvents);
         assertEquals(1_000, shortLease.iteration(), "nothing due: a third of the lease");
 
         // An audited edit: the loop sees the change count move and re-reads.
@@ -147,7 +149,8 @@ class LeaderLoopTest {
     void theThreadComesFromTheFactoryAtStartAndAFailedPassIsRetried() {
         // Retries after maxSleep: short here, so that the test does not wait for it.
         LeaderLoop fast = new LeaderLoop(new LeaderLoop.Lease(leases, "lease", "me", TTL, Duration.ofMillis(20)),
-                clock, threads, parts.cache, parts.publisher, parts.listeners);
+                clock, threads, parts.cache, parts.publisher, parts.listeners,
+                parts.schedulerEvents);
         assertEquals(List.of(), made, "no thread before start");
         leases.failure = new IllegalStateException("store down");
         try {
@@ -171,7 +174,8 @@ class LeaderLoopTest {
     void aChangeNotificationWakesTheSleepingLoop() {
         leases.grant.set(false);
         LeaderLoop slow = new LeaderLoop(new LeaderLoop.Lease(leases, "lease", "me", Duration.ofHours(3),
-                Duration.ofHours(1)), clock, threads, parts.cache, parts.publisher, parts.listeners);
+                Duration.ofHours(1)), clock, threads, parts.cache, parts.publisher, parts.listeners,
+                parts.schedulerEvents);
         slow.start();
         try {
             Await.until(Duration.ofSeconds(10), "first pass", () -> leases.acquires.get() >= 1);

@@ -33,6 +33,7 @@ final class Parts implements AutoCloseable {
     final RunSubmitter submitter;
     final RunPublisher publisher;
     final EntryEditor editor;
+    final SchedulerEvents schedulerEvents;
 
     Parts(Clock clock) {
         this(clock, new InMemoryScheduleStore());
@@ -46,9 +47,11 @@ final class Parts implements AutoCloseable {
         this.entries = new StoredEntries(store);
         this.cache = new EntryCache(store, entries);
         this.submitter = new RunSubmitter(taskq);
+        this.schedulerEvents = SchedulerEvents.of(taskq, "me", clock);
         this.publisher = new RunPublisher(store, entries, cache, submitter, taskq,
-                new RunPublisher.Rules(GRACE, LOOKBACK), listeners);
-        this.editor = new EntryEditor(store, entries, clock, new TaskNameCheck(taskq, true), submitter, listeners);
+                new RunPublisher.Rules(GRACE, LOOKBACK), listeners, schedulerEvents);
+        this.editor = new EntryEditor(store, entries, clock, new TaskNameCheck(taskq, true), submitter, listeners,
+                schedulerEvents);
     }
 
     /** Stores an entry whose next run is {@code nextRunAt}, as if it had been created earlier (no audit). */

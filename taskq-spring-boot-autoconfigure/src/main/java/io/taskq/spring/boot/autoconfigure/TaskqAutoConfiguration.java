@@ -25,8 +25,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * The {@link Taskq} client with the application's {@code @Task} beans, the broker (in memory unless
- * {@link TaskqRedisAutoConfiguration} made a Redis one), the worker options from {@code taskq.worker.*} and the
- * workers' lifecycle. Every bean backs off when the application defines its own.
+ * {@link TaskqRedisAutoConfiguration} made a Redis one), the event stream's publishing from {@code taskq.events.*},
+ * the worker options from {@code taskq.worker.*} and the workers' lifecycle. Every bean backs off when the application defines its own.
  */
 @AutoConfiguration(after = TaskqRedisAutoConfiguration.class)
 @EnableConfigurationProperties(TaskqProperties.class)
@@ -73,7 +73,8 @@ public class TaskqAutoConfiguration {
             used = d.decorate(used);
         }
         Taskq.Builder b = Taskq.builder().broker(used).resultBackend(results).closeBrokerOnClose(false)
-                .tasks(tasks.instances().toArray());
+                .tasks(tasks.instances().toArray())
+                .events(properties.getEvents().isEnabled()).eventBuffer(properties.getEvents().getBuffer());
         interceptors.orderedStream().forEach(b::interceptor);
         submitInterceptors.orderedStream().forEach(b::submitInterceptor);
         listeners.orderedStream().forEach(b::listener);
@@ -102,9 +103,13 @@ public class TaskqAutoConfiguration {
                 .concurrency(w.getConcurrency())
                 .queues(w.getQueues().toArray(String[]::new))
                 .lease(w.getLease())
-                .shutdownGrace(w.getShutdownGrace());
+                .shutdownGrace(w.getShutdownGrace())
+                .heartbeatInterval(w.getHeartbeatInterval());
         if (w.getPrefetch() != null) {
             b.prefetch(w.getPrefetch());
+        }
+        if (w.getNodeName() != null && !w.getNodeName().isBlank()) {
+            b.nodeName(w.getNodeName());
         }
         return b.build();
     }

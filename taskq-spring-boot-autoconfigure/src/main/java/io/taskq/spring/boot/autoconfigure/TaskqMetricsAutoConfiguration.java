@@ -3,8 +3,10 @@ package io.taskq.spring.boot.autoconfigure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.taskq.TaskListener;
 import io.taskq.Taskq;
+import io.taskq.micrometer.RedisConnectionMetrics;
 import io.taskq.micrometer.SchedulerMetrics;
 import io.taskq.micrometer.TaskqMetrics;
+import io.taskq.redis.RedisBackend;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -18,9 +20,11 @@ import org.springframework.context.annotation.Configuration;
  * taskq's Micrometer meters ({@code taskq-micrometer}, see docs/metrics.md) bound to the application's
  * {@link MeterRegistry} when both are there: the task listener (submits, outcomes, runtimes, waits) added to the
  * auto-configured {@link Taskq}, broker errors counted by a broker decorator, the queue and worker gauges bound once
- * the workers started, and the scheduler's meters as a scheduler listener. Off with {@code taskq.metrics.enabled=false}.
+ * the workers started, the scheduler's meters as a scheduler listener, and Redis reconnects when the Redis backend
+ * is a bean. Off with {@code taskq.metrics.enabled=false}.
  */
 @AutoConfiguration(before = TaskqAutoConfiguration.class, afterName = {
+        "io.taskq.spring.boot.autoconfigure.TaskqRedisAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"})
@@ -55,6 +59,20 @@ public class TaskqMetricsAutoConfiguration {
     TaskqMetricsBinder taskqMetricsBinder(TaskqMetrics metrics, ObjectProvider<Taskq> taskq,
                                           ObjectProvider<TaskqWorkers> workers) {
         return new TaskqMetricsBinder(metrics, taskq, workers);
+    }
+
+    /** Redis reconnects, when the Redis backend is a bean: counted from its client resources' event bus. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.taskq.redis.RedisBackend", "io.lettuce.core.resource.ClientResources"})
+    @ConditionalOnBean(type = "io.taskq.redis.RedisBackend")
+    static class RedisConnectionMetricsConfiguration {
+
+        /** {@code taskq.redis.disconnects}, {@code taskq.redis.reconnect.attempts} and {@code .failures}. */
+        @Bean
+        @ConditionalOnMissingBean
+        RedisConnectionMetrics taskqRedisConnectionMetrics(MeterRegistry registry, RedisBackend backend) {
+            return new RedisConnectionMetrics(registry, backend.clientResources());
+        }
     }
 
     /** The scheduler's meters, when taskq-scheduler is on the classpath: a scheduler listener. */

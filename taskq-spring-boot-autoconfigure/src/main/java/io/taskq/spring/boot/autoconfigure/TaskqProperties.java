@@ -33,6 +33,8 @@ public class TaskqProperties {
 
     private final Metrics metrics = new Metrics();
 
+    private final Events events = new Events();
+
     /** What this instance runs besides submitting. */
     public Set<TaskqRole> getRoles() {
         return roles;
@@ -71,6 +73,11 @@ public class TaskqProperties {
     /** How task arguments and results are written as JSON. */
     public Json getJson() {
         return json;
+    }
+
+    /** The event stream. */
+    public Events getEvents() {
+        return events;
     }
 
     /** The Redis connection; without a URL (or cluster nodes) taskq runs on its in-memory broker. */
@@ -120,6 +127,12 @@ public class TaskqProperties {
 
         /** How long task records (states and results) are kept after their last change. */
         private Duration resultTtl = Duration.ofHours(24);
+
+        /**
+         * About how many events the key prefix's event stream keeps ({prefix}:events; the oldest go first). 0 keeps
+         * no stream: nothing is published and Taskq.events() is not available.
+         */
+        private int eventStreamMaxLength = 10_000;
 
         /** The Redis server URL. */
         public String getUrl() {
@@ -221,6 +234,16 @@ public class TaskqProperties {
             this.connectTimeout = connectTimeout;
         }
 
+        /** About how many events the stream keeps. */
+        public int getEventStreamMaxLength() {
+            return eventStreamMaxLength;
+        }
+
+        /** Sets about how many events the stream keeps (0: no stream). */
+        public void setEventStreamMaxLength(int eventStreamMaxLength) {
+            this.eventStreamMaxLength = eventStreamMaxLength;
+        }
+
         /** How long task records are kept. */
         public Duration getResultTtl() {
             return resultTtl;
@@ -263,6 +286,18 @@ public class TaskqProperties {
          * (default 30 s) and below the service manager's stop timeout.
          */
         private Duration shutdownGrace = Duration.ofSeconds(25);
+
+        /**
+         * The worker's name in the worker registry and its events (Celery's -n), e.g. "emails@web-3"; unset for
+         * "pid@host" of the process.
+         */
+        private String nodeName;
+
+        /**
+         * How often the worker heartbeats into the worker registry and the event stream (worker-heartbeat); it drops
+         * out of the registry after three missed heartbeats. At least 100 ms.
+         */
+        private Duration heartbeatInterval = Duration.ofSeconds(5);
 
         /** The queues. */
         public List<String> getQueues() {
@@ -312,6 +347,26 @@ public class TaskqProperties {
         /** Sets the shutdown grace. */
         public void setShutdownGrace(Duration shutdownGrace) {
             this.shutdownGrace = shutdownGrace;
+        }
+
+        /** The node name, or null for "pid@host". */
+        public String getNodeName() {
+            return nodeName;
+        }
+
+        /** Sets the node name (null for "pid@host"). */
+        public void setNodeName(String nodeName) {
+            this.nodeName = nodeName;
+        }
+
+        /** The heartbeat interval. */
+        public Duration getHeartbeatInterval() {
+            return heartbeatInterval;
+        }
+
+        /** Sets the heartbeat interval. */
+        public void setHeartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
         }
     }
 
@@ -444,6 +499,41 @@ public class TaskqProperties {
         /** Sets how often the queue counts are read. */
         public void setQueuePollInterval(Duration queuePollInterval) {
             this.queuePollInterval = queuePollInterval;
+        }
+    }
+
+    /** The event stream (Taskq.events()) this application publishes to. */
+    public static class Events {
+        /**
+         * Publish this application's task, worker and scheduler events to the broker's event stream; false stops
+         * publishing (the stream can still be read).
+         */
+        private boolean enabled = true;
+
+        /**
+         * How many events may wait to be published before new ones are dropped (counted, never slowing a task):
+         * room for a burst while the broker is slow.
+         */
+        private int buffer = 10_000;
+
+        /** Whether this application publishes events. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether this application publishes events. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The publish buffer's size. */
+        public int getBuffer() {
+            return buffer;
+        }
+
+        /** Sets the publish buffer's size. */
+        public void setBuffer(int buffer) {
+            this.buffer = buffer;
         }
     }
 }

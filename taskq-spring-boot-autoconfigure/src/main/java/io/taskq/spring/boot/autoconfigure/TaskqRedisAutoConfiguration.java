@@ -42,7 +42,8 @@ public class TaskqRedisAutoConfiguration {
                 .keyPrefix(r.getKeyPrefix())
                 .commandTimeout(r.getCommandTimeout())
                 .connectTimeout(r.getConnectTimeout())
-                .resultTtl(r.getResultTtl());
+                .resultTtl(r.getResultTtl())
+                .eventStreamMaxLength(r.getEventStreamMaxLength());
         if (!r.getCluster().isEmpty()) {
             b.cluster(r.getCluster().stream().map(s -> uri(s, r)).toList());
         } else {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.taskq.Event;
 import io.taskq.WorkerInfo;
 import io.taskq.Worker;
 import io.taskq.SubmitInterceptor;
@@ -164,6 +165,46 @@ class TaskqAutoConfigurationTest {
                 });
         runner.run(context -> assertThat(context.getBean(WorkerOptions.class).adaptivePrefetch())
                 .as("no prefetch property: adaptive").isTrue());
+    }
+
+    @Test
+    void theWorkersNodeNameAndHeartbeatFromProperties() {
+        runner.withPropertyValues("taskq.worker.node-name=emails@web-3", "taskq.worker.heartbeat-interval=250ms")
+                .run(context -> {
+                    WorkerOptions o = context.getBean(WorkerOptions.class);
+                    assertThat(o.nodeName()).isEqualTo("emails@web-3");
+                    assertThat(o.heartbeatInterval()).isEqualTo(Duration.ofMillis(250));
+                    Taskq taskq = context.getBean(Taskq.class);
+                    Await.until(WAIT, "the worker registered under its node name", () -> taskq.workers().stream()
+                            .anyMatch(w -> w.nodeName().equals("emails@web-3")
+                                    && w.heartbeatInterval().equals(Duration.ofMillis(250))));
+                });
+        runner.run(context -> {
+            WorkerOptions o = context.getBean(WorkerOptions.class);
+            assertThat(o.nodeName()).as("unset: the core's default").isEqualTo(WorkerOptions.builder().build()
+                    .nodeName());
+            assertThat(o.heartbeatInterval()).isEqualTo(WorkerOptions.builder().build().heartbeatInterval());
+        });
+        runner.withPropertyValues("taskq.worker.heartbeat-interval=10ms").run(context -> assertThat(context)
+                .hasFailed().getFailure().hasStackTraceContaining("heartbeatInterval must be at least 100 ms"));
+    }
+
+    @Test
+    void eventsArePublishedUnlessTurnedOffAndTheBufferIsTheProperty() {
+        runner.run(context -> {
+            Taskq taskq = context.getBean(Taskq.class);
+            String id = taskq.submit(TestTasks::greet, "events").id();
+            Await.until(WAIT, "the task's events in the stream", () -> taskq.events().since(null, 1000).events()
+                    .stream().anyMatch(e -> e.type().equals(Event.TASK_SUCCEEDED) && id.equals(e.field(Event.F_ID))));
+        });
+        runner.withPropertyValues("taskq.events.enabled=false").run(context -> {
+            Taskq taskq = context.getBean(Taskq.class);
+            assertThat(taskq.submit(TestTasks::greet, "quiet").get(WAIT)).isEqualTo("Hello, quiet");
+            // Nothing is ever handed to a publisher: there is none.
+            assertThat(taskq.events().since(null, 1000).events()).noneMatch(e -> e.type().startsWith("task-"));
+        });
+        runner.withPropertyValues("taskq.events.buffer=0").run(context -> assertThat(context).hasFailed()
+                .getFailure().hasStackTraceContaining("the event buffer must hold at least one event"));
     }
 
     @Test

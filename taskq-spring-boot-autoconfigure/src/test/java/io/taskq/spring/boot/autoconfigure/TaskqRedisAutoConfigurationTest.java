@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.RedisURI;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.taskq.TaskHandle;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.contract.Await;
+import io.taskq.micrometer.RedisConnectionMetrics;
+import io.taskq.micrometer.TaskqMeters;
 import io.taskq.redis.PerClassRedis;
 import io.taskq.redis.RedisBroker;
 import io.taskq.redis.RedisScheduleStore;
@@ -60,6 +64,36 @@ class TaskqRedisAutoConfigurationTest {
                     Await.until(WAIT, "the scheduler leads", () -> context.getBean(Scheduler.class).isLeader());
                     assertThat(context.getBean(RedisScheduleStore.class).entry("test-tick")).isPresent();
                 });
+    }
+
+    @Test
+    void theEventStreamLengthFromProperties() {
+        runner.withPropertyValues("taskq.redis.url=" + redis.url(), "taskq.redis.key-prefix=" + prefix(),
+                "taskq.redis.event-stream-max-length=0").run(context -> {
+                    Taskq taskq = context.getBean(Taskq.class);
+                    assertThat(context.getBean(RedisBroker.class).eventLog()).as("no stream kept").isEmpty();
+                    assertThatThrownBy(taskq::events).isInstanceOf(UnsupportedOperationException.class);
+                });
+        runner.withPropertyValues("taskq.redis.url=" + redis.url(), "taskq.redis.key-prefix=" + prefix())
+                .run(context -> assertThat(context.getBean(RedisBroker.class).eventLog()).as("by default")
+                        .isPresent());
+    }
+
+    @Test
+    void withAMeterRegistryTheRedisReconnectsAreCounted() {
+        runner.withConfiguration(AutoConfigurations.of(TaskqMetricsAutoConfiguration.class))
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("taskq.redis.url=" + redis.url(), "taskq.redis.key-prefix=" + prefix())
+                .run(context -> {
+                    assertThat(context).hasSingleBean(RedisConnectionMetrics.class);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get(TaskqMeters.REDIS_DISCONNECTS).counter().count()).isZero();
+                    assertThat(registry.find(TaskqMeters.REDIS_RECONNECT_ATTEMPTS).counter()).isNotNull();
+                });
+        // In memory there is nothing to count.
+        runner.withConfiguration(AutoConfigurations.of(TaskqMetricsAutoConfiguration.class))
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> assertThat(context).doesNotHaveBean(RedisConnectionMetrics.class));
     }
 
     @Test
