@@ -72,6 +72,11 @@ public final class MeteredBroker extends ForwardingBroker {
     }
 
     @Override
+    public boolean reportProgress(Delivery delivery, String progressJson, Instant at) {
+        return counted("report_progress", () -> super.reportProgress(delivery, progressJson, at));
+    }
+
+    @Override
     public RenewResult renew(String consumerId, List<Delivery> deliveries, Duration lease) {
         return counted("renew", () -> super.renew(consumerId, deliveries, lease));
     }
