@@ -2,6 +2,7 @@ package io.taskq.redis;
 
 import io.lettuce.core.resource.ClientResources;
 import io.taskq.DeadLetter;
+import io.taskq.DeadLetterFilter;
 import io.taskq.QueueStats;
 import io.taskq.redis.internal.BrokerConfig;
 import io.taskq.redis.internal.BrokerStartup;
@@ -23,6 +24,7 @@ import io.taskq.redis.internal.Results;
 import io.taskq.redis.internal.Scripts;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
+import io.taskq.spi.DeadLetterPage;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.EventLog;
 import io.taskq.spi.FinishAndClaim;
@@ -297,6 +299,26 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     public long purgeDeadLetters(String queue) {
         checkOpen();
         return admin.purgeDeadLetters(queue);
+    }
+
+    /** In steps of up to 1,000 tasks per script call; see QueueAdministration.purge. */
+    @Override
+    public long purge(String queue) {
+        checkOpen();
+        return admin.purge(queue);
+    }
+
+    /** One step of the {@code admin dead} script per partition, each reading a bounded part of the dead set. */
+    @Override
+    public DeadLetterPage findDeadLetters(String queue, DeadLetterFilter filter, int limit, String cursor) {
+        checkOpen();
+        return admin.findDeadLetters(queue, filter, limit, cursor);
+    }
+
+    @Override
+    public long deleteDeadLetters(String queue, DeadLetterFilter filter, long limit) {
+        checkOpen();
+        return admin.deleteDeadLetters(queue, filter, limit);
     }
 
     @Override

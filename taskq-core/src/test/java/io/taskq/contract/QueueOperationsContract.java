@@ -58,6 +58,11 @@ public abstract class QueueOperationsContract {
         broker.close();
     }
 
+    /** Whether the queue is spread over partitions (each has heads of its own). */
+    protected boolean partitioned() {
+        return false;
+    }
+
     private QueueAdmin admin() {
         return broker.queueAdmin().orElseThrow();
     }
@@ -105,9 +110,11 @@ public abstract class QueueOperationsContract {
                 sent("p4b", 4, Duration.ofSeconds(90)), sent("p0", 0, Duration.ofSeconds(20))));
         QueueStats s = admin().stats("q");
         assertEquals(4, s.ready());
-        // band 4's head is p4 (70 s): p4b behind it is older but not at a head, which the bounded read takes
-        assertTrue(s.oldestReadyAge().compareTo(Duration.ofSeconds(70)) >= 0
-                && s.oldestReadyAge().compareTo(Duration.ofSeconds(80)) < 0, "p4's age: " + s.oldestReadyAge());
+        // band 4's head is p4 (70 s): p4b behind it is older but not at a head, which the bounded read takes (on a
+        // partitioned queue p4b may head a partition of its own: then 90 s)
+        Duration p4 = s.oldestReadyAge();
+        assertTrue(p4.compareTo(Duration.ofSeconds(70)) >= 0 && p4.compareTo(Duration.ofSeconds(100)) < 0, "" + p4);
+        assertTrue(p4.compareTo(Duration.ofSeconds(80)) < 0 || partitioned(), "p4's age: " + p4);
         clock.advance(Duration.ofSeconds(10));
         assertTrue(admin().stats("q").oldestReadyAge().compareTo(Duration.ofSeconds(79)) >= 0, "it grows");
     }
@@ -224,10 +231,14 @@ public abstract class QueueOperationsContract {
         List<DeadLetter> all = findAll(DeadLetterFilter.all(), 500);
         assertEquals(1200, all.size());
         assertEquals(1200, new HashSet<>(all.stream().map(DeadLetter::id).toList()).size(), "each once");
-        assertEquals("d0000", all.get(0).id());
-        assertTrue(all.get(0).deadAt().isBefore(all.get(1199).deadAt()), "oldest first");
+        for (int i = 1; i < all.size(); i++) {
+            DeadLetter a = all.get(i - 1);
+            DeadLetter b = all.get(i);
+            assertTrue(a.deadAt().isBefore(b.deadAt()) || a.deadAt().equals(b.deadAt())
+                    && a.id().compareTo(b.id()) < 0, "oldest first, then by id: " + a.id() + ", " + b.id());
+        }
         assertTrue(all.get(0).isComplete());
-        assertEquals("t.a", all.get(0).task());
+        assertEquals(Integer.parseInt(all.get(0).id().substring(1)) % 2 == 0 ? "t.a" : "t.b", all.get(0).task());
 
         DeadLetterPage first = admin().findDeadLetters("q", DeadLetterFilter.builder().task("t.a")
                 .errorType("java.net.ConnectException").build(), 500, null);
@@ -239,7 +250,7 @@ public abstract class QueueOperationsContract {
         assertEquals(600, findAll(DeadLetterFilter.builder().olderThan(Duration.ofMinutes(90)).build(), 77).size());
         List<DeadLetter> recent = findAll(DeadLetterFilter.builder().newerThan(Duration.ofMinutes(90)).build(), 500);
         assertEquals(600, recent.size());
-        assertEquals("d0600", recent.get(0).id());
+        recent.forEach(d -> assertTrue(Integer.parseInt(d.id().substring(1)) >= 600, d.id()));
         assertEquals(0, findAll(DeadLetterFilter.builder().errorType("java.net").build(), 500).size(),
                 "a type matches whole");
         assertThrows(IllegalArgumentException.class, () -> admin().findDeadLetters("q", DeadLetterFilter.all(), 0,
@@ -274,7 +285,7 @@ public abstract class QueueOperationsContract {
             assertEquals(400, s.ready());
             assertEquals(800, s.dead());
             Delivery d = claim(1).get(0);
-            assertEquals("d0000", d.id(), "oldest first, in the order they went back");
+            assertEquals(0, Integer.parseInt(d.id().substring(1)) % 3, d.id());
             assertTrue(d.body().contains("\"retries\":0"), d.body());
             assertEquals(800, taskq.deleteDeadLetters("q", DeadLetterFilter.all(), Long.MAX_VALUE));
             assertEquals(399, taskq.purge("q"));
