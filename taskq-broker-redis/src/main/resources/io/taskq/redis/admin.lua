@@ -26,15 +26,46 @@ local function purge_ready(limit)
   return { #ids, redis.call('ZCARD', K_READY) }
 end
 
--- Whether a dead letter's stored info names task (exactly) and errorType (in its reason); '' = any.
+-- The stored (JSON-escaped) text of a field's string value in a dead letter's info as the scripts write it (cjson:
+-- no spaces; inside a string every '"' is escaped, so an unescaped '"reason":"' is the key itself), found without
+-- decoding the entry, whose body is most of it; nil if the field is not there in that form.
+local function raw_text(info, name)
+  local _, p = string.find(info, '"' .. name .. '":"', 1, true)
+  if not p then return nil end
+  local q = p
+  while true do
+    q = string.find(info, '"', q + 1, true)
+    if not q then return nil end
+    local b = q - 1
+    while string.byte(info, b) == 92 do b = b - 1 end
+    if (q - 1 - b) % 2 == 0 then return string.sub(info, p + 1, q - 1) end
+  end
+end
+
+-- Whether a reason names an error type as DeadLetterFilter says: ': ' .. type .. ':' in ': ' .. reason .. ':'.
+local function names_type(reason, etype)
+  return string.find(': ' .. reason .. ':', ': ' .. etype .. ':', 1, true) ~= nil
+end
+
+-- Whether a dead letter's stored info names task (exactly) and errorType (in its reason); '' = any. Fast path on the
+-- stored text (exact for names without characters that JSON escapes: the scan reads up to MAX_SCAN entries per
+-- call, and decoding each whole entry would cost most of the call); otherwise, or for an entry not in the scripts'
+-- form, the entry is decoded.
 local function dead_matches(id, task, etype)
   if task == '' and etype == '' then return true end
   if redis.call('HSTRLEN', K_DINFO, id) > 8 * MAX_BYTES then return false end
-  local ok, d = pcall(cjson.decode, redis.call('HGET', K_DINFO, id) or '')
+  local info = redis.call('HGET', K_DINFO, id) or ''
+  local plain = not string.find(task .. etype, '[%c"\\/]')
+  if plain then
+    local t, r = raw_text(info, 'task'), raw_text(info, 'reason')
+    if (task == '' or t) and (etype == '' or r) then
+      return (task == '' or t == task) and (etype == '' or names_type(r, etype))
+    end
+  end
+  local ok, d = pcall(cjson.decode, info)
   if not ok or type(d) ~= 'table' then return false end
   if task ~= '' and d.task ~= task then return false end
-  if etype == '' then return true end
-  return type(d.reason) == 'string' and string.find(': ' .. d.reason .. ':', ': ' .. etype .. ':', 1, true) ~= nil
+  return etype == '' or (type(d.reason) == 'string' and names_type(d.reason, etype))
 end
 
 -- The rank the scan starts at: after the cursor, and not below fromMs.
