@@ -237,8 +237,9 @@ public final class QueueOpsBenchmark {
         long p99 = k == 0 ? 0 : scriptUs.get(Math.min(k - 1, k * 99 / 100));
         long max = k == 0 ? 0 : scriptUs.get(k - 1);
         System.out.printf(Locale.ROOT,
-                "%s | %d | %.2f / %.2f | %,d | %.1f | %.1f | %,d | %,d / %,d / %,d | %.2f | %,d%n", name, times, nanos[times / 2] / 1e6, nanos[times - 1] / 1e6, redisCost[0], redisCost[1] / 1e3, cpuMs,
-                redisCost[2], p50, p99, max, maxPing.get() / 1e6, result);
+                "%s | %d | %.2f / %.2f | %,d | %.1f | %.1f | %,d | %,d / %,d / %,d | %.2f | %,d%n", name, times,
+                nanos[times / 2] / 1e6, nanos[times - 1] / 1e6, redisCost[0], redisCost[1] / 1e3, cpuMs, redisCost[2],
+                p50, p99, max, maxPing.get() / 1e6, result);
     }
 
     /** CPU time of Redis's main thread so far (INFO cpu), ms: the work of the commands, whatever else runs. */
