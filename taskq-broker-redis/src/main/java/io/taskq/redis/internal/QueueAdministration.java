@@ -35,7 +35,7 @@ public final class QueueAdministration {
     private final TaskListing listing;
     private final DeadLetterSearch search;
 
-    /** Most ready tasks one {@code admin purge} call deletes (about a millisecond of Redis's time, see performance.md). */
+    /** Most ready tasks one {@code admin purge} call deletes: a few ms of Redis's time (docs/performance.md). */
     static final int PURGE_STEP = 1000;
 
     /** Administration of one broker's queues. */

@@ -31,8 +31,10 @@ import java.util.function.LongSupplier;
  * The cost of the queue operations on a large queue, against a Redis of its own (start one on a free port, without
  * persistence, e.g. {@code redis-server --port 6431 --save '' --appendonly no}):
  *
- * <pre>mvn -q -pl taskq-broker-redis -am test-compile exec:java -Dexec.skip=false -Dexec.classpathScope=test \
- *   -Dexec.mainClass=io.taskq.redis.bench.QueueOpsBenchmark -Dexec.args="redis://127.0.0.1:6431/0 1000000 100000"</pre>
+ * <pre>mvn -q -pl taskq-broker-redis -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt \
+ *     -Dmdep.includeScope=test
+ * java -cp taskq-broker-redis/target/test-classes:taskq-broker-redis/target/classes:$(cat /tmp/cp.txt) \
+ *     io.taskq.redis.bench.QueueOpsBenchmark redis://127.0.0.1:6431/0 1000000 100000</pre>
  *
  * Fills one queue with N ready tasks (all ten priority bands) and another with D dead letters (two task names, two
  * error types), then times stats, listings (first and deep pages), dead-letter listing and searches, bulk delete
