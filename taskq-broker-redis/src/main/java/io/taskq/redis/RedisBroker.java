@@ -94,6 +94,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     private final Results results;
     private final NamedLeases leases;
     private final QueueAdministration admin;
+    private final QueueScripts calls;
     private final RedisWorkerRegistry workers;
     /** Null with {@code eventStreamMaxLength(0)}. */
     private final RedisEventLog events;
@@ -119,7 +120,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         this.conns = started.conns();
         this.redisVersion = started.version();
         QueueRegistry registry = new QueueRegistry(conns, keys);
-        QueueScripts calls = new QueueScripts(scripts, conns, keys, config);
+        this.calls = new QueueScripts(scripts, conns, keys, config);
         this.enqueuer = new Enqueuer(calls, conns, partitions, registry, config.maxMessageBytes());
         this.claimer = new Claimer(calls, conns, partitions, registry, config, this::checkOpen);
         this.finisher = new Finisher(calls, conns, partitions, registry, claimer, config.maxMessageBytes());
@@ -161,6 +162,11 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     /** The script set (for this package's tests). */
     Scripts scripts() {
         return scripts;
+    }
+
+    /** The typed script calls (for this package's tests). */
+    QueueScripts calls() {
+        return calls;
     }
 
     /** The partitions (for this package's tests). */
