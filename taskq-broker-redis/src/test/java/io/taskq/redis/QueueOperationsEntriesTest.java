@@ -34,7 +34,8 @@ class QueueOperationsEntriesTest {
             long now = clock.millis();
             server.with(r -> {
                 r.zadd(dead, now, "spaced");
-                r.hset(dinfo, "spaced", "{ \"task\" : \"t/a\", \"reason\" : \"failed: x.Boom: no\", \"body\": \"{}\" }");
+                r.hset(dinfo, "spaced", "{ \"task\" : \"t/a\", \"reason\" : \"failed: x.Boom: no\","
+                        + " \"body\": \"{}\" }");
                 r.zadd(dead, now, "quoted");
                 r.hset(dinfo, "quoted", "{\"reason\":\"failed: \\\"x.Boom: q\\\" \\\\: x.Boom\",\"task\":\"t\\/a\","
                         + "\"body\":\"{\\\"task\\\":\\\"t.b\\\"}\"}");
