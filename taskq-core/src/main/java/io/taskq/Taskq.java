@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskq.internal.ArgsRepr;
 import io.taskq.internal.ControlCalls;
 import io.taskq.internal.DataCodec;
-import io.taskq.internal.Envelope;
 import io.taskq.internal.InMemoryBroker;
 import io.taskq.internal.SubmitRetry;
 import io.taskq.internal.TaskRegistry;
@@ -25,7 +24,6 @@ import io.taskq.spi.TaskLocation;
 import io.taskq.spi.WorkerRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -371,22 +369,29 @@ public final class Taskq implements AutoCloseable {
      *                               message was not kept whole, so there is nothing to send
      */
     public boolean resubmitDeadLetter(String queue, String id) {
-        QueueAdmin a = queueAdmin();
-        Optional<DeadLetter> d = a.deadLetter(queue, id);
-        if (d.isEmpty()) {
-            return false;
-        }
-        if (!d.get().isComplete()) {
-            throw new IllegalStateException("dead letter " + id + " of queue '" + queue + "' cannot be resubmitted: "
-                    + d.get().incomplete());
-        }
-        String body = d.get().body();
-        try {
-            body = Envelope.decode(body).withRetriesReset(clock.instant().truncatedTo(ChronoUnit.MILLIS)).encode();
-        } catch (Envelope.MalformedException e) {
-            // A malformed message goes back as it was; it will be dead-lettered again, with the reason.
-        }
-        return a.resubmitDeadLetter(queue, id, body);
+        return new DeadLetterOps(clock).resubmit(queueAdmin(), queue, id);
+    }
+
+    /**
+     * Sends up to {@code limit} dead letters that match {@code filter} back to their queue, oldest first, each with
+     * its retry count reset as {@link #resubmitDeadLetter} does; incomplete ones are skipped. Works page by page
+     * ({@link QueueAdmin#findDeadLetters}), never reading the whole dead-letter set at once.
+     *
+     * @param limit most to resubmit; {@code Long.MAX_VALUE} for every match
+     * @return how many went back
+     */
+    public long resubmitDeadLetters(String queue, DeadLetterFilter filter, long limit) {
+        return new DeadLetterOps(clock).resubmit(queueAdmin(), queue, filter, limit);
+    }
+
+    /** Deletes up to {@code limit} dead letters that match {@code filter}; see {@link QueueAdmin#deleteDeadLetters}. */
+    public long deleteDeadLetters(String queue, DeadLetterFilter filter, long limit) {
+        return queueAdmin().deleteDeadLetters(queue, filter, limit);
+    }
+
+    /** Deletes the ready tasks of a queue (Celery's purge); see {@link QueueAdmin#purge}. Returns how many. */
+    public long purge(String queue) {
+        return queueAdmin().purge(queue);
     }
 
     /** Deletes a queue's dead letters; returns how many there were. */

@@ -2,6 +2,7 @@ package io.taskq.redis;
 
 import io.lettuce.core.resource.ClientResources;
 import io.taskq.DeadLetter;
+import io.taskq.DeadLetterFilter;
 import io.taskq.QueueStats;
 import io.taskq.redis.internal.BrokerConfig;
 import io.taskq.redis.internal.BrokerStartup;
@@ -24,6 +25,7 @@ import io.taskq.redis.internal.Results;
 import io.taskq.redis.internal.Scripts;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
+import io.taskq.spi.DeadLetterPage;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.ControlBus;
 import io.taskq.spi.EventLog;
@@ -94,6 +96,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     private final Results results;
     private final NamedLeases leases;
     private final QueueAdministration admin;
+    private final QueueScripts calls;
     private final RedisWorkerRegistry workers;
     /** Null with {@code eventStreamMaxLength(0)}. */
     private final RedisEventLog events;
@@ -120,7 +123,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         this.conns = started.conns();
         this.redisVersion = started.version();
         QueueRegistry registry = new QueueRegistry(conns, keys);
-        QueueScripts calls = new QueueScripts(scripts, conns, keys, config);
+        this.calls = new QueueScripts(scripts, conns, keys, config);
         this.enqueuer = new Enqueuer(calls, conns, partitions, registry, config.maxMessageBytes());
         this.claimer = new Claimer(calls, conns, partitions, registry, config, this::checkOpen);
         this.finisher = new Finisher(calls, conns, partitions, registry, claimer, config.maxMessageBytes());
@@ -171,6 +174,11 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     /** The script set (for this package's tests). */
     Scripts scripts() {
         return scripts;
+    }
+
+    /** The typed script calls (for this package's tests). */
+    QueueScripts calls() {
+        return calls;
     }
 
     /** The partitions (for this package's tests). */
@@ -324,6 +332,26 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     public long purgeDeadLetters(String queue) {
         checkOpen();
         return admin.purgeDeadLetters(queue);
+    }
+
+    /** In steps of up to 1,000 tasks per script call; see QueueAdministration.purge. */
+    @Override
+    public long purge(String queue) {
+        checkOpen();
+        return admin.purge(queue);
+    }
+
+    /** One step of the {@code admin dead} script per partition, each reading a bounded part of the dead set. */
+    @Override
+    public DeadLetterPage findDeadLetters(String queue, DeadLetterFilter filter, int limit, String cursor) {
+        checkOpen();
+        return admin.findDeadLetters(queue, filter, limit, cursor);
+    }
+
+    @Override
+    public long deleteDeadLetters(String queue, DeadLetterFilter filter, long limit) {
+        checkOpen();
+        return admin.deleteDeadLetters(queue, filter, limit);
     }
 
     @Override

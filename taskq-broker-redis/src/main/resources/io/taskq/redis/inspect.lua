@@ -1,33 +1,32 @@
 -- inspect: read-only-ish views (a single record is read without a script: RedisBroker.get). ARGV[A0+1] = what:
--- 'stats' -> {ready, delayed, active, dead} after reaping (like the in-memory broker); 'dead' (limit) -> {id1,
--- deadAtMs1, info1, ...} newest first; 'deadone' (id) -> {id, deadAtMs, info} or {} if there is no such dead
--- letter; 'purge' -> how many dead letters were removed (<= 1000 per call, the caller loops); 'list' (place, rev,
--- offset, count) -> one page of a place (see list_page).
--- A dead letter's info is its stored JSON text, '' if there is none, or, if it is longer than any info taskq
--- writes (8 * MAX_BYTES: a body of at most MAX_BYTES, escaped), its length as a number: such an entry was written
--- by something else, and is reported (RedisBroker lists it as incomplete) without being read or sent.
-local function dead_entries(ids, scores)
-  local lens = {}
-  for i, id in ipairs(ids) do lens[i] = redis.call('HSTRLEN', K_DINFO, id) end
-  local small = {}
-  for i, id in ipairs(ids) do
-    if lens[i] > 0 and lens[i] <= 8 * MAX_BYTES then small[#small + 1] = id end
-  end
-  local infos = hmget(K_DINFO, small)
-  local out, j = {}, 1
-  for i, id in ipairs(ids) do
-    out[#out + 1] = id
-    out[#out + 1] = scores[i]
-    if lens[i] == 0 then
-      out[#out + 1] = ''
-    elseif lens[i] > 8 * MAX_BYTES then
-      out[#out + 1] = lens[i]
-    else
-      out[#out + 1] = infos[j] or ''
-      j = j + 1
+-- 'stats' -> {ready, delayed, active, dead, then per priority band's head: sent_at, eta} after reaping (like the
+-- in-memory broker; see band_heads); 'dead' (limit) -> {id1, deadAtMs1, info1, ...} newest first (see dead_entries
+-- in lib-dead.lua); 'deadone' (id) -> {id, deadAtMs, info} or {} if there is no such dead letter; 'purge' -> how
+-- many dead letters were removed (<= 1000 per call, the caller loops); 'list' (place, rev, offset, count) -> one
+-- page of a place (see list_page).
+
+-- The head of each priority band of the ready set (the task a claim takes next from it; at most 10 reads of
+-- O(log n), however long the queue): per head the texts of its message's sent_at and eta headers ('' when absent or
+-- null), from which QueueAdministration takes QueueStats.oldestReadyAge. Only the message's first occurrence of
+-- each field name counts (taskq writes the headers first); a job field without the frame counts as neither.
+local function band_heads(out)
+  local from = '-inf'
+  for _ = 1, 10 do
+    local head = redis.call('ZRANGEBYSCORE', K_READY, from, '+inf', 'WITHSCORES', 'LIMIT', '0', '1')
+    if #head == 0 then return end
+    local job = redis.call('HGET', K_JOB, head[1])
+    local sent, eta = '', ''
+    if job then
+      local _, j = job_header(job)
+      if j then
+        sent = string.match(job, '"sent_at"%s*:%s*"([^"]*)"', j + 1) or ''
+        eta = string.match(job, '"eta"%s*:%s*"([^"]*)"', j + 1) or ''
+      end
     end
+    out[#out + 1] = sent
+    out[#out + 1] = eta
+    from = fmt((math.floor(tonumber(head[2]) / BAND) + 1) * BAND)
   end
-  return out
 end
 
 -- One page of the tasks in one place, by rank in the place's sorted set (bounded: O(log n + count) reads, never a
@@ -97,8 +96,10 @@ if what == 'stats' then
   reap()
   flush_published()
   trim_dead()
-  return { redis.call('ZCARD', K_READY), redis.call('ZCARD', K_DELAYED), redis.call('ZCARD', K_ACTIVE),
+  local out = { redis.call('ZCARD', K_READY), redis.call('ZCARD', K_DELAYED), redis.call('ZCARD', K_ACTIVE),
     redis.call('ZCARD', K_DEAD) }
+  band_heads(out)
+  return out
 elseif what == 'dead' then
   local limit = tonumber(ARGV[A0 + 2])
   local flat = redis.call('ZREVRANGE', K_DEAD, 0, limit - 1, 'WITHSCORES')

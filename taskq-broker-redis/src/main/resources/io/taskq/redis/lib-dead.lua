@@ -85,3 +85,30 @@ local function trim_dead()
   end
 end
 
+-- Dead letters as the inspect and admin scripts return them: {id1, deadAtMs1, info1, ...}. A dead letter's info is
+-- its stored JSON text, '' if there is none, or, if it is longer than any info taskq writes (8 * MAX_BYTES: a body
+-- of at most MAX_BYTES, escaped), its length as a number: such an entry was written by something else, and is
+-- reported (DeadLetterEntries makes it an incomplete dead letter) without being read or sent.
+local function dead_entries(ids, scores)
+  local lens = {}
+  for i, id in ipairs(ids) do lens[i] = redis.call('HSTRLEN', K_DINFO, id) end
+  local small = {}
+  for i, id in ipairs(ids) do
+    if lens[i] > 0 and lens[i] <= 8 * MAX_BYTES then small[#small + 1] = id end
+  end
+  local infos = hmget(K_DINFO, small)
+  local out, j = {}, 1
+  for i, id in ipairs(ids) do
+    out[#out + 1] = id
+    out[#out + 1] = scores[i]
+    if lens[i] == 0 then
+      out[#out + 1] = ''
+    elseif lens[i] > 8 * MAX_BYTES then
+      out[#out + 1] = lens[i]
+    else
+      out[#out + 1] = infos[j] or ''
+      j = j + 1
+    end
+  end
+  return out
+end

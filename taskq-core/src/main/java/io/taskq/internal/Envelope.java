@@ -352,6 +352,18 @@ public record Envelope(String id, String task, String queue, int priority, Array
         if (text == null) {
             return null;
         }
+        Instant t = time(text);
+        if (t == null) {
+            throw new MalformedException("header '" + field + "' is not an ISO-8601 time: " + text);
+        }
+        return t;
+    }
+
+    /**
+     * A header's time as senders write it: ISO-8601 with an offset, or without one (UTC, as Celery takes it); null if
+     * the text is not such a time.
+     */
+    public static Instant time(String text) {
         Instant utc = IsoInstants.parse(text); // the form taskq writes, without a general formatter's cost
         if (utc != null) {
             return utc;
@@ -363,7 +375,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
                 // Celery treats a naive time as UTC.
                 return java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
             } catch (DateTimeParseException e2) {
-                throw new MalformedException("header '" + field + "' is not an ISO-8601 time: " + text);
+                return null;
             }
         }
     }

@@ -1,17 +1,20 @@
 package io.taskq.internal;
 
 import io.taskq.DeadLetter;
+import io.taskq.DeadLetterFilter;
 import io.taskq.QueueStats;
 import io.taskq.internal.MemoryState.Job;
 import io.taskq.internal.MemoryState.Queue;
 import io.taskq.internal.MemoryState.Stored;
 import io.taskq.internal.MemoryState.Where;
+import io.taskq.spi.DeadLetterPage;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskPage;
 import io.taskq.spi.TaskRecord;
 import io.taskq.spi.TaskSummary;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,10 +50,28 @@ final class InMemoryAdmin implements QueueAdmin {
             Queue q = s.queue(queueName);
             s.reap(q, s.clock.instant());
             long inFlight = q.jobs.values().stream().filter(j -> j.where == Where.IN_FLIGHT).count();
-            return new QueueStats(queueName, q.ready.size(), q.delayed.size(), inFlight, q.dead.size());
+            return new QueueStats(queueName, q.ready.size(), q.delayed.size(), inFlight, q.dead.size(),
+                    oldestReadyAge(q, s.clock.instant()));
         } finally {
             s.lock.unlock();
         }
+    }
+
+    /** The oldest of the heads of the priority bands (see QueueStats.oldestReadyAge), as the Redis broker reads it. */
+    private static Duration oldestReadyAge(Queue q, Instant now) {
+        Duration oldest = Duration.ZERO;
+        Job head = q.ready.isEmpty() ? null : q.ready.first();
+        while (head != null) {
+            Duration age = ReadyAge.age(now, ReadyAge.since(head.body));
+            oldest = age.compareTo(oldest) > 0 ? age : oldest;
+            head = q.ready.higher(lastOfBand(head.priority)); // the head of the next lower band
+        }
+        return oldest;
+    }
+
+    /** A probe that sorts after every ready task of a priority band. */
+    private static Job lastOfBand(int priority) {
+        return new Job(new TaskMessage("~", "~", "~", priority, null, ""), Long.MAX_VALUE);
     }
 
     @Override
@@ -160,5 +181,95 @@ final class InMemoryAdmin implements QueueAdmin {
         } finally {
             s.lock.unlock();
         }
+    }
+
+    @Override
+    public long purge(String queueName) {
+        s.lock.lock();
+        try {
+            s.checkOpen();
+            Queue q = s.queue(queueName);
+            s.promote(q, s.clock.instant()); // due delayed tasks are ready tasks, as a claim would see them
+            long n = q.ready.size();
+            for (Job j : q.ready) {
+                q.jobs.remove(j.id);
+                q.records.remove(j.id);
+            }
+            q.ready.clear();
+            return n;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
+    public DeadLetterPage findDeadLetters(String queueName, DeadLetterFilter filter, int limit, String cursor) {
+        Objects.requireNonNull(filter, "filter");
+        DeadLetterCursor.checkLimit(limit);
+        DeadLetterCursor from = DeadLetterCursor.parse(cursor);
+        s.lock.lock();
+        try {
+            Instant now = s.clock.instant();
+            List<DeadLetter> sorted = new ArrayList<>(s.queue(queueName).dead.values());
+            sorted.sort(DEAD_ORDER);
+            List<DeadLetter> out = new ArrayList<>();
+            int scanned = 0;
+            DeadLetter last = null;
+            for (DeadLetter d : sorted) {
+                if (from != null && compare(d, from) <= 0) {
+                    continue;
+                }
+                if (scanned == MAX_SCAN || out.size() == limit) {
+                    return new DeadLetterPage(out, new DeadLetterCursor(last.deadAt().toEpochMilli(), last.id())
+                            .text());
+                }
+                scanned++;
+                last = d;
+                if (filter.matches(d, now)) {
+                    out.add(d);
+                }
+            }
+            return new DeadLetterPage(out, null);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
+    public long deleteDeadLetters(String queueName, DeadLetterFilter filter, long limit) {
+        Objects.requireNonNull(filter, "filter");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, was " + limit);
+        }
+        s.lock.lock();
+        try {
+            Queue q = s.queue(queueName);
+            Instant now = s.clock.instant();
+            List<DeadLetter> sorted = new ArrayList<>(q.dead.values());
+            sorted.sort(DEAD_ORDER);
+            long n = 0;
+            for (DeadLetter d : sorted) {
+                if (n == limit) {
+                    break;
+                }
+                if (filter.matches(d, now)) {
+                    q.dead.remove(d.id());
+                    q.deadPriority.remove(d.id());
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** Dead letters by time, then id: the order of a search (and of the Redis broker's dead set). */
+    private static final Comparator<DeadLetter> DEAD_ORDER = Comparator
+            .<DeadLetter>comparingLong(d -> d.deadAt().toEpochMilli()).thenComparing(DeadLetter::id);
+
+    private static int compare(DeadLetter d, DeadLetterCursor c) {
+        int byTime = Long.compare(d.deadAt().toEpochMilli(), c.deadAtMs());
+        return byTime != 0 ? byTime : d.id().compareTo(c.id());
     }
 }

@@ -1,6 +1,7 @@
 package io.taskq.internal;
 
 import io.taskq.DeadLetter;
+import io.taskq.DeadLetterFilter;
 import io.taskq.QueueStats;
 import io.taskq.TaskState;
 import io.taskq.internal.MemoryState.Job;
@@ -9,6 +10,7 @@ import io.taskq.internal.MemoryState.Queue;
 import io.taskq.internal.MemoryState.Where;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ClaimRequest;
+import io.taskq.spi.DeadLetterPage;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
@@ -507,6 +509,21 @@ public final class InMemoryBroker implements MemoryBroker {
     @Override
     public long purgeDeadLetters(String queue) {
         return admin.purgeDeadLetters(queue);
+    }
+
+    @Override
+    public long purge(String queue) {
+        return admin.purge(queue);
+    }
+
+    @Override
+    public DeadLetterPage findDeadLetters(String queue, DeadLetterFilter filter, int limit, String cursor) {
+        return admin.findDeadLetters(queue, filter, limit, cursor);
+    }
+
+    @Override
+    public long deleteDeadLetters(String queue, DeadLetterFilter filter, long limit) {
+        return admin.deleteDeadLetters(queue, filter, limit);
     }
 
     @Override

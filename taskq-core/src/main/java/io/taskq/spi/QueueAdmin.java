@@ -1,6 +1,7 @@
 package io.taskq.spi;
 
 import io.taskq.DeadLetter;
+import io.taskq.DeadLetterFilter;
 import io.taskq.QueueStats;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +19,11 @@ import java.util.Set;
  */
 public interface QueueAdmin {
 
-    /** Most tasks one {@link #tasks} call returns. */
+    /** Most tasks one {@link #tasks} call returns, and most dead letters one {@link #findDeadLetters} call returns. */
     int MAX_PAGE = 500;
+
+    /** Most dead letters one {@link #findDeadLetters} call reads (matching or not), so that each call is bounded. */
+    int MAX_SCAN = 1000;
 
     /**
      * The queues of this broker's namespace, sorted: every queue a producer enqueued to or a worker claimed from
@@ -75,4 +79,48 @@ public interface QueueAdmin {
 
     /** Deletes every dead letter of a queue; returns how many there were. */
     long purgeDeadLetters(String queue);
+
+    /**
+     * Deletes the ready tasks of a queue (Celery's {@code purge}, BullMQ's {@code drain}): every priority band and
+     * partition, and the delayed tasks whose time has come; not the delayed ones still waiting, not the running
+     * ones, not the dead letters. Purged tasks vanish with what the broker kept of them (message, attempts, their
+     * record if any), as in Celery: no final record is written and nobody is told, so a {@code TaskHandle.get} on
+     * one waits until its timeout. The broker works in bounded steps (Redis: up to 1,000 tasks per script call), so
+     * other clients go on meanwhile; a task enqueued during the purge may or may not be purged, and the purge stops
+     * once it has removed as many as the queue held when it began.
+     *
+     * @return how many tasks were removed
+     * @throws UnsupportedOperationException if this administration cannot purge (the default)
+     */
+    default long purge(String queue) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot purge a queue");
+    }
+
+    /**
+     * One bounded step of a search through a queue's dead letters, oldest first: reads up to {@link #MAX_SCAN} dead
+     * letters from {@code cursor} on and returns those that match (at most {@code limit}) and where to go on. A
+     * dead letter that leaves the set (resubmitted, deleted) between steps does not move the cursor: no other one
+     * is skipped because of it.
+     *
+     * @param filter which dead letters (times are taken at the call, by the administration's clock)
+     * @param limit  most matches on the page, 1 to {@link #MAX_PAGE}
+     * @param cursor null to begin, else the {@code next} of the previous page of the same search
+     * @throws IllegalArgumentException if the limit is out of range or the cursor is not one of a search's
+     * @throws UnsupportedOperationException if this administration cannot search (the default)
+     */
+    default DeadLetterPage findDeadLetters(String queue, DeadLetterFilter filter, int limit, String cursor) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot search dead letters");
+    }
+
+    /**
+     * Deletes up to {@code limit} dead letters of a queue that match {@code filter}, oldest first, in bounded steps
+     * (each reads at most {@link #MAX_SCAN}); {@code Long.MAX_VALUE} for every match.
+     *
+     * @return how many were deleted
+     * @throws IllegalArgumentException if the limit is not positive
+     * @throws UnsupportedOperationException if this administration cannot (the default)
+     */
+    default long deleteDeadLetters(String queue, DeadLetterFilter filter, long limit) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot delete dead letters by filter");
+    }
 }

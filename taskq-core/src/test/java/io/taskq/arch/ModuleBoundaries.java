@@ -49,6 +49,12 @@ public final class ModuleBoundaries {
             new Allowed("taskq-broker-redis", "io.taskq.internal.Paging", false, "the listing cursors of"
                     + " QueueAdmin.tasks (a position per partition) are read and checked alike by both brokers, with"
                     + " the same page-size rule and messages"),
+            new Allowed("taskq-broker-redis", "io.taskq.internal.ReadyAge", false, "QueueStats.oldestReadyAge is"
+                    + " taken alike by both brokers from a message's sent_at and eta headers, parsed as the core"
+                    + " parses them"),
+            new Allowed("taskq-broker-redis", "io.taskq.internal.DeadLetterCursor", false, "the cursors of"
+                    + " QueueAdmin.findDeadLetters (a dead letter's time and id) are read and checked alike by both"
+                    + " brokers, with the same limit rule and messages"),
             new Allowed("taskq-broker-redis", "io.taskq.internal.Envelope", true, "MalformedEntriesTest writes raw"
                     + " envelopes into Redis to check how the broker treats malformed and smuggled entries"),
             new Allowed("taskq-scheduler", "io.taskq.internal.Json", false, SHARED_JSON),

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The queue-depth gauges: {@link #poll()} reads every queue's counts from the queue administration and keeps them;
- * the gauges read what was kept. A scrape therefore never reaches the broker, and a broker that fails makes the
- * counts unknown (NaN) and counts the failure, rather than failing the scrape.
+ * The queue-depth gauges and the age of each queue's oldest ready task: {@link #poll()} reads every queue's stats
+ * from the queue administration and keeps them; the gauges read what was kept. A scrape therefore never reaches the
+ * broker, and a broker that fails makes the counts unknown (NaN) and counts the failure, rather than failing the
+ * scrape.
  */
 final class QueueGauges {
     private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
@@ -29,16 +30,18 @@ final class QueueGauges {
         volatile double delayed = Double.NaN;
         volatile double running = Double.NaN;
         volatile double dead = Double.NaN;
+        volatile double oldestAge = Double.NaN;
 
         void set(QueueStats s) {
             ready = s.ready();
             delayed = s.delayed();
             running = s.inFlight();
             dead = s.dead();
+            oldestAge = s.oldestReadyAge().toNanos() / 1e9;
         }
 
         void unknown() {
-            ready = delayed = running = dead = Double.NaN;
+            ready = delayed = running = dead = oldestAge = Double.NaN;
         }
     }
 
@@ -127,12 +130,19 @@ final class QueueGauges {
                 gauge(TaskqMeters.QUEUE_DELAYED, "Tasks waiting for their ETA or retry back-off", queue, c,
                         x -> x.delayed),
                 gauge(TaskqMeters.QUEUE_RUNNING, "Tasks claimed by workers", queue, c, x -> x.running),
-                gauge(TaskqMeters.QUEUE_DEAD, "Tasks in the dead-letter set", queue, c, x -> x.dead)));
+                gauge(TaskqMeters.QUEUE_DEAD, "Tasks in the dead-letter set", queue, c, x -> x.dead),
+                gauge(TaskqMeters.QUEUE_OLDEST_AGE, "How long the longest-waiting task at the head of the queue has"
+                        + " been ready", queue, c, x -> x.oldestAge, "seconds")));
     }
 
     private Meter gauge(String name, String description, String queue, Counts c, ToDoubleFunction<Counts> f) {
+        return gauge(name, description, queue, c, f, null);
+    }
+
+    private Meter gauge(String name, String description, String queue, Counts c, ToDoubleFunction<Counts> f,
+                        String unit) {
         // Strong: the Counts live as long as their entry in polled, which removes the gauges with it.
-        return Gauge.builder(name, c, f).description(description).tag(TaskqMeters.QUEUE, queue)
+        return Gauge.builder(name, c, f).description(description).tag(TaskqMeters.QUEUE, queue).baseUnit(unit)
                 .strongReference(true).register(registry);
     }
 

@@ -34,6 +34,11 @@ public final class TaskqMeters {
     public static final String QUEUE_RUNNING = "taskq.queue.running";
     /** Gauge: tasks in the dead-letter set. Tag: {@link #QUEUE}. */
     public static final String QUEUE_DEAD = "taskq.queue.dead";
+    /**
+     * Gauge, seconds: how long the longest-waiting task at the head of the queue has been ready
+     * ({@code QueueStats.oldestReadyAge}; 0 when none is ready). Tag: {@link #QUEUE}.
+     */
+    public static final String QUEUE_OLDEST_AGE = "taskq.queue.oldest.age";
     /** Counter: failed polls of the queue counts. Tag: {@link #EXCEPTION}. */
     public static final String QUEUE_POLL_ERRORS = "taskq.queue.poll.errors";
 

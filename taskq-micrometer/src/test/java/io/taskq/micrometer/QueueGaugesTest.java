@@ -12,6 +12,7 @@ import io.taskq.QueueStats;
 import io.taskq.TaskRequest;
 import io.taskq.Taskq;
 import io.taskq.contract.Await;
+import io.taskq.contract.MutableClock;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskPage;
@@ -62,6 +63,26 @@ class QueueGaugesTest {
         assertEquals(1.0, s.value("taskq_queue_ready{queue=\"emails\"}"));
         Scrape.of(registry);
         assertEquals(calls, admin.calls.get(), "scrapes read the poll");
+    }
+
+    @Test
+    void theOldestReadyTaskSAgeIsScrapedInSecondsAndZeroWhenNoneIsReady() {
+        MutableClock clock = new MutableClock();
+        try (Taskq timed = Taskq.builder().tasks(tasks).clock(clock).build()) {
+            timed.submit(MetricsTasks::ok, "a");
+            timed.submit(TaskRequest.of(MetricsTasks::ok, "later").queue("emails").countdown(Duration.ofHours(1)));
+            clock.advance(Duration.ofSeconds(42));
+            timed.submit(MetricsTasks::ok, "b");
+            metrics = TaskqMetrics.builder(registry).queuePollInterval(Duration.ZERO).build();
+            metrics.bind(timed);
+            metrics.pollQueues();
+            Scrape s = Scrape.of(registry);
+            double age = s.value("taskq_queue_oldest_age_seconds{queue=\"default\"}");
+            assertTrue(age >= 42.0 && age < 50.0, s.toString());
+            assertEquals(0.0, s.value("taskq_queue_oldest_age_seconds{queue=\"emails\"}"), "only a delayed task");
+            metrics.close();
+            metrics = null;
+        }
     }
 
     @Test

@@ -3,9 +3,13 @@ package io.taskq.redis.internal;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.taskq.DeadLetter;
+import io.taskq.DeadLetterFilter;
 import io.taskq.QueueStats;
+import io.taskq.internal.ReadyAge;
+import io.taskq.spi.DeadLetterPage;
 import io.taskq.spi.TaskLocation;
 import io.taskq.spi.TaskPage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -19,7 +23,8 @@ import java.util.TreeSet;
 
 /**
  * The broker's queue administration ({@code io.taskq.spi.QueueAdmin}) and lookups by id: the registered queues,
- * stats, dead letters (list, read, resubmit, purge), task listings and locations; a partitioned queue is asked
+ * stats, purge of the ready tasks, dead letters (list, read, resubmit, purge, by filter), task listings and
+ * locations; a partitioned queue is asked
  * partition by partition and the answers merged. Thread-safe.
  */
 public final class QueueAdministration {
@@ -28,6 +33,10 @@ public final class QueueAdministration {
     private final QueueRegistry registry;
     private final TaskLocator locator;
     private final TaskListing listing;
+    private final DeadLetterSearch search;
+
+    /** Most ready tasks one {@code admin purge} call deletes: a few ms of Redis's time (docs/performance.md). */
+    static final int PURGE_STEP = 1000;
 
     /** Administration of one broker's queues. */
     public QueueAdministration(QueueScripts calls, Connections conns, Partitions partitions,
@@ -37,6 +46,7 @@ public final class QueueAdministration {
         this.registry = registry;
         this.locator = new TaskLocator(conns, calls.scripts(), calls.keys(), calls::common);
         this.listing = new TaskListing(conns, calls.scripts(), calls.keys(), calls::common);
+        this.search = new DeadLetterSearch(calls, partitions);
     }
 
     /** The registered queues, sorted. */
@@ -125,15 +135,56 @@ public final class QueueAdministration {
         return total;
     }
 
-    /** Counts of a queue, summed over its partitions. */
+    /**
+     * Counts of a queue, summed over its partitions, and the age of the oldest head of their priority bands (see
+     * {@code QueueStats.oldestReadyAge}; the script reads the heads' header times, this side parses them).
+     */
     public QueueStats stats(String queue) {
         long[] sum = new long[4];
+        Instant oldest = null;
         for (String p : partitions.all(queue)) {
             List<Object> r = calls.run(calls.inspect(queue, p, "stats"), ScriptOutputType.MULTI);
             for (int i = 0; i < 4; i++) {
                 sum[i] += (Long) r.get(i);
             }
+            for (int i = 4; i + 1 < r.size(); i += 2) {
+                Instant since = ReadyAge.since((String) r.get(i), (String) r.get(i + 1));
+                oldest = since != null && (oldest == null || since.isBefore(oldest)) ? since : oldest;
+            }
         }
-        return new QueueStats(queue, sum[0], sum[1], sum[2], sum[3]);
+        return new QueueStats(queue, sum[0], sum[1], sum[2], sum[3], ReadyAge.age(calls.now(), oldest));
+    }
+
+    /**
+     * Deletes the ready tasks of a queue in steps of {@link #PURGE_STEP} (one {@code admin purge} call each),
+     * partition by partition; each partition stops once it removed as many as it held at its first step, so that
+     * producers faster than the purge cannot keep it going.
+     */
+    public long purge(String queue) {
+        long total = 0;
+        for (String p : partitions.all(queue)) {
+            long budget = -1;
+            while (true) {
+                List<Object> r = calls.run(calls.purgeReady(queue, p, PURGE_STEP), ScriptOutputType.MULTI);
+                long removed = (Long) r.get(0);
+                long left = (Long) r.get(1);
+                total += removed;
+                budget = (budget < 0 ? removed + left : budget) - removed;
+                if (removed == 0 || left == 0 || budget <= 0) {
+                    break;
+                }
+            }
+        }
+        return total;
+    }
+
+    /** One bounded step of a search through a queue's dead letters; see {@link DeadLetterSearch}. */
+    public DeadLetterPage findDeadLetters(String queue, DeadLetterFilter filter, int limit, String cursor) {
+        return search.find(queue, filter, limit, cursor);
+    }
+
+    /** Deletes dead letters by filter, in bounded steps; see {@link DeadLetterSearch}. */
+    public long deleteDeadLetters(String queue, DeadLetterFilter filter, long limit) {
+        return search.delete(queue, filter, limit);
     }
 }

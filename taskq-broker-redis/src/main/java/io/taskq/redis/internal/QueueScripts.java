@@ -55,6 +55,11 @@ public final class QueueScripts {
         return keys;
     }
 
+    /** The time by the broker's clock, which the calls take as theirs. */
+    public Instant now() {
+        return config.clock().instant();
+    }
+
     /**
      * The arguments every queue script starts with, in lib-state.lua's order: now (ms), now (ISO), queue, result TTL,
      * max redeliveries, dead-letter count and age limits, the final-state channel, the longest message.
@@ -127,6 +132,27 @@ public final class QueueScripts {
     /** inspect: the mode ({@code stats}, {@code dead}, {@code deadone}, {@code purge}, ...) and its arguments. */
     public Call inspect(String queue, String physical, String... modeAndArgs) {
         return call(Name.INSPECT, queue, physical, modeAndArgs);
+    }
+
+    /** admin purge: deletes up to {@code limit} ready tasks (after promoting due ones); replies {removed, left}. */
+    public Call purgeReady(String queue, String physical, int limit) {
+        return call(Name.ADMIN, queue, physical, "purge", Integer.toString(limit));
+    }
+
+    /**
+     * admin dead: one step of a dead-letter scan (see admin.lua): op {@code find} or {@code delete}, the time
+     * bounds (epoch ms, inclusive; null for none), task and error type (null for any), the cursor (null to begin),
+     * how many to read and most matches.
+     */
+    public Call deadScan(String queue, String physical, String op, Long fromMs, Long toMs, String task,
+                         String errorType, Long cursorMs, String cursorId, int scan, int limit) {
+        return call(Name.ADMIN, queue, physical, "dead", op, text(fromMs), text(toMs), task == null ? "" : task,
+                errorType == null ? "" : errorType, cursorId == null ? "" : text(cursorMs),
+                cursorId == null ? "" : cursorId, Integer.toString(scan), Integer.toString(limit));
+    }
+
+    private static String text(Long n) {
+        return n == null ? "" : Long.toString(n);
     }
 
     /**

@@ -59,6 +59,8 @@ public final class Scripts {
         RESUBMIT("resubmit", true),
         /** Records, stats, dead letters, purge. */
         INSPECT("inspect", true),
+        /** Bounded steps of operations on many tasks: purge of the ready tasks, dead letters by filter. */
+        ADMIN("admin", true),
         /** Where ids are in a queue (lookup by id). */
         LOOKUP("lookup", true),
         /** Named leases. */

@@ -33,13 +33,14 @@ class PrefixIsolationTest {
                     .id("same"));
             TaskHandle<String> inAlpha = a.submit(TaskRequest.of(FaultTasks::echo, "from-alpha").queue("shared")
                     .id("same"));
-            assertEquals(new QueueStats("shared", 1, 0, 0, 0), alpha.stats("shared"), "the same id is new in alpha");
+            assertEquals(new QueueStats("shared", 1, 0, 0, 0), counts(alpha.stats("shared")),
+                    "the same id is new in alpha");
             assertEquals(RevokeResult.NOT_FOUND, alpha.revoke("shared", "later", "only alpha"));
 
             a.startWorker(WorkerOptions.builder().queues("shared").claimWait(Duration.ofMillis(300)).build());
             assertEquals("from-alpha", inAlpha.get(Duration.ofSeconds(10)));
             assertEquals(TaskState.PENDING, inBeta.state(), "alpha's worker never takes beta's task");
-            assertEquals(new QueueStats("shared", 1, 0, 0, 0), beta.stats("shared"));
+            assertEquals(new QueueStats("shared", 1, 0, 0, 0), counts(beta.stats("shared")));
 
             TaskHandle<String> later = b.submit(TaskRequest.of(FaultTasks::echo, "not revoked").queue("shared")
                     .id("later"));
@@ -56,5 +57,10 @@ class PrefixIsolationTest {
             assertTrue(keys.stream().allMatch(k -> k.startsWith("{alpha:") || k.startsWith("{alpha}")
                     || k.startsWith("{beta:") || k.startsWith("{beta}")), keys.toString());
         }
+    }
+
+    /** The counts alone (the age of the oldest ready task depends on the time of the call). */
+    private static QueueStats counts(QueueStats s) {
+        return new QueueStats(s.queue(), s.ready(), s.delayed(), s.inFlight(), s.dead());
     }
 }

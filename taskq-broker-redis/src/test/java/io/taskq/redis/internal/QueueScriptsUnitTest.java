@@ -56,6 +56,19 @@ class QueueScriptsUnitTest {
     }
 
     @Test
+    void adminPurgeAndDeadScanTakeTheirArgumentsInAdminLuasOrder() {
+        Call purge = calls.purgeReady("q", "q#1", 1000);
+        assertEquals(Name.ADMIN, purge.script());
+        assertArrayEquals(keys.queue("q#1"), purge.keys());
+        assertEquals(args("purge", "1000"), purge.args());
+        assertEquals(args("dead", "find", "", "", "", "", "", "", "250", "100"),
+                calls.deadScan("q", "q", "find", null, null, null, null, null, null, 250, 100).args(),
+                "no bound, no filter, no cursor: empty strings");
+        assertEquals(args("dead", "delete", "10", "20", "t.a", "x.Boom", "15", "id-1", "1000", "7"),
+                calls.deadScan("q", "q", "delete", 10L, 20L, "t.a", "x.Boom", 15L, "id-1", 1000, 7).args());
+    }
+
+    @Test
     void claimTakesConsumerMaxLeaseStartNowAndFence() {
         Call c = calls.claim("q", "q", "w1", 8, 30_000, 2, "123");
         assertEquals(Name.CLAIM, c.script());

@@ -2,6 +2,8 @@ package io.taskq.examples.docs;
 
 import java.util.Map;
 import io.taskq.TaskContext;
+import io.taskq.DeadLetterFilter;
+import io.taskq.QueueStats;
 import io.taskq.RetryPolicy;
 import io.taskq.Task;
 import io.taskq.Event;
@@ -29,6 +31,7 @@ import io.taskq.scheduler.Scheduler;
 import io.taskq.scheduler.SchedulerListener;
 import io.taskq.scheduler.spi.ScheduleStore;
 import io.taskq.spi.Broker;
+import io.taskq.spi.DeadLetterPage;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -348,6 +351,28 @@ public final class DocSnippets {
                 })
                 .build();
         scheduler.close();
+    }
+
+    /** queue-operations.md: the age of the oldest ready task, purge, dead letters by filter, listings. */
+    static void queueOperations(Taskq taskq) {
+        QueueStats stats = taskq.stats("emails");
+        Duration waiting = stats.oldestReadyAge();        // ZERO when no task is ready
+        long purged = taskq.purge("emails");              // the ready tasks vanish; delayed, running, dead stay
+        DeadLetterFilter refused = DeadLetterFilter.builder()
+                .task("email.send")
+                .errorType("java.net.ConnectException")
+                .olderThan(Duration.ofMinutes(10))
+                .build();
+        long back = taskq.resubmitDeadLetters("emails", refused, 10_000);     // retry counts reset, oldest first
+        long gone = taskq.deleteDeadLetters("emails", DeadLetterFilter.builder()
+                .olderThan(Duration.ofDays(7)).build(), Long.MAX_VALUE);
+        String cursor = null;
+        do {
+            DeadLetterPage page = taskq.queueAdmin().findDeadLetters("emails", refused, 100, cursor);
+            page.deadLetters().forEach(d -> log.info("{} {} {}", d.id(), d.deadAt(), d.reason()));
+            cursor = page.next();                         // a page may be empty while next is not null
+        } while (cursor != null);
+        log.info("waiting {}, purged {}, resubmitted {}, deleted {}", waiting, purged, back, gone);
     }
 
     /** Stands for a metrics library's timer. */
