@@ -38,16 +38,6 @@ import picocli.CommandLine.Spec;
         subcommands = {WorkersCommand.class, QueuesCommand.class, TaskCommand.class, RevokeCommand.class,
                 TasksCommand.class, DeadCommand.class, ScheduleCommand.class, EventsCommand.class,
                 AutoComplete.GenerateCompletion.class, HelpCommand.class},
-        footerHeading = "%nEnvironment:%n",
-        footer = {
-                "  TASKQ_REDIS_URL         redis://[user:password@]host:port/db, rediss://, redis-sentinel://",
-                "  TASKQ_REDIS_CLUSTER     Redis Cluster seeds, comma-separated (instead of the URL)",
-                "  TASKQ_KEY_PREFIX        the environment's key prefix (default taskq)",
-                "  TASKQ_REDIS_USERNAME    the ACL user (overrides the URL's)",
-                "  TASKQ_REDIS_PASSWORD    the password (overrides the URL's; never printed)",
-                "  TASKQ_REDIS_SSL, TASKQ_REDIS_TRUST_STORE, TASKQ_REDIS_TRUST_STORE_PASSWORD   TLS",
-                "The launcher script reads an application's env file: taskq --env-file /etc/taskq/live.env ...",
-                "See docs/cli.md."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done",
@@ -55,6 +45,17 @@ import picocli.CommandLine.Spec;
                 "2:wrong command line, or a destructive command without --yes and no terminal to ask",
                 "3:the task, dead letter or schedule entry does not exist"})
 public final class TaskqCli implements Runnable {
+    private static final String[] ENVIRONMENT = {
+        "  TASKQ_REDIS_URL       redis://[user:password@]host:port/db, rediss://...",
+        "  TASKQ_REDIS_CLUSTER   Redis Cluster seeds, comma-separated (instead)",
+        "  TASKQ_KEY_PREFIX      the environment's key prefix (default taskq)",
+        "  TASKQ_REDIS_USERNAME  the ACL user (overrides the URL's)",
+        "  TASKQ_REDIS_PASSWORD  its password (overrides the URL's; never printed)",
+        "  TASKQ_REDIS_SSL, TASKQ_REDIS_TRUST_STORE[_PASSWORD]  TLS",
+        "The launcher reads an application's env file (systemd's EnvironmentFile):",
+        "  taskq --env-file /etc/taskq/live.env workers",
+        "See docs/cli.md."};
+
     @Mixin
     GlobalOptions options;
 
@@ -102,6 +103,8 @@ public final class TaskqCli implements Runnable {
             line.getErr().flush();
             return exitCode(e);
         });
+        // Only the top command's help lists the environment (an inherited footer would repeat it everywhere).
+        cmd.getCommandSpec().usageMessage().footerHeading("%nEnvironment:%n").footer(ENVIRONMENT);
         // picocli hides it by default; here it is one of the documented commands.
         cmd.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         return cmd;
