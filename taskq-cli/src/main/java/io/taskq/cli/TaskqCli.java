@@ -82,8 +82,8 @@ public final class TaskqCli implements Runnable {
     /** Runs one command line with these streams and environment; returns the exit code. */
     static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env,
                        Output.Prompt prompt) {
-        TaskqCli cli = new TaskqCli(env, prompt);
-        CommandLine cmd = commandLine(cli);
+        CommandLine cmd = commandLine(env, prompt);
+        TaskqCli cli = cmd.getCommand();
         cmd.setOut(out);
         cmd.setErr(err);
         try {
@@ -94,7 +94,8 @@ public final class TaskqCli implements Runnable {
     }
 
     /** The command tree, configured: case-insensitive enum values, exit codes, error messages without secrets. */
-    static CommandLine commandLine(TaskqCli cli) {
+    static CommandLine commandLine(Map<String, String> env, Output.Prompt prompt) {
+        TaskqCli cli = new TaskqCli(env, prompt);
         CommandLine cmd = new CommandLine(cli);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setExitCodeExceptionMapper(TaskqCli::exitCode);
