@@ -57,8 +57,8 @@ final class TaskCommand extends CliCommand {
         });
         int width = flat.keySet().stream().mapToInt(String::length).max().orElse(0);
         flat.forEach((k, v) -> {
-            if (v != null) {
-                String text = String.valueOf(v);
+            if (v != null && !(v instanceof String str && str.isBlank())) {
+                String text = v instanceof java.time.Instant t ? Formats.instant(t) : String.valueOf(v);
                 String label = k + ":" + " ".repeat(width - k.length() + 1);
                 out.println(label + text.replace("\n", "\n" + " ".repeat(label.length())));
             }

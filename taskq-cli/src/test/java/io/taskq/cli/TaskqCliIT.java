@@ -322,8 +322,8 @@ class TaskqCliIT {
         assertTrue(r.err().contains("authentication failed"), r.toString());
         assertFalse(r.err().contains(wrong) || r.out().contains(wrong), r.toString());
 
-        env.remove("TASKQ_REDIS_URL");
-        env.put("TASKQ_REDIS_URL", redis.url().replace("redis://", "redis://" + PREFIX + "@"));
+        env.put("TASKQ_REDIS_URL", redis.url());
+        env.put("TASKQ_REDIS_USERNAME", PREFIX);
         env.put("TASKQ_REDIS_PASSWORD", wrong);
         CliProcess.Result viaVariable = CliProcess.run(env, "workers", "--json");
         assertEquals(1, viaVariable.exit(), viaVariable.toString());
