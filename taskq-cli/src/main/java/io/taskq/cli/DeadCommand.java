@@ -2,9 +2,7 @@ package io.taskq.cli;
 
 import io.taskq.DeadLetter;
 import io.taskq.spi.QueueAdmin;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,7 +43,7 @@ final class DeadCommand extends CliCommand {
         if (!taskq().resubmitDeadLetter(queue, id)) {
             throw CliFailure.notFound("queue '" + queue + "' has no dead letter " + id);
         }
-        return done(Map.of("queue", queue, "id", id, "resubmitted", true),
+        return out().done(Views.of("queue", queue, "id", id, "resubmitted", true),
                 "resubmitted " + id + " to queue '" + queue + "'");
     }
 
@@ -58,19 +56,6 @@ final class DeadCommand extends CliCommand {
             return ExitCode.ERROR;
         }
         long purged = taskq().purgeDeadLetters(queue);
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("queue", queue);
-        view.put("purged", purged);
-        return done(view, "deleted " + purged + " dead letter(s) of queue '" + queue + "'");
-    }
-
-    private int done(Map<String, Object> view, String message) {
-        Output out = out();
-        if (out.json()) {
-            out.printJson(view);
-        } else {
-            out.println(message);
-        }
-        return ExitCode.OK;
+        return out().done(Views.of("queue", queue, "purged", purged), "deleted " + purged + " dead letter(s) of queue '" + queue + "'");
     }
 }

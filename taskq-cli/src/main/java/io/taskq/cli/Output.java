@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -63,6 +65,39 @@ final class Output {
     void println(String line) {
         out.println(line);
         out.flush();
+    }
+
+    /** The outcome of a change: the view as JSON with --json, else the message for people. */
+    int done(Object view, String message) {
+        if (json) {
+            printJson(view);
+        } else {
+            println(message);
+        }
+        return ExitCode.OK;
+    }
+
+    /**
+     * For people: one {@code name: value} line per field that has a value, aligned; a nested map's fields (the
+     * error's) as {@code name.field}, a value's further lines indented under its first.
+     */
+    void printFields(Map<String, Object> view) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        view.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> m) {
+                m.forEach((k2, v2) -> flat.put(k + "." + k2, v2));
+            } else {
+                flat.put(k, v);
+            }
+        });
+        int width = flat.keySet().stream().mapToInt(String::length).max().orElse(0);
+        flat.forEach((k, v) -> {
+            if (v != null && !(v instanceof String str && str.isBlank())) {
+                String text = v instanceof java.time.Instant t ? Formats.instant(t) : String.valueOf(v);
+                String label = k + ":" + " ".repeat(width - k.length() + 1);
+                println(label + text.replace("\n", "\n" + " ".repeat(label.length())));
+            }
+        });
     }
 
     void print(Table table) {

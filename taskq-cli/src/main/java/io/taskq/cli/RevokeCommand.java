@@ -2,7 +2,6 @@ package io.taskq.cli;
 
 import io.taskq.TaskHandle;
 import io.taskq.spi.RevokeResult;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,10 +29,7 @@ final class RevokeCommand extends CliCommand {
     public Integer call() {
         TaskHandle<Object> h = queue != null ? taskq().handle(queue, id) : taskq().handle(id);
         RevokeResult r = h.revoke(reason + " (by " + Actor.current() + ")");
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", id);
-        view.put("queue", queue != null ? queue : h.queue());
-        view.put("outcome", r.name());
+        Map<String, Object> view = Views.of("id", id, "queue", queue != null ? queue : h.queue(), "outcome", r.name());
         Output out = out();
         if (out.json()) {
             out.printJson(view);

@@ -6,7 +6,6 @@ import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.PeriodicTaskInfo;
 import io.taskq.scheduler.Scheduler;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -82,17 +81,14 @@ final class ScheduleCommand extends CliCommand {
         if (!scheduler().delete(name, Actor.current())) {
             throw CliFailure.notFound("no schedule entry '" + name + "'");
         }
-        return result(Map.of("name", name, "deleted", true), "deleted schedule entry '" + name + "'");
+        return out().done(Views.of("name", name, "deleted", true), "deleted schedule entry '" + name + "'");
     }
 
     @Command(name = "run", description = {"Submits one run of an entry now, outside its schedule (enabled or not);"
             + " prints the task id."})
     int run(@Parameters(paramLabel = "NAME", description = "The entry's name.") String name) {
         TaskHandle<Object> h = existing(name, () -> scheduler().runNow(name, Actor.current()));
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("name", name);
-        view.put("id", h.id());
-        return result(view, "submitted run " + h.id() + " of '" + name + "'");
+        return out().done(Views.of("name", name, "id", h.id()), "submitted run " + h.id() + " of '" + name + "'");
     }
 
     @Command(name = "audit", description = "The newest changes to the entries, newest first: who did what.")
@@ -122,25 +118,15 @@ final class ScheduleCommand extends CliCommand {
     }
 
     private int changed(PeriodicTaskInfo i, String what) {
-        return result(Views.entry(i), what + " schedule entry '" + i.name() + "'"
+        return out().done(Views.entry(i), what + " schedule entry '" + i.name() + "'"
                 + (i.nextRunAt() == null ? "" : ", next run " + Formats.instant(i.nextRunAt())));
-    }
-
-    private int result(Map<String, Object> view, String message) {
-        Output out = out();
-        if (out.json()) {
-            out.printJson(view);
-        } else {
-            out.println(message);
-        }
-        return ExitCode.OK;
     }
 
     private void print(Map<String, Object> view) {
         if (out().json()) {
             out().printJson(view);
         } else {
-            TaskCommand.printFields(out(), view);
+            out().printFields(view);
         }
     }
 

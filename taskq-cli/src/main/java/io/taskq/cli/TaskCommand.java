@@ -4,7 +4,6 @@ import io.taskq.TaskInfo;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.spi.TaskRecord;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -40,28 +39,8 @@ final class TaskCommand extends CliCommand {
         if (out.json()) {
             out.printJson(view);
         } else {
-            printFields(out, view);
+            out.printFields(view);
         }
         return ExitCode.OK;
-    }
-
-    /** One {@code name: value} line per field that has a value; nested maps (the error) indented. */
-    static void printFields(Output out, Map<String, Object> view) {
-        Map<String, Object> flat = new LinkedHashMap<>();
-        view.forEach((k, v) -> {
-            if (v instanceof Map<?, ?> m) {
-                m.forEach((k2, v2) -> flat.put(k + "." + k2, v2));
-            } else {
-                flat.put(k, v);
-            }
-        });
-        int width = flat.keySet().stream().mapToInt(String::length).max().orElse(0);
-        flat.forEach((k, v) -> {
-            if (v != null && !(v instanceof String str && str.isBlank())) {
-                String text = v instanceof java.time.Instant t ? Formats.instant(t) : String.valueOf(v);
-                String label = k + ":" + " ".repeat(width - k.length() + 1);
-                out.println(label + text.replace("\n", "\n" + " ".repeat(label.length())));
-            }
-        });
     }
 }

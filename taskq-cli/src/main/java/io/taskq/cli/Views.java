@@ -27,6 +27,15 @@ final class Views {
     private Views() {
     }
 
+    /** An ordered map of {@code key, value, key, value...}: a small document with its fields in this order. */
+    static Map<String, Object> of(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
     static Map<String, Object> worker(WorkerInfo w) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", w.nodeName());

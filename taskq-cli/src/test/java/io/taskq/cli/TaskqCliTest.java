@@ -142,4 +142,17 @@ class TaskqCliTest {
         assertEquals(List.of(1, 2), Output.mapper().convertValue(Views.json("[1,2]"), List.class));
         assertEquals("not json", Views.json("not json"));
     }
+
+    @Test
+    void fieldsForPeopleAreAlignedAndSkipWhatIsEmpty() {
+        StringWriter s = new StringWriter();
+        Output out = new Output(new PrintWriter(s), new PrintWriter(new StringWriter()), false, q -> Optional.empty());
+        out.printFields(Views.of("id", "t1", "reason", null, "updatedAt", Instant.parse("2026-01-01T00:00:00.5Z"),
+                "error", Views.of("type", "x.Boom", "stackTrace", "at a\nat b")));
+        assertEquals("id:               t1\n"
+                + "updatedAt:        2026-01-01T00:00:00Z\n"
+                + "error.type:       x.Boom\n"
+                + "error.stackTrace: at a\n"
+                + "                  at b\n", s.toString().replace(System.lineSeparator(), "\n"));
+    }
 }
