@@ -294,6 +294,12 @@ class TaskqCliIT {
         for (String l : lines) {
             assertTrue(JSON.readTree(l).get("type").asText().startsWith("task-"), l);
         }
+        // --since resumes after a position as printed: the next event is the one after it in the stream.
+        String first = JSON.readTree(lines.get(0)).get("position").asText();
+        String second = JSON.readTree(lines.get(1)).get("position").asText();
+        JsonNode after = JSON.readTree(ok("events", "--json", "--type", "task-*", "--since", first, "--limit", "1")
+                .out());
+        assertEquals(second, after.get("position").asText());
 
         List<String> cmd = List.of(CliProcess.java(), "-jar", CliProcess.jar().toString(), "events", "--follow",
                 "--type", "task-succeeded");
