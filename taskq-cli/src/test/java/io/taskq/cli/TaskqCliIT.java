@@ -1,0 +1,371 @@
+package io.taskq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.taskq.Task;
+import io.taskq.TaskHandle;
+import io.taskq.TaskRequest;
+import io.taskq.TaskState;
+import io.taskq.Taskq;
+import io.taskq.WorkerOptions;
+import io.taskq.redis.PerClassRedis;
+import io.taskq.redis.RedisBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI as an operator runs it: its own process (the shaded jar, and once the launcher script with an env file),
+ * connecting as an ACL user made from the shipped docs/deploy/redis-acl.conf rules for its own prefix, against a
+ * real redis-server on which this JVM runs a real worker.
+ */
+class TaskqCliIT {
+    @RegisterExtension
+    static final PerClassRedis redis = new PerClassRedis();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = "cli" + UUID.randomUUID().toString().substring(0, 6);
+    private static final String PASSWORD = "pw-" + UUID.randomUUID();
+    private static final String NODE = "cli-it-node";
+
+    private static RedisBackend backend;
+    private static Taskq taskq;
+    private static final ItTasks TASKS = new ItTasks();
+
+    /** The tasks the worker of this test runs. */
+    public static final class ItTasks {
+        final AtomicInteger flakyCalls = new AtomicInteger();
+
+        @Task(name = "it.add")
+        public int add(int a, int b) {
+            return a + b;
+        }
+
+        /** Fails the first time (a dead letter), succeeds once resubmitted. */
+        @Task(name = "it.flaky")
+        public String flaky() {
+            if (flakyCalls.incrementAndGet() == 1) {
+                throw new IllegalStateException("first call fails");
+            }
+            return "fixed";
+        }
+
+        @Task(name = "it.boom")
+        public void boom() {
+            throw new IllegalStateException("always fails");
+        }
+    }
+
+    @BeforeAll
+    static void startWorkerAndAclUser() throws IOException {
+        aclUser();
+        backend = RedisBackend.builder().uri(redis.url()).keyPrefix(PREFIX).build();
+        taskq = Taskq.builder().broker(backend.broker()).tasks(TASKS).build();
+        taskq.startWorker(WorkerOptions.builder().nodeName(NODE).queues("default").concurrency(2)
+                .heartbeatInterval(Duration.ofSeconds(1)).build());
+    }
+
+    /** The shipped ACL rules of the uat user, for this test's prefix and password. */
+    private static void aclUser() throws IOException {
+        Path acl = Path.of("..", "docs", "deploy", "redis-acl.conf");
+        String line = Files.readAllLines(acl).stream().filter(l -> l.startsWith("user uat ")).findFirst()
+                .orElseThrow();
+        String rules = line.substring("user uat ".length()).replace("CHANGE-ME-uat", PASSWORD)
+                .replace("{uat", "{" + PREFIX);
+        redis.with(c -> {
+            CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(PREFIX);
+            for (String r : rules.trim().split("\\s+")) {
+                args.add(r);
+            }
+            c.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        if (taskq != null) {
+            taskq.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    /** The environment of an operator of this prefix: the env file's variables. */
+    private static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("TASKQ_REDIS_URL", redis.url().replace("redis://", "redis://" + PREFIX + ":" + PASSWORD + "@"));
+        env.put("TASKQ_KEY_PREFIX", PREFIX);
+        env.put("USER", "alice");
+        return env;
+    }
+
+    private static CliProcess.Result cli(String... args) {
+        return CliProcess.run(env(), args);
+    }
+
+    private static CliProcess.Result ok(String... args) {
+        CliProcess.Result r = cli(args);
+        assertEquals(0, r.exit(), () -> String.join(" ", args) + ": " + r);
+        return r;
+    }
+
+    private static JsonNode json(String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--json");
+        return JSON.readTree(ok(all.toArray(String[]::new)).out());
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void listsTheWorkerWithItsRegistryFields() throws IOException {
+        String table = ok("workers").out();
+        assertTrue(table.startsWith("NODE"), table);
+        assertTrue(table.contains(NODE), table);
+        JsonNode workers = json("workers");
+        JsonNode w = workers.get(0);
+        assertEquals(NODE, w.get("node").asText());
+        assertEquals("default", w.get("queues").get(0).asText());
+        assertEquals(2, w.get("concurrency").asInt());
+        assertNotNull(w.get("lastHeartbeat").asText());
+    }
+
+    @Test
+    void countsQueuesAndPagesThroughTheirTasks() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            taskq.submit(TaskRequest.named("it.add", i, i).queue("parked"));
+        }
+        JsonNode queues = json("queues");
+        JsonNode parked = null;
+        for (JsonNode q : queues) {
+            if (q.get("queue").asText().equals("parked")) {
+                parked = q;
+            }
+        }
+        assertNotNull(parked, queues.toString());
+        assertEquals(3, parked.get("ready").asInt());
+        assertTrue(ok("queues").out().contains("parked"));
+
+        JsonNode page = json("tasks", "parked", "--state", "queued", "--limit", "2");
+        assertEquals(2, page.get("tasks").size());
+        String next = page.get("next").asText();
+        JsonNode rest = json("tasks", "parked", "--state", "QUEUED", "--limit", "2", "--cursor", next);
+        assertEquals(1, rest.get("tasks").size());
+        assertTrue(rest.get("next").isNull());
+        assertEquals("it.add", rest.get("tasks").get(0).get("task").asText());
+    }
+
+    @Test
+    void looksATaskUpAndSaysWhenThereIsNone() throws Exception {
+        TaskHandle<Object> h = taskq.submit("it.add", 2, 3);
+        assertEquals(5, ((Number) h.get(Duration.ofSeconds(30))).intValue());
+        String human = ok("task", h.id()).out();
+        assertTrue(human.contains("SUCCESS") && human.contains("it.add"), human);
+        JsonNode t = json("task", h.id());
+        assertEquals("SUCCESS", t.get("state").asText());
+        assertEquals(5, t.get("result").asInt());
+        assertEquals("default", t.get("queue").asText());
+        assertEquals(1, t.get("attempt").asInt());
+
+        CliProcess.Result none = cli("task", "no-such-task");
+        assertEquals(3, none.exit(), none.toString());
+        assertTrue(none.err().contains("no task no-such-task"), none.toString());
+    }
+
+    @Test
+    void revokesAWaitingTask() throws IOException {
+        TaskHandle<Object> h = taskq.submit(TaskRequest.named("it.add", 1, 1).queue("parked-revoke"));
+        JsonNode r = json("revoke", h.id(), "--reason", "not needed");
+        assertEquals("REMOVED", r.get("outcome").asText());
+        assertEquals(TaskState.REVOKED, h.state());
+        assertTrue(h.info().reason().contains("not needed") && h.info().reason().contains("cli:alice"),
+                h.info().reason());
+        assertEquals(3, cli("revoke", "no-such-task").exit());
+    }
+
+    @Test
+    void listsResubmitsAndPurgesDeadLetters() throws IOException {
+        TaskHandle<Object> h = taskq.submit("it.flaky");
+        await("the first attempt fails", () -> h.state() == TaskState.FAILURE);
+        JsonNode dead = json("dead", "list", "default");
+        assertEquals(h.id(), dead.get(0).get("id").asText());
+        assertEquals("it.flaky", dead.get(0).get("task").asText());
+        assertTrue(ok("dead", "list", "default", "--limit", "5").out().contains(h.id()));
+
+        ok("dead", "resubmit", "default", h.id());
+        await("the resubmitted task succeeds", () -> h.state() == TaskState.SUCCESS);
+        assertEquals(3, cli("dead", "resubmit", "default", "no-such-task").exit());
+
+        TaskHandle<Object> boom = taskq.submit("it.boom");
+        await("the task fails", () -> boom.state() == TaskState.FAILURE);
+        CliProcess.Result refused = cli("dead", "purge", "default");
+        assertEquals(2, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("--yes"), refused.toString());
+        JsonNode purged = json("dead", "purge", "default", "--yes");
+        assertEquals(1, purged.get("purged").asInt());
+        assertEquals(0, json("dead", "list", "default").size());
+    }
+
+    @Test
+    void editsTheScheduleAndAuditsTheUser() throws IOException {
+        ok("schedule", "add", "nightly", "--task", "it.add", "--cron", "0 3 * * *", "--zone", "Europe/London",
+                "--args", "[20, 22]");
+        JsonNode list = json("schedule", "list");
+        assertEquals("nightly", list.get(0).get("name").asText());
+        assertEquals("cron", list.get(0).get("spec").get("kind").asText());
+        assertTrue(ok("schedule", "list").out().contains("nightly"));
+
+        JsonNode disabled = json("schedule", "disable", "nightly");
+        assertFalse(disabled.get("enabled").asBoolean());
+        assertNull(disabled.get("nextRunAt").textValue());
+
+        JsonNode edited = json("schedule", "edit", "nightly", "--every", "1h");
+        assertEquals("interval", edited.get("spec").get("kind").asText());
+        assertEquals("[20,22]", edited.get("args").toString());
+
+        JsonNode run = json("schedule", "run", "nightly");
+        TaskHandle<Object> h = taskq.handle(run.get("id").asText());
+        await("the run the CLI started is done", () -> h.state() == TaskState.SUCCESS);
+        assertEquals(42, json("task", h.id()).get("result").asInt());
+
+        JsonNode audit = json("schedule", "audit");
+        List<String> actions = new ArrayList<>();
+        for (JsonNode a : audit) {
+            assertEquals("cli:alice", a.get("actor").asText());
+            actions.add(a.get("action").asText());
+        }
+        assertEquals(List.of("run-now", "update", "disable", "add"), actions);
+
+        assertEquals(3, cli("schedule", "show", "no-such-entry").exit());
+        assertEquals(2, cli("schedule", "delete", "nightly").exit());
+        ok("schedule", "delete", "nightly", "--yes");
+        assertEquals(3, cli("schedule", "enable", "nightly").exit());
+    }
+
+    @Test
+    void printsEventsAndFollowsNewOnes() throws Exception {
+        TaskHandle<Object> h = taskq.submit("it.add", 4, 4);
+        h.get(Duration.ofSeconds(30));
+        await("the events are in the stream", () -> CliProcess.run(env(), "events", "--type", "task-succeeded")
+                .out().contains(h.id()));
+        String dump = ok("events").out();
+        assertTrue(dump.lines().anyMatch(l -> l.contains(" task-sent ") && l.contains("id=" + h.id())), dump);
+        String json = ok("events", "--json", "--type", "task-*", "--limit", "3").out();
+        List<String> lines = json.lines().toList();
+        assertEquals(3, lines.size(), json);
+        for (String l : lines) {
+            assertTrue(JSON.readTree(l).get("type").asText().startsWith("task-"), l);
+        }
+        // --since resumes after a position as printed: the next event is the one after it in the stream.
+        String first = JSON.readTree(lines.get(0)).get("position").asText();
+        String second = JSON.readTree(lines.get(1)).get("position").asText();
+        JsonNode after = JSON.readTree(ok("events", "--json", "--type", "task-*", "--since", first, "--limit", "1")
+                .out());
+        assertEquals(second, after.get("position").asText());
+
+        List<String> cmd = List.of(CliProcess.java(), "-jar", CliProcess.jar().toString(), "events", "--follow",
+                "--type", "task-succeeded");
+        Process follow = CliProcess.start(cmd, env());
+        try {
+            List<String> seen = CliProcess.collectLines(follow);
+            List<String> ids = new ArrayList<>();
+            // The subscription starts after the JVM does: submit until one of the new tasks shows.
+            await("a new event is followed", () -> {
+                ids.add(taskq.submit("it.add", 1, 2).id());
+                return seen.stream().anyMatch(l -> ids.stream().anyMatch(id -> l.contains("id=" + id)));
+            });
+        } finally {
+            follow.destroy();
+            follow.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aWrongPasswordFailsClearlyWithoutPrintingIt() {
+        Map<String, String> env = env();
+        String wrong = "wrong-" + UUID.randomUUID();
+        env.put("TASKQ_REDIS_URL", redis.url().replace("redis://", "redis://" + PREFIX + ":" + wrong + "@"));
+        CliProcess.Result r = CliProcess.run(env, "queues");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("authentication failed"), r.toString());
+        assertFalse(r.err().contains(wrong) || r.out().contains(wrong), r.toString());
+
+        env.put("TASKQ_REDIS_URL", redis.url());
+        env.put("TASKQ_REDIS_USERNAME", PREFIX);
+        env.put("TASKQ_REDIS_PASSWORD", wrong);
+        CliProcess.Result viaVariable = CliProcess.run(env, "workers", "--json");
+        assertEquals(1, viaVariable.exit(), viaVariable.toString());
+        assertFalse(viaVariable.err().contains(wrong) || viaVariable.out().contains(wrong), viaVariable.toString());
+    }
+
+    @Test
+    void usageErrorsHelpAndVersionNeedNoRedis() {
+        CliProcess.Result help = CliProcess.run(Map.of(), "dead", "list", "--help");
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().contains("Usage: taskq dead list"), help.toString());
+        CliProcess.Result version = CliProcess.run(Map.of(), "--version");
+        assertEquals(0, version.exit());
+        assertTrue(version.out().startsWith("taskq "), version.toString());
+        assertEquals(2, CliProcess.run(Map.of(), "tasks", "q", "--state", "nowhere").exit());
+        assertEquals(2, CliProcess.run(Map.of(), "no-such-command").exit());
+        CliProcess.Result noRedis = CliProcess.run(Map.of(), "workers");
+        assertEquals(2, noRedis.exit(), noRedis.toString());
+        assertTrue(noRedis.err().contains("TASKQ_REDIS_URL"), noRedis.toString());
+    }
+
+    @Test
+    void theLauncherReadsAnApplicationsEnvFile(@TempDir Path dir) throws IOException {
+        Path envFile = dir.resolve("uat.env");
+        Map<String, String> env = env();
+        Files.writeString(envFile, "# like docs/deploy/uat.env\n"
+                + "TASKQ_REDIS_URL=" + env.get("TASKQ_REDIS_URL") + "\n"
+                + "TASKQ_KEY_PREFIX=\"" + PREFIX + "\"\n"
+                + "TASKQ_CONCURRENCY=4\n"
+                + "JAVA_OPTS=-Xmx256m -XX:+ExitOnOutOfMemoryError\n");
+        Map<String, String> launcherEnv = new HashMap<>();
+        launcherEnv.put("TASKQ_CLI_JAR", CliProcess.jar().toString());
+        launcherEnv.put("JAVA_HOME", System.getProperty("java.home"));
+        CliProcess.Result r = CliProcess.run(List.of("bash", CliProcess.script().toString(), "--env-file",
+                envFile.toString(), "workers", "--json"), launcherEnv);
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(NODE, JSON.readTree(r.out()).get(0).get("node").asText());
+    }
+}
