@@ -7,10 +7,10 @@ import io.taskq.internal.Json;
 import io.taskq.internal.JsonText;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -76,37 +76,77 @@ final class EventEntries {
      * {@code id} of a task that starts a workflow).
      */
     static String encode(List<Event> events) {
-        Map<String, Integer> keys = new HashMap<>();
-        StringBuilder names = new StringBuilder(128);
-        StringBuilder b = new StringBuilder(events.size() * 160);
+        RunWriter w = new RunWriter(events.size());
         for (int i = 0; i < events.size(); i++) {
-            Event e = events.get(i);
-            b.append(i == 0 ? "[" : ",[");
+            w.event(events.get(i), i == 0);
+        }
+        return w.result();
+    }
+
+    /**
+     * Writes one run: the key table grows as names come, looked up by identity first (the names of taskq's own
+     * events are the same constant strings in every event).
+     */
+    private static final class RunWriter implements BiConsumer<String, String> {
+        private String[] keys = new String[32];
+        private int keyCount;
+        private final StringBuilder names = new StringBuilder(128);
+        private final StringBuilder b;
+        private String id;
+        private int idKey;
+
+        RunWriter(int events) {
+            b = new StringBuilder(events * 160);
+        }
+
+        void event(Event e, boolean first) {
+            b.append(first ? "[" : ",[");
             JsonText.string(b, e.type());
             b.append(',').append(e.timestamp().toEpochMilli());
-            String id = null;
-            for (Map.Entry<String, String> f : e.fields().entrySet()) {
-                Integer k = keys.get(f.getKey());
-                if (k == null) {
-                    k = keys.size();
-                    keys.put(f.getKey(), k);
-                    names.append(k == 0 ? "" : ",");
-                    JsonText.string(names, f.getKey());
-                }
-                b.append(',').append(k.intValue()).append(',');
-                if (id != null && f.getValue().equals(id)) {
-                    b.append(keys.get(Event.F_ID).intValue());
-                } else {
-                    JsonText.string(b, f.getValue());
-                    if (f.getKey().equals(Event.F_ID)) {
-                        id = f.getValue();
-                    }
-                }
-            }
+            id = null;
+            e.forEachField(this);
             b.append(']');
         }
-        return new StringBuilder(names.length() + b.length() + 24).append("{\"keys\":[").append(names)
-                .append("],\"events\":[").append(b).append("]}").toString();
+
+        @Override
+        public void accept(String name, String value) {
+            int k = key(name);
+            b.append(',').append(k).append(',');
+            if (id != null && value.equals(id)) {
+                b.append(idKey);
+            } else {
+                JsonText.string(b, value);
+                if (id == null && name.equals(Event.F_ID)) {
+                    id = value;
+                    idKey = k;
+                }
+            }
+        }
+
+        private int key(String name) {
+            for (int i = 0; i < keyCount; i++) {
+                if (keys[i] == name) {
+                    return i;
+                }
+            }
+            for (int i = 0; i < keyCount; i++) {
+                if (keys[i].equals(name)) {
+                    return i;
+                }
+            }
+            if (keyCount == keys.length) {
+                keys = java.util.Arrays.copyOf(keys, keyCount * 2);
+            }
+            keys[keyCount] = name;
+            names.append(keyCount == 0 ? "" : ",");
+            JsonText.string(names, name);
+            return keyCount++;
+        }
+
+        String result() {
+            return new StringBuilder(names.length() + b.length() + 24).append("{\"keys\":[").append(names)
+                    .append("],\"events\":[").append(b).append("]}").toString();
+        }
     }
 
     /** The events of one entry, each at its position, in order; none if the entry cannot be read. */
