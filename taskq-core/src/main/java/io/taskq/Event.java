@@ -1,11 +1,11 @@
 package io.taskq;
 
+import io.taskq.internal.JsonText;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.BiConsumer;
 
 /**
  * One entry of the event stream ({@link Taskq#events()}): what happened, when, and its details as text fields, as
@@ -71,13 +71,11 @@ public final class Event {
     private final String position;
     private final String type;
     private final Instant timestamp;
-    /*
-     * The fields as two arrays in order rather than a map: a busy application makes four events per task, and the
-     * publisher walks each once to write it, on another thread; arrays are one allocation each and read in order.
-     */
+    // The fields as two arrays in order rather than a map: four events per task are made on busy threads.
     private final String[] names;
     private final String[] values;
     private volatile Map<String, String> fieldMap;
+    private volatile String json;
 
     private Event(String position, String type, Instant timestamp, String[] names, String[] values) {
         this.position = position;
@@ -131,13 +129,26 @@ public final class Event {
     }
 
     /**
-     * Calls {@code action} with each field's name and value, in order, without making the map {@link #fields()}
-     * returns: what a writer of the stream uses.
+     * The event as one JSON object, {@code {"type":..,"ts":<epoch ms>,"fields":{..}}} (without its position), made
+     * once and kept: the Redis stream's writer takes it as it is.
      */
-    public void forEachField(BiConsumer<String, String> action) {
-        for (int i = 0; i < names.length; i++) {
-            action.accept(names[i], values[i]);
+    public String toJson() {
+        String j = json;
+        if (j == null) {
+            StringBuilder b = new StringBuilder(64 + names.length * 32).append("{\"type\":");
+            JsonText.string(b, type);
+            b.append(",\"ts\":").append(timestamp.toEpochMilli()).append(",\"fields\":{");
+            for (int i = 0; i < names.length; i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                JsonText.string(b, names[i]);
+                b.append(':');
+                JsonText.string(b, values[i]);
+            }
+            json = j = b.append("}}").toString();
         }
+        return j;
     }
 
     /** Its details, in the order told; unmodifiable. */

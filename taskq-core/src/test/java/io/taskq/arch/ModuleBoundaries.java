@@ -46,6 +46,9 @@ public final class ModuleBoundaries {
             new Allowed("taskq-broker-redis", "io.taskq.internal.JsonText", false, "task records are stored as the"
                     + " core's record text (docs/protocol.md), which every broker and reader of a record shares; the"
                     + " event stream's entries are written with its JSON string escaping"),
+            new Allowed("taskq-broker-redis", "io.taskq.internal.IsoInstants", false, "the scripts' times (now, a"
+                    + " start mark) are written in the one ISO form the core writes and parses (records' updatedAt),"
+                    + " without a DateTimeFormatter on every script call"),
             new Allowed("taskq-broker-redis", "io.taskq.internal.Paging", false, "the listing cursors of"
                     + " QueueAdmin.tasks (a position per partition) are read and checked alike by both brokers, with"
                     + " the same page-size rule and messages"),

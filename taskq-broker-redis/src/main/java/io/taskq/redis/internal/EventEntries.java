@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -20,12 +19,11 @@ import org.slf4j.LoggerFactory;
  * How events sit in the Redis stream, and what their positions say.
  *
  * <p>One stream entry holds a run of events as they were appended together: fields {@code n} (how many) and
- * {@code run} (see {@link #encode}). One entry per run instead of one per event is what keeps the stream cheap:
- * Redis's cost is per entry (a command, an ID, a trim check), and a busy worker tells four events per task. Within
- * a run, field names are written once and a value that repeats the event's id is written as a reference: encoding
- * the run is most of what events cost the JVM. Entries of the earlier run form (field {@code events}, a JSON array
- * of {@code {"type":..,"ts":<epoch ms>,"fields":{..}}}) and of the single-event form (fields {@code type},
- * {@code ts} and the event's fields, as a hand-written {@code XADD} would be) are read too.
+ * {@code events}, a JSON array of {@code {"type":..,"ts":<epoch ms>,"fields":{..}}}, each event's object as
+ * {@link Event#toJson()} made it on the thread that told the event. One entry per run instead of one per event is
+ * what keeps the stream cheap: Redis's cost is per entry (a command, an ID, a trim check), and a busy worker tells
+ * four events per task. An entry of the single-event form (fields {@code type}, {@code ts} and the event's fields, as
+ * a hand-written {@code XADD} would be) is read too.
  *
  * <p>A position is {@code <entryId>:<index>}, the index of the event within its entry; a bare {@code <entryId>}
  * means "after that whole entry". A malformed entry is skipped, a malformed event within an entry too; fields that
@@ -34,8 +32,6 @@ import org.slf4j.LoggerFactory;
 final class EventEntries {
     private static final Logger log = LoggerFactory.getLogger(EventEntries.class);
     static final String F_COUNT = "n";
-    static final String F_RUN = "run";
-    /** The field of the earlier form of a run, a JSON array of whole events. */
     static final String F_EVENTS = "events";
     private static final Pattern POSITION = Pattern.compile("(\\d{1,19}-\\d{1,19})(?::(\\d{1,9}))?");
 
@@ -69,84 +65,17 @@ final class EventEntries {
         return new Position(m.group(1), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)));
     }
 
-    /**
-     * The {@code run} field of an entry holding {@code events}: {@code {"keys":[..],"events":[[type, ts, k, v, ..]]}},
-     * each event its type, its epoch milliseconds and its fields as pairs of a key's index in {@code keys} and a value
-     * (a string, or the index of a key whose value in the same event it repeats, as {@code root_id} repeats the
-     * {@code id} of a task that starts a workflow).
-     */
+    /** The {@code events} field of an entry holding {@code events}: their JSON objects ({@link Event#toJson()}). */
     static String encode(List<Event> events) {
-        RunWriter w = new RunWriter(events.size());
+        int size = 2;
+        for (Event e : events) {
+            size += e.toJson().length() + 1;
+        }
+        StringBuilder b = new StringBuilder(size).append('[');
         for (int i = 0; i < events.size(); i++) {
-            w.event(events.get(i), i == 0);
+            b.append(i == 0 ? "" : ",").append(events.get(i).toJson());
         }
-        return w.result();
-    }
-
-    /**
-     * Writes one run: the key table grows as names come, looked up by identity first (the names of taskq's own
-     * events are the same constant strings in every event).
-     */
-    private static final class RunWriter implements BiConsumer<String, String> {
-        private String[] keys = new String[32];
-        private int keyCount;
-        private final StringBuilder names = new StringBuilder(128);
-        private final StringBuilder b;
-        private String id;
-        private int idKey;
-
-        RunWriter(int events) {
-            b = new StringBuilder(events * 160);
-        }
-
-        void event(Event e, boolean first) {
-            b.append(first ? "[" : ",[");
-            JsonText.string(b, e.type());
-            b.append(',').append(e.timestamp().toEpochMilli());
-            id = null;
-            e.forEachField(this);
-            b.append(']');
-        }
-
-        @Override
-        public void accept(String name, String value) {
-            int k = key(name);
-            b.append(',').append(k).append(',');
-            if (id != null && value.equals(id)) {
-                b.append(idKey);
-            } else {
-                JsonText.string(b, value);
-                if (id == null && name.equals(Event.F_ID)) {
-                    id = value;
-                    idKey = k;
-                }
-            }
-        }
-
-        private int key(String name) {
-            for (int i = 0; i < keyCount; i++) {
-                if (keys[i] == name) {
-                    return i;
-                }
-            }
-            for (int i = 0; i < keyCount; i++) {
-                if (keys[i].equals(name)) {
-                    return i;
-                }
-            }
-            if (keyCount == keys.length) {
-                keys = java.util.Arrays.copyOf(keys, keyCount * 2);
-            }
-            keys[keyCount] = name;
-            names.append(keyCount == 0 ? "" : ",");
-            JsonText.string(names, name);
-            return keyCount++;
-        }
-
-        String result() {
-            return new StringBuilder(names.length() + b.length() + 24).append("{\"keys\":[").append(names)
-                    .append("],\"events\":[").append(b).append("]}").toString();
-        }
+        return b.append(']').toString();
     }
 
     /** The events of one entry, each at its position, in order; none if the entry cannot be read. */
@@ -154,10 +83,6 @@ final class EventEntries {
         Map<String, String> body = entry.getBody();
         if (body == null) {
             return List.of();
-        }
-        String run = body.get(F_RUN);
-        if (run != null) {
-            return decodeRun(entry.getId(), run);
         }
         String packed = body.get(F_EVENTS);
         if (packed != null) {
@@ -172,48 +97,6 @@ final class EventEntries {
         fields.remove("type");
         Instant ts = epochMillis(fields.remove("ts"));
         return List.of(Event.of(type, ts, fields).at(Position.of(entry.getId(), 0)));
-    }
-
-    private static List<Event> decodeRun(String id, String run) {
-        JsonNode root = readTree(id, run);
-        JsonNode keys = root == null ? null : root.get("keys");
-        JsonNode events = root == null ? null : root.get("events");
-        if (keys == null || !keys.isArray() || events == null || !events.isArray()) {
-            log.debug("event stream entry {} is not a run of events; skipped", id);
-            return List.of();
-        }
-        List<Event> out = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            Event e = eventOfRun(keys, events.get(i));
-            if (e != null) {
-                out.add(e.at(Position.of(id, i)));
-            }
-        }
-        return out;
-    }
-
-    /** One event of a run: {@code [type, ts, k, v, ..]}; null if it has no type. */
-    private static Event eventOfRun(JsonNode keys, JsonNode n) {
-        if (!n.isArray() || n.size() < 2 || !n.get(0).isTextual() || n.get(0).asText().isEmpty()) {
-            return null;
-        }
-        Instant at = n.get(1).canConvertToLong() ? Instant.ofEpochMilli(n.get(1).asLong()) : Instant.EPOCH;
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (int j = 2; j + 1 < n.size(); j += 2) {
-            String key = textAt(keys, n.get(j));
-            JsonNode v = n.get(j + 1);
-            String value = v.isTextual() ? v.asText() : v.isInt() ? fields.get(textAt(keys, v)) : null;
-            if (key != null && value != null) {
-                fields.put(key, value);
-            }
-        }
-        return Event.of(n.get(0).asText(), at, fields);
-    }
-
-    /** The text at the index {@code k} holds, or null. */
-    private static String textAt(JsonNode array, JsonNode k) {
-        JsonNode v = k.isInt() ? array.get(k.asInt()) : null;
-        return v != null && v.isTextual() ? v.asText() : null;
     }
 
     private static JsonNode readTree(String id, String json) {

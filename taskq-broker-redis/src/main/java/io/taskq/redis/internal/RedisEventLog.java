@@ -73,7 +73,7 @@ public final class RedisEventLog implements EventLog {
             perEntry = perEntry * 0.8 + run.size() * 0.2;
             Map<String, String> body = new LinkedHashMap<>(4);
             body.put(EventEntries.F_COUNT, Integer.toString(run.size()));
-            body.put(EventEntries.F_RUN, EventEntries.encode(run));
+            body.put(EventEntries.F_EVENTS, EventEntries.encode(run));
             long entries = Math.max(1, (long) Math.ceil(maxLength / perEntry));
             sent.add(conns.async().xadd(key, new XAddArgs().maxlen(entries).approximateTrimming(), body));
         }

@@ -28,7 +28,7 @@ class EventEntriesUnitTest {
         task.put("same", "1");
         List<Event> run = List.of(Event.of("task-sent", T, task), Event.of("odd", T, odd),
                 Event.of("empty", T, Map.of()), Event.of("task-started", T.plusMillis(5), Map.of("root_id", "1")));
-        List<Event> back = EventEntries.decode(entry(EventEntries.F_RUN, EventEntries.encode(run)));
+        List<Event> back = EventEntries.decode(entry(EventEntries.F_EVENTS, EventEntries.encode(run)));
         assertEquals(List.of(run.get(0).at("5-1:0"), run.get(1).at("5-1:1"), run.get(2).at("5-1:2"),
                 run.get(3).at("5-1:3")), back);
         assertEquals(List.of("quote", "lines", "unicode"), List.copyOf(back.get(1).fields().keySet()), "in order");
@@ -36,32 +36,23 @@ class EventEntriesUnitTest {
     }
 
     @Test
-    void namesAreWrittenOnceAndTheIdIsReferredTo() {
+    void eachEventIsItsJsonObjectAsItWasMadeWhenTold() {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("id", "abc");
-        f.put("root_id", "abc");
-        String run = EventEntries.encode(List.of(Event.of("a", T, f), Event.of("b", T, f)));
-        assertEquals("{\"keys\":[\"id\",\"root_id\"],\"events\":[[\"a\",1924992000123,0,\"abc\",1,0],"
-                + "[\"b\",1924992000123,0,\"abc\",1,0]]}", run);
-    }
-
-    @Test
-    void entriesOfTheEarlierRunFormAreRead() {
-        String earlier = "[{\"type\":\"task-sent\",\"ts\":1924992000123,\"fields\":{\"id\":\"1\",\"n\":2}}]";
-        assertEquals(List.of(Event.of("task-sent", T, Map.of("id", "1", "n", "2")).at("5-1:0")),
-                EventEntries.decode(entry(EventEntries.F_EVENTS, earlier)));
+        f.put("q", "say \"hi\"");
+        Event e = Event.of("a", T, f);
+        assertEquals("{\"type\":\"a\",\"ts\":1924992000123,\"fields\":{\"id\":\"abc\",\"q\":\"say \\\"hi\\\"\"}}", e.toJson());
+        assertEquals("[" + e.toJson() + "," + e.toJson() + "]", EventEntries.encode(List.of(e, e)));
     }
 
     @Test
     void whatCannotBeReadIsSkipped() {
-        for (String bad : List.of("", "[", "[]", "{}", "{\"keys\":{},\"events\":[]}", "{\"keys\":[],\"events\":7}")) {
-            assertEquals(List.of(), EventEntries.decode(entry(EventEntries.F_RUN, bad)), bad);
+        for (String bad : List.of("", "[", "{}", "7", "[7,{\"ts\":1}]")) {
+            assertEquals(List.of(), EventEntries.decode(entry(EventEntries.F_EVENTS, bad)), bad);
         }
-        String run = "{\"keys\":[\"id\",\"x\"],\"events\":[7,[],[\"\"],[\"ok\",\"ts?\",0,\"1\",1,9,5,\"v\",1],"
-                + "[\"t\",1,0,{},1,true]]}";
-        assertEquals(List.of(Event.of("ok", Instant.EPOCH, Map.of("id", "1")).at("5-1:3"),
-                Event.of("t", Instant.ofEpochMilli(1), Map.of()).at("5-1:4")),
-                EventEntries.decode(entry(EventEntries.F_RUN, run)));
+        String run = "[7,{\"type\":\"ok\",\"ts\":\"x\",\"fields\":{\"id\":\"1\",\"n\":2,\"z\":null}},{\"type\":\"\"}]";
+        assertEquals(List.of(Event.of("ok", Instant.EPOCH, Map.of("id", "1", "n", "2")).at("5-1:1")),
+                EventEntries.decode(entry(EventEntries.F_EVENTS, run)));
     }
 
     private static StreamMessage<String, String> entry(String field, String value) {
