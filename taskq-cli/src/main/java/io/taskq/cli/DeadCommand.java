@@ -146,6 +146,7 @@ final class DeadCommand extends CliCommand {
             return ExitCode.ERROR;
         }
         long purged = taskq().purgeDeadLetters(queue);
-        return out().done(Views.of("queue", queue, "purged", purged), "deleted " + purged + " dead letter(s) of queue '" + queue + "'");
+        return out().done(Views.of("queue", queue, "purged", purged),
+                "deleted " + purged + " dead letter(s) of queue '" + queue + "'");
     }
 }

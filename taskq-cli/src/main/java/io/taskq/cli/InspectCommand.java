@@ -28,7 +28,8 @@ final class InspectCommand extends CliCommand {
         Output out = out();
         if (!out.json()) {
             Table t = new Table("NODE", "ID", "REPLY");
-            replies.values().forEach(r -> t.row(r.nodeName(), r.workerId(), r.ok() ? r.value() : "error: " + r.error()));
+            replies.values().forEach(r -> t.row(r.nodeName(), r.workerId(),
+                    r.ok() ? r.value() : "error: " + r.error()));
             out.print(t);
         }
         return finish(out, options, replies, v -> v, false);

@@ -54,7 +54,8 @@ class InspectAndControlTest {
     @Test
     void controlLinesNameTheWorkerAndItsErrors() {
         Control.Reply<Integer> ok = new Control.Reply<>("1@h#1", "node-a", 4, null);
-        assertEquals("node-a (1@h#1): concurrency 4 -> 8", ControlCommand.line(ok, b -> "concurrency " + b + " -> 8"));
+        assertEquals("node-a (1@h#1): concurrency 4 -> 8",
+                ControlCommand.line(ok, b -> "concurrency " + b + " -> 8"));
         Control.Reply<Integer> failed = new Control.Reply<>("1@h#1", "node-a", null, "queue 'x' is not consumed");
         assertEquals("node-a (1@h#1): error: queue 'x' is not consumed", ControlCommand.line(failed, b -> "?"));
     }
@@ -64,8 +65,8 @@ class InspectAndControlTest {
         Control.Reply<List<WorkerTask>> r = new Control.Reply<>("1@h#1", "node-a", List.of(new WorkerTask("t1",
                 "it.add", "q", 1, T0, Duration.ofSeconds(3), "[1]")), null);
         assertEquals("{\"worker\":\"1@h#1\",\"node\":\"node-a\",\"ok\":true,\"value\":[{\"id\":\"t1\",\"name\":"
-                + "\"it.add\",\"queue\":\"q\",\"attempt\":1,\"startedAt\":\"2026-01-01T12:00:00Z\",\"runtime\":\"PT3S\","
-                + "\"args\":\"[1]\"}],\"error\":null}",
+                + "\"it.add\",\"queue\":\"q\",\"attempt\":1,\"startedAt\":\"2026-01-01T12:00:00Z\","
+                + "\"runtime\":\"PT3S\",\"args\":\"[1]\"}],\"error\":null}",
                 Output.toJson(Views.reply(r, v -> v.stream().map(Views::workerTask).toList()), false));
         Control.Reply<Boolean> e = new Control.Reply<>("1@h#1", "node-a", null, "boom");
         assertEquals("{\"worker\":\"1@h#1\",\"node\":\"node-a\",\"ok\":false,\"value\":null,\"error\":\"boom\"}",
@@ -75,7 +76,8 @@ class InspectAndControlTest {
     @Test
     void missingRepliesAreSaidOnStderr() {
         StringWriter err = new StringWriter();
-        Output out = new Output(new PrintWriter(new StringWriter()), new PrintWriter(err), false, q -> Optional.empty());
+        Output out = new Output(new PrintWriter(new StringWriter()), new PrintWriter(err), false,
+                q -> Optional.empty());
         ControlOptions o = new ControlOptions();
         o.timeout = Duration.ofSeconds(1);
         assertFalse(o.noteMissing(out, Map.of()));
