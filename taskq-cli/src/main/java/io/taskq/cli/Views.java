@@ -2,12 +2,14 @@ package io.taskq.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskq.Control;
 import io.taskq.DeadLetter;
 import io.taskq.Event;
 import io.taskq.QueueStats;
 import io.taskq.TaskError;
 import io.taskq.TaskInfo;
 import io.taskq.WorkerInfo;
+import io.taskq.WorkerTask;
 import io.taskq.scheduler.AuditRecord;
 import io.taskq.scheduler.PeriodicTask;
 import io.taskq.scheduler.PeriodicTaskInfo;
@@ -17,6 +19,7 @@ import io.taskq.spi.TaskSummary;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The JSON documents of {@code --json}: each API value as an ordered map with stable, documented field names
@@ -66,6 +69,34 @@ final class Views {
         m.put("delayed", s.delayed());
         m.put("running", s.inFlight());
         m.put("dead", s.dead());
+        m.put("oldestReadyAge", s.oldestReadyAge());
+        return m;
+    }
+
+    /**
+     * One worker's reply to {@code inspect} or {@code control}: {@code worker}, {@code node}, {@code ok},
+     * {@code value} (the reply's value as {@code view} shows it; null on an error) and {@code error}.
+     */
+    static <T> Map<String, Object> reply(Control.Reply<T> r, Function<T, Object> view) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("worker", r.workerId());
+        m.put("node", r.nodeName());
+        m.put("ok", r.ok());
+        m.put("value", r.ok() && r.value() != null ? view.apply(r.value()) : null);
+        m.put("error", r.error());
+        return m;
+    }
+
+    /** A task a worker runs or holds ({@code inspect active} / {@code reserved}); {@code args} is text, maybe cut. */
+    static Map<String, Object> workerTask(WorkerTask t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", t.id());
+        m.put("name", t.name());
+        m.put("queue", t.queue());
+        m.put("attempt", t.attempt());
+        m.put("startedAt", t.startedAt());
+        m.put("runtime", t.runtime());
+        m.put("args", t.args());
         return m;
     }
 

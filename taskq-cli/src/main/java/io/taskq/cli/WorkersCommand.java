@@ -19,18 +19,23 @@ final class WorkersCommand extends CliCommand {
             out.printJson(workers.stream().map(Views::worker).toList());
             return ExitCode.OK;
         }
-        Instant now = Instant.now();
+        Table t = table(workers, Instant.now());
+        out.print(t);
+        if (workers.isEmpty()) {
+            out.note("no live workers under this prefix");
+        }
+        return ExitCode.OK;
+    }
+
+    /** The workers' table, as {@code workers} and {@code inspect stats} print it. */
+    static Table table(List<WorkerInfo> workers, Instant now) {
         Table t = new Table("NODE", "ID", "APP", "VERSION", "QUEUES", "CONC", "ACTIVE/HELD", "PROCESSED/FAILED",
                 "HEARTBEAT");
         for (WorkerInfo w : workers) {
             t.row(w.nodeName(), w.id(), w.application(), w.version(), queues(w), w.concurrency(),
                     w.active() + "/" + w.held(), w.processed() + "/" + w.failed(), Formats.ago(w.lastHeartbeat(), now));
         }
-        out.print(t);
-        if (workers.isEmpty()) {
-            out.note("no live workers under this prefix");
-        }
-        return ExitCode.OK;
+        return t;
     }
 
     /** The queues in the worker's order, a paused one marked. */

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -51,6 +52,8 @@ class TaskqCliIT {
     private static final String PREFIX = "cli" + UUID.randomUUID().toString().substring(0, 6);
     private static final String PASSWORD = "pw-" + UUID.randomUUID();
     private static final String NODE = "cli-it-node";
+    /** A second worker, of the queues "ctl" and "deadq", that the remote control tests steer. */
+    private static final String CTL_NODE = "cli-it-node-ctl";
 
     private static RedisBackend backend;
     private static Taskq taskq;
@@ -78,14 +81,37 @@ class TaskqCliIT {
         public void boom() {
             throw new IllegalStateException("always fails");
         }
+
+        final AtomicInteger onceCalls = new AtomicInteger();
+        volatile CountDownLatch started = new CountDownLatch(1);
+        volatile CountDownLatch gate = new CountDownLatch(0);
+
+        /** Fails with another error type the first time, succeeds once resubmitted. */
+        @Task(name = "it.once")
+        public String once() {
+            if (onceCalls.incrementAndGet() == 1) {
+                throw new UnsupportedOperationException("not yet");
+            }
+            return "done";
+        }
+
+        /** Runs until the test opens the gate (at most a minute). */
+        @Task(name = "it.gated")
+        public String gated(String label) throws InterruptedException {
+            started.countDown();
+            gate.await(60, TimeUnit.SECONDS);
+            return label;
+        }
     }
 
     @BeforeAll
     static void startWorkerAndAclUser() throws IOException {
         aclUser();
         backend = RedisBackend.builder().uri(redis.url()).keyPrefix(PREFIX).build();
-        taskq = Taskq.builder().broker(backend.broker()).tasks(TASKS).build();
+        taskq = Taskq.builder().broker(backend.broker()).tasks(TASKS).argsRepr(200).build();
         taskq.startWorker(WorkerOptions.builder().nodeName(NODE).queues("default").concurrency(2)
+                .heartbeatInterval(Duration.ofSeconds(1)).build());
+        taskq.startWorker(WorkerOptions.builder().nodeName(CTL_NODE).queues("ctl", "deadq").concurrency(1)
                 .heartbeatInterval(Duration.ofSeconds(1)).build());
     }
 
@@ -153,6 +179,27 @@ class TaskqCliIT {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** The worker of {@code node} in {@code workers --json}, or null. */
+    private static JsonNode listedWorker(String node) throws IOException {
+        for (JsonNode w : json("workers")) {
+            if (w.get("node").asText().equals(node)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    private static void awaitListed(String what, String node, java.util.function.Predicate<JsonNode> condition) {
+        await(what, () -> {
+            try {
+                JsonNode w = listedWorker(node);
+                return w != null && condition.test(w);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     @Test
@@ -367,5 +414,188 @@ class TaskqCliIT {
                 envFile.toString(), "workers", "--json"), launcherEnv);
         assertEquals(0, r.exit(), r.toString());
         assertEquals(NODE, JSON.readTree(r.out()).get(0).get("node").asText());
+    }
+
+    @Test
+    void inspectsWhatTheWorkersRunNow() throws Exception {
+        JsonNode pings = json("inspect", "ping");
+        List<String> nodes = new ArrayList<>();
+        for (JsonNode r : pings) {
+            assertEquals("pong", r.get("value").asText(), r.toString());
+            nodes.add(r.get("node").asText());
+        }
+        assertTrue(nodes.containsAll(List.of(NODE, CTL_NODE)), nodes.toString());
+
+        TASKS.started = new CountDownLatch(1);
+        TASKS.gate = new CountDownLatch(1);
+        TaskHandle<Object> h = taskq.submit(TaskRequest.named("it.gated", "hello-inspect").queue("ctl"));
+        try {
+            assertTrue(TASKS.started.await(30, TimeUnit.SECONDS), "the gated task starts");
+            JsonNode active = json("inspect", "active", "--destination", CTL_NODE, "--timeout", "5s");
+            assertEquals(1, active.size(), active.toString());
+            assertEquals(CTL_NODE, active.get(0).get("node").asText());
+            JsonNode running = active.get(0).get("value").get(0);
+            assertEquals(h.id(), running.get("id").asText());
+            assertEquals("it.gated", running.get("name").asText());
+            assertEquals(1, running.get("attempt").asInt());
+            assertTrue(running.get("args").asText().contains("hello-inspect"), running.toString());
+            String table = ok("inspect", "active").out();
+            assertTrue(table.startsWith("NODE") && table.contains("ARGS"), table);
+            assertTrue(table.lines().anyMatch(l -> l.startsWith(CTL_NODE) && l.contains(h.id())
+                    && l.contains("it.gated") && l.contains("hello-inspect")), table);
+            assertEquals(0, json("inspect", "reserved", "-d", CTL_NODE).get(0).get("value").size());
+        } finally {
+            TASKS.gate.countDown();
+        }
+        assertEquals("hello-inspect", h.get(Duration.ofSeconds(30)));
+
+        assertTrue(ok("inspect", "registered", "-d", NODE).out().lines()
+                .anyMatch(l -> l.startsWith(NODE) && l.endsWith("it.gated")));
+        JsonNode stats = json("inspect", "stats", "-d", CTL_NODE).get(0).get("value");
+        assertEquals(List.of("ctl", "deadq"), List.of(stats.get("queues").get(0).asText(),
+                stats.get("queues").get(1).asText()));
+        assertTrue(ok("inspect", "stats").out().contains(CTL_NODE));
+
+        CliProcess.Result nobody = cli("inspect", "ping", "--destination", "no-such-node", "--timeout", "300ms");
+        assertEquals(0, nobody.exit(), nobody.toString());
+        assertTrue(nobody.err().contains("no worker replied within 300ms"), nobody.toString());
+    }
+
+    @Test
+    void pausesResumesAndResizesAWorker() throws Exception {
+        CliProcess.Result paused = ok("control", "pause", "ctl", "--destination", CTL_NODE);
+        assertEquals(CTL_NODE + " (" + workerId(CTL_NODE) + "): paused queue 'ctl'", paused.out().strip());
+        try {
+            TaskHandle<Object> h = taskq.submit(TaskRequest.named("it.add", 20, 1).queue("ctl"));
+            awaitListed("the registry shows the pause", CTL_NODE,
+                    w -> w.get("pausedQueues").toString().equals("[\"ctl\"]"));
+            // A CLI process later, the task still waits in its queue.
+            JsonNode queued = json("tasks", "ctl", "--state", "queued");
+            assertEquals(h.id(), queued.get("tasks").get(0).get("id").asText());
+            assertEquals(TaskState.PENDING, h.state());
+            assertFalse(json("control", "pause", "ctl", "-d", CTL_NODE).get(0).get("value").asBoolean());
+
+            // To every worker: asks first; confirmed, the worker that does not consume "ctl" replies an error.
+            CliProcess.Result refused = cli("control", "pause", "ctl");
+            assertEquals(2, refused.exit(), refused.toString());
+            assertTrue(refused.err().contains("--yes"), refused.toString());
+            CliProcess.Result partly = cli("control", "pause", "ctl", "--yes");
+            assertEquals(1, partly.exit(), partly.toString());
+            assertTrue(partly.out().lines().anyMatch(l -> l.startsWith(NODE + " (") && l.contains("error:")),
+                    partly.toString());
+            assertTrue(partly.out().contains(CTL_NODE + " (" + workerId(CTL_NODE) + "): queue 'ctl' was paused"
+                    + " already"), partly.toString());
+
+            ok("control", "resume", "ctl", "-d", CTL_NODE);
+            assertEquals(21, ((Number) h.get(Duration.ofSeconds(30))).intValue());
+        } finally {
+            taskq.control().destination(CTL_NODE).resume("ctl");
+        }
+
+        try {
+            CliProcess.Result resized = ok("control", "concurrency", "3", "-d", CTL_NODE);
+            assertTrue(resized.out().contains("concurrency 1 -> 3"), resized.toString());
+            awaitListed("the registry shows the concurrency", CTL_NODE, w -> w.get("concurrency").asInt() == 3);
+            assertTrue(ok("workers").out().lines().anyMatch(l -> l.startsWith(CTL_NODE + " ")
+                    && l.matches(".*\\s3\\s+\\d+/\\d+\\s.*")), ok("workers").out());
+        } finally {
+            taskq.control().destination(CTL_NODE).setConcurrency(1);
+        }
+
+        CliProcess.Result nobody = cli("control", "concurrency", "2", "-d", "no-such-node", "--timeout", "300ms");
+        assertEquals(1, nobody.exit(), nobody.toString());
+        assertTrue(nobody.err().contains("no worker replied within 300ms"), nobody.toString());
+    }
+
+    private static String workerId(String node) throws IOException {
+        return listedWorker(node).get("id").asText();
+    }
+
+    @Test
+    void shutsAWorkerDownOnlyWhenConfirmed() throws IOException {
+        String doomed = "cli-it-zz-doomed";
+        taskq.startWorker(WorkerOptions.builder().nodeName(doomed).queues("doomed").concurrency(1)
+                .heartbeatInterval(Duration.ofSeconds(1)).build());
+        awaitListed("the worker is listed", doomed, w -> true);
+        CliProcess.Result refused = cli("control", "shutdown", "-d", doomed);
+        assertEquals(2, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("shut down " + doomed + " without --yes"), refused.toString());
+        assertNotNull(listedWorker(doomed));
+
+        JsonNode replies = json("control", "shutdown", "-d", doomed, "--yes");
+        assertEquals(1, replies.size(), replies.toString());
+        assertTrue(replies.get(0).get("value").asBoolean(), replies.toString());
+        await("the worker leaves the registry", () -> {
+            try {
+                return listedWorker(doomed) == null;
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    void purgesTheReadyTasksOfAQueueAndShowsTheirAge() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            taskq.submit(TaskRequest.named("it.add", i, i).queue("topurge"));
+        }
+        JsonNode q = queue("topurge");
+        assertEquals(3, q.get("ready").asInt());
+        assertTrue(q.get("oldestReadyAge").asText().startsWith("PT"), q.toString());
+        assertTrue(ok("queues").out().lines().findFirst().orElseThrow().endsWith("OLDEST READY"));
+
+        CliProcess.Result refused = cli("purge", "topurge");
+        assertEquals(2, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("delete the 3 ready task(s) of queue 'topurge'"), refused.toString());
+        assertEquals(3, queue("topurge").get("ready").asInt());
+
+        assertEquals(3, json("purge", "topurge", "--yes").get("purged").asInt());
+        assertEquals(0, queue("topurge").get("ready").asInt());
+        assertEquals("PT0S", queue("topurge").get("oldestReadyAge").asText());
+        assertEquals("purged 0 ready task(s) of queue 'topurge'", ok("purge", "topurge", "--yes").out().strip());
+    }
+
+    private static JsonNode queue(String name) throws IOException {
+        for (JsonNode q : json("queues")) {
+            if (q.get("queue").asText().equals(name)) {
+                return q;
+            }
+        }
+        throw new AssertionError("no queue " + name);
+    }
+
+    @Test
+    void resubmitsAndDeletesDeadLettersByFilter() throws IOException {
+        List<TaskHandle<Object>> booms = List.of(taskq.submit(TaskRequest.named("it.boom").queue("deadq")),
+                taskq.submit(TaskRequest.named("it.boom").queue("deadq")));
+        TaskHandle<Object> once = taskq.submit(TaskRequest.named("it.once").queue("deadq"));
+        await("three dead letters", () -> booms.get(0).state() == TaskState.FAILURE
+                && booms.get(1).state() == TaskState.FAILURE && once.state() == TaskState.FAILURE);
+
+        JsonNode illegal = json("dead", "list", "deadq", "--error-type", "java.lang.IllegalStateException");
+        assertEquals(2, illegal.size(), illegal.toString());
+        illegal.forEach(d -> assertEquals("it.boom", d.get("task").asText()));
+        assertEquals(once.id(), json("dead", "list", "deadq", "--task", "it.once").get(0).get("id").asText());
+        assertEquals(0, json("dead", "list", "deadq", "--older-than", "1h").size());
+        CliProcess.Result paged = cli("dead", "list", "deadq", "--newer-than", "1h", "--limit", "2");
+        assertEquals(0, paged.exit(), paged.toString());
+        assertEquals(3, paged.out().lines().count(), paged.toString());
+        String cursor = paged.err().lines().filter(l -> l.startsWith("more: --cursor ")).findFirst().orElseThrow()
+                .substring("more: --cursor ".length());
+        assertEquals(1, json("dead", "list", "deadq", "--newer-than", "1h", "--cursor", cursor).size());
+
+        CliProcess.Result noFilter = cli("dead", "delete", "deadq", "--yes");
+        assertEquals(2, noFilter.exit(), noFilter.toString());
+        CliProcess.Result unconfirmed = cli("dead", "resubmit", "deadq", "--task", "it.once");
+        assertEquals(2, unconfirmed.exit(), unconfirmed.toString());
+        assertEquals(TaskState.FAILURE, once.state());
+
+        assertEquals(1, json("dead", "resubmit", "deadq", "--task", "it.once", "--yes").get("resubmitted").asInt());
+        await("the resubmitted task succeeds", () -> once.state() == TaskState.SUCCESS);
+        assertEquals(2, json("dead", "delete", "deadq", "--error-type", "java.lang.IllegalStateException",
+                "--limit", "5", "--yes").get("deleted").asInt());
+        assertEquals(0, json("dead", "list", "deadq").size());
+        assertEquals("deleted 0 dead letter(s) of queue 'deadq'", ok("dead", "delete", "deadq", "--all", "--yes")
+                .out().strip());
     }
 }

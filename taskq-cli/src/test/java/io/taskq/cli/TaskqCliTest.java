@@ -33,14 +33,17 @@ class TaskqCliTest {
         List<String> paths = List.of("workers", "queues", "task", "revoke", "tasks", "events", "generate-completion",
                 "dead list", "dead resubmit", "dead purge", "schedule list", "schedule show", "schedule add",
                 "schedule edit", "schedule enable", "schedule disable", "schedule delete", "schedule run",
-                "schedule audit");
+                "schedule audit", "dead delete", "purge", "inspect ping", "inspect active", "inspect reserved",
+                "inspect registered", "inspect stats", "control pause", "control resume", "control concurrency",
+                "control shutdown");
         for (String path : paths) {
             Run r = run(Map.of(), (path + " --help").split(" "));
             assertEquals(0, r.exit(), path);
             assertTrue(r.out().startsWith("Usage: taskq " + path), path + ": " + r.out());
             assertTrue(r.out().contains("Exit codes:"), path);
         }
-        assertTrue(cmd.getSubcommands().keySet().containsAll(List.of("workers", "dead", "schedule", "events")));
+        assertTrue(cmd.getSubcommands().keySet().containsAll(List.of("workers", "dead", "schedule", "events", "purge",
+                "inspect", "control")));
         Run top = run(Map.of(), "--help");
         assertTrue(top.out().contains("TASKQ_REDIS_URL") && top.out().contains("--env-file"), top.out());
         assertTrue(top.out().contains("generate-completion"), top.out());
