@@ -36,6 +36,14 @@ public final class ServerCheck {
                 log.warn("Redis at {} has maxmemory-policy '{}': under memory pressure Redis may evict queued tasks "
                         + "and results; set it to 'noeviction'", where, p);
             }
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("NOPERM")) {
+                // The shipped per-environment ACL users may not run CONFIG: expected, said once at INFO.
+                log.info("the Redis user may not read maxmemory-policy of {}; make sure it is 'noeviction'", where);
+            } else {
+                log.warn("could not read maxmemory-policy of {} ({}); make sure it is 'noeviction'", where,
+                        e.toString());
+            }
         } catch (RuntimeException e) {
             log.warn("could not read maxmemory-policy of {} ({}); make sure it is 'noeviction'", where, e.toString());
         }
