@@ -61,6 +61,7 @@ public final class Taskq implements AutoCloseable {
     private final TaskRegistry registry;
     private final List<WorkerEngine> workers = new CopyOnWriteArrayList<>();
     private final SubmitChain submitChain;
+    private final Workflows workflows;
     private final DataCodec data;
     private final WorkerExtensions extensions;
     /** Null when events are off or the broker keeps none. */
@@ -113,7 +114,8 @@ public final class Taskq implements AutoCloseable {
                 Thread::new)).orElse(null);
         this.responder = broker.controlBus().map(bus -> new ControlResponder(bus, () -> workers, registry::names,
                 clock)).orElse(null);
-        Submissions submissions = new Submissions(this, broker, registry, data,
+        this.workflows = new Workflows(this, broker, registry, data);
+        Submissions submissions = new Submissions(this, broker, workflows,
                 new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes, extensions.listeners(),
                 b.argsRepr);
         this.submitChain = new SubmitChain(b.submitInterceptors,
@@ -212,6 +214,18 @@ public final class Taskq implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <R> TaskHandle<R> submit(TaskRequest<R> request) {
         return (TaskHandle<R>) submitAll(List.of(request)).get(0);
+    }
+
+    /**
+     * Submits a chain (see {@link Chain}): its first step now, each next one by the worker that finishes the step
+     * before it; the handle follows the last step and revokes every step not run yet.
+     *
+     * @throws SubmitException       if the first step could not be sent (see {@link #submit(TaskRequest)})
+     * @throws IllegalArgumentException if a step is invalid, or the broker cannot enqueue a step after the one
+     *                                  before it (Redis Cluster: another slot; see docs/workflows.md)
+     */
+    public <R> ChainHandle<R> submit(Chain<R> chain) {
+        return workflows.submit(chain);
     }
 
     /**
