@@ -216,14 +216,7 @@ public final class Taskq implements AutoCloseable {
         return (TaskHandle<R>) submitAll(List.of(request)).get(0);
     }
 
-    /**
-     * Submits a chain (see {@link Chain}): its first step now, each next one by the worker that finishes the step
-     * before it; the handle follows the last step and revokes every step not run yet.
-     *
-     * @throws SubmitException       if the first step could not be sent (see {@link #submit(TaskRequest)})
-     * @throws IllegalArgumentException if a step is invalid, or the broker cannot enqueue a step after the one
-     *                                  before it (Redis Cluster: another slot; see docs/workflows.md)
-     */
+    /** Submits a {@link Chain} (see docs/workflows.md); the handle follows its last step. */
     public <R> ChainHandle<R> submit(Chain<R> chain) {
         return workflows.submit(chain);
     }
