@@ -68,6 +68,12 @@ public final class Chain<R> {
                 .step())), errbacks);
     }
 
+    /** Adds a callback that does not take the result, run once the whole chain has succeeded. */
+    public Chain<R> link(TaskRequest<?> callback) {
+        return new Chain<>(first, rest, plus(callbacks, List.of(new CanvasStep(Objects.requireNonNull(callback,
+                "callback"), false))), errbacks);
+    }
+
     /** Adds an error callback, run once with the {@link TaskFailure} of the step that failed (if one does). */
     public Chain<R> linkError(Signature<? super TaskFailure, ?> errback) {
         return new Chain<>(first, rest, callbacks, plus(errbacks, List.of(Objects.requireNonNull(errback,
