@@ -2,14 +2,12 @@ package io.taskq;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.taskq.internal.ArgsRepr;
-import io.taskq.internal.DataCodec;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.GuardedListener;
 import io.taskq.internal.Ids;
-import io.taskq.internal.Json;
+import io.taskq.internal.Embed;
 import io.taskq.internal.SubmitRetry;
 import io.taskq.internal.TaskDefinition;
-import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.worker.CurrentTask;
 import io.taskq.spi.Broker;
 import io.taskq.spi.TaskMessage;
@@ -28,19 +26,17 @@ import java.util.Set;
 final class Submissions {
     private final Taskq taskq;
     private final Broker broker;
-    private final TaskRegistry registry;
-    private final DataCodec data;
+    private final Workflows workflows;
     private final SubmitRetry sender;
     private final int maxMessageBytes;
     private final List<GuardedListener> listeners;
 
-    Submissions(Taskq taskq, Broker broker, TaskRegistry registry, DataCodec data, SubmitRetry sender,
+    Submissions(Taskq taskq, Broker broker, Workflows workflows, SubmitRetry sender,
                 int maxMessageBytes, List<TaskListener> listeners, ArgsRepr argsRepr) {
         this.taskq = taskq;
         this.argsRepr = argsRepr;
         this.broker = broker;
-        this.registry = registry;
-        this.data = data;
+        this.workflows = workflows;
         this.sender = sender;
         this.maxMessageBytes = maxMessageBytes;
         this.listeners = listeners.stream().map(GuardedListener::new).toList();
@@ -142,31 +138,21 @@ final class Submissions {
     }
 
     private Prepared prepare(TaskRequest<?> r, Instant now) {
-        TaskDefinition def = r.definition();
-        if (def == null) {
-            def = registry.find(r.taskName()).map(TaskRegistry.Registered::definition).orElse(null);
-        }
+        TaskDefinition def = workflows.definition(r);
         if (def != null && r.args().size() != def.parameterTypes().size()) {
             throw new IllegalArgumentException("task '" + def.name() + "' takes " + def.parameterTypes().size()
                     + " argument(s), got " + r.args().size());
         }
-        String queue = r.queueOr(def != null ? def.queue() : "default");
-        int priority = r.priorityOrNull() != null ? r.priorityOrNull() : def != null ? def.priority() : 4;
-        ArrayNode args = Json.mapper().createArrayNode();
-        for (int i = 0; i < r.args().size(); i++) {
-            try {
-                args.add(data.toTree(r.args().get(i)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("argument " + (i + 1) + " of task '" + r.taskName()
-                        + "' cannot be encoded as JSON: " + e.getMessage(), e);
-            }
-        }
+        String queue = Workflows.queueOf(r, def);
+        int priority = Workflows.priorityOf(r, def);
+        ArrayNode args = workflows.args(r);
         String id = r.id().orElseGet(Ids::newTaskId);
+        Embed embed = workflows.embed(r, id, queue);
         TaskContext parent = CurrentTask.get();
         Envelope env = new Envelope(id, r.taskName(), queue, priority, args, r.etaAt(now), r.expiresAt(now), 0,
                 r.timeLimitOrNull(), parent != null ? parent.rootId() : id,
                 parent != null ? parent.taskId() : null, def != null && def.ignoreResult(), Ids.processName(),
-                r.headers(), now.truncatedTo(ChronoUnit.MILLIS), r.softTimeLimitOrNull());
+                r.headers(), now.truncatedTo(ChronoUnit.MILLIS), r.softTimeLimitOrNull(), embed);
         String body = env.encode();
         int size = body.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxMessageBytes) {

@@ -51,6 +51,10 @@ public final class TaskRequest<R> {
     private Duration softTimeLimit;
     private Map<String, String> headers = Map.of();
     private boolean failIfDuplicate;
+    private List<CanvasStep> callbacks = List.of();
+    private List<CanvasStep> errbacks = List.of();
+    /** The steps after this one when it starts a {@link Chain}, in running order. */
+    private List<CanvasStep> chainRest = List.of();
 
     private TaskRequest(String taskName, List<Object> args, JavaType resultType, TaskDefinition definition) {
         this.taskName = taskName;
@@ -72,7 +76,15 @@ public final class TaskRequest<R> {
         c.softTimeLimit = softTimeLimit;
         c.headers = headers;
         c.failIfDuplicate = failIfDuplicate;
+        c.callbacks = callbacks;
+        c.errbacks = errbacks;
+        c.chainRest = chainRest;
         return c;
+    }
+
+    /** A request for a method reference with these arguments: all of them, or all but the last (a signature). */
+    static <R> TaskRequest<R> partial(Serializable ref, Object[] args) {
+        return ofRef(ref, args);
     }
 
     private static <R> TaskRequest<R> ofRef(Serializable ref, Object[] args) {
@@ -301,6 +313,86 @@ public final class TaskRequest<R> {
         h.put(name, value);
         c.headers = Collections.unmodifiableMap(h);
         return c;
+    }
+
+    /**
+     * Adds a callback (Celery's {@code link}): when this task succeeds, the worker enqueues {@code callback} with the
+     * result appended to its arguments, atomically with the task's success, exactly once; its parent is this task.
+     * Not on a retry, a failure or a revoke. See docs/workflows.md.
+     */
+    public TaskRequest<R> link(Signature<? super R, ?> callback) {
+        return withCallback(Objects.requireNonNull(callback, "callback").step());
+    }
+
+    /** Adds a callback that does not take the result: {@code callback} runs as it is when this task succeeds. */
+    public TaskRequest<R> link(TaskRequest<?> callback) {
+        return withCallback(new CanvasStep(Objects.requireNonNull(callback, "callback"), false));
+    }
+
+    /**
+     * Adds an error callback (Celery's {@code link_error}): when this task fails for good (retries exhausted, not
+     * retryable, dead-lettered), the worker enqueues {@code errback} with a {@link TaskFailure} appended to its
+     * arguments, atomically with the failure, exactly once. Not on a retry, a success or a revoke.
+     */
+    public TaskRequest<R> linkError(Signature<? super TaskFailure, ?> errback) {
+        return withErrback(Objects.requireNonNull(errback, "errback").step());
+    }
+
+    /** Adds an error callback that does not take the failure: {@code errback} runs as it is. */
+    public TaskRequest<R> linkError(TaskRequest<?> errback) {
+        return withErrback(new CanvasStep(Objects.requireNonNull(errback, "errback"), false));
+    }
+
+    TaskRequest<R> withCallback(CanvasStep step) {
+        TaskRequest<R> c = copy();
+        c.callbacks = append(callbacks, step);
+        return c;
+    }
+
+    TaskRequest<R> withErrback(CanvasStep step) {
+        TaskRequest<R> c = copy();
+        c.errbacks = append(errbacks, step);
+        return c;
+    }
+
+    TaskRequest<R> withChainRest(List<CanvasStep> rest) {
+        TaskRequest<R> c = copy();
+        c.chainRest = List.copyOf(rest);
+        return c;
+    }
+
+    private static List<CanvasStep> append(List<CanvasStep> list, CanvasStep step) {
+        List<CanvasStep> l = new java.util.ArrayList<>(list);
+        l.add(step);
+        return List.copyOf(l);
+    }
+
+    /** Why this request cannot be a later step or a callback (its time is a countdown after the step before), or null. */
+    String stepRefusal() {
+        if (eta != null || expires != null || expiresIn != null) {
+            return "a chain step or callback cannot have an eta or an expiry (use countdown: it counts from the"
+                    + " end of the task before it)";
+        }
+        if (!headers.isEmpty() || failIfDuplicate || !chainRest.isEmpty()) {
+            return "a chain step or callback cannot have custom headers, failIfDuplicate or a chain of its own";
+        }
+        return null;
+    }
+
+    Duration countdownOrNull() {
+        return countdown;
+    }
+
+    List<CanvasStep> callbacks() {
+        return callbacks;
+    }
+
+    List<CanvasStep> errbacks() {
+        return errbacks;
+    }
+
+    List<CanvasStep> chainRest() {
+        return chainRest;
     }
 
     /** The task name. */

@@ -61,6 +61,7 @@ public final class Taskq implements AutoCloseable {
     private final TaskRegistry registry;
     private final List<WorkerEngine> workers = new CopyOnWriteArrayList<>();
     private final SubmitChain submitChain;
+    private final Workflows workflows;
     private final DataCodec data;
     private final WorkerExtensions extensions;
     /** Null when events are off or the broker keeps none. */
@@ -113,7 +114,8 @@ public final class Taskq implements AutoCloseable {
                 Thread::new)).orElse(null);
         this.responder = broker.controlBus().map(bus -> new ControlResponder(bus, () -> workers, registry::names,
                 clock)).orElse(null);
-        Submissions submissions = new Submissions(this, broker, registry, data,
+        this.workflows = new Workflows(this, broker, registry, data);
+        Submissions submissions = new Submissions(this, broker, workflows,
                 new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes, extensions.listeners(),
                 b.argsRepr);
         this.submitChain = new SubmitChain(b.submitInterceptors,
@@ -212,6 +214,11 @@ public final class Taskq implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <R> TaskHandle<R> submit(TaskRequest<R> request) {
         return (TaskHandle<R>) submitAll(List.of(request)).get(0);
+    }
+
+    /** Submits a {@link Chain} (see docs/workflows.md); the handle follows its last step. */
+    public <R> ChainHandle<R> submit(Chain<R> chain) {
+        return workflows.submit(chain);
     }
 
     /**

@@ -247,6 +247,22 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         return finisher.revoke(queue, id, reason);
     }
 
+    /**
+     * On a Redis Cluster a follow-up must hash to the finishing task's slot (its own queue, and for a partitioned
+     * queue the same partition), since one script enqueues it with the finish; anywhere else any queue can.
+     */
+    @Override
+    public java.util.Optional<String> followUpRefusal(String fromQueue, String fromId, String toQueue, String toId) {
+        String from = keys.base(partitions.partitionOf(fromQueue, fromId));
+        String to = keys.base(partitions.partitionOf(toQueue, toId));
+        if (conns.group(from) == conns.group(to)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("on a Redis Cluster a follow-up must go to a queue in the finishing task's hash"
+                + " slot (keys " + from + "), not " + to + ": put the steps and callbacks of a workflow in one queue"
+                + " (see docs/workflows.md)");
+    }
+
     @Override
     public Map<String, TaskLocation> locate(Collection<String> ids) {
         checkOpen();

@@ -43,11 +43,13 @@ import java.util.Set;
  *                     or null if its sender did not say (an older taskq, another client)
  * @param softTimeLimit soft time limit per attempt (Celery's {@code soft_time_limit}, {@code timelimit[1]}), or null
  *                     for the task's own
+ * @param embed        the workflow part ({@code body[2]}): callbacks, errbacks, the rest of a chain; {@link Embed#NONE}
+ *                     for none
  */
 public record Envelope(String id, String task, String queue, int priority, ArrayNode args, Instant eta,
                        Instant expires, int retries, Duration timeLimit, String rootId, String parentId,
                        boolean ignoreResult, String origin, Map<String, String> headers, Instant sentAt,
-                       Duration softTimeLimit) {
+                       Duration softTimeLimit, Embed embed) {
 
     /** Current envelope version. */
     public static final int VERSION = 1;
@@ -82,6 +84,17 @@ public record Envelope(String id, String task, String queue, int priority, Array
         if (rootId == null) {
             rootId = id;
         }
+        if (embed == null) {
+            embed = Embed.NONE;
+        }
+    }
+
+    /** An envelope without a workflow part. */
+    public Envelope(String id, String task, String queue, int priority, ArrayNode args, Instant eta, Instant expires,
+                    int retries, Duration timeLimit, String rootId, String parentId, boolean ignoreResult,
+                    String origin, Map<String, String> headers, Instant sentAt, Duration softTimeLimit) {
+        this(id, task, queue, priority, args, eta, expires, retries, timeLimit, rootId, parentId, ignoreResult,
+                origin, headers, sentAt, softTimeLimit, Embed.NONE);
     }
 
     /** An envelope without a soft time limit of its own. */
@@ -106,13 +119,13 @@ public record Envelope(String id, String task, String queue, int priority, Array
      */
     public Envelope nextRetry(Instant now, Instant retryAt) {
         return new Envelope(id, task, queue, priority, args, retryAt, expires, retries + 1, timeLimit, rootId,
-                parentId, ignoreResult, origin, headers, now, softTimeLimit);
+                parentId, ignoreResult, origin, headers, now, softTimeLimit, embed);
     }
 
     /** A copy with the retry count reset, sent again at {@code now} (re-submitting a dead letter). */
     public Envelope withRetriesReset(Instant now) {
         return new Envelope(id, task, queue, priority, args, null, expires, 0, timeLimit, rootId, parentId,
-                ignoreResult, origin, headers, now, softTimeLimit);
+                ignoreResult, origin, headers, now, softTimeLimit, embed);
     }
 
     /**
@@ -178,8 +191,17 @@ public record Envelope(String id, String task, String queue, int priority, Array
             b.append(':');
             string(b, h.getValue());
         }
-        b.append("},\"body\":[").append(argsJson)
-                .append(",{},{\"callbacks\":null,\"errbacks\":null,\"chain\":null,\"chord\":null}]}");
+        b.append("},\"body\":[").append(argsJson).append(",{},");
+        if (embed.isEmpty()) {
+            b.append("{\"callbacks\":null,\"errbacks\":null,\"chain\":null,\"chord\":null}");
+        } else {
+            try {
+                b.append(Json.mapper().writeValueAsString(embed.toJson()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot encode envelope", e);
+            }
+        }
+        b.append("]}");
         return b.toString();
     }
 
@@ -225,11 +247,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
         ArrayNode body = root.putArray("body");
         body.add(args);
         body.addObject();
-        ObjectNode embed = body.addObject();
-        embed.putNull("callbacks");
-        embed.putNull("errbacks");
-        embed.putNull("chain");
-        embed.putNull("chord");
+        body.add(embed.toJson());
         try {
             return Json.mapper().writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -277,7 +295,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
         return new Envelope(requiredText(h, "id"), requiredText(h, "task"), requiredText(h, "queue"), priority,
                 (ArrayNode) args, instant(h, "eta"), instant(h, "expires"), h.path("retries").asInt(0), timeLimit,
                 optionalText(h, "root_id"), optionalText(h, "parent_id"), h.path("ignore_result").asBoolean(false),
-                optionalText(h, "origin"), custom, instant(h, "sent_at"), softTimeLimit);
+                optionalText(h, "origin"), custom, instant(h, "sent_at"), softTimeLimit, Embed.parse(body.get(2)));
     }
 
     /** {@code timelimit[index]}: seconds, null or absent for none; what is not a positive number is none. */

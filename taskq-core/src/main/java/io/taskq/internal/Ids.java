@@ -15,6 +15,15 @@ public final class Ids {
         return UUID.randomUUID().toString();
     }
 
+    /**
+     * The id of a workflow's follow-up: derived from its parent's id, its kind ("link", "link_error", "chain") and
+     * its position, so that it is the same whoever computes it and a follow-up sent twice is one task.
+     */
+    public static String followUp(String parentId, String kind, int index) {
+        return UUID.nameUUIDFromBytes((parentId + "/" + kind + "/" + index)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     /** "pid@host" of this JVM, used as the origin of messages and the prefix of worker ids. */
     public static String processName() {
         return PROCESS;

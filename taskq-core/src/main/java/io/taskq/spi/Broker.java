@@ -133,6 +133,17 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * Why this broker could not enqueue a message for {@code toId} in {@code toQueue} as a follow-up of the outcome
+     * of {@code fromId} in {@code fromQueue} ({@link Outcome#followUps()}), or empty if it can. Taskq asks before it
+     * submits a workflow (refusing the submit) and before a worker sends an outcome with follow-ups (dead-lettering
+     * the task with the reason instead of sending a call the broker would refuse). By default any follow-up can go;
+     * Redis Cluster needs both in one hash slot.
+     */
+    default Optional<String> followUpRefusal(String fromQueue, String fromId, String toQueue, String toId) {
+        return Optional.empty();
+    }
+
+    /**
      * The administration of this broker's queues (counts, listings, dead letters), if it offers one. Wrappers
      * ({@link ForwardingBroker}) pass the wrapped broker's on. {@code Taskq} uses it for its {@code stats},
      * {@code deadLetters} and similar calls unless {@code Taskq.Builder.queueAdmin} sets another one.

@@ -36,6 +36,34 @@ class ProtocolGoldenTest {
         assertEquals(exampleEnvelope(), Envelope.decode(Golden.text("envelope.json")));
     }
 
+    /**
+     * The first message of {@code Chain.of(price("o-17")).then(report.s("acme"))} with an error callback on every
+     * step: the embed holds the errback and the rest of the chain (Celery's order), each a Celery signature.
+     */
+    static Envelope exampleWorkflowEnvelope() {
+        var f = Json.mapper();
+        Embed.Step alert = new Embed.Step("billing.alert", f.createArrayNode().add("billing-team"), false,
+                "5f0b7c44-61d8-3b1e-9a53-0c1f2a3b4c5d", "billing", 4, null, null, null, java.util.List.of(),
+                java.util.List.of());
+        Embed.Step stepAlert = new Embed.Step("billing.alert", f.createArrayNode().add("billing-team"), false,
+                "1a3c5e7f-9b1d-3f5a-8c7e-9f1b3d5f7a9c", "billing", 4, null, null, null, java.util.List.of(),
+                java.util.List.of());
+        Embed.Step report = new Embed.Step("billing.report", f.createArrayNode().add("acme"), false,
+                "9c2e4f6a-8b0d-3c1e-a2f4-6b8d0e2f4a6c", "billing", 6, Duration.ofMillis(1500), Duration.ofSeconds(60),
+                null, java.util.List.of(), java.util.List.of(stepAlert));
+        return new Envelope(ID, "billing.price", "billing", 4, f.createArrayNode().add("o-17"), null, null, 0, null,
+                null, null, false, "4242@app-1", Map.of(), Instant.parse("2026-11-21T17:43:04.576Z"), null,
+                new Embed(java.util.List.of(), java.util.List.of(alert), java.util.List.of(report)));
+    }
+
+    @Test
+    void theEnvelopeWritersWriteTheGoldenWorkflowMessage() throws Exception {
+        String golden = Golden.compact("envelope-workflow.json");
+        assertEquals(golden, exampleWorkflowEnvelope().encode());
+        assertEquals(golden, exampleWorkflowEnvelope().encodeWithTree());
+        assertEquals(exampleWorkflowEnvelope(), Envelope.decode(Golden.text("envelope-workflow.json")));
+    }
+
     @Test
     void theRecordWritersWriteTheGoldenRecords() throws Exception {
         for (String name : new String[] {"record-received.json", "record-success.json", "record-failure.json"}) {

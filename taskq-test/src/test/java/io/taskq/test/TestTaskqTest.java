@@ -60,6 +60,12 @@ class TestTaskqTest {
             taskq.submit(Tasks::forever, n + 1);
         }
 
+        @Task(name = "t.suffix")
+        public String suffix(String suffix, String previous) {
+            calls.add("suffix " + previous);
+            return previous + suffix;
+        }
+
         @Task(name = "t.quiet", ignoreResult = true)
         public void quiet() {
             calls.add("quiet");
@@ -91,6 +97,16 @@ class TestTaskqTest {
         assertEquals(List.of(new RanTask(h.id(), "default", "t.echo", TaskState.SUCCESS, 1, null)), ran);
         assertEquals("hello", h.get(Duration.ZERO));
         assertEquals(List.of(), tq.runDue(), "nothing left");
+    }
+
+    @Test
+    void aChainRunsStepByStepInOneRunDue() {
+        io.taskq.ChainHandle<String> h = tq.taskq().submit(io.taskq.Chain.of(TaskRequest.of(Tasks::echo, "a"))
+                .then(io.taskq.Signature.of(Tasks::suffix, "b"))
+                .then(io.taskq.Signature.of(Tasks::suffix, "c")));
+        assertEquals(3, tq.runDue().size());
+        assertEquals("abc", h.get(Duration.ZERO));
+        assertEquals(List.of("a", "suffix a", "suffix ab"), tasks.calls);
     }
 
     @Test

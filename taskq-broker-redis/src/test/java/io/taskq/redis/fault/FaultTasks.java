@@ -65,6 +65,20 @@ public class FaultTasks {
         return tag;
     }
 
+    /**
+     * A chain step: appends {@code >tag@attempt} to the previous step's result, counting its runs per tag in this
+     * JVM; the first attempt of the step tagged "hang" hangs (until killed).
+     */
+    @Task(name = "f.chainStep")
+    public String chainStep(String tag, String previous) throws InterruptedException {
+        int a = attempt();
+        RUNS.computeIfAbsent("chain-" + tag, k -> new AtomicInteger()).incrementAndGet();
+        if (a == 1 && tag.equals("hang")) {
+            Thread.sleep(600_000);
+        }
+        return previous + ">" + tag + "@" + a;
+    }
+
     /** Echoes its input. */
     @Task(name = "f.echo")
     public String echo(String s) {

@@ -130,8 +130,9 @@ final class Invocation {
         if (stopped != null || a.leaseLost) {
             return stopped;
         }
-        if (a.envelope.ignoreResult() || a.definition.ignoreResult()) {
-            return Outcome.done(a.delivery, null);
+        boolean store = !(a.envelope.ignoreResult() || a.definition.ignoreResult());
+        if (!store && !a.envelope.embed().needsResult()) {
+            return outcomes.success(a, null, false);
         }
         String json;
         try {
@@ -142,7 +143,7 @@ final class Invocation {
                     + e.getMessage()), a.envelope.retries());
         }
         log.debug("task {} succeeded", a.id());
-        return outcomes.success(a, json);
+        return outcomes.success(a, json, store);
     }
 
     private Outcome afterThrow(Attempt a, Throwable error, Duration limit) {

@@ -25,11 +25,13 @@ final class Outcomes {
     private final Clock clock;
     private final String workerId;
     private final RetryDecider retryDecider;
+    private final FollowUpMessages followUps;
 
-    Outcomes(Clock clock, String workerId, RetryDecider retryDecider) {
+    Outcomes(Clock clock, String workerId, RetryDecider retryDecider, FollowUpMessages followUps) {
         this.clock = clock;
         this.workerId = workerId;
         this.retryDecider = retryDecider;
+        this.followUps = followUps;
     }
 
     /** The task's method ended with {@code error}: another attempt later, or a dead letter, as its policy says. */
@@ -53,16 +55,36 @@ final class Outcomes {
         return dead(a, error, retries, error.toString());
     }
 
+    /**
+     * A final failure: the dead letter, with the task's error callbacks as its follow-ups (if they cannot go, the
+     * reason says so and none goes).
+     */
     private Outcome dead(Attempt a, TaskError error, int retries, String reason) {
         Delivery d = a.delivery;
         String task = a.envelope != null ? a.envelope.task() : d.task();
+        FollowUpMessages.Built errbacks = a.envelope == null ? FollowUpMessages.Built.NONE
+                : followUps.onFailure(a.envelope, d, error);
+        if (errbacks.refusal() != null) {
+            log.warn("task {}: error callbacks not enqueued: {}", a.id(), errbacks.refusal());
+            reason = reason + "; error callbacks not enqueued: " + errbacks.refusal();
+        }
         return Outcome.dead(d, new TaskRecord(d.id(), d.queue(), task, TaskState.FAILURE, null, error, retries,
-                d.attempt(), workerId, clock.instant(), reason), reason);
+                d.attempt(), workerId, clock.instant(), reason), reason).withFollowUps(errbacks.messages());
     }
 
-    /** The method returned {@code json}. */
-    Outcome success(Attempt a, String json) {
-        return Outcome.done(a.delivery, record(a, TaskState.SUCCESS, json, null));
+    /**
+     * The method returned {@code json} (null if not written: an ignore-result task nothing after it needs the
+     * result of); the record is stored if {@code store}. The callbacks and the next chain step go with it; if they
+     * cannot, the task is dead-lettered with the reason (no follow-up is lost silently).
+     */
+    Outcome success(Attempt a, String json, boolean store) {
+        FollowUpMessages.Built next = followUps.onSuccess(a.envelope, a.delivery, json);
+        if (next.refusal() != null) {
+            return dead(a, io.taskq.internal.Errors.of("taskq.FollowUpRefused", next.refusal()),
+                    a.envelope.retries());
+        }
+        return Outcome.done(a.delivery, store ? record(a, TaskState.SUCCESS, json, null) : null)
+                .withFollowUps(next.messages());
     }
 
     /** The attempt ends revoked for {@code reason} ("revoked", "expired"); its envelope is decoded. */

@@ -1,0 +1,244 @@
+package io.taskq.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The workflow part of an envelope, {@code body[2]} (Celery's "embed"): the callbacks to enqueue when the task
+ * succeeds, the errbacks when it fails for good, and the rest of its chain, each a signature as Celery writes one
+ * ({@code {"task", "args", "kwargs", "options", "subtask_type", "immutable"}}). Chords are not supported: an embed
+ * with one is malformed. The one model of the embed for the submit (which writes it) and the worker (which reads
+ * it and builds the follow-ups from it); see docs/workflows.md.
+ *
+ * @param callbacks on success, each receives the result as its last argument (Celery {@code link})
+ * @param errbacks  on final failure, each receives the failure as its last argument (Celery {@code link_error})
+ * @param chain     the rest of the chain in Celery's order: the <em>last</em> element runs next
+ */
+public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain) {
+    /** The most signatures one embed may hold, nested ones included. */
+    public static final int MAX_SIGNATURES = 100;
+    /** How deep signatures may nest (a chain step's callbacks are at depth 2). */
+    public static final int MAX_DEPTH = 3;
+    /** The longest countdown a step may have: beyond it its time would pass {@code TaskRequest.LATEST} soon. */
+    private static final double MAX_SECONDS = 1e9;
+
+    /** An embed with nothing: written as the four fields null. */
+    public static final Embed NONE = new Embed(List.of(), List.of(), List.of());
+
+    /** Copies the lists. */
+    public Embed {
+        callbacks = List.copyOf(callbacks);
+        errbacks = List.copyOf(errbacks);
+        chain = List.copyOf(chain);
+    }
+
+    /** True when there is nothing to do after the task. */
+    public boolean isEmpty() {
+        return callbacks.isEmpty() && errbacks.isEmpty() && chain.isEmpty();
+    }
+
+    /** True when the task's result is needed after it (a callback or a next step). */
+    public boolean needsResult() {
+        return !callbacks.isEmpty() || !chain.isEmpty();
+    }
+
+    /**
+     * One signature: a task with its arguments and the options taskq resolved at submit.
+     *
+     * @param task          task name
+     * @param args          the bound arguments
+     * @param immutable     true if it takes no result (Celery {@code si()}); false: the previous result (or the
+     *                      failure, for an errback) is appended to {@code args}
+     * @param id            the id it will have, fixed at submit (so a finish sent twice enqueues it once)
+     * @param queue         its queue
+     * @param priority      0..9
+     * @param countdown     delay after the enqueue, or null
+     * @param timeLimit     hard time limit per attempt, or null for the task's own
+     * @param softTimeLimit soft time limit per attempt, or null
+     * @param link          its own callbacks
+     * @param linkError     its own errbacks
+     */
+    public record Step(String task, ArrayNode args, boolean immutable, String id, String queue, int priority,
+                       Duration countdown, Duration timeLimit, Duration softTimeLimit, List<Step> link,
+                       List<Step> linkError) {
+        /** Checks the fields. */
+        public Step {
+            Objects.requireNonNull(task, "task");
+            Objects.requireNonNull(args, "args");
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(queue, "queue");
+            link = List.copyOf(link);
+            linkError = List.copyOf(linkError);
+        }
+
+        /** This step with other callbacks and errbacks. */
+        public Step withLinks(List<Step> callbacks, List<Step> errbacks) {
+            return new Step(task, args, immutable, id, queue, priority, countdown, timeLimit, softTimeLimit,
+                    callbacks, errbacks);
+        }
+    }
+
+    /** The embed as JSON: {@code {"callbacks", "errbacks", "chain", "chord"}}, an empty list written null. */
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.set("callbacks", steps(callbacks));
+        o.set("errbacks", steps(errbacks));
+        o.set("chain", steps(chain));
+        o.putNull("chord");
+        return o;
+    }
+
+    private static JsonNode steps(List<Step> steps) {
+        if (steps.isEmpty()) {
+            return JsonNodeFactory.instance.nullNode();
+        }
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        for (Step s : steps) {
+            a.add(step(s));
+        }
+        return a;
+    }
+
+    private static ObjectNode step(Step s) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("task", s.task());
+        o.set("args", s.args());
+        o.putObject("kwargs");
+        ObjectNode opt = o.putObject("options");
+        opt.put("task_id", s.id());
+        opt.put("queue", s.queue());
+        opt.put("priority", s.priority());
+        seconds(opt, "countdown", s.countdown());
+        seconds(opt, "time_limit", s.timeLimit());
+        seconds(opt, "soft_time_limit", s.softTimeLimit());
+        opt.set("link", steps(s.link()));
+        opt.set("link_error", steps(s.linkError()));
+        o.putNull("subtask_type");
+        o.put("immutable", s.immutable());
+        return o;
+    }
+
+    private static void seconds(ObjectNode o, String field, Duration d) {
+        if (d == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, d.toMillis() / 1000.0);
+        }
+    }
+
+    /**
+     * Reads {@code body[2]}; an absent or null embed, or one whose fields are all null, is {@link #NONE}.
+     *
+     * @throws Envelope.MalformedException saying what is wrong (a chord, a signature without a task, too many...)
+     */
+    public static Embed parse(JsonNode node) throws Envelope.MalformedException {
+        if (node == null || node.isNull()) {
+            return NONE;
+        }
+        if (!node.isObject()) {
+            throw malformed("'body[2]' (the embed) must be an object");
+        }
+        JsonNode chord = node.get("chord");
+        if (chord != null && !chord.isNull()) {
+            throw malformed("the embed holds a chord, which this taskq does not run (see docs/workflows.md)");
+        }
+        int[] count = {0};
+        return new Embed(list(node.get("callbacks"), "callbacks", 1, count),
+                list(node.get("errbacks"), "errbacks", 1, count), list(node.get("chain"), "chain", 1, count));
+    }
+
+    private static List<Step> list(JsonNode n, String where, int depth, int[] count)
+            throws Envelope.MalformedException {
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw malformed("embed field '" + where + "' must be an array or null");
+        }
+        if (depth > MAX_DEPTH) {
+            throw malformed("embed signatures nest deeper than " + MAX_DEPTH + " levels (at '" + where + "')");
+        }
+        List<Step> out = new ArrayList<>(n.size());
+        for (int i = 0; i < n.size(); i++) {
+            if (++count[0] > MAX_SIGNATURES) {
+                throw malformed("the embed holds more than " + MAX_SIGNATURES + " signatures");
+            }
+            out.add(parseStep(n.get(i), where + "[" + i + "]", depth, count));
+        }
+        return out;
+    }
+
+    private static Step parseStep(JsonNode s, String where, int depth, int[] count)
+            throws Envelope.MalformedException {
+        if (!s.isObject()) {
+            throw malformed("signature " + where + " must be an object");
+        }
+        String task = text(s, "task", where);
+        JsonNode args = s.get("args");
+        if (args == null || !args.isArray()) {
+            throw malformed("signature " + where + " needs an 'args' array");
+        }
+        JsonNode kwargs = s.get("kwargs");
+        if (kwargs != null && !kwargs.isNull() && (!kwargs.isObject() || kwargs.size() > 0)) {
+            throw malformed("signature " + where + ": keyword arguments are not supported by Java tasks");
+        }
+        JsonNode opt = s.get("options");
+        if (opt == null || !opt.isObject()) {
+            throw malformed("signature " + where + " needs an 'options' object");
+        }
+        String id = text(opt, "task_id", where);
+        String queue = text(opt, "queue", where);
+        JsonNode p = opt.get("priority");
+        int priority = p == null || p.isNull() ? 4 : p.isInt() ? p.intValue() : -1;
+        if (priority < 0 || priority > 9) {
+            throw malformed("signature " + where + ": priority must be an integer 0..9, was " + p);
+        }
+        JsonNode imm = s.get("immutable");
+        if (imm != null && !imm.isNull() && !imm.isBoolean()) {
+            throw malformed("signature " + where + ": 'immutable' must be a boolean");
+        }
+        try {
+            Names.check("task name", task);
+            Names.check("queue", queue);
+        } catch (IllegalArgumentException e) {
+            throw malformed("signature " + where + ": " + e.getMessage());
+        }
+        return new Step(task, (ArrayNode) args, imm != null && imm.asBoolean(), id, queue, priority,
+                seconds(opt, "countdown", where, true), seconds(opt, "time_limit", where, false),
+                seconds(opt, "soft_time_limit", where, false),
+                list(opt.get("link"), where + ".link", depth + 1, count),
+                list(opt.get("link_error"), where + ".link_error", depth + 1, count));
+    }
+
+    private static String text(JsonNode o, String field, String where) throws Envelope.MalformedException {
+        JsonNode n = o.get(field);
+        if (n == null || !n.isTextual() || n.textValue().isBlank()) {
+            throw malformed("signature " + where + " needs a '" + field + "' string");
+        }
+        return n.textValue();
+    }
+
+    private static Duration seconds(JsonNode opt, String field, String where, boolean zeroAllowed)
+            throws Envelope.MalformedException {
+        JsonNode n = opt.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        double v = n.isNumber() ? n.doubleValue() : Double.NaN;
+        if (!(v >= 0) || v > MAX_SECONDS || (!zeroAllowed && v == 0)) {
+            throw malformed("signature " + where + ": '" + field + "' must be a number of seconds, "
+                    + (zeroAllowed ? "0" : "above 0") + " to " + (long) MAX_SECONDS + ", was " + n);
+        }
+        return Duration.ofMillis((long) (v * 1000));
+    }
+
+    private static Envelope.MalformedException malformed(String message) {
+        return new Envelope.MalformedException(message);
+    }
+}
