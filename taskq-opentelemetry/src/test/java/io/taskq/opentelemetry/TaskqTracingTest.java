@@ -19,10 +19,13 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.taskq.Chain;
+import io.taskq.ChainHandle;
 import io.taskq.DuplicateTaskException;
+import io.taskq.Signature;
 import io.taskq.TaskHandle;
-import io.taskq.TaskRequest;
 import io.taskq.TaskInterceptor;
+import io.taskq.TaskRequest;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import java.time.Duration;
@@ -188,6 +191,21 @@ class TaskqTracingTest {
         assertChild(parentConsumer, childProducer);
         assertChild(childProducer, childConsumer);
         assertEquals(childId, childConsumer.getAttributes().get(AttributeKey.stringKey("messaging.message.id")));
+    }
+
+    @Test
+    void theStepsOfAChainAreInItsSubmittersTrace() {
+        start(true);
+        ChainHandle<String> h = taskq.submit(Chain.of(TaskRequest.of(TracedTasks::ok, "a"))
+                .then(Signature.of(TracedTasks::ok)).then(Signature.of(TracedTasks::ok)));
+        assertEquals("ok ok ok a", h.get(WAIT));
+        List<SpanData> spans = spans(4);
+        SpanData producer = named(spans, "t.ok publish");
+        List<SpanData> consumers = spans.stream().filter(s -> s.getName().equals("t.ok process")).toList();
+        assertEquals(3, consumers.size(), () -> "three steps in " + spans);
+        for (SpanData c : consumers) {
+            assertChild(producer, c);
+        }
     }
 
     @Test

@@ -18,13 +18,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The follow-up messages of a finished task, from its envelope's embed (docs/workflows.md): on success its callbacks
  * and the next step of its chain, each with the result appended to its arguments; on a final failure its error
  * callbacks, each with a {@link TaskFailure}. Each message's id is the one fixed at submit, its parent the finished
- * task, its root the finished task's root. Before the outcome is sent, every message is checked against the worker's
+ * task, its root the finished task's root, its custom headers the finished task's (a tenant, the trace context that
+ * the tracing submit interceptor put there: a workflow's steps stay in its submitter's trace). Before the outcome is sent, every message is checked against the worker's
  * message limit and {@link Broker#followUpRefusal}: a broker refuses a whole call with a follow-up it cannot take,
  * so the worker dead-letters the task with the reason instead.
  */
@@ -101,7 +101,7 @@ final class FollowUpMessages {
             }
             Instant eta = s.countdown() == null ? null : now.plus(s.countdown());
             Envelope env = new Envelope(s.id(), s.task(), s.queue(), s.priority(), args, eta, null, 0,
-                    s.timeLimit(), parent.rootId(), d.id(), false, Ids.processName(), Map.of(), now,
+                    s.timeLimit(), parent.rootId(), d.id(), false, Ids.processName(), parent.headers(), now,
                     s.softTimeLimit(), embeds.get(i));
             String body = env.encode();
             int size = body.getBytes(StandardCharsets.UTF_8).length;
