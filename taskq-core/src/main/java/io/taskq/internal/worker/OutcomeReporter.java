@@ -57,7 +57,7 @@ final class OutcomeReporter {
         while (true) {
             try {
                 BrokerBatcher.Reply reply = batcher.finish(outcome);
-                checkAccepted(a, reply);
+                checkAccepted(a, outcome, reply);
                 return reply.next();
             } catch (RuntimeException e) {
                 long pause = retry.pauseAfter(e);
@@ -88,7 +88,7 @@ final class OutcomeReporter {
         try {
             batcher.finishLater(outcome, (reply, error) -> {
                 if (error == null) {
-                    checkAccepted(a, reply);
+                    checkAccepted(a, outcome, reply);
                     answered();
                 } else {
                     retryLater(a, outcome, retry, error);
@@ -119,8 +119,10 @@ final class OutcomeReporter {
         ctx.signalSettled();
     }
 
-    private void checkAccepted(Attempt a, BrokerBatcher.Reply reply) {
-        if (!reply.accepted()) {
+    private void checkAccepted(Attempt a, Outcome outcome, BrokerBatcher.Reply reply) {
+        if (reply.accepted()) {
+            ctx.events.followUpsSent(a.delivery, a.envelope, outcome.followUps());
+        } else {
             ctx.staleOutcome();
             log.warn("task {}: broker refused the outcome: lease lost (stale attempt {})", a.id(),
                     a.delivery.attempt());

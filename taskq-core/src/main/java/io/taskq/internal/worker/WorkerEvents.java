@@ -10,6 +10,7 @@ import io.taskq.internal.Envelope;
 import io.taskq.internal.GuardedListener;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +105,25 @@ final class WorkerEvents {
         TaskEvent event = base(Kind.PROGRESS, d, trace).progress(state, metaJson).build();
         for (GuardedListener l : listeners) {
             l.onEvent(event);
+        }
+    }
+
+    /**
+     * The broker took an outcome and the follow-ups enqueued with it (a chain's next step, callbacks): each is
+     * {@link Kind#SENT}, its parent the finished task, as a submit tells its tasks.
+     */
+    void followUpsSent(Delivery parent, Envelope parentEnvelope, List<TaskMessage> messages) {
+        if (listeners.isEmpty() || messages.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        String root = parentEnvelope != null ? parentEnvelope.rootId() : parent.id();
+        for (TaskMessage m : messages) {
+            TaskEvent event = TaskEvent.builder(Kind.SENT, m.id(), m.queue(), now).taskName(m.task()).retries(0)
+                    .lineage(root, parent.id()).sent(now, m.eta()).build();
+            for (GuardedListener l : listeners) {
+                l.onEvent(event);
+            }
         }
     }
 
