@@ -19,10 +19,8 @@ import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.Worker;
 import io.taskq.WorkerOptions;
-import io.taskq.spi.Broker;
 import io.taskq.spi.RevokeResult;
 import io.taskq.spi.TaskMessage;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -30,43 +28,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The end-to-end contract: tasks submitted through {@link Taskq} and run by a worker on the broker under test.
  * Every broker module extends this class.
  */
-public abstract class TaskqContractTest {
-    protected static final Duration WAIT = Duration.ofSeconds(20);
+public abstract class TaskqContractTest extends TaskqFixture<ContractTasks> {
 
-    protected MutableClock clock;
-    protected Broker broker;
-    protected ContractTasks tasks;
-    protected Taskq taskq;
-
-    /** A new, empty broker (its own namespace) on the given clock; closed after each test. */
-    protected abstract Broker newBroker(Clock clock);
-
-    @BeforeEach
-    void open() {
-        clock = new MutableClock();
-        broker = newBroker(clock);
-        tasks = new ContractTasks();
-        taskq = Taskq.builder().broker(broker).clock(clock).tasks(tasks).build();
+    @Override
+    protected ContractTasks newTasks() {
+        return new ContractTasks();
     }
 
-    @AfterEach
-    void close() {
-        tasks.release.countDown();
-        taskq.close();
-        broker.close();
+    @Override
+    protected void release(ContractTasks t) {
+        t.release.countDown();
     }
 
     protected WorkerOptions.Builder options() {
-        return WorkerOptions.builder().concurrency(4).queues("default", "other").claimWait(Duration.ofMillis(500))
-                .shutdownGrace(Duration.ofSeconds(5)).abandonAfter(Duration.ofMillis(300));
+        return quickWorker("default", "other");
     }
 
     protected Worker worker() {

@@ -15,13 +15,9 @@ import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.internal.Ids;
-import io.taskq.spi.Broker;
 import io.taskq.spi.TaskMessage;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,35 +25,20 @@ import org.junit.jupiter.api.Test;
  * worker on the broker under test, their follow-ups enqueued atomically with the finish. Every broker module
  * extends this class.
  */
-public abstract class WorkflowContractTest {
-    protected static final Duration WAIT = Duration.ofSeconds(20);
+public abstract class WorkflowContractTest extends TaskqFixture<WorkflowTasks> {
 
-    protected MutableClock clock;
-    protected Broker broker;
-    protected WorkflowTasks tasks;
-    protected Taskq taskq;
-
-    /** A new, empty broker (its own namespace) on the given clock; closed after each test. */
-    protected abstract Broker newBroker(Clock clock);
-
-    @BeforeEach
-    void open() {
-        clock = new MutableClock();
-        broker = newBroker(clock);
-        tasks = new WorkflowTasks();
-        taskq = Taskq.builder().broker(broker).clock(clock).tasks(tasks).build();
+    @Override
+    protected WorkflowTasks newTasks() {
+        return new WorkflowTasks();
     }
 
-    @AfterEach
-    void close() {
-        tasks.gate.countDown();
-        taskq.close();
-        broker.close();
+    @Override
+    protected void release(WorkflowTasks t) {
+        t.gate.countDown();
     }
 
     private void worker() {
-        taskq.startWorker(WorkerOptions.builder().concurrency(4).queues("default").claimWait(Duration.ofMillis(500))
-                .shutdownGrace(Duration.ofSeconds(5)).abandonAfter(Duration.ofMillis(300)).build());
+        taskq.startWorker(quickWorker("default").build());
     }
 
     private static Chain<String> threeSteps(String first) {
