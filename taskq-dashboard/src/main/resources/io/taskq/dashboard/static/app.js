@@ -174,7 +174,7 @@ pages.overview = async function () {
       .map(([l, n]) => h('div', { cls: 'card' }, h('div', { cls: 'n' }, n), h('div', { cls: 'l' }, l))));
   const max = Math.max(1, ...o.queues.map(s => s.ready));
   const rows = o.queues.map(s => h('tr', {}, td(link('#/tasks?queue=' + encodeURIComponent(s.queue), s.queue)),
-    td(s.ready, 'num'), h('td', {}, h('div', { cls: 'bar', 'data-w': s.ready / max })), td(s.running, 'num'),
+    td(s.ready, 'num'), h('td', {}, h('div', { cls: 'bar', 'data-w': s.ready / max })), td(s.inFlight, 'num'),
     td(s.dead, 'num'), td(dur(s.oldestReadyAge))));
   const t = table(['Queue', 'Ready', 'Depth', 'Running', 'Dead', 'Oldest ready'], rows, 'no queues yet');
   t.querySelectorAll('.bar').forEach(b => { b.style.width = Math.round(parseFloat(b.dataset.w) * 240) + 'px'; });
@@ -199,7 +199,8 @@ function chart(points) {
   }
   [0, Math.floor(points.length / 2), points.length - 1].forEach(i => {
     if (!points[i]) return;
-    const t = svg('text', { x: x(i), y: H - 4, 'text-anchor': 'middle', 'font-size': 10, fill: '#6b7785' });
+    const anchor = i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
+    const t = svg('text', { x: x(i), y: H - 4, 'text-anchor': anchor, 'font-size': 10, fill: '#6b7785' });
     t.textContent = new Date(points[i].at).toISOString().substring(11, 16);
     s.append(t);
   });
@@ -423,7 +424,7 @@ function editEntry(e) {
       h('label', { cls: 'inline' }, h('input', { type: 'checkbox', name: 'oneOff', checked: e && e.oneOff }), 'one-off'),
       field('Missed runs', h('select', { name: 'missedRuns' }, ['RUN_ONCE', 'SKIP', 'RUN_ALL'].map(m => h('option', { value: m, selected: e && e.missedRuns === m }, m)))),
       field('Overlap', h('select', { name: 'overlap' }, ['ALLOW', 'SKIP_IF_RUNNING'].map(m => h('option', { value: m, selected: e && e.overlap === m }, m)))),
-      field('Preview in zone', previewZone)),
+      h('span', { id: 'preview-zone' }, field('Preview in zone', previewZone))),
     h('h3', {}, 'Next fire times'), preview,
     h('div', { cls: 'toolbar' }, h('button', { type: 'submit', id: 'save-entry' }, 'Save'),
       h('button', { type: 'button', cls: 'secondary', onclick: () => { state.editing = false; route(); } }, 'Cancel')),
@@ -435,7 +436,10 @@ function editEntry(e) {
     for (const n of names) s[n] = form.elements[n].value;
     return s;
   };
-  const show = () => { for (const [k, g] of Object.entries(groups)) g.hidden = k !== kind.value; };
+  const show = () => {
+    for (const [k, g] of Object.entries(groups)) g.hidden = k !== kind.value;
+    document.getElementById('preview-zone').hidden = kind.value === 'cron';
+  };
   const refresh = async () => {
     show();
     const s = specOf();
