@@ -20,6 +20,12 @@ public final class JdkServer implements AutoCloseable {
 
     /** Binds and starts serving {@code app} at {@code address}. */
     public static JdkServer start(DashboardApp app, InetSocketAddress address) {
+        // The JDK server writes a response's headers and body apart; without TCP_NODELAY, Nagle's algorithm holds
+        // the body until the client's delayed ACK (40 ms on Linux) on every answer. Its only switch is this
+        // property, read once when the JVM's first HttpServer starts; an application that set it keeps its value.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         HttpServer server;
         try {
             server = HttpServer.create(address, 64);
