@@ -125,6 +125,47 @@ class DashboardSecurityTest {
     }
 
     @Test
+    void repeatedFailedLoginsAreRefusedForAWhile() throws IOException {
+        SettableClock clock = new SettableClock();
+        dashboard = TaskqDashboard.builder().taskq(taskq).clock(clock).user("alice", ADMIN_PW, DashboardRole.ADMIN)
+                .build();
+        Browser b = new Browser(dashboard);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, b.login("alice", "guess-" + i).status);
+        }
+        assertEquals(429, b.login("alice", ADMIN_PW).status, "even the right password, for a while");
+        Browser elsewhere = new Browser(dashboard);
+        assertEquals(429, elsewhere.send(new FakeExchange("POST", "/api/login").from("127.0.0.2")
+                .json("{\"user\":\"alice\",\"password\":\"" + ADMIN_PW + "\"}")).status, "the name is throttled");
+        clock.advance(Duration.ofMinutes(16));
+        assertEquals(200, b.login("alice", ADMIN_PW).status);
+    }
+
+    /** A clock the test moves. */
+    private static final class SettableClock extends java.time.Clock {
+        private volatile java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
     void aLoginFromAnotherOriginIsRefused() {
         withUsers(false);
         FakeExchange ex = new Browser(dashboard).send(new FakeExchange("POST", "/api/login")

@@ -25,10 +25,12 @@ final class Guard {
 
     private final DashboardConfig config;
     private final Sessions sessions;
+    private final LoginThrottle throttle;
 
     Guard(DashboardConfig config, Sessions sessions) {
         this.config = config;
         this.sessions = sessions;
+        this.throttle = new LoginThrottle(config.clock());
     }
 
     /** Refuses a client the dashboard must not serve at all (403): see the class comment. */
@@ -100,13 +102,19 @@ final class Guard {
         throw new ApiException(403, "cross-origin request refused (Origin " + origin + ")");
     }
 
-    /** Logs a user in: a new session, or 401 after comparing in constant time. */
-    Sessions.Session login(String user, String password) {
+    /**
+     * Logs a user in: a new session, or 401 after comparing in constant time; 429 after too many failures of the
+     * client or the name ({@link LoginThrottle}).
+     */
+    Sessions.Session login(Exchange ex, String user, String password) {
+        String address = ex.remoteAddress().getHostAddress();
+        throttle.check(address, user);
         DashboardConfig.User u = user == null ? null : config.users().get(user);
         // Compared even for an unknown user, so that the answer's time does not tell which names exist.
         DashboardConfig.User check = u != null ? u : DUMMY;
         boolean ok = check.matches(password) && u != null;
         if (!ok) {
+            throttle.failed(address, user);
             throw new ApiException(401, "wrong user or password");
         }
         return sessions.open(u.name(), u.role());

@@ -31,7 +31,7 @@ final class SessionApi {
         // never answers, and the Origin is checked too.
         guard.checkOrigin(c.exchange);
         requireJson(c);
-        Sessions.Session s = guard.login(c.text("user"), c.text("password"));
+        Sessions.Session s = guard.login(c.exchange, c.text("user"), c.text("password"));
         return new WithCookie(s, view(s));
     }
 
