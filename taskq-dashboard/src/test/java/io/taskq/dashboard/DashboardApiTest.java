@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,22 +46,13 @@ class DashboardApiTest {
         taskq.close();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 20 s: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     @Test
     void theOverviewCountsQueuesAndAnHourOfThroughput() throws Exception {
         taskq.startWorker(WorkerOptions.builder().queues("default").concurrency(2).build());
         String id = taskq.submit("dash.add", 2, 3).id();
-        await("done", () -> taskq.handle(id).state() == TaskState.SUCCESS);
-        await("counted", () -> {
+        Await.until("done", () -> taskq.handle(id).state() == TaskState.SUCCESS);
+        Await.until("counted", () -> {
             try {
                 JsonNode o = local.json("/api/overview");
                 long ok = 0;
@@ -90,8 +80,8 @@ class DashboardApiTest {
         assertEquals("dash.tick", ticks.get("tasks").get(0).get("task").asText());
 
         taskq.startWorker(WorkerOptions.builder().queues("default").build());
-        await("all ran", () -> taskq.stats("default").ready() == 0 && taskq.stats("default").inFlight() == 0);
-        await("all finished", () -> {
+        Await.until("all ran", () -> taskq.stats("default").ready() == 0 && taskq.stats("default").inFlight() == 0);
+        Await.until("all finished", () -> {
             try {
                 return local.json("/api/tasks?queue=default&state=success").get("tasks").size() == 6;
             } catch (IOException e) {

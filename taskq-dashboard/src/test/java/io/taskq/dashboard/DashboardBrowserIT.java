@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -103,15 +102,6 @@ class DashboardBrowserIT {
         chromium.screenshot(SHOTS.resolve(name + ".png"));
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 
     @Test
     @Order(1)
@@ -122,7 +112,7 @@ class DashboardBrowserIT {
         for (int i = 0; i < 5; i++) {
             taskq.submit("dash.boom", "order-" + i);
         }
-        await("the tasks ran", () -> taskq.handle(submitted.get(29)).state() == TaskState.SUCCESS
+        Await.until("the tasks ran", () -> taskq.handle(submitted.get(29)).state() == TaskState.SUCCESS
                 && taskq.stats("default").dead() == 5);
         browser.get(dashboard.uri().toString());
         element(By.id("login-user")).sendKeys("ops");
@@ -160,7 +150,7 @@ class DashboardBrowserIT {
     @Order(3)
     void resubmitsADeadLetter() throws InterruptedException {
         TaskHandle<Object> flaky = taskq.submit("dash.flaky", "order-42");
-        await("the dead letter", () -> taskq.queueAdmin().deadLetter("default", flaky.id()).isPresent());
+        Await.until("the dead letter", () -> taskq.queueAdmin().deadLetter("default", flaky.id()).isPresent());
         open("#/task/" + flaky.id());
         WebElement stack = element(By.id("task-stack"));
         assertTrue(stack.getText().contains("payment gateway timed out"), stack.getText());
@@ -171,7 +161,7 @@ class DashboardBrowserIT {
         shot("dead-letters");
         browser.findElement(resubmit).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "done"));
-        await("the resubmitted task succeeded", () -> flaky.state() == TaskState.SUCCESS);
+        Await.until("the resubmitted task succeeded", () -> flaky.state() == TaskState.SUCCESS);
         assertEquals("charged order-42", flaky.get(Duration.ofSeconds(5)));
     }
 
@@ -198,9 +188,10 @@ class DashboardBrowserIT {
         shot("schedule-form");
         browser.findElement(By.id("save-entry")).click();
         element(By.cssSelector("tr[data-entry='heartbeat-report']"));
-        await("the entry fired", () -> scheduler.entry("heartbeat-report").orElseThrow().totalRunCount() >= 1);
+        Await.until("the entry fired",
+                () -> scheduler.entry("heartbeat-report").orElseThrow().totalRunCount() >= 1);
         String lastRun = scheduler.entry("heartbeat-report").orElseThrow().lastRunId();
-        await("its run succeeded", () -> taskq.handle(lastRun).state() == TaskState.SUCCESS);
+        Await.until("its run succeeded", () -> taskq.handle(lastRun).state() == TaskState.SUCCESS);
         open("#/schedules");
         waiting().until(d -> !d.findElement(By.cssSelector("tr[data-entry='heartbeat-report']")).getText()
                 .contains("never"));
@@ -217,8 +208,9 @@ class DashboardBrowserIT {
         open("#/workers");
         new Select(element(By.id("all-queue"))).selectByValue("mail");
         browser.findElement(By.id("pause-all")).click();
-        await("the mail worker paused", () -> taskq.workers().stream().filter(w -> w.nodeName().equals("mail-node-1"))
-                .map(WorkerInfo::pausedQueues).anyMatch(p -> p.contains("mail")));
+        Await.until("the mail worker paused", () -> taskq.workers().stream()
+                .filter(w -> w.nodeName().equals("mail-node-1")).map(WorkerInfo::pausedQueues)
+                .anyMatch(p -> p.contains("mail")));
         TaskHandle<Object> held = taskq.submit(io.taskq.TaskRequest.named("dash.add", 1, 1).queue("mail"));
         open("#/workers");
         waiting().until(d -> d.findElement(By.tagName("main")).findElements(By.cssSelector(".badge.paused")).size()
@@ -227,6 +219,6 @@ class DashboardBrowserIT {
         assertEquals(TaskState.PENDING, held.state(), "a paused queue's task waits");
         new Select(browser.findElement(By.id("all-queue"))).selectByValue("mail");
         browser.findElement(By.id("resume-all")).click();
-        await("the paused task ran once resumed", () -> held.state() == TaskState.SUCCESS);
+        Await.until("the paused task ran once resumed", () -> held.state() == TaskState.SUCCESS);
     }
 }

@@ -12,7 +12,6 @@ import io.taskq.scheduler.Scheduler;
 import io.taskq.spi.MemoryBroker;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,19 +62,11 @@ class DashboardSecurityTest {
         }
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 20 s: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     private String deadLetter(String secret) throws InterruptedException {
         String id = taskq.submit("dash.boom", secret).id();
-        await("dead letter " + id, () -> taskq.deadLetters("default", 100).stream().anyMatch(d -> d.id().equals(id)));
+        Await.until("dead letter " + id,
+                () -> taskq.deadLetters("default", 100).stream().anyMatch(d -> d.id().equals(id)));
         return id;
     }
 
@@ -169,7 +160,8 @@ class DashboardSecurityTest {
     void aLoginFromAnotherOriginIsRefused() {
         withUsers(false);
         FakeExchange ex = new Browser(dashboard).send(new FakeExchange("POST", "/api/login")
-                .json("{\"user\":\"alice\",\"password\":\"" + ADMIN_PW + "\"}").header("Origin", "http://evil.example"));
+                .json("{\"user\":\"alice\",\"password\":\"" + ADMIN_PW + "\"}")
+                .header("Origin", "http://evil.example"));
         assertEquals(403, ex.status);
     }
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Durations as people type them in the dashboard's forms: {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or ISO-8601. */
+/** Durations as people type them in the dashboard's forms: {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, ISO-8601. */
 final class Durations {
     private Durations() {
     }

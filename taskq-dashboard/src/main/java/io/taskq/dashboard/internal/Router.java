@@ -1,5 +1,7 @@
 package io.taskq.dashboard.internal;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -77,8 +79,9 @@ final class Router {
         for (int i = 0; i < pattern.length; i++) {
             String p = pattern[i];
             if (p.startsWith("{") && p.endsWith("}")) {
-                params.put(p.substring(1, p.length() - 1),
-                        java.net.URLDecoder.decode(parts[i].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8));
+                // A path segment is percent-encoded; a '+' in it is a plus, not a space as in a query.
+                params.put(p.substring(1, p.length() - 1), URLDecoder.decode(parts[i].replace("+", "%2B"),
+                        StandardCharsets.UTF_8));
             } else if (!p.equals(parts[i])) {
                 return null;
             }

@@ -125,7 +125,8 @@ final class SchedulesApi {
     /** A schedule from the form's spec object, validated with the scheduler's own rules and messages. */
     static Schedule schedule(JsonNode spec) {
         if (spec == null || !spec.isObject()) {
-            throw new IllegalArgumentException("spec is required: {\"kind\": \"cron\"|\"interval\"|\"clocked\"|\"solar\", ...}");
+            throw new IllegalArgumentException("spec is required: {\"kind\": \"cron\"|\"interval\"|\"clocked\""
+                    + "|\"solar\", ...}");
         }
         return Schedule.fromSpec(new ScheduleSpec(field(spec, "kind"), field(spec, "expression"), field(spec, "zone"),
                 field(spec, "every"), field(spec, "anchor"), field(spec, "at"), field(spec, "event"),
