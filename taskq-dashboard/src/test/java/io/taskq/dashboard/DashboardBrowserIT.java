@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -84,7 +85,9 @@ class DashboardBrowserIT {
     }
 
     private static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(30));
+        // A live refresh may replace an element between finding and reading it: look again.
+        return (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(30))
+                .ignoring(StaleElementReferenceException.class);
     }
 
     private static void open(String hash) {
@@ -96,6 +99,14 @@ class DashboardBrowserIT {
 
     private static WebElement element(By by) {
         return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /** Does something to the page again if a live refresh replaced an element under it. */
+    private static void act(Runnable action) {
+        waiting().until(d -> {
+            action.run();
+            return true;
+        });
     }
 
     private static void shot(String name) {
@@ -159,7 +170,7 @@ class DashboardBrowserIT {
         By resubmit = By.cssSelector("tr[data-dead='" + flaky.id() + "'] button[data-action='resubmit']");
         element(resubmit);
         shot("dead-letters");
-        browser.findElement(resubmit).click();
+        act(() -> browser.findElement(resubmit).click());
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "done"));
         Await.until("the resubmitted task succeeded", () -> flaky.state() == TaskState.SUCCESS);
         assertEquals("charged order-42", flaky.get(Duration.ofSeconds(5)));
@@ -169,7 +180,8 @@ class DashboardBrowserIT {
     @Order(4)
     void createsACronScheduleAndSeesItFire() throws InterruptedException {
         open("#/schedules");
-        element(By.id("new-entry")).click();
+        element(By.id("new-entry"));
+        act(() -> browser.findElement(By.id("new-entry")).click());
         element(By.id("f-name")).sendKeys("heartbeat-report");
         browser.findElement(By.id("f-task")).sendKeys("dash.tick");
         new Select(browser.findElement(By.id("f-kind"))).selectByValue("cron");
@@ -206,8 +218,9 @@ class DashboardBrowserIT {
         element(By.cssSelector("tr[data-queue='default']"));
         shot("queues");
         open("#/workers");
-        new Select(element(By.id("all-queue"))).selectByValue("mail");
-        browser.findElement(By.id("pause-all")).click();
+        element(By.id("all-queue"));
+        act(() -> new Select(browser.findElement(By.id("all-queue"))).selectByValue("mail"));
+        act(() -> browser.findElement(By.id("pause-all")).click());
         Await.until("the mail worker paused", () -> taskq.workers().stream()
                 .filter(w -> w.nodeName().equals("mail-node-1")).map(WorkerInfo::pausedQueues)
                 .anyMatch(p -> p.contains("mail")));
@@ -217,8 +230,8 @@ class DashboardBrowserIT {
                 == 1);
         shot("workers");
         assertEquals(TaskState.PENDING, held.state(), "a paused queue's task waits");
-        new Select(browser.findElement(By.id("all-queue"))).selectByValue("mail");
-        browser.findElement(By.id("resume-all")).click();
+        act(() -> new Select(browser.findElement(By.id("all-queue"))).selectByValue("mail"));
+        act(() -> browser.findElement(By.id("resume-all")).click());
         Await.until("the paused task ran once resumed", () -> held.state() == TaskState.SUCCESS);
     }
 }

@@ -231,8 +231,8 @@ pages.workers = async function () {
     const names = await queueNames();
     const sel = queueSelect(names, names[0], 'all-queue');
     out.push(h('h2', {}, 'Every worker'), h('div', { cls: 'toolbar' }, h('label', {}, 'Queue', sel),
-      h('button', { id: 'pause-all', onclick: () => control('pause', { queue: sel.value }) }, 'Pause queue'),
-      h('button', { cls: 'secondary', id: 'resume-all', onclick: () => control('resume', { queue: sel.value }) }, 'Resume queue')));
+      h('button', { id: 'pause-all', onclick: () => onConsumers(workers, 'pause', sel.value) }, 'Pause queue'),
+      h('button', { cls: 'secondary', id: 'resume-all', onclick: () => onConsumers(workers, 'resume', sel.value) }, 'Resume queue')));
   }
   const activeBox = h('div', { id: 'active' });
   out.push(h('h2', {}, 'Active tasks'), h('button', { cls: 'secondary', onclick: () => showActive(activeBox) }, 'Ask the workers'), activeBox);
@@ -247,6 +247,13 @@ async function showActive(box) {
     if (!r.ok) rows.push(h('tr', {}, td(r.node), h('td', { colspan: 5, cls: 'error' }, r.error)));
   }
   box.replaceChildren(table(['Node', 'Task id', 'Task', 'Queue', 'Runtime', 'Args'], rows, 'no task running'));
+}
+
+// Pause or resume a queue on every worker that consumes it (the others would only answer that they do not).
+function onConsumers(workers, verb, queue) {
+  const ids = workers.filter(w => w.queues.includes(queue)).map(w => w.id);
+  if (!ids.length) { flash(verb + ': no live worker consumes queue ' + queue, true); return; }
+  control(verb, { queue, destination: ids.join(',') });
 }
 
 async function control(verb, body) {
@@ -296,10 +303,14 @@ pages.tasks = async function (params) {
   const out = [h('h1', {}, 'Tasks'), find, form];
   if (!queue) return out.concat(h('p', { cls: 'muted' }, 'No queues yet.'));
   const page = await api('GET', 'tasks?' + q({ queue, state: st, name: params.get('name'), order: params.get('order'), cursor: params.get('cursor') }));
+  // The time a listing is ordered by says different things per place; a finished task shows when it finished.
+  const finished = ['finished', 'success', 'failure', 'revoked'].includes(st);
+  const atLabel = { queued: 'Queued', delayed: 'Due', running: 'Lease until', dead: 'Dead' }[st] || 'Finished';
+  const atOf = t => finished ? (t.record ? t.record.updatedAt : null) : t.at;
   const rows = page.tasks.map(t => h('tr', {}, td(link('#/task/' + encodeURIComponent(t.id) + '?queue=' + encodeURIComponent(t.queue), t.id)),
-    td(t.task || '?'), td(t.priority === null ? '' : t.priority), td(t.at ? when(t.at) : ''),
+    td(t.task || '?'), td(t.priority === null ? '' : t.priority), td(atOf(t) ? when(atOf(t)) : ''),
     td(t.record ? badge(t.record.state) : badge(t.place.toLowerCase())), td(t.record ? t.record.attempt : ''), td(t.record && t.record.worker ? t.record.worker : '')));
-  out.push(table(['Id', 'Task', 'Priority', 'At', 'State', 'Attempt', 'Worker'], rows, 'no tasks here'));
+  out.push(table(['Id', 'Task', 'Priority', atLabel, 'State', 'Attempt', 'Worker'], rows, 'no tasks here'));
   const pager = h('div', { cls: 'pager muted' }, page.scanned + ' listed entries read');
   if (page.next) {
     const p = new URLSearchParams(params);
@@ -485,7 +496,14 @@ async function route(quiet) {
   try {
     const content = await render(params, arg ? decodeURIComponent(arg) : null);
     if (quiet && state.editing) return;
-    document.getElementById('main').replaceChildren(...content);
+    const main = document.getElementById('main');
+    // A live refresh keeps what the user chose in the page's fields (a queue picked, a filter typed).
+    const kept = quiet ? Array.from(main.querySelectorAll('input[id], select[id]')).map(e => [e.id, e.value]) : [];
+    main.replaceChildren(...content);
+    for (const [id, value] of kept) {
+      const e = document.getElementById(id);
+      if (e && Array.from(e.options || [{ value }]).some(o => o.value === value)) e.value = value;
+    }
     document.body.dataset.page = state.page;
   } catch (e) {
     if (state.session) document.getElementById('main').replaceChildren(h('h1', {}, 'Could not load the page'), h('p', { cls: 'error', id: 'page-error' }, e.message));
