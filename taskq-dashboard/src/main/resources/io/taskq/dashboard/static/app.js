@@ -409,19 +409,39 @@ pages.schedules = async function () {
 
 function field(label, input) { return h('label', {}, label, input); }
 
-function editEntry(e) {
-  state.editing = true;
-  const spec = (e && e.spec) || { kind: 'cron', expression: '*/5 * * * *', zone: 'UTC' };
-  const inp = (name, value, attrs) => h('input', Object.assign({ name, id: 'f-' + name, value: value === null || value === undefined ? '' : value }, attrs || {}));
-  const kind = h('select', { name: 'kind', id: 'f-kind' }, ['cron', 'interval', 'clocked', 'solar'].map(k => h('option', { value: k, selected: k === spec.kind }, k)));
+// The fields of each schedule kind; the form shows the chosen kind's only.
+function scheduleFields(spec, inp) {
   const solarEvents = ['sunrise', 'sunset', 'solar_noon', 'dawn_civil', 'dawn_nautical', 'dawn_astronomical', 'dusk_civil', 'dusk_nautical', 'dusk_astronomical'];
-  const groups = {
+  return {
     cron: h('div', { cls: 'row' }, field('Cron expression', inp('expression', spec.expression, { size: 22 })), field('Time zone', inp('zone', spec.zone || 'UTC'))),
     interval: h('div', { cls: 'row' }, field('Every (15m, 1h, PT30S)', inp('every', spec.every)), field('Anchor (ISO instant, optional)', inp('anchor', spec.anchor, { size: 24 }))),
     clocked: h('div', { cls: 'row' }, field('At (ISO instant)', inp('at', spec.at, { size: 24 }))),
     solar: h('div', { cls: 'row' }, field('Event', h('select', { name: 'event', id: 'f-event' }, solarEvents.map(s => h('option', { value: s, selected: s === spec.event }, s)))),
       field('Latitude', inp('latitude', spec.latitude)), field('Longitude', inp('longitude', spec.longitude))),
   };
+}
+
+// Creates (e null) or replaces an entry from the form; the server validates again and its error is shown.
+async function saveEntry(form, e, spec) {
+  const el = form.elements;
+  const body = { name: el.name.value, task: el.task.value, spec, args: el.args.value, queue: el.queue.value || null,
+    priority: el.priority.value === '' ? null : parseInt(el.priority.value, 10), expires: el.expires.value || null,
+    description: el.description.value, enabled: el.enabled.checked, oneOff: el.oneOff.checked, missedRuns: el.missedRuns.value, overlap: el.overlap.value };
+  try {
+    if (e) await api('PUT', 'schedules/' + encodeURIComponent(e.name), body);
+    else await api('POST', 'schedules', body);
+    state.editing = false;
+    flash('saved ' + body.name);
+    route();
+  } catch (err) { document.getElementById('entry-error').textContent = err.message; }
+}
+
+function editEntry(e) {
+  state.editing = true;
+  const spec = (e && e.spec) || { kind: 'cron', expression: '*/5 * * * *', zone: 'UTC' };
+  const inp = (name, value, attrs) => h('input', Object.assign({ name, id: 'f-' + name, value: value === null || value === undefined ? '' : value }, attrs || {}));
+  const kind = h('select', { name: 'kind', id: 'f-kind' }, ['cron', 'interval', 'clocked', 'solar'].map(k => h('option', { value: k, selected: k === spec.kind }, k)));
+  const groups = scheduleFields(spec, inp);
   const previewZone = inp('previewZone', spec.zone || 'UTC');
   const preview = h('div', { cls: 'preview', id: 'preview' });
   const form = h('form', { cls: 'panel', id: 'entry' },
@@ -463,20 +483,7 @@ function editEntry(e) {
   };
   form.addEventListener('input', () => { clearTimeout(refresh.t); refresh.t = setTimeout(refresh, 250); });
   form.addEventListener('change', refresh);
-  form.addEventListener('submit', async ev => {
-    ev.preventDefault();
-    const el = form.elements;
-    const body = { name: el.name.value, task: el.task.value, spec: specOf(), args: el.args.value, queue: el.queue.value || null,
-      priority: el.priority.value === '' ? null : parseInt(el.priority.value, 10), expires: el.expires.value || null,
-      description: el.description.value, enabled: el.enabled.checked, oneOff: el.oneOff.checked, missedRuns: el.missedRuns.value, overlap: el.overlap.value };
-    try {
-      if (e) await api('PUT', 'schedules/' + encodeURIComponent(e.name), body);
-      else await api('POST', 'schedules', body);
-      state.editing = false;
-      flash('saved ' + body.name);
-      route();
-    } catch (err) { document.getElementById('entry-error').textContent = err.message; }
-  });
+  form.addEventListener('submit', ev => { ev.preventDefault(); saveEntry(form, e, specOf()); });
   document.getElementById('entry-form').replaceChildren(form);
   refresh();
 }
