@@ -130,11 +130,20 @@ public final class TaskqDashboard implements AutoCloseable {
          * @throws IllegalArgumentException if it is not a {@code io.taskq.scheduler.Scheduler}
          */
         public Builder scheduler(Object scheduler) {
-            if (scheduler != null && !scheduler.getClass().getName().equals("io.taskq.scheduler.Scheduler")) {
+            if (scheduler != null && !isScheduler(scheduler.getClass())) {
                 throw new IllegalArgumentException("not an io.taskq.scheduler.Scheduler: " + scheduler.getClass());
             }
             this.scheduler = scheduler;
             return this;
+        }
+
+        private static boolean isScheduler(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                if (c.getName().equals("io.taskq.scheduler.Scheduler")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**

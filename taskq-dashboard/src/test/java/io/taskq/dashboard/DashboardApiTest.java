@@ -131,6 +131,9 @@ class DashboardApiTest {
         FakeExchange edited = local.change("PUT", "/api/schedules/r", "{\"task\":\"dash.add\",\"args\":\"[1,2]\","
                 + "\"spec\":{\"kind\":\"clocked\",\"at\":\"2099-01-01T00:00:00Z\"}}");
         assertEquals(200, edited.status, edited.text());
+        String changes = local.json("/api/schedules/audit").get(0).get("changes").toString();
+        assertTrue(changes.contains("task: dash.tick -> dash.add"), changes);
+        assertTrue(changes.contains("args: [] -> [1,2]"), changes);
         JsonNode r = local.json("/api/schedules/r");
         assertEquals("dash.add", r.get("task").asText());
         assertEquals("clocked", r.get("spec").get("kind").asText());

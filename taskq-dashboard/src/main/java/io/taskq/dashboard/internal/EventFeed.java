@@ -94,7 +94,6 @@ final class EventFeed implements AutoCloseable {
         if (latest.size() > PUSHED_PER_TICK) {
             latest.removeFirst();
         }
-        notifyAll();
     }
 
     /** 0 succeeded, 1 failed (failed for good, dead-lettered), 2 sent; -1 not counted. */
@@ -170,7 +169,7 @@ final class EventFeed implements AutoCloseable {
      * ({@code {"seen": total events so far, "events": [the latest]}}), a comment every 15 s otherwise, for
      * {@link #STREAM_LIFETIME}.
      */
-    Object stream(Call c) throws IOException, InterruptedException {
+    Object stream(Call c) throws IOException {
         boolean withArgs = c.seesArguments(config);
         Map<String, String> headers = new LinkedHashMap<>(DashboardApp.noStore());
         headers.put("X-Accel-Buffering", "no");
@@ -180,9 +179,10 @@ final class EventFeed implements AutoCloseable {
             Instant end = config.clock().instant().plus(STREAM_LIFETIME);
             int idle = 0;
             while (!closed && config.clock().instant().isBefore(end)) {
+                // One push a second at most, whatever the rate of events.
+                Thread.sleep(1000);
                 Object tick;
                 synchronized (this) {
-                    wait(1000);
                     tick = seen == last ? null : DashboardJson.of("seen", seen,
                             "events", latest.stream().map(e -> view(e, withArgs)).toList());
                     last = seen;
@@ -195,11 +195,12 @@ final class EventFeed implements AutoCloseable {
                     write(out, ": idle\n\n");
                     idle = 0;
                 }
-                // One push a second at most, whatever the rate of events.
-                Thread.sleep(1000);
             }
         } catch (IOException e) {
             LOG.debug("a live-update page went away", e);
+        } catch (InterruptedException e) {
+            // The server is stopping.
+            Thread.currentThread().interrupt();
         }
         return Call.Streamed.DONE;
     }
@@ -214,9 +215,6 @@ final class EventFeed implements AutoCloseable {
         closed = true;
         if (subscription != null) {
             subscription.close();
-        }
-        synchronized (this) {
-            notifyAll();
         }
     }
 }

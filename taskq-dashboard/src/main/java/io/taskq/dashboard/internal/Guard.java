@@ -22,6 +22,8 @@ final class Guard {
     static final String COOKIE = "taskq_dashboard";
     static final String CSRF_HEADER = "X-Taskq-Csrf";
     static final String LOCAL_USER = "local";
+    /** Who an unknown name's password is compared with, so that it takes as long as a known one's. */
+    private static final DashboardConfig.User DUMMY = DashboardConfig.User.of("-", "-", DashboardRole.READ_ONLY);
 
     private final DashboardConfig config;
     private final Sessions sessions;
@@ -119,8 +121,6 @@ final class Guard {
         }
         return sessions.open(u.name(), u.role());
     }
-
-    private static final DashboardConfig.User DUMMY = DashboardConfig.User.of("-", "-", DashboardRole.READ_ONLY);
 
     void logout(Exchange ex) {
         sessions.close(cookie(ex.header("Cookie")));

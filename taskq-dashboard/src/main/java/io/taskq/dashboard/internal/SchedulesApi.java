@@ -177,9 +177,44 @@ final class SchedulesApi {
         boolean args = c.seesArguments(config);
         List<AuditRecord> records = scheduler.audit(c.intQuery("limit", 50, 1, 1000));
         return records.stream().map(a -> DashboardJson.of("at", a.at(), "entry", a.entry(), "action", a.action(),
-                "actor", a.actor(), "detail", a.detail(),
+                "actor", a.actor(), "detail", a.detail(), "changes", changes(a.before(), a.after(), args),
                 "before", args ? DashboardJson.embed(a.before()) : null,
                 "after", args ? DashboardJson.embed(a.after()) : null)).toList();
+    }
+
+    /**
+     * What an edit changed, one {@code field: before -> after} per top-level field of the stored definitions that
+     * differs; the arguments' values only to who may see them.
+     */
+    static List<String> changes(String before, String after, boolean withArgs) {
+        if (before == null || after == null) {
+            return List.of();
+        }
+        JsonNode b;
+        JsonNode a;
+        try {
+            b = DashboardJson.MAPPER.readTree(before);
+            a = DashboardJson.MAPPER.readTree(after);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return List.of();
+        }
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        b.fieldNames().forEachRemaining(fields::add);
+        a.fieldNames().forEachRemaining(fields::add);
+        List<String> out = new ArrayList<>();
+        for (String f : fields) {
+            JsonNode x = b.path(f);
+            JsonNode y = a.path(f);
+            if (!x.equals(y)) {
+                boolean hidden = !withArgs && f.toLowerCase(Locale.ROOT).contains("args");
+                out.add(hidden ? f + " changed" : f + ": " + text(x) + " -> " + text(y));
+            }
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n) {
+        return n.isMissingNode() || n.isNull() ? "none" : n.isValueNode() ? n.asText() : n.toString();
     }
 
     private Object delete(Call c) {

@@ -403,7 +403,8 @@ pages.schedules = async function () {
   if (admin()) out.push(h('div', { cls: 'toolbar' }, h('button', { id: 'new-entry', onclick: () => editEntry(null) }, 'New periodic task')));
   out.push(h('div', { id: 'entry-form' }), table(['Name', 'Task', 'Schedule', 'Next run', 'Last run', 'Runs', 'Enabled', ''], rows, 'no periodic tasks'));
   const audit = await api('GET', 'schedules/audit?limit=30');
-  out.push(h('h2', {}, 'Audit trail'), table(['When', 'Entry', 'Action', 'Who', 'Detail'], audit.map(a => h('tr', {}, td(when(a.at)), td(a.entry), td(a.action), td(a.actor), td(a.detail || ''))), 'no changes yet'));
+  out.push(h('h2', {}, 'Audit trail'), table(['When', 'Entry', 'Action', 'Who', 'What changed'], audit.map(a => h('tr', {}, td(when(a.at)), td(a.entry), td(a.action), td(a.actor),
+    td([a.detail, ...(a.changes || [])].filter(x => x).map(x => h('div', { cls: 'mono' }, x))))), 'no changes yet'));
   return out;
 };
 
