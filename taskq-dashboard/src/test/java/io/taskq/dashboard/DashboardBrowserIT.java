@@ -207,7 +207,20 @@ class DashboardBrowserIT {
         open("#/schedules");
         waiting().until(d -> !d.findElement(By.cssSelector("tr[data-entry='heartbeat-report']")).getText()
                 .contains("never"));
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "dashboard:ops"));
+        act(() -> browser.findElement(By.cssSelector("tr[data-entry='heartbeat-report'] button[data-action='edit']"))
+                .click());
+        WebElement description = element(By.id("f-description"));
+        description.clear();
+        description.sendKeys("every ten seconds");
+        WebElement expression = browser.findElement(By.id("f-expression"));
+        expression.clear();
+        expression.sendKeys("*/10 * * * * *");
+        waiting().until(d -> d.findElement(By.id("preview")).getText().contains("*/10"));
+        browser.findElement(By.id("save-entry")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"),
+                "description: every five seconds -> every ten seconds"));
+        assertEquals("every ten seconds", scheduler.entry("heartbeat-report").orElseThrow().task().description());
+        assertTrue(browser.findElement(By.tagName("main")).getText().contains("dashboard:ops"));
         shot("schedules");
     }
 

@@ -394,7 +394,7 @@ pages.schedules = async function () {
     td(e.lastRunAt ? h('span', {}, when(e.lastRunAt), ' ', e.lastRunId ? link('#/task/' + encodeURIComponent(e.lastRunId), '→') : '') : 'never'),
     td(e.totalRunCount, 'num'), td(badge(e.enabled ? 'yes' : 'no')),
     admin() ? td([
-      h('button', { cls: 'secondary', onclick: () => editEntry(e) }, 'edit'),
+      h('button', { cls: 'secondary', 'data-action': 'edit', onclick: () => editEntry(e) }, 'edit'),
       e.enabled ? h('button', { cls: 'secondary', onclick: () => act('disable', () => api('POST', 'schedules/' + encodeURIComponent(e.name) + '/disable')) }, 'disable')
         : h('button', { cls: 'secondary', onclick: () => act('enable', () => api('POST', 'schedules/' + encodeURIComponent(e.name) + '/enable')) }, 'enable'),
       h('button', { cls: 'secondary', onclick: () => act('run now', () => api('POST', 'schedules/' + encodeURIComponent(e.name) + '/run')) }, 'run now'),
