@@ -350,6 +350,18 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         return admin.purgeDeadLetters(queue);
     }
 
+    @Override
+    public boolean deleteDeadLetter(String queue, String id) {
+        checkOpen();
+        return admin.deleteDeadLetter(queue, id);
+    }
+
+    @Override
+    public Optional<String> messageBody(String queue, String id) {
+        checkOpen();
+        return admin.messageBody(queue, id);
+    }
+
     /** In steps of up to 1,000 tasks per script call; see QueueAdministration.purge. */
     @Override
     public long purge(String queue) {

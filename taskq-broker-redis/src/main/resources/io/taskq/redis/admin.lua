@@ -11,6 +11,7 @@
 --   the scan stopped before the end (scan or limit reached); lastMs/lastId: the last dead letter read (the next
 --   cursor). The cursor is a position by value: the member itself, put back for the moment of the rank lookup if
 --   it left the set, so that dead letters removed between steps skip none of the others.
+-- 'deadone' (id) -> 1 if the dead letter id was deleted, 0 if there was none.
 -- Every argument is checked before anything is written.
 local function purge_ready(limit)
   promote()
@@ -133,5 +134,11 @@ elseif what == 'dead' then
     return redis.error_reply('ERR admin dead: bad arguments')
   end
   return dead_scan(op, fromMs, toMs, task, etype, curMs, curId, scan, limit)
+elseif what == 'deadone' then
+  local id = ARGV[A0 + 2]
+  if not id or id == '' then return redis.error_reply('ERR admin deadone: no id') end
+  local n = redis.call('ZREM', K_DEAD, id)
+  redis.call('HDEL', K_DINFO, id)
+  return n
 end
 return redis.error_reply('ERR unknown admin ' .. tostring(what))

@@ -1,7 +1,8 @@
 -- inspect: read-only-ish views (a single record is read without a script: RedisBroker.get). ARGV[A0+1] = what:
 -- 'stats' -> {ready, delayed, active, dead, then per priority band's head: sent_at, eta} after reaping (like the
 -- in-memory broker; see band_heads); 'dead' (limit) -> {id1, deadAtMs1, info1, ...} newest first (see dead_entries
--- in lib-dead.lua); 'deadone' (id) -> {id, deadAtMs, info} or {} if there is no such dead letter; 'purge' -> how
+-- in lib-dead.lua); 'deadone' (id) -> {id, deadAtMs, info} or {} if there is no such dead letter; 'job' (id) ->
+-- {body} of the message the queue holds for id (ready, delayed or running), or {} if none; 'purge' -> how
 -- many dead letters were removed (<= 1000 per call, the caller loops); 'list' (place, rev, offset, count) -> one
 -- page of a place (see list_page).
 
@@ -114,6 +115,11 @@ elseif what == 'deadone' then
   local at = redis.call('ZSCORE', K_DEAD, id)
   if not at then return {} end
   return dead_entries({ id }, { at })
+elseif what == 'job' then
+  local v = redis.call('HGET', K_JOB, ARGV[A0 + 2])
+  if not v then return {} end
+  local _, _, body = split_job(v)
+  return { body }
 elseif what == 'list' then
   return list_page(ARGV[A0 + 2], ARGV[A0 + 3] == '1', tonumber(ARGV[A0 + 4]), tonumber(ARGV[A0 + 5]))
 elseif what == 'purge' then

@@ -100,13 +100,28 @@ final class DeadCommand extends CliCommand {
                 f -> taskq().resubmitDeadLetters(queue, f, limitOf(limit)));
     }
 
-    @Command(name = "delete", description = {"Deletes the dead letters that match the filter options (or --all),"
-            + " oldest first, after asking (or --yes); prints how many."})
+    @Command(name = "delete", description = {"Deletes dead letters after asking (or --yes): one by ID (exit code 3"
+            + " if the queue has no such dead letter), or the dead letters that match the filter options (or --all),"
+            + " oldest first; prints how many."})
     int delete(@Parameters(paramLabel = "QUEUE", description = "The queue.") String queue,
+               @Parameters(paramLabel = "ID", arity = "0..1", description = "One dead letter's task id.") String id,
                @Mixin DeadFilterOptions filter,
                @Option(names = "--all", description = ALL) boolean all,
                @Option(names = {"-n", "--limit"}, paramLabel = "N", description = LIMIT) Long limit,
                @Option(names = {"-y", "--yes"}, description = YES) boolean yes) {
+        if (id != null) {
+            if (filter.any() || all || limit != null) {
+                throw new CliFailure(ExitCode.USAGE, "dead delete: an ID or filter options (or --all), not both");
+            }
+            if (!out().confirm(yes, "delete dead letter " + id + " of queue '" + queue + "'")) {
+                return ExitCode.ERROR;
+            }
+            if (!taskq().queueAdmin().deleteDeadLetter(queue, id)) {
+                throw CliFailure.notFound("queue '" + queue + "' has no dead letter " + id);
+            }
+            return out().done(Views.of("queue", queue, "id", id, "deleted", 1),
+                    "deleted dead letter " + id + " of queue '" + queue + "'");
+        }
         return bulk(queue, filter, all, limit, yes, "delete", "deleted",
                 f -> taskq().deleteDeadLetters(queue, f, limitOf(limit)));
     }

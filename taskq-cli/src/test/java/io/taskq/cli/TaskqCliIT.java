@@ -592,7 +592,11 @@ class TaskqCliIT {
 
         assertEquals(1, json("dead", "resubmit", "deadq", "--task", "it.once", "--yes").get("resubmitted").asInt());
         await("the resubmitted task succeeds", () -> once.state() == TaskState.SUCCESS);
-        assertEquals(2, json("dead", "delete", "deadq", "--error-type", "java.lang.IllegalStateException",
+        assertEquals("deleted dead letter " + booms.get(0).id() + " of queue 'deadq'",
+                ok("dead", "delete", "deadq", booms.get(0).id(), "--yes").out().strip());
+        assertEquals(3, cli("dead", "delete", "deadq", booms.get(0).id(), "--yes").exit(), "gone already");
+        assertEquals(2, cli("dead", "delete", "deadq", booms.get(1).id(), "--all", "--yes").exit(), "not both");
+        assertEquals(1, json("dead", "delete", "deadq", "--error-type", "java.lang.IllegalStateException",
                 "--limit", "5", "--yes").get("deleted").asInt());
         assertEquals(0, json("dead", "list", "deadq").size());
         assertEquals("deleted 0 dead letter(s) of queue 'deadq'", ok("dead", "delete", "deadq", "--all", "--yes")

@@ -170,6 +170,29 @@ final class InMemoryAdmin implements QueueAdmin {
     }
 
     @Override
+    public boolean deleteDeadLetter(String queueName, String id) {
+        s.lock.lock();
+        try {
+            Queue q = s.queue(queueName);
+            q.deadPriority.remove(id);
+            return q.dead.remove(id) != null;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<String> messageBody(String queueName, String id) {
+        s.lock.lock();
+        try {
+            Job j = s.queue(queueName).jobs.get(id);
+            return j == null ? Optional.empty() : Optional.ofNullable(j.body);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    @Override
     public long purgeDeadLetters(String queueName) {
         s.lock.lock();
         try {

@@ -512,6 +512,16 @@ public final class InMemoryBroker implements MemoryBroker {
     }
 
     @Override
+    public boolean deleteDeadLetter(String queue, String id) {
+        return admin.deleteDeadLetter(queue, id);
+    }
+
+    @Override
+    public Optional<String> messageBody(String queue, String id) {
+        return admin.messageBody(queue, id);
+    }
+
+    @Override
     public long purge(String queue) {
         return admin.purge(queue);
     }

@@ -81,6 +81,29 @@ public interface QueueAdmin {
     long purgeDeadLetters(String queue);
 
     /**
+     * Deletes one dead letter (whatever the others hold).
+     *
+     * @return false if there is no dead letter with that id
+     * @throws UnsupportedOperationException if this administration cannot (the default)
+     */
+    default boolean deleteDeadLetter(String queue, String id) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot delete one dead letter");
+    }
+
+    /**
+     * The stored body (the envelope, see docs/protocol.md) of a task the queue still holds: ready, delayed or
+     * running. A finished task's message is gone (its record remains) and a dead letter's is in
+     * {@link #deadLetter}. For operators' tools that show a task's arguments; whoever shows them decides who may
+     * see them.
+     *
+     * @return the body, or empty if the queue holds no message with that id (or the administration cannot read
+     *         one: the default)
+     */
+    default Optional<String> messageBody(String queue, String id) {
+        return Optional.empty();
+    }
+
+    /**
      * Deletes the ready tasks of a queue (Celery's {@code purge}, BullMQ's {@code drain}): every priority band and
      * partition, and the delayed tasks whose time has come; not the delayed ones still waiting, not the running
      * ones, not the dead letters. Purged tasks vanish with what the broker kept of them (message, attempts, their

@@ -1,6 +1,7 @@
 package io.taskq.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -271,6 +272,36 @@ public abstract class QueueOperationsContract {
         assertTrue(admin().deadLetter("q", "d0000").isPresent());
         assertTrue(admin().deadLetter("q", "d0601").isPresent(), "a newer one of t.b stays");
         assertThrows(IllegalArgumentException.class, () -> admin().deleteDeadLetters("q", oldB, 0));
+    }
+
+    @Test
+    void oneDeadLetterIsDeletedAloneAndAnUnknownOneIsNot() {
+        deadLetters();
+        assertTrue(admin().deleteDeadLetter("q", "d0007"));
+        assertTrue(admin().deadLetter("q", "d0007").isEmpty());
+        assertFalse(admin().deleteDeadLetter("q", "d0007"), "gone already");
+        assertFalse(admin().deleteDeadLetter("q", "nope"));
+        assertFalse(admin().deleteDeadLetter("other", "d0008"), "another queue's id");
+        assertEquals(1199, admin().stats("q").dead());
+        assertTrue(admin().deadLetter("q", "d0006").isPresent());
+        assertTrue(admin().deadLetter("q", "d0008").isPresent());
+    }
+
+    @Test
+    void theBodyOfAMessageTheQueueHoldsIsReadWhereverItWaitsOrRuns() {
+        TaskMessage ready = sent("r1", 4, Duration.ofSeconds(5));
+        TaskMessage later = msg("l1", "t.test", 4, clock.instant().plusSeconds(600),
+                envelope("l1", "t.test", 4, clock.instant(), clock.instant().plusSeconds(600), 0));
+        broker.enqueue(List.of(ready, later));
+        assertEquals(ready.body(), admin().messageBody("q", "r1").orElseThrow());
+        assertEquals(later.body(), admin().messageBody("q", "l1").orElseThrow(), "delayed");
+        Delivery d = claim(1).get(0);
+        assertEquals(ready.body(), admin().messageBody("q", d.id()).orElseThrow(), "running");
+        assertTrue(admin().messageBody("q", "unknown").isEmpty());
+        assertTrue(admin().messageBody("other", "l1").isEmpty(), "another queue");
+        assertEquals(List.of(true), broker.finishAndClaim(List.of(), clock.instant(),
+                List.of(Outcome.done(d, rec(d, TaskState.SUCCESS, null))), null).accepted());
+        assertTrue(admin().messageBody("q", "r1").isEmpty(), "a finished task's message is gone");
     }
 
     @Test

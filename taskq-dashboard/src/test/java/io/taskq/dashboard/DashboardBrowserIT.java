@@ -178,6 +178,22 @@ class DashboardBrowserIT {
 
     @Test
     @Order(4)
+    void deletesOneDeadLetter() throws InterruptedException {
+        String boom = taskq.deadLetters("default", 10).stream().filter(d -> "dash.boom".equals(d.task()))
+                .findFirst().orElseThrow().id();
+        long before = taskq.stats("default").dead();
+        open("#/dead?queue=default");
+        By delete = By.cssSelector("tr[data-dead='" + boom + "'] button[data-action='delete']");
+        element(delete);
+        act(() -> browser.findElement(delete).click());
+        waiting().until(ExpectedConditions.alertIsPresent()).accept();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "done"));
+        Await.until("the dead letter is gone", () -> taskq.queueAdmin().deadLetter("default", boom).isEmpty());
+        assertEquals(before - 1, taskq.stats("default").dead());
+    }
+
+    @Test
+    @Order(5)
     void createsACronScheduleAndSeesItFire() throws InterruptedException {
         open("#/schedules");
         element(By.id("new-entry"));
@@ -225,7 +241,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void pausesAQueue() throws InterruptedException {
         open("#/queues");
         element(By.cssSelector("tr[data-queue='default']"));

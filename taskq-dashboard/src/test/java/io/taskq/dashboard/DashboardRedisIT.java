@@ -110,6 +110,9 @@ class DashboardRedisIT {
         TaskHandle<Object> held = taskq.submit(io.taskq.TaskRequest.named("dash.add", 1, 2).queue("slow"));
         assertEquals(1, admin.json("/api/tasks?queue=slow&state=queued").get("tasks").size());
         assertEquals(TaskState.PENDING, held.state());
+        JsonNode waiting = admin.json("/api/tasks/" + held.id());
+        assertEquals("queued message", waiting.get("args").get("source").asText(), waiting.toString());
+        assertTrue(waiting.get("args").get("value").toString().contains("[1,2]"), waiting.toString());
         assertEquals(200, admin.change("POST", "/api/workers/resume",
                 "{\"queue\":\"slow\",\"destination\":\"" + id + "\"}").status);
         assertEquals(3, ((Number) held.get(Duration.ofSeconds(20))).intValue());
@@ -125,8 +128,12 @@ class DashboardRedisIT {
         assertEquals(3, found.get("deadLetters").size());
         assertEquals(0, admin.json("/api/dead?queue=default&task=dash.boom&errorType=java.io.IOException")
                 .get("deadLetters").size());
+        String one = found.get("deadLetters").get(0).get("id").asText();
+        FakeExchange single = admin.change("POST", "/api/dead/default/delete", "{\"id\":\"" + one + "\"}");
+        assertEquals(1, single.json().get("deleted").asInt(), single.text());
+        assertEquals(404, admin.change("POST", "/api/dead/default/delete", "{\"id\":\"" + one + "\"}").status);
         FakeExchange deleted = admin.change("POST", "/api/dead/default/delete", "{\"task\":\"dash.boom\"}");
-        assertEquals(3, deleted.json().get("deleted").asInt(), deleted.text());
+        assertEquals(2, deleted.json().get("deleted").asInt(), deleted.text());
         assertEquals(0, taskq.stats("default").dead());
     }
 

@@ -174,6 +174,7 @@ class DashboardSecurityTest {
         viewer.login("victor", VIEWER_PW);
         assertEquals(403, viewer.change("POST", "/api/queues/default/purge", "{\"confirm\":\"default\"}").status);
         assertEquals(403, viewer.change("POST", "/api/dead/default/resubmit", "{\"id\":\"" + dead + "\"}").status);
+        assertEquals(403, viewer.change("POST", "/api/dead/default/delete", "{\"id\":\"" + dead + "\"}").status);
         assertEquals(403, viewer.change("POST", "/api/workers/pause", "{\"queue\":\"default\"}").status);
         assertEquals(403, viewer.change("POST", "/api/schedules", "{\"name\":\"x\",\"task\":\"dash.tick\","
                 + "\"spec\":{\"kind\":\"cron\",\"expression\":\"* * * * *\"}}").status);

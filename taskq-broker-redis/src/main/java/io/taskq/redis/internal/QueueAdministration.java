@@ -120,6 +120,20 @@ public final class QueueAdministration {
         return r == 1L;
     }
 
+    /** Deletes one dead letter ({@code admin deadone}, in the id's partition). */
+    public boolean deleteDeadLetter(String queue, String id) {
+        Long n = calls.run(calls.deleteDeadLetter(queue, partitions.partitionOf(queue, id), id),
+                ScriptOutputType.INTEGER);
+        return n == 1L;
+    }
+
+    /** The body of a message the queue holds ({@code inspect job}, in the id's partition). */
+    public Optional<String> messageBody(String queue, String id) {
+        List<Object> r = calls.run(calls.inspect(queue, partitions.partitionOf(queue, id), "job", id),
+                ScriptOutputType.MULTI);
+        return r.isEmpty() || r.get(0) == null ? Optional.empty() : Optional.of((String) r.get(0));
+    }
+
     /** Deletes every dead letter of a queue, in bounded script calls; how many. */
     public long purgeDeadLetters(String queue) {
         long total = 0;

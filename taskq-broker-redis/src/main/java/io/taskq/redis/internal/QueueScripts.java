@@ -134,6 +134,11 @@ public final class QueueScripts {
         return call(Name.INSPECT, queue, physical, modeAndArgs);
     }
 
+    /** admin deadone: deletes the dead letter {@code id}; replies 1, or 0 if there was none. */
+    public Call deleteDeadLetter(String queue, String physical, String id) {
+        return call(Name.ADMIN, queue, physical, "deadone", id);
+    }
+
     /** admin purge: deletes up to {@code limit} ready tasks (after promoting due ones); replies {removed, left}. */
     public Call purgeReady(String queue, String physical, int limit) {
         return call(Name.ADMIN, queue, physical, "purge", Integer.toString(limit));

@@ -92,8 +92,16 @@ final class DeadLettersApi {
                 config.taskq().resubmitDeadLetters(queue, chosen(c), Long.MAX_VALUE));
     }
 
+    /** One by {@code id}, or every match of the filter (or {@code all}). */
     private Object delete(Call c) throws IOException {
         String queue = c.param("queue");
+        String id = c.text("id");
+        if (id != null) {
+            if (!config.taskq().queueAdmin().deleteDeadLetter(queue, id)) {
+                throw ApiException.notFound("queue '" + queue + "' has no dead letter " + id);
+            }
+            return DashboardJson.of("queue", queue, "id", id, "deleted", 1);
+        }
         return DashboardJson.of("queue", queue, "deleted",
                 config.taskq().deleteDeadLetters(queue, chosen(c), Long.MAX_VALUE));
     }

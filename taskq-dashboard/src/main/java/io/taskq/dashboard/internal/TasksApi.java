@@ -112,18 +112,23 @@ final class TasksApi {
                         DashboardJson.embed(info.progress().metaJson()), "updatedAt", info.progress().updatedAt()),
                 "dead", dead != null, "timeline", timeline);
         view.put("argsHidden", !seesArgs);
-        view.put("args", seesArgs ? args(timeline, dead) : null);
+        view.put("args", seesArgs ? args(info.queue(), id, timeline, dead) : null);
         return view;
     }
 
     /**
      * The arguments as the broker and the event stream keep them: the dead letter's message if it is one, else the
-     * {@code args} of its task-sent or task-started event (cut to {@code Taskq.Builder.argsRepr}), else null.
+     * message the queue holds (ready, delayed or running), else the {@code args} of its task-sent or task-started
+     * event (cut to {@code Taskq.Builder.argsRepr}), else null (a finished task's message is not kept).
      */
     @SuppressWarnings("unchecked")
-    private static Object args(Map<String, Object> timeline, DeadLetter dead) {
+    private Object args(String queue, String id, Map<String, Object> timeline, DeadLetter dead) {
         if (dead != null && dead.body() != null) {
             return DashboardJson.of("source", "dead letter message", "value", DashboardJson.embed(dead.body()));
+        }
+        var held = config.taskq().queueAdmin().messageBody(queue, id);
+        if (held.isPresent()) {
+            return DashboardJson.of("source", "queued message", "value", DashboardJson.embed(held.get()));
         }
         for (Map<String, Object> e : (List<Map<String, Object>>) timeline.get("events")) {
             Map<String, String> fields = (Map<String, String>) e.get("fields");

@@ -336,7 +336,7 @@ pages.task = async function (params, id) {
   }
   out.push(h('h2', {}, 'Arguments'), t.argsHidden ? h('p', { cls: 'muted', id: 'args-hidden' }, 'Hidden from read-only users.')
     : t.args ? h('div', {}, h('p', { cls: 'muted' }, 'From the ' + t.args.source + '.'), h('pre', { id: 'task-args' }, typeof t.args.value === 'string' ? t.args.value : JSON.stringify(t.args.value, null, 2)))
-      : h('p', { cls: 'muted' }, 'Not known: the arguments are in the event stream only when the application publishes them (Taskq.Builder.argsRepr), and in a dead letter\'s message.'));
+      : h('p', { cls: 'muted' }, 'Not known: a finished task\'s message is not kept; its arguments are in the event stream only when the application publishes them (Taskq.Builder.argsRepr).'));
   if (t.result !== null && t.result !== undefined) out.push(h('h2', {}, 'Result'), h('pre', { id: 'task-result' }, JSON.stringify(t.result, null, 2)));
   if (t.progress) out.push(h('h2', {}, 'Progress'), h('pre', {}, JSON.stringify(t.progress, null, 2)));
   if (t.error) out.push(h('h2', {}, 'Error'), h('p', { cls: 'error' }, t.error.type + ': ' + (t.error.message || '')), h('pre', { id: 'task-stack' }, t.error.stackTrace || ''));
@@ -369,7 +369,8 @@ pages.dead = async function (params) {
   const path = 'dead/' + encodeURIComponent(queue);
   const rows = page.deadLetters.map(d => h('tr', { 'data-dead': d.id }, td(link('#/task/' + encodeURIComponent(d.id) + '?queue=' + encodeURIComponent(queue), d.id)), td(d.task || '?'),
     td(when(d.deadAt)), td(d.attempt, 'num'), td(d.complete ? d.reason : '[incomplete: ' + d.incomplete + '] ' + (d.reason || '')),
-    admin() ? td(d.complete ? h('button', { 'data-action': 'resubmit', onclick: () => act('resubmit ' + d.id, () => api('POST', path + '/resubmit', { id: d.id })) }, 'resubmit') : '') : td('')));
+    admin() ? td(h('span', { cls: 'row-actions' }, d.complete ? h('button', { 'data-action': 'resubmit', onclick: () => act('resubmit ' + d.id, () => api('POST', path + '/resubmit', { id: d.id })) }, 'resubmit') : '',
+      h('button', { cls: 'danger', 'data-action': 'delete', onclick: () => { if (confirm('Delete dead letter ' + d.id + '?')) act('delete ' + d.id, () => api('POST', path + '/delete', { id: d.id })); } }, 'delete'))) : td('')));
   out.push(table(['Id', 'Task', 'Dead', '#', 'Reason', ''], rows, 'no dead letters' + (page.next ? ' in this step' : '')));
   if (page.next) {
     const p = new URLSearchParams(params);
