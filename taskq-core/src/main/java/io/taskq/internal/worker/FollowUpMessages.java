@@ -66,7 +66,9 @@ final class FollowUpMessages {
         if (!e.chain().isEmpty()) {
             Embed.Step next = e.chain().get(e.chain().size() - 1);
             steps.add(next);
-            embeds.add(new Embed(next.link(), next.linkError(), e.chain().subList(0, e.chain().size() - 1)));
+            // The chord a chain is a member of travels to its last step, which joins it.
+            embeds.add(new Embed(next.link(), next.linkError(), e.chain().subList(0, e.chain().size() - 1),
+                    e.chord()));
         }
         return build(parent, d, steps, embeds, result);
     }
