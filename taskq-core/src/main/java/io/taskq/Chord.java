@@ -71,8 +71,16 @@ public final class Chord<R> {
         return new CanvasStep(callback, takesResults);
     }
 
-    List<TaskRequest<?>> members() {
-        return new ArrayList<>(header.members());
+    /** The chord as a step of a chain: the callback, with the members as its header. */
+    CanvasStep asChainStep() {
+        List<CanvasStep> members = new ArrayList<>();
+        for (TaskRequest<?> m : header.members()) {
+            if (!m.chainRest().isEmpty()) {
+                throw new IllegalArgumentException("a chord in a chain takes requests as members, not chains");
+            }
+            members.add(new CanvasStep(m, false));
+        }
+        return new CanvasStep(callback, takesResults, members);
     }
 
     @Override

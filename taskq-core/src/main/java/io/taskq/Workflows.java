@@ -84,7 +84,7 @@ final class Workflows {
                 TaskRequest<?> m = members.get(i);
                 m = m.id().isPresent() ? m : m.id(Ids.followUp(id, "group", i));
                 if (chordCallback != null) {
-                    m = m.withChord(new Embed.ChordRef(id, i, members.size(), chordCallback));
+                    m = m.withChord(new Embed.ChordRef(id, i, members.size(), chordCallback, List.of()));
                 }
                 batch.add(m);
             }
@@ -108,7 +108,11 @@ final class Workflows {
         String prevQueue = queue;
         for (CanvasStep s : r.chainRest()) {
             Embed.Step step = step(s, s.request().id().orElse(Ids.followUp(prevId, "chain", 0)), 1, count);
-            refusal(prevQueue, prevId, step);
+            if (step.header().isEmpty()) {
+                refusal(prevQueue, prevId, step);
+            } else {
+                chordStepChecks(r, prevQueue, prevId, step);
+            }
             chain.add(step);
             prevId = step.id();
             prevQueue = step.queue();
@@ -153,10 +157,31 @@ final class Workflows {
                     + (s.takesResult() ? " plus the previous result" : ""));
         }
         String queue = queueOf(r, def);
+        List<Embed.Step> header = new ArrayList<>(s.header().size());
+        for (int i = 0; i < s.header().size(); i++) {
+            CanvasStep m = s.header().get(i);
+            header.add(step(m, m.request().id().orElse(Ids.followUp(id, "group", i)), depth + 1, count));
+        }
         return new Embed.Step(r.taskName(), args(r), !s.takesResult(), id, queue, priorityOf(r, def),
                 r.countdownOrNull(), r.timeLimitOrNull(), r.softTimeLimitOrNull(),
                 links(r.callbacks(), queue, id, "link", depth + 1, count),
-                links(r.errbacks(), queue, id, "link_error", depth + 1, count));
+                links(r.errbacks(), queue, id, "link_error", depth + 1, count), header);
+    }
+
+    /**
+     * A chord in a chain: its members are follow-ups of the step before (so in its slot on a Cluster), its callback
+     * is joined (anywhere); it cannot be in a chain that is itself a chord member (one chord per message).
+     */
+    private void chordStepChecks(TaskRequest<?> r, String prevQueue, String prevId, Embed.Step step) {
+        if (r.chord() != null) {
+            throw new IllegalArgumentException("a chain that is a chord member cannot hold a chord of its own");
+        }
+        broker.chordRefusal().ifPresent(why -> {
+            throw new IllegalArgumentException("this broker cannot run chords: " + why);
+        });
+        for (Embed.Step m : step.header()) {
+            refusal(prevQueue, prevId, m);
+        }
     }
 
     private void refusal(String fromQueue, String fromId, Embed.Step to) {

@@ -69,12 +69,14 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
      * @param index    this member's position, 0-based
      * @param size     how many members the header has
      * @param callback the chord's callback; its {@code linkError} runs (once) instead if a member fails
+     * @param chain    the chain after the callback (a chord in a chain), in Celery's order; empty for none
      */
-    public record ChordRef(String id, int index, int size, Step callback) {
+    public record ChordRef(String id, int index, int size, Step callback, List<Step> chain) {
         /** Checks the fields. */
         public ChordRef {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(callback, "callback");
+            chain = List.copyOf(chain);
             if (size < 1 || index < 0 || index >= size) {
                 throw new IllegalArgumentException("chord member " + index + " of " + size);
             }
@@ -82,12 +84,15 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
     }
 
     /**
-     * One signature: a task with its arguments and the options taskq resolved at submit.
+     * One signature: a task with its arguments and the options taskq resolved at submit. A chain step with a
+     * {@code header} is a chord in the chain: the step before it is followed by the header's members, and this step
+     * is their chord's callback.
      *
      * @param task          task name
      * @param args          the bound arguments
      * @param immutable     true if it takes no result (Celery {@code si()}); false: the previous result (or the
-     *                      failure, for an errback) is appended to {@code args}
+     *                      failure, for an errback; the list of results, for a chord callback) is appended to
+     *                      {@code args}
      * @param id            the id it will have, fixed at submit (so a finish sent twice enqueues it once)
      * @param queue         its queue
      * @param priority      0..9
@@ -96,10 +101,11 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
      * @param softTimeLimit soft time limit per attempt, or null
      * @param link          its own callbacks
      * @param linkError     its own errbacks
+     * @param header        the members of the chord this step is the callback of (a chain step only), or empty
      */
     public record Step(String task, ArrayNode args, boolean immutable, String id, String queue, int priority,
                        Duration countdown, Duration timeLimit, Duration softTimeLimit, List<Step> link,
-                       List<Step> linkError) {
+                       List<Step> linkError, List<Step> header) {
         /** Checks the fields. */
         public Step {
             Objects.requireNonNull(task, "task");
@@ -108,12 +114,27 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
             Objects.requireNonNull(queue, "queue");
             link = List.copyOf(link);
             linkError = List.copyOf(linkError);
+            header = List.copyOf(header);
+        }
+
+        /** A step that is no chord callback. */
+        public Step(String task, ArrayNode args, boolean immutable, String id, String queue, int priority,
+                    Duration countdown, Duration timeLimit, Duration softTimeLimit, List<Step> link,
+                    List<Step> linkError) {
+            this(task, args, immutable, id, queue, priority, countdown, timeLimit, softTimeLimit, link, linkError,
+                    List.of());
         }
 
         /** This step with other callbacks and errbacks. */
         public Step withLinks(List<Step> callbacks, List<Step> errbacks) {
             return new Step(task, args, immutable, id, queue, priority, countdown, timeLimit, softTimeLimit,
-                    callbacks, errbacks);
+                    callbacks, errbacks, header);
+        }
+
+        /** This step without its chord header: the callback as its members' joins enqueue it. */
+        public Step withoutHeader() {
+            return new Step(task, args, immutable, id, queue, priority, countdown, timeLimit, softTimeLimit, link,
+                    linkError, List.of());
         }
     }
 
@@ -131,6 +152,7 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
             c.put("index", chord.index());
             c.put("size", chord.size());
             c.set("callback", step(chord.callback()));
+            c.set("chain", steps(chord.chain()));
         }
         return o;
     }
@@ -160,7 +182,12 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
         seconds(opt, "soft_time_limit", s.softTimeLimit());
         opt.set("link", steps(s.link()));
         opt.set("link_error", steps(s.linkError()));
-        o.putNull("subtask_type");
+        if (s.header().isEmpty()) {
+            o.putNull("subtask_type");
+        } else {
+            o.put("subtask_type", "chord");
+            o.set("header", steps(s.header()));
+        }
         o.put("immutable", s.immutable());
         return o;
     }
@@ -217,7 +244,7 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
             throw malformed("the embed holds more than " + MAX_SIGNATURES + " signatures");
         }
         return new ChordRef(id.textValue(), index.intValue(), size.intValue(),
-                parseStep(cb, "chord.callback", 1, count));
+                parseStep(cb, "chord.callback", 1, count), list(c.get("chain"), "chord.chain", 1, count));
     }
 
     private static List<Step> list(JsonNode n, String where, int depth, int[] count)
@@ -280,7 +307,8 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
                 seconds(opt, "countdown", where, true), seconds(opt, "time_limit", where, false),
                 seconds(opt, "soft_time_limit", where, false),
                 list(opt.get("link"), where + ".link", depth + 1, count),
-                list(opt.get("link_error"), where + ".link_error", depth + 1, count));
+                list(opt.get("link_error"), where + ".link_error", depth + 1, count),
+                list(s.get("header"), where + ".header", depth + 1, count));
     }
 
     private static String text(JsonNode o, String field, String where) throws Envelope.MalformedException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.Chain;
+import io.taskq.ChainHandle;
 import io.taskq.Chord;
 import io.taskq.ChordHandle;
 import io.taskq.Group;
@@ -162,5 +163,34 @@ public abstract class CanvasContractTest extends TaskqFixture<WorkflowTasks> {
                 TaskRequest.of(WorkflowTasks::ping, "after")));
         h.get(WAIT);
         assertEquals(List.of("after"), List.copyOf(tasks.seen));
+    }
+
+    @Test
+    void aChordInAChainRunsAfterTheStepBeforeAndTheChainGoesOnFromItsCallback() {
+        worker();
+        ChainHandle<Integer> h = taskq.submit(Chain.of(TaskRequest.of(WorkflowTasks::start, "x"))
+                .then(Chord.of(Group.of(TaskRequest.of(WorkflowTasks::square, 1), TaskRequest.of(WorkflowTasks::square, 2),
+                        TaskRequest.of(WorkflowTasks::square, 3)), Signature.of(WorkflowTasks::sum, "t").queue("q1")))
+                .then(Signature.of(WorkflowTasks::square).queue("q1")));
+        assertEquals(196, h.get(WAIT));
+        assertEquals(14, h.steps().get(1).get(WAIT));
+        assertEquals(List.of("t=[1, 4, 9]"), List.copyOf(tasks.seen));
+        assertEquals(3, tasks.count("square") - 1);
+    }
+
+    @Test
+    void aFailingMemberOfAChordInAChainStopsItAndFiresTheChainsErrorCallbackOnce() {
+        worker();
+        ChainHandle<Integer> h = taskq.submit(Chain.of(TaskRequest.of(WorkflowTasks::start, "x"))
+                .then(Chord.of(Group.of(TaskRequest.of(WorkflowTasks::failOn, 1, 1),
+                        TaskRequest.of(WorkflowTasks::failOn, 1, 2)), Signature.of(WorkflowTasks::sum, "never")))
+                .then(Signature.of(WorkflowTasks::square))
+                .linkError(Signature.of(WorkflowTasks::onError, "chain")));
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.steps().get(1).get(WAIT));
+        assertEquals("taskq.ChordError", e.error().type());
+        taskq.handle(Ids.followUp(h.steps().get(1).id(), "link_error", 0)).get(WAIT);
+        assertEquals(1, tasks.count("onError"));
+        assertEquals(0, tasks.count("sum") + tasks.count("square"));
+        assertEquals(TaskState.FAILURE, h.state());
     }
 }

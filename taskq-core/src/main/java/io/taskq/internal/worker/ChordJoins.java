@@ -94,7 +94,7 @@ final class ChordJoins {
 
     private Template callbackTemplate(Envelope env, Delivery d, Embed.ChordRef c) {
         Embed.Step cb = c.callback();
-        TaskMessage whole = message(cb, d, env, new Embed(cb.link(), cb.linkError(), List.of()),
+        TaskMessage whole = message(cb, d, env, new Embed(cb.link(), cb.linkError(), c.chain()),
                 TextNode.valueOf(PLACEHOLDER), cb.immutable());
         if (cb.immutable()) {
             return new Template(whole, null);
