@@ -193,4 +193,44 @@ public abstract class CanvasContractTest extends TaskqFixture<WorkflowTasks> {
         assertEquals(0, tasks.count("sum") + tasks.count("square"));
         assertEquals(TaskState.FAILURE, h.state());
     }
+
+    @Test
+    void joinsCountOncePerMemberIndexAndChangeNothingOnceTheChordFired() throws InterruptedException {
+        java.time.Instant now = clock.instant();
+        List<io.taskq.spi.TaskMessage> members = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            members.add(new io.taskq.spi.TaskMessage("m" + i, "default", "t", 4, null, "{}"));
+        }
+        broker.enqueue(members);
+        List<io.taskq.spi.Delivery> d = broker.claim(new io.taskq.spi.ClaimRequest("c", List.of("default"), 4,
+                java.time.Duration.ofMinutes(1), java.time.Duration.ZERO));
+        assertEquals(4, d.size());
+        io.taskq.spi.TaskMessage cb = new io.taskq.spi.TaskMessage("cb-1", "q1", "cb", 4, null, "[");
+        io.taskq.spi.TaskMessage eb = new io.taskq.spi.TaskMessage("eb-1", "q1", "eb", 4, null, "{}");
+        io.taskq.spi.TaskRecord failed = new io.taskq.spi.TaskRecord("cb-1", "q1", "cb", TaskState.FAILURE, null,
+                io.taskq.internal.Errors.of("taskq.ChordError", "x"), 0, 0, "w", now, "chord member failed");
+        java.util.function.BiFunction<Integer, String, io.taskq.spi.ChordJoin> ok = (i, r) ->
+                new io.taskq.spi.ChordJoin("chord-1", i, 2, r, cb, "]", List.of(), null);
+        // member 0 joins, its finish goes; then a stale duplicate with another result: counted once, first kept
+        assertEquals(List.of(true), finish(d.get(0), ok.apply(0, "1")));
+        assertEquals(List.of(false), finish(d.get(0), ok.apply(0, "99")));
+        assertEquals(0, readyIn("q1"));
+        assertEquals(List.of(true), finish(d.get(1), ok.apply(1, "2")));
+        assertEquals(1, readyIn("q1"), "the join that completes the header enqueues the callback");
+        // after the chord fired, a late success and a failure change nothing
+        assertEquals(List.of(true), finish(d.get(2), ok.apply(1, "3")));
+        assertEquals(List.of(true), finish(d.get(3), new io.taskq.spi.ChordJoin("chord-1", 0, 2, null, cb, "]",
+                List.of(eb), failed)));
+        assertEquals(1, readyIn("q1"), "no error callback after the chord fired");
+        assertTrue(taskq.handle("q1", "cb-1").state() != TaskState.FAILURE, "no failure record after it fired");
+    }
+
+    private List<Boolean> finish(io.taskq.spi.Delivery d, io.taskq.spi.ChordJoin j) {
+        return broker.finishAndClaim(List.of(), clock.instant(), List.of(io.taskq.spi.Outcome.done(d, null)
+                .withChordJoin(j)), null).accepted();
+    }
+
+    private long readyIn(String queue) {
+        return broker.queueAdmin().orElseThrow().stats(queue).ready();
+    }
 }
