@@ -1,10 +1,12 @@
 -- chord-join: chord members' completions (ChordJoin, docs/workflows.md), sent before the finishes of their outcomes.
--- A chord's state is one HASH under the callback queue's hash tag (KEYS after the key groups): field per member
--- index holding its result, 'n' the count, 'f' set once the chord fired. Idempotent by member index: a member that
--- joins again (retried, re-run after a crash between this call and its finish, a stale attempt) changes nothing, and
--- after 'f' nothing does. The join that records the last result enqueues the callback, its body the template with
--- the results in index order; a failed member's join enqueues the error callbacks and stores the callback's FAILURE
--- record instead. The state expires RESULT_TTL after its last join; a fired one keeps only 'f'.
+-- A chord's state is one HASH under the callback queue's hash tag (KEYS after the key groups): a field per member
+-- index holding its result, and 'n' the count, set to FIRED (negative) once the chord fired. Idempotent by member
+-- index: a member that joins again (retried, re-run after a crash between this call and its finish, a stale
+-- attempt) changes nothing, and once fired nothing does. The join that records the last result enqueues the
+-- callback, its body the template with the results in index order; a failed member's join enqueues the error
+-- callbacks and stores the callback's FAILURE record instead. A success costs HSETNX and HINCRBY (the expiry is set
+-- at the first join and renewed every 64th), so the state expires about RESULT_TTL after its latest joins; a fired
+-- one keeps only 'n'.
 -- ARGV after the common ones: G (key groups of 13 queue keys: 0 = the callback's queue), C (chord keys), m (joins),
 -- then per join: chord key (1..C), index, size, ok (1/0), result JSON, then the callback (g, queue, id, task,
 -- priority, etaMs, body before the results, has suffix (1/0), suffix), the callback's FAILURE record ('' if ok),
@@ -64,40 +66,41 @@ local function results(key, size)
   return out
 end
 
-local function fired(key, how)
+local FIRED = -1000000000
+local function fired(key)
   redis.call('DEL', key)
-  redis.call('HSET', key, 'f', how)
+  redis.call('HSET', key, 'n', FIRED)
   redis.call('PEXPIRE', key, RESULT_TTL)
 end
 
 local count = 0
 for _, j in ipairs(joins) do
-  if redis.call('HEXISTS', j.key, 'f') == 0 then
-    if j.ok then
-      if redis.call('HSETNX', j.key, tostring(j.index), j.value) == 1 then
-        local n = redis.call('HINCRBY', j.key, 'n', 1)
-        if n >= j.size then
-          local cb = j.cb
-          cb.body = j.suffix and (j.before .. '[' .. table.concat(results(j.key, j.size), ',') .. ']' .. j.suffix)
-            or j.before
-          fired(j.key, 'ok')
-          enqueue_follow_ups({ cb }, { 1 })
-          count = count + 1
-        else
-          redis.call('PEXPIRE', j.key, RESULT_TTL)
-        end
+  if j.ok then
+    if redis.call('HSETNX', j.key, tostring(j.index), j.value) == 1 then
+      local n = redis.call('HINCRBY', j.key, 'n', 1)
+      if n < 0 then
+        redis.call('HDEL', j.key, tostring(j.index)) -- fired already: a late join leaves nothing behind
+      elseif n >= j.size then
+        local cb = j.cb
+        cb.body = j.suffix and (j.before .. '[' .. table.concat(results(j.key, j.size), ',') .. ']' .. j.suffix)
+          or j.before
+        fired(j.key)
+        enqueue_follow_ups({ cb }, { 1 })
+        count = count + 1
+      elseif n == 1 or n % 64 == 0 then
+        redis.call('PEXPIRE', j.key, RESULT_TTL)
       end
-    else
-      fired(j.key, 'failed')
-      enqueue_follow_ups(j.errbacks, { 1 })
-      use_keys(j.cb.g)
-      QUEUE = j.cb.queue
-      store_final(j.cb.id, j.rec)
-      flush_published()
-      use_keys(0)
-      QUEUE = ARGV[3]
-      count = count + 1
     end
+  elseif (tonumber(redis.call('HGET', j.key, 'n')) or 0) >= 0 then
+    fired(j.key)
+    enqueue_follow_ups(j.errbacks, { 1 })
+    use_keys(j.cb.g)
+    QUEUE = j.cb.queue
+    store_final(j.cb.id, j.rec)
+    flush_published()
+    use_keys(0)
+    QUEUE = ARGV[3]
+    count = count + 1
   end
 end
 flush_published()

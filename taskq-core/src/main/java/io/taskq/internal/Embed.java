@@ -24,7 +24,7 @@ import java.util.Objects;
  */
 public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain, ChordRef chord) {
     /** The most signatures one embed may hold, nested ones included. */
-    public static final int MAX_SIGNATURES = 100;
+    public static final int MAX_SIGNATURES = 1000;
     /** How deep signatures may nest (a chain step's callbacks are at depth 2). */
     public static final int MAX_DEPTH = 3;
     /** The longest countdown a step may have: beyond it its time would pass {@code TaskRequest.LATEST} soon. */

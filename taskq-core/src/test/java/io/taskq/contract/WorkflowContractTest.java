@@ -189,12 +189,12 @@ public abstract class WorkflowContractTest extends TaskqFixture<WorkflowTasks> {
                         .then(TaskRequest.of(WorkflowTasks::ping, "p").expiresIn(Duration.ofMinutes(1)))));
         assertTrue(eta.getMessage().contains("countdown"), eta.getMessage());
         Chain<String> many = threeSteps("x");
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 1000; i++) {
             many = many.then(Signature.of(WorkflowTasks::append, "d"));
         }
         Chain<String> tooMany = many;
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> taskq.submit(tooMany));
-        assertTrue(size.getMessage().contains("at most 100 signatures"), size.getMessage());
+        assertTrue(size.getMessage().contains("at most 1000 signatures"), size.getMessage());
     }
 
     @Test

@@ -68,7 +68,7 @@ class EmbedTest {
         for (int i = 0; i <= Embed.MAX_SIGNATURES; i++) {
             many.append(i == 0 ? "" : ",").append(SIG);
         }
-        assertTrue(refused(many + "]}").contains("more than 100 signatures"));
+        assertTrue(refused(many + "]}").contains("more than 1000 signatures"));
         String deep = SIG;
         for (int i = 0; i < Embed.MAX_DEPTH; i++) {
             deep = "{'task':'t.x','args':[],'options':{'task_id':'i','queue':'q','link':[" + deep + "]}}";
