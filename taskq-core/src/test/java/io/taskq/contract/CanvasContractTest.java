@@ -26,19 +26,9 @@ import org.junit.jupiter.api.Test;
  * partial failure, the chord callback run once with every result, its error path once, retries counted once,
  * members in several queues, groups of chains. Every broker module extends this class.
  */
-public abstract class CanvasContractTest extends TaskqFixture<WorkflowTasks> {
+public abstract class CanvasContractTest extends WorkflowFixture {
     /** Queues the members spread over (on a Cluster: different slots). */
     protected static final String[] QUEUES = {"default", "q1", "q2", "q3"};
-
-    @Override
-    protected WorkflowTasks newTasks() {
-        return new WorkflowTasks();
-    }
-
-    @Override
-    protected void release(WorkflowTasks t) {
-        t.gate.countDown();
-    }
 
     private void worker() {
         taskq.startWorker(quickWorker(QUEUES).build());

@@ -25,17 +25,7 @@ import org.junit.jupiter.api.Test;
  * worker on the broker under test, their follow-ups enqueued atomically with the finish. Every broker module
  * extends this class.
  */
-public abstract class WorkflowContractTest extends TaskqFixture<WorkflowTasks> {
-
-    @Override
-    protected WorkflowTasks newTasks() {
-        return new WorkflowTasks();
-    }
-
-    @Override
-    protected void release(WorkflowTasks t) {
-        t.gate.countDown();
-    }
+public abstract class WorkflowContractTest extends WorkflowFixture {
 
     private void worker() {
         taskq.startWorker(quickWorker("default").build());
