@@ -13,7 +13,7 @@
 -- e, and per error callback g, queue, id, task, priority, etaMs, body.
 -- Everything is checked before anything is written. Returns the number of chords that fired.
 local G, C, m = tonumber(ARGV[A0 + 1]), tonumber(ARGV[A0 + 2]), tonumber(ARGV[A0 + 3])
-if not G or not C or not m or G < 1 or #KEYS ~= 13 * G + C then
+if not G or not C or not m or G < 1 or m < 0 or #KEYS ~= 13 * G + C then
   return redis.error_reply('ERR chord-join: bad key counts; nothing was written')
 end
 local function msg(a, what)
@@ -29,8 +29,9 @@ end
 local joins, a = {}, A0 + 4
 for j = 1, m do
   local ck, index, size, ok, value = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3], ARGV[a + 4]
-  if not ck or ck < 1 or ck > C or not size or size < 1 or not index or index < 0 or index >= size
-      or (ok ~= '1' and ok ~= '0') or not value then
+  if not ck or ck < 1 or ck > C or ck ~= math.floor(ck) or not size or size < 1 or size ~= math.floor(size)
+      or not index or index < 0 or index >= size or index ~= math.floor(index) or (ok ~= '1' and ok ~= '0')
+      or not value or (ok == '1' and value == '') then
     return redis.error_reply('ERR chord-join: join ' .. j .. ' is malformed; nothing was written')
   end
   local cb, why = msg(a + 5, 'join ' .. j .. ' callback')
