@@ -62,6 +62,17 @@ public final class Chain<R> {
                 errbacks);
     }
 
+    /**
+     * Appends a chord (Celery's {@code chain(a, group(...), b)}, which becomes a chord): its header's members run
+     * once this chain has succeeded (as they are: they do not take its result), then its callback with their
+     * results; the chain goes on from the callback. The members are follow-ups of the step before, so on a Redis
+     * Cluster they go to its slot; the callback goes anywhere.
+     */
+    public <N> Chain<N> then(Chord<N> chord) {
+        return new Chain<>(first, plus(rest, List.of(Objects.requireNonNull(chord, "chord").asChainStep())),
+                callbacks, errbacks);
+    }
+
     /** Adds a callback run with the last step's result when the whole chain has succeeded. */
     public Chain<R> link(Signature<? super R, ?> callback) {
         return new Chain<>(first, rest, plus(callbacks, List.of(Objects.requireNonNull(callback, "callback")
@@ -109,7 +120,7 @@ public final class Chain<R> {
                     r = r.withCallback(c);
                 }
             }
-            all.set(i, new CanvasStep(r, all.get(i).takesResult()));
+            all.set(i, all.get(i).with(r));
         }
         return all;
     }

@@ -55,6 +55,8 @@ public final class TaskRequest<R> {
     private List<CanvasStep> errbacks = List.of();
     /** The steps after this one when it starts a {@link Chain}, in running order. */
     private List<CanvasStep> chainRest = List.of();
+    /** The chord whose header this request (or the chain it starts) is a member of, or null. */
+    private io.taskq.internal.Embed.ChordRef chord;
 
     private TaskRequest(String taskName, List<Object> args, JavaType resultType, TaskDefinition definition) {
         this.taskName = taskName;
@@ -79,6 +81,7 @@ public final class TaskRequest<R> {
         c.callbacks = callbacks;
         c.errbacks = errbacks;
         c.chainRest = chainRest;
+        c.chord = chord;
         return c;
     }
 
@@ -361,6 +364,16 @@ public final class TaskRequest<R> {
         return c;
     }
 
+    TaskRequest<R> withChord(io.taskq.internal.Embed.ChordRef ref) {
+        TaskRequest<R> c = copy();
+        c.chord = ref;
+        return c;
+    }
+
+    io.taskq.internal.Embed.ChordRef chord() {
+        return chord;
+    }
+
     private static List<CanvasStep> append(List<CanvasStep> list, CanvasStep step) {
         List<CanvasStep> l = new java.util.ArrayList<>(list);
         l.add(step);
@@ -373,7 +386,7 @@ public final class TaskRequest<R> {
             return "a chain step or callback cannot have an eta or an expiry (use countdown: it counts from the"
                     + " end of the task before it)";
         }
-        if (!headers.isEmpty() || failIfDuplicate || !chainRest.isEmpty()) {
+        if (!headers.isEmpty() || failIfDuplicate || !chainRest.isEmpty() || chord != null) {
             return "a chain step or callback cannot have custom headers, failIfDuplicate or a chain of its own";
         }
         return null;

@@ -222,6 +222,19 @@ public final class Taskq implements AutoCloseable {
     }
 
     /**
+     * Submits a {@link Group}: its members in batches of {@link Group#BATCH} per broker call, their ids derived from
+     * the group's (see docs/workflows.md).
+     */
+    public <T> GroupHandle<T> submit(Group<T> group) {
+        return workflows.submit(group);
+    }
+
+    /** Submits a {@link Chord}: its header's members, each carrying the callback (see docs/workflows.md). */
+    public <R> ChordHandle<R> submit(Chord<R> chord) {
+        return workflows.submit(chord);
+    }
+
+    /**
      * Submits many requests in one broker call (retried like {@link #submit(TaskRequest)}); handles come back in
      * the same order, each saying whether it was {@link TaskHandle#created() created}. Every request is checked
      * before anything is sent: a bad one fails the call with nothing submitted. If requests that asked to

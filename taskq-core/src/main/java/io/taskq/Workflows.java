@@ -35,8 +35,12 @@ final class Workflows {
     /** Submits the chain: its first step carries the others; the handle follows the last. */
     <R> ChainHandle<R> submit(Chain<R> chain) {
         TaskRequest<?> first = chain.toRequest();
-        TaskHandle<?> h = taskq.submit(first);
-        List<TaskHandle<?>> steps = new ArrayList<>(chain.size());
+        return new ChainHandle<>(chainSteps(first, taskq.submit(first)));
+    }
+
+    /** The handles of a chain whose first step {@code first} was submitted as {@code h}. */
+    private List<TaskHandle<?>> chainSteps(TaskRequest<?> first, TaskHandle<?> h) {
+        List<TaskHandle<?>> steps = new ArrayList<>(1 + first.chainRest().size());
         steps.add(h);
         String id = h.id();
         for (CanvasStep s : first.chainRest()) {
@@ -44,12 +48,58 @@ final class Workflows {
             steps.add(new TaskHandle<>(id, queueOf(s.request(), definition(s.request())),
                     s.request().resultType(), taskq, h.created()));
         }
-        return new ChainHandle<>(steps);
+        return steps;
+    }
+
+    /** Submits a group's members in batches of {@link Group#BATCH}, their ids derived from the group's. */
+    <T> GroupHandle<T> submit(Group<T> group) {
+        String id = group.fixedId() != null ? group.fixedId() : Ids.newTaskId();
+        return submitMembers(id, group.members(), null);
+    }
+
+    /**
+     * Submits a chord: the callback's signature is checked and made once, then every member carries a reference to
+     * the chord with it (its index, the header's size); the callback's id derives from the chord's.
+     */
+    <R> ChordHandle<R> submit(Chord<R> chord) {
+        broker.chordRefusal().ifPresent(why -> {
+            throw new IllegalArgumentException("this broker cannot run chords: " + why);
+        });
+        Group<?> header = chord.header();
+        String id = header.fixedId() != null ? header.fixedId() : Ids.newTaskId();
+        CanvasStep cb = chord.callbackStep();
+        String cbId = cb.request().id().orElse(Ids.followUp(id, "chord", 0));
+        Embed.Step callback = step(cb, cbId, 1, new int[] {0});
+        GroupHandle<?> members = submitMembers(id, header.members(), callback);
+        TaskHandle<R> handle = new TaskHandle<>(cbId, callback.queue(), cb.request().resultType(), taskq, true);
+        return new ChordHandle<>(members, handle);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> GroupHandle<T> submitMembers(String id, List<TaskRequest<?>> members, Embed.Step chordCallback) {
+        List<TaskHandle<T>> handles = new ArrayList<>(members.size());
+        for (int from = 0; from < members.size(); from += Group.BATCH) {
+            List<TaskRequest<?>> batch = new ArrayList<>(Math.min(Group.BATCH, members.size() - from));
+            for (int i = from; i < Math.min(members.size(), from + Group.BATCH); i++) {
+                TaskRequest<?> m = members.get(i);
+                m = m.id().isPresent() ? m : m.id(Ids.followUp(id, "group", i));
+                if (chordCallback != null) {
+                    m = m.withChord(new Embed.ChordRef(id, i, members.size(), chordCallback, List.of()));
+                }
+                batch.add(m);
+            }
+            List<TaskHandle<?>> sent = taskq.submitAll(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                List<TaskHandle<?>> steps = chainSteps(batch.get(i), sent.get(i));
+                handles.add((TaskHandle<T>) steps.get(steps.size() - 1));
+            }
+        }
+        return new GroupHandle<>(id, handles);
     }
 
     /** The embed of {@code r} submitted with {@code id} to {@code queue}; {@link Embed#NONE} if it has none. */
     Embed embed(TaskRequest<?> r, String id, String queue) {
-        if (r.callbacks().isEmpty() && r.errbacks().isEmpty() && r.chainRest().isEmpty()) {
+        if (r.callbacks().isEmpty() && r.errbacks().isEmpty() && r.chainRest().isEmpty() && r.chord() == null) {
             return Embed.NONE;
         }
         int[] count = {0};
@@ -58,14 +108,18 @@ final class Workflows {
         String prevQueue = queue;
         for (CanvasStep s : r.chainRest()) {
             Embed.Step step = step(s, s.request().id().orElse(Ids.followUp(prevId, "chain", 0)), 1, count);
-            refusal(prevQueue, prevId, step);
+            if (step.header().isEmpty()) {
+                refusal(prevQueue, prevId, step);
+            } else {
+                chordStepChecks(r, prevQueue, prevId, step);
+            }
             chain.add(step);
             prevId = step.id();
             prevQueue = step.queue();
         }
         Collections.reverse(chain); // Celery's order: the next step is the last element
         return new Embed(links(r.callbacks(), queue, id, "link", 1, count),
-                links(r.errbacks(), queue, id, "link_error", 1, count), chain);
+                links(r.errbacks(), queue, id, "link_error", 1, count), chain, r.chord());
     }
 
     private List<Embed.Step> links(List<CanvasStep> steps, String parentQueue, String parentId, String kind,
@@ -103,10 +157,31 @@ final class Workflows {
                     + (s.takesResult() ? " plus the previous result" : ""));
         }
         String queue = queueOf(r, def);
+        List<Embed.Step> header = new ArrayList<>(s.header().size());
+        for (int i = 0; i < s.header().size(); i++) {
+            CanvasStep m = s.header().get(i);
+            header.add(step(m, m.request().id().orElse(Ids.followUp(id, "group", i)), depth + 1, count));
+        }
         return new Embed.Step(r.taskName(), args(r), !s.takesResult(), id, queue, priorityOf(r, def),
                 r.countdownOrNull(), r.timeLimitOrNull(), r.softTimeLimitOrNull(),
                 links(r.callbacks(), queue, id, "link", depth + 1, count),
-                links(r.errbacks(), queue, id, "link_error", depth + 1, count));
+                links(r.errbacks(), queue, id, "link_error", depth + 1, count), header);
+    }
+
+    /**
+     * A chord in a chain: its members are follow-ups of the step before (so in its slot on a Cluster), its callback
+     * is joined (anywhere); it cannot be in a chain that is itself a chord member (one chord per message).
+     */
+    private void chordStepChecks(TaskRequest<?> r, String prevQueue, String prevId, Embed.Step step) {
+        if (r.chord() != null) {
+            throw new IllegalArgumentException("a chain that is a chord member cannot hold a chord of its own");
+        }
+        broker.chordRefusal().ifPresent(why -> {
+            throw new IllegalArgumentException("this broker cannot run chords: " + why);
+        });
+        for (Embed.Step m : step.header()) {
+            refusal(prevQueue, prevId, m);
+        }
     }
 
     private void refusal(String fromQueue, String fromId, Embed.Step to) {

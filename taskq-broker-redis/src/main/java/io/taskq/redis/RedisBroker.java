@@ -251,6 +251,15 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
      * On a Redis Cluster a follow-up must hash to the finishing task's slot (its own queue, and for a partitioned
      * queue the same partition), since one script enqueues it with the finish; anywhere else any queue can.
      */
+    /**
+     * Chords run here: a member's join is a script in the chord callback's slot, sent before the member's finish
+     * (docs/workflows.md), so members may be in any queue and, on a Cluster, any slot.
+     */
+    @Override
+    public java.util.Optional<String> chordRefusal() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     public java.util.Optional<String> followUpRefusal(String fromQueue, String fromId, String toQueue, String toId) {
         String from = keys.base(partitions.partitionOf(fromQueue, fromId));

@@ -12,17 +12,19 @@ import java.util.Objects;
 /**
  * The workflow part of an envelope, {@code body[2]} (Celery's "embed"): the callbacks to enqueue when the task
  * succeeds, the errbacks when it fails for good, and the rest of its chain, each a signature as Celery writes one
- * ({@code {"task", "args", "kwargs", "options", "subtask_type", "immutable"}}). Chords are not supported: an embed
- * with one is malformed. The one model of the embed for the submit (which writes it) and the worker (which reads
- * it and builds the follow-ups from it); see docs/workflows.md.
+ * ({@code {"task", "args", "kwargs", "options", "subtask_type", "immutable"}}), and the chord the task is a member of
+ * ({@link ChordRef}: taskq's own form, see docs/protocol.md). The one model of the embed for the submit (which
+ * writes it) and the worker (which reads it and builds the follow-ups and the chord join from it); see
+ * docs/workflows.md.
  *
  * @param callbacks on success, each receives the result as its last argument (Celery {@code link})
  * @param errbacks  on final failure, each receives the failure as its last argument (Celery {@code link_error})
  * @param chain     the rest of the chain in Celery's order: the <em>last</em> element runs next
+ * @param chord     the chord whose header this task (or the chain it starts) is a member of, or null
  */
-public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain) {
+public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain, ChordRef chord) {
     /** The most signatures one embed may hold, nested ones included. */
-    public static final int MAX_SIGNATURES = 100;
+    public static final int MAX_SIGNATURES = 1000;
     /** How deep signatures may nest (a chain step's callbacks are at depth 2). */
     public static final int MAX_DEPTH = 3;
     /** The longest countdown a step may have: beyond it its time would pass {@code TaskRequest.LATEST} soon. */
@@ -38,23 +40,59 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain)
         chain = List.copyOf(chain);
     }
 
-    /** True when there is nothing to do after the task. */
-    public boolean isEmpty() {
-        return callbacks.isEmpty() && errbacks.isEmpty() && chain.isEmpty();
+    /** An embed of no chord. */
+    public Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain) {
+        this(callbacks, errbacks, chain, null);
     }
 
-    /** True when the task's result is needed after it (a callback or a next step). */
+    /** This embed as a member of {@code ref} (null: of none). */
+    public Embed withChord(ChordRef ref) {
+        return new Embed(callbacks, errbacks, chain, ref);
+    }
+
+    /** True when there is nothing to do after the task. */
+    public boolean isEmpty() {
+        return callbacks.isEmpty() && errbacks.isEmpty() && chain.isEmpty() && chord == null;
+    }
+
+    /** True when the task's result is needed after it (a callback, a next step, or the chord it completes). */
     public boolean needsResult() {
-        return !callbacks.isEmpty() || !chain.isEmpty();
+        return !callbacks.isEmpty() || !chain.isEmpty() || (chord != null && !chord.callback().immutable());
     }
 
     /**
-     * One signature: a task with its arguments and the options taskq resolved at submit.
+     * Membership of a chord's header: the last task of member {@code index} (the member itself, or the last step of
+     * the chain it starts) joins the chord when it ends, and the join that completes the header enqueues
+     * {@code callback} with every member's result, in member order (docs/workflows.md).
+     *
+     * @param id       the chord's id (its group's)
+     * @param index    this member's position, 0-based
+     * @param size     how many members the header has
+     * @param callback the chord's callback; its {@code linkError} runs (once) instead if a member fails
+     * @param chain    the chain after the callback (a chord in a chain), in Celery's order; empty for none
+     */
+    public record ChordRef(String id, int index, int size, Step callback, List<Step> chain) {
+        /** Checks the fields. */
+        public ChordRef {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(callback, "callback");
+            chain = List.copyOf(chain);
+            if (size < 1 || index < 0 || index >= size) {
+                throw new IllegalArgumentException("chord member " + index + " of " + size);
+            }
+        }
+    }
+
+    /**
+     * One signature: a task with its arguments and the options taskq resolved at submit. A chain step with a
+     * {@code header} is a chord in the chain: the step before it is followed by the header's members, and this step
+     * is their chord's callback.
      *
      * @param task          task name
      * @param args          the bound arguments
      * @param immutable     true if it takes no result (Celery {@code si()}); false: the previous result (or the
-     *                      failure, for an errback) is appended to {@code args}
+     *                      failure, for an errback; the list of results, for a chord callback) is appended to
+     *                      {@code args}
      * @param id            the id it will have, fixed at submit (so a finish sent twice enqueues it once)
      * @param queue         its queue
      * @param priority      0..9
@@ -63,10 +101,11 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain)
      * @param softTimeLimit soft time limit per attempt, or null
      * @param link          its own callbacks
      * @param linkError     its own errbacks
+     * @param header        the members of the chord this step is the callback of (a chain step only), or empty
      */
     public record Step(String task, ArrayNode args, boolean immutable, String id, String queue, int priority,
                        Duration countdown, Duration timeLimit, Duration softTimeLimit, List<Step> link,
-                       List<Step> linkError) {
+                       List<Step> linkError, List<Step> header) {
         /** Checks the fields. */
         public Step {
             Objects.requireNonNull(task, "task");
@@ -75,12 +114,27 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain)
             Objects.requireNonNull(queue, "queue");
             link = List.copyOf(link);
             linkError = List.copyOf(linkError);
+            header = List.copyOf(header);
+        }
+
+        /** A step that is no chord callback. */
+        public Step(String task, ArrayNode args, boolean immutable, String id, String queue, int priority,
+                    Duration countdown, Duration timeLimit, Duration softTimeLimit, List<Step> link,
+                    List<Step> linkError) {
+            this(task, args, immutable, id, queue, priority, countdown, timeLimit, softTimeLimit, link, linkError,
+                    List.of());
         }
 
         /** This step with other callbacks and errbacks. */
         public Step withLinks(List<Step> callbacks, List<Step> errbacks) {
             return new Step(task, args, immutable, id, queue, priority, countdown, timeLimit, softTimeLimit,
-                    callbacks, errbacks);
+                    callbacks, errbacks, header);
+        }
+
+        /** This step without its chord header: the callback as its members' joins enqueue it. */
+        public Step withoutHeader() {
+            return new Step(task, args, immutable, id, queue, priority, countdown, timeLimit, softTimeLimit, link,
+                    linkError, List.of());
         }
     }
 
@@ -90,7 +144,16 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain)
         o.set("callbacks", steps(callbacks));
         o.set("errbacks", steps(errbacks));
         o.set("chain", steps(chain));
-        o.putNull("chord");
+        if (chord == null) {
+            o.putNull("chord");
+        } else {
+            ObjectNode c = o.putObject("chord");
+            c.put("id", chord.id());
+            c.put("index", chord.index());
+            c.put("size", chord.size());
+            c.set("callback", step(chord.callback()));
+            c.set("chain", steps(chord.chain()));
+        }
         return o;
     }
 
@@ -119,7 +182,12 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain)
         seconds(opt, "soft_time_limit", s.softTimeLimit());
         opt.set("link", steps(s.link()));
         opt.set("link_error", steps(s.linkError()));
-        o.putNull("subtask_type");
+        if (s.header().isEmpty()) {
+            o.putNull("subtask_type");
+        } else {
+            o.put("subtask_type", "chord");
+            o.set("header", steps(s.header()));
+        }
         o.put("immutable", s.immutable());
         return o;
     }
@@ -144,13 +212,39 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain)
         if (!node.isObject()) {
             throw malformed("'body[2]' (the embed) must be an object");
         }
-        JsonNode chord = node.get("chord");
-        if (chord != null && !chord.isNull()) {
-            throw malformed("the embed holds a chord, which this taskq does not run (see docs/workflows.md)");
-        }
         int[] count = {0};
         return new Embed(list(node.get("callbacks"), "callbacks", 1, count),
-                list(node.get("errbacks"), "errbacks", 1, count), list(node.get("chain"), "chain", 1, count));
+                list(node.get("errbacks"), "errbacks", 1, count), list(node.get("chain"), "chain", 1, count),
+                chord(node.get("chord"), count));
+    }
+
+    private static ChordRef chord(JsonNode c, int[] count) throws Envelope.MalformedException {
+        if (c == null || c.isNull()) {
+            return null;
+        }
+        if (!c.isObject()) {
+            throw malformed("embed field 'chord' must be an object or null");
+        }
+        JsonNode id = c.get("id");
+        JsonNode index = c.get("index");
+        JsonNode size = c.get("size");
+        if (id == null || !id.isTextual() || id.textValue().isBlank()) {
+            throw malformed("the chord needs an 'id' string");
+        }
+        if (size == null || !size.isInt() || size.intValue() < 1 || index == null || !index.isInt()
+                || index.intValue() < 0 || index.intValue() >= size.intValue()) {
+            throw malformed("the chord needs a 'size' of at least 1 and an 'index' 0..size-1, was " + index
+                    + " of " + size);
+        }
+        JsonNode cb = c.get("callback");
+        if (cb == null || cb.isNull()) {
+            throw malformed("the chord needs a 'callback' signature");
+        }
+        if (++count[0] > MAX_SIGNATURES) {
+            throw malformed("the embed holds more than " + MAX_SIGNATURES + " signatures");
+        }
+        return new ChordRef(id.textValue(), index.intValue(), size.intValue(),
+                parseStep(cb, "chord.callback", 1, count), list(c.get("chain"), "chord.chain", 1, count));
     }
 
     private static List<Step> list(JsonNode n, String where, int depth, int[] count)
@@ -213,7 +307,8 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain)
                 seconds(opt, "countdown", where, true), seconds(opt, "time_limit", where, false),
                 seconds(opt, "soft_time_limit", where, false),
                 list(opt.get("link"), where + ".link", depth + 1, count),
-                list(opt.get("link_error"), where + ".link_error", depth + 1, count));
+                list(opt.get("link_error"), where + ".link_error", depth + 1, count),
+                list(s.get("header"), where + ".header", depth + 1, count));
     }
 
     private static String text(JsonNode o, String field, String where) throws Envelope.MalformedException {

@@ -59,6 +59,7 @@ public final class InMemoryBroker implements MemoryBroker {
     private final InMemoryEventLog events = new InMemoryEventLog(EVENTS_KEPT);
     private final InMemoryWorkerRegistry workers;
     private final InMemoryControlBus control = new InMemoryControlBus();
+    private final InMemoryChords chords = new InMemoryChords();
 
     /** How many events the in-memory stream keeps (the Redis default too). */
     static final int EVENTS_KEPT = 10_000;
@@ -251,6 +252,9 @@ public final class InMemoryBroker implements MemoryBroker {
                     continue;
                 }
                 apply(q, j, o, now);
+                if (o.chordJoin() != null) {
+                    chords.join(s, o.chordJoin(), now);
+                }
                 followUps.addAll(o.followUps());
                 out.add(true);
             }
@@ -291,6 +295,12 @@ public final class InMemoryBroker implements MemoryBroker {
             }
             default -> throw new IllegalStateException();
         }
+    }
+
+    /** Chords run here: their joins are applied with the outcomes, under the same lock. */
+    @Override
+    public java.util.Optional<String> chordRefusal() {
+        return java.util.Optional.empty();
     }
 
     @Override

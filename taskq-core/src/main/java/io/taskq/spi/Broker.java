@@ -144,6 +144,15 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * Why this broker cannot run chords ({@link Outcome#chordJoin()}), or empty if it can. Taskq asks before it
+     * submits a chord, and a worker before it sends a chord member's outcome (dead-lettering the member with the
+     * reason instead of an outcome whose join would be ignored). By default a broker runs none.
+     */
+    default Optional<String> chordRefusal() {
+        return Optional.of(getClass().getName() + " runs no chords");
+    }
+
+    /**
      * The administration of this broker's queues (counts, listings, dead letters), if it offers one. Wrappers
      * ({@link ForwardingBroker}) pass the wrapped broker's on. {@code Taskq} uses it for its {@code stats},
      * {@code deadLetters} and similar calls unless {@code Taskq.Builder.queueAdmin} sets another one.

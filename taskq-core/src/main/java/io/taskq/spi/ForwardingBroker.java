@@ -71,6 +71,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public java.util.Optional<String> chordRefusal() {
+        return delegate.chordRefusal();
+    }
+
+    @Override
     public java.util.Optional<String> followUpRefusal(String fromQueue, String fromId, String toQueue, String toId) {
         return delegate.followUpRefusal(fromQueue, fromId, toQueue, toId);
     }

@@ -21,9 +21,12 @@ import java.util.Objects;
  *                  queues whose keys share the finished task's slot (in practice its own queue, or the same
  *                  partition of it); others are refused with an {@link IllegalArgumentException} before anything
  *                  is sent (see docs/redis.md). Empty for none.
+ * @param chordJoin the chord member's completion this final outcome brings (see {@link ChordJoin}), or null. A
+ *                  broker applies it before or atomically with the outcome (never only after it), so that a worker
+ *                  that dies between the two re-runs the member and joins again, a no-op.
  */
 public record Outcome(Delivery delivery, Kind kind, TaskRecord record, Instant retryAt, String newBody,
-                      String reason, List<TaskMessage> followUps) {
+                      String reason, List<TaskMessage> followUps, ChordJoin chordJoin) {
 
     /** What happens to the message. */
     public enum Kind {
@@ -48,6 +51,12 @@ public record Outcome(Delivery delivery, Kind kind, TaskRecord record, Instant r
         }
     }
 
+    /** An outcome without a chord join. */
+    public Outcome(Delivery delivery, Kind kind, TaskRecord record, Instant retryAt, String newBody, String reason,
+                   List<TaskMessage> followUps) {
+        this(delivery, kind, record, retryAt, newBody, reason, followUps, null);
+    }
+
     /** The task finished; store {@code record} (or nothing when null). */
     public static Outcome done(Delivery delivery, TaskRecord record) {
         return new Outcome(delivery, Kind.DONE, record, null, null, null, List.of());
@@ -65,6 +74,14 @@ public record Outcome(Delivery delivery, Kind kind, TaskRecord record, Instant r
 
     /** This outcome with messages to enqueue atomically with it (replacing any it had); see {@code followUps}. */
     public Outcome withFollowUps(List<TaskMessage> messages) {
-        return new Outcome(delivery, kind, record, retryAt, newBody, reason, messages);
+        return new Outcome(delivery, kind, record, retryAt, newBody, reason, messages, chordJoin);
+    }
+
+    /** This outcome with a chord member's completion (see {@code chordJoin}); a retry cannot have one. */
+    public Outcome withChordJoin(ChordJoin join) {
+        if (join != null && kind == Kind.RETRY) {
+            throw new IllegalArgumentException("a retry does not complete a chord member");
+        }
+        return new Outcome(delivery, kind, record, retryAt, newBody, reason, followUps, join);
     }
 }

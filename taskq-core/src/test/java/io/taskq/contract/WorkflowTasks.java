@@ -80,6 +80,34 @@ public class WorkflowTasks {
         seen.add(tag + ":" + failure.task() + ":" + failure.error().message());
     }
 
+    @Task(name = "wf.square")
+    public int square(int n) {
+        called("square");
+        return n * n;
+    }
+
+    @Task(name = "wf.failOn", maxRetries = 0)
+    public int failOn(int bad, int n) {
+        called("failOn");
+        if (n == bad) {
+            throw new IllegalStateException("member " + n + " failed");
+        }
+        return n;
+    }
+
+    @Task(name = "wf.sum")
+    public int sum(String tag, java.util.List<Integer> values) {
+        called("sum");
+        seen.add(tag + "=" + values);
+        return values.stream().mapToInt(Integer::intValue).sum();
+    }
+
+    @Task(name = "wf.join")
+    public String join(java.util.List<String> values) {
+        called("join");
+        return String.join(",", values);
+    }
+
     @Task(name = "wf.ping")
     public void ping(String tag) {
         called("ping");

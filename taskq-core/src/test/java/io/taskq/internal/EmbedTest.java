@@ -68,11 +68,32 @@ class EmbedTest {
         for (int i = 0; i <= Embed.MAX_SIGNATURES; i++) {
             many.append(i == 0 ? "" : ",").append(SIG);
         }
-        assertTrue(refused(many + "]}").contains("more than 100 signatures"));
+        assertTrue(refused(many + "]}").contains("more than 1000 signatures"));
         String deep = SIG;
         for (int i = 0; i < Embed.MAX_DEPTH; i++) {
             deep = "{'task':'t.x','args':[],'options':{'task_id':'i','queue':'q','link':[" + deep + "]}}";
         }
         assertTrue(refused("{'callbacks':[" + deep + "]}").contains("nest deeper"));
+    }
+
+    @Test
+    void aChordReadsAndRoundTripsAndAMalformedOneSaysWhy() throws Exception {
+        Embed e = Embed.parse(json("{'chord':{'id':'c1','index':2,'size':3,'callback':" + SIG + ",'chain':["
+                + SIG + "]},'chain':[{'task':'t.cb','args':[],'options':{'task_id':'cb','queue':'q'},"
+                + "'subtask_type':'chord','header':[" + SIG + "," + SIG + "]}]}"));
+        assertEquals("c1", e.chord().id());
+        assertEquals(2, e.chord().index());
+        assertEquals(3, e.chord().size());
+        assertEquals("t.x", e.chord().callback().task());
+        assertEquals(1, e.chord().chain().size());
+        assertEquals(2, e.chain().get(0).header().size());
+        assertEquals(e, Embed.parse(e.toJson()));
+        assertTrue(refused("{'chord':[]}").contains("'chord' must be an object"));
+        assertTrue(refused("{'chord':{'index':0,'size':1,'callback':" + SIG + "}}").contains("'id'"));
+        assertTrue(refused("{'chord':{'id':'c','index':3,'size':3,'callback':" + SIG + "}}").contains("'index'"));
+        assertTrue(refused("{'chord':{'id':'c','index':0,'size':0,'callback':" + SIG + "}}").contains("'size'"));
+        assertTrue(refused("{'chord':{'id':'c','index':0,'size':1}}").contains("'callback'"));
+        assertTrue(refused("{'chord':{'id':'c','index':0,'size':1,'callback':{'task':'t'}}}")
+                .contains("chord.callback needs an 'args' array"));
     }
 }

@@ -91,4 +91,22 @@ class ExamplesTest {
             assertTrue(out.contains("uat sees live's task: UNKNOWN"), out);
         }
     }
+
+    @Test
+    void groups() throws Exception {
+        String out = run(() -> GroupExample.main(new String[0]));
+        assertTrue(out.contains("thumbnails: [a.png.thumb, b.png.thumb, c.png.thumb]"), out);
+        assertTrue(out.contains("uploaded: [s3://thumbs/d.png.thumb, s3://thumbs/e.png.thumb]"), out);
+        assertTrue(out.contains("partial: [f.png.thumb, null], failed members [1], states [SUCCESS, FAILURE]"), out);
+    }
+
+    @Test
+    void chords() throws Exception {
+        String out = run(() -> ChordExample.main(new String[0]));
+        assertTrue(out.contains("regions [5000, 5000, 4000] EUR"), out);
+        assertTrue(out.contains("total: 14000"), out);
+        assertTrue(out.contains("alert sales-team: taskq.ChordError"), out);
+        assertTrue(out.contains("chord failed: taskq.ChordError"), out);
+        assertTrue(out.contains("month: published 10000"), out);
+    }
 }

@@ -122,7 +122,7 @@ class MeteredBrokerTest {
         for (Method m : Broker.class.getMethods()) {
             if (Modifier.isStatic(m.getModifiers())
                     || List.of("queueAdmin", "eventLog", "workerRegistry", "controlBus", "resultBackend", "leases",
-                    "isTransient", "followUpRefusal", // local answers, no call to the broker's server
+                    "isTransient", "followUpRefusal", "chordRefusal", // local answers, no call to the broker's server
                     "close").contains(m.getName())) {
                 continue;
             }

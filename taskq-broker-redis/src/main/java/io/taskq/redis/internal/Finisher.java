@@ -37,6 +37,7 @@ public final class Finisher {
     private final Claimer claimer;
     private final int maxMessageBytes;
     private final Coalescer<Started, Boolean> starts;
+    private final ChordJoinCalls chordJoins;
 
     private record Started(Delivery delivery, Instant at) {
     }
@@ -51,6 +52,7 @@ public final class Finisher {
         this.claimer = claimer;
         this.maxMessageBytes = maxMessageBytes;
         this.starts = new Coalescer<>(this::startedBatch, 512);
+        this.chordJoins = new ChordJoinCalls(calls, conns, partitions, registry);
     }
 
     private Where where(Delivery d) {
@@ -129,6 +131,7 @@ public final class Finisher {
             }
         }
         Map<Where, FollowUps> followUps = followUps(outcomeGroups); // checked before anything is sent
+        chordJoins.send(outcomes); // before the finishes: a crash between re-runs the member, whose join is a no-op
         Map<Outcome, Boolean> accepted = new IdentityHashMap<>();
         List<Delivery> claimed = new ArrayList<>();
         RuntimeException failure = null;

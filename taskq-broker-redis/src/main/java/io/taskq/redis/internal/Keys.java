@@ -53,6 +53,11 @@ public final class Keys {
         return partitions == 1 ? queue : queue + "#" + Math.floorMod(id.hashCode(), partitions);
     }
 
+    /** The state of a chord whose callback goes to the physical queue {@code physical}: in that queue's slot. */
+    public String chord(String physical, String chordId) {
+        return base(physical) + ":chord:" + chordId;
+    }
+
     /** The key of a named lease. */
     public String lease(String name) {
         return "{" + prefix + "}:lease:" + name;

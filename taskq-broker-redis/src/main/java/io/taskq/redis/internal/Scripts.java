@@ -51,6 +51,8 @@ public final class Scripts {
         RENEW("renew", true),
         /** Start reports, fenced finish and a claim for the freed slots, in one call. */
         FINISH_CLAIM("finish-claim", true),
+        /** Chord members' completions: the join that completes a chord enqueues its callback. */
+        CHORD_JOIN("chord-join", true),
         /** Hand claims back. */
         RELEASE("release", true),
         /** Revoke one task. */

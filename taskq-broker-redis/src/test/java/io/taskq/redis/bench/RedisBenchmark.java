@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <pre>mvn -q -pl taskq-broker-redis -am test-compile exec:java -Dexec.skip=false -Dexec.classpathScope=test \
  *   -Dexec.mainClass=io.taskq.redis.bench.RedisBenchmark [-Dexec.args="redis://host:port/db"]</pre>
  *
- * A second argument picks scenarios: any of one,batch,process,noprefetch,prefetch,latency,rt (comma-separated). Every scenario
+ * A second argument picks scenarios: any of one,batch,process,noprefetch,prefetch,latency,rt,chord,chain
+ * (comma-separated; chord and chain are {@link WorkflowScenarios}). Every scenario
  * uses its own key prefix, deleted afterwards. Prints one line per measurement. {@code -Dbench.events=false} turns the
  * task events off, to measure what they cost.
  */
@@ -128,6 +129,12 @@ public final class RedisBenchmark {
         }
         // -Dbench.repeat=N runs the latency and round-trip scenarios N times in this JVM (the first runs include
         // JIT compilation of the code paths they exercise).
+        if (run("chord")) {
+            new WorkflowScenarios(this).chord(Integer.getInteger("bench.chordMembers", 10_000));
+        }
+        if (run("chain")) {
+            new WorkflowScenarios(this).chain(Integer.getInteger("bench.chainSteps", 1000));
+        }
         int repeat = Integer.getInteger("bench.repeat", 1);
         for (int i = 0; i < repeat; i++) {
             if (run("latency")) {
@@ -139,13 +146,13 @@ public final class RedisBenchmark {
         }
     }
 
-    private Taskq taskq(RedisBroker broker) {
+    Taskq taskq(RedisBroker broker) {
         // -Dbench.events=false: the application publishes no task events (default: to the prefix's event stream).
-        return Taskq.builder().broker(broker).tasks(new BenchTasks())
+        return Taskq.builder().broker(broker).tasks(new BenchTasks(), new WorkflowScenarios.Tasks())
                 .events(!"false".equals(System.getProperty("bench.events"))).build();
     }
 
-    private RedisBroker broker(String name) {
+    RedisBroker broker(String name) {
         String p = "bench-" + name + "-" + System.nanoTime();
         prefixes.add(p);
         // -Dbench.functions=false: the scripts with EVALSHA, as on Redis 6.2 (default: a function library on 7+).
@@ -400,7 +407,7 @@ public final class RedisBenchmark {
         }
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier c, int seconds) throws InterruptedException {
+    static void waitFor(java.util.function.BooleanSupplier c, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!c.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -410,7 +417,7 @@ public final class RedisBenchmark {
         }
     }
 
-    private Map<String, Long> commandStats() {
+    Map<String, Long> commandStats() {
         Map<String, Long> m = new TreeMap<>();
         for (String line : adminConn.sync().info("commandstats").split("\r?\n")) {
             if (line.startsWith("cmdstat_")) {
@@ -464,7 +471,7 @@ public final class RedisBenchmark {
     /** CPU time of this whole JVM (producer, workers, Lettuce, GC, JIT): the client side's cost per task. */
     private static final String JVM_CPU_US = "~jvm-cpu-us";
 
-    private static Map<String, Long> diff(Map<String, Long> before, Map<String, Long> after) {
+    static Map<String, Long> diff(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> d = new TreeMap<>();
         after.forEach((k, v) -> {
             long x = v - before.getOrDefault(k, 0L);
@@ -476,7 +483,7 @@ public final class RedisBenchmark {
         return d;
     }
 
-    private static long total(Map<String, Long> d) {
+    static long total(Map<String, Long> d) {
         return d.entrySet().stream().filter(e -> !e.getKey().startsWith("~")).mapToLong(Map.Entry::getValue).sum();
     }
 
@@ -562,7 +569,7 @@ public final class RedisBenchmark {
         return s.length() > 2 ? s.substring(0, s.length() - 2) : "";
     }
 
-    private static void print(String fmt, Object... args) {
+    static void print(String fmt, Object... args) {
         System.out.println(String.format(fmt, args));
         System.out.flush();
     }

@@ -91,4 +91,18 @@ public class FaultTasks {
         RUNS.computeIfAbsent("add", k -> new AtomicInteger()).incrementAndGet();
         return a + b;
     }
+
+    /** A chord member: its square, after a short pause so that members are in flight when a worker dies. */
+    @Task(name = "f.chordMember")
+    public int chordMember(int n) throws InterruptedException {
+        Thread.sleep(20);
+        return n * n;
+    }
+
+    /** A chord callback: counts its runs under "chord-callback" and sums the results. */
+    @Task(name = "f.chordSum")
+    public int chordSum(java.util.List<Integer> values) {
+        RUNS.computeIfAbsent("chord-callback", k -> new AtomicInteger()).incrementAndGet();
+        return values.stream().mapToInt(Integer::intValue).sum();
+    }
 }

@@ -65,8 +65,21 @@ final class FollowUpMessages {
         }
         if (!e.chain().isEmpty()) {
             Embed.Step next = e.chain().get(e.chain().size() - 1);
-            steps.add(next);
-            embeds.add(new Embed(next.link(), next.linkError(), e.chain().subList(0, e.chain().size() - 1)));
+            List<Embed.Step> rest = e.chain().subList(0, e.chain().size() - 1);
+            if (next.header().isEmpty()) {
+                steps.add(next);
+                // The chord a chain is a member of travels to its last step, which joins it.
+                embeds.add(new Embed(next.link(), next.linkError(), rest, e.chord()));
+            } else {
+                // A chord in the chain: its members now, each joining it; the chain goes on from its callback.
+                List<Embed.Step> members = next.header();
+                for (int i = 0; i < members.size(); i++) {
+                    Embed.Step m = members.get(i);
+                    steps.add(m);
+                    embeds.add(new Embed(m.link(), m.linkError(), List.of(),
+                            new Embed.ChordRef(next.id(), i, members.size(), next.withoutHeader(), rest)));
+                }
+            }
         }
         return build(parent, d, steps, embeds, result);
     }

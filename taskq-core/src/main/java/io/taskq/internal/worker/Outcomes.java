@@ -26,12 +26,14 @@ final class Outcomes {
     private final String workerId;
     private final RetryDecider retryDecider;
     private final FollowUpMessages followUps;
+    private final ChordJoins chords;
 
-    Outcomes(Clock clock, String workerId, RetryDecider retryDecider, FollowUpMessages followUps) {
+    Outcomes(Clock clock, String workerId, RetryDecider retryDecider, FollowUpMessages followUps, ChordJoins chords) {
         this.clock = clock;
         this.workerId = workerId;
         this.retryDecider = retryDecider;
         this.followUps = followUps;
+        this.chords = chords;
     }
 
     /** The task's method ended with {@code error}: another attempt later, or a dead letter, as its policy says. */
@@ -68,8 +70,13 @@ final class Outcomes {
             log.warn("task {}: error callbacks not enqueued: {}", a.id(), errbacks.refusal());
             reason = reason + "; error callbacks not enqueued: " + errbacks.refusal();
         }
+        String chordRefused = chords.refusal(a.envelope);
+        if (chordRefused != null) {
+            reason = reason + "; the chord is not joined: " + chordRefused;
+        }
         return Outcome.dead(d, new TaskRecord(d.id(), d.queue(), task, TaskState.FAILURE, null, error, retries,
-                d.attempt(), workerId, clock.instant(), reason), reason).withFollowUps(errbacks.messages());
+                d.attempt(), workerId, clock.instant(), reason), reason).withFollowUps(errbacks.messages())
+                .withChordJoin(chordRefused == null ? chords.failure(a.envelope, d, error) : null);
     }
 
     /**
@@ -79,17 +86,25 @@ final class Outcomes {
      */
     Outcome success(Attempt a, String json, boolean store) {
         FollowUpMessages.Built next = followUps.onSuccess(a.envelope, a.delivery, json);
-        if (next.refusal() != null) {
-            return dead(a, io.taskq.internal.Errors.of("taskq.FollowUpRefused", next.refusal()),
-                    a.envelope.retries());
+        String refused = next.refusal() != null ? next.refusal() : chords.refusal(a.envelope);
+        if (refused != null) {
+            return dead(a, io.taskq.internal.Errors.of("taskq.FollowUpRefused", refused), a.envelope.retries());
         }
         return Outcome.done(a.delivery, store ? record(a, TaskState.SUCCESS, json, null) : null)
-                .withFollowUps(next.messages());
+                .withFollowUps(next.messages()).withChordJoin(chords.success(a.envelope, a.delivery, json));
     }
 
-    /** The attempt ends revoked for {@code reason} ("revoked", "expired"); its envelope is decoded. */
+    /**
+     * The attempt ends revoked for {@code reason} ("revoked", "expired"); its envelope is decoded. A revoked chord
+     * member counts as failed: the chord's error path runs.
+     */
     Outcome revoked(Attempt a, String reason) {
-        return Outcome.done(a.delivery, record(a, TaskState.REVOKED, null, reason));
+        Outcome done = Outcome.done(a.delivery, record(a, TaskState.REVOKED, null, reason));
+        if (chords.refusal(a.envelope) != null) {
+            return done;
+        }
+        return done.withChordJoin(chords.failure(a.envelope, a.delivery,
+                io.taskq.internal.Errors.of("taskq.Revoked", "the member was revoked (" + reason + ")")));
     }
 
     private TaskRecord record(Attempt a, TaskState state, String result, String reason) {

@@ -1,0 +1,226 @@
+package io.taskq.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.taskq.Chain;
+import io.taskq.ChainHandle;
+import io.taskq.Chord;
+import io.taskq.ChordHandle;
+import io.taskq.Group;
+import io.taskq.GroupFailedException;
+import io.taskq.GroupHandle;
+import io.taskq.Signature;
+import io.taskq.TaskFailedException;
+import io.taskq.TaskRequest;
+import io.taskq.TaskState;
+import io.taskq.internal.Ids;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of groups and chords (docs/workflows.md) on the broker under test: results in member order,
+ * partial failure, the chord callback run once with every result, its error path once, retries counted once,
+ * members in several queues, groups of chains. Every broker module extends this class.
+ */
+public abstract class CanvasContractTest extends WorkflowFixture {
+    /** Queues the members spread over (on a Cluster: different slots). */
+    protected static final String[] QUEUES = {"default", "q1", "q2", "q3"};
+
+    private void worker() {
+        taskq.startWorker(quickWorker(QUEUES).build());
+    }
+
+    private static List<TaskRequest<Integer>> squares(int n) {
+        List<TaskRequest<Integer>> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            l.add(TaskRequest.of(WorkflowTasks::square, i).queue(QUEUES[i % QUEUES.length]));
+        }
+        return l;
+    }
+
+    @Test
+    void aGroupsResultsComeInMemberOrder() {
+        worker();
+        GroupHandle<Integer> h = taskq.submit(Group.of(squares(20)).id("g-1"));
+        assertEquals(IntStream.range(0, 20).map(i -> i * i).boxed().toList(), h.get(WAIT));
+        assertEquals(Ids.followUp("g-1", "group", 3), h.members().get(3).id());
+        assertTrue(h.states().stream().allMatch(s -> s == TaskState.SUCCESS));
+        assertTrue(h.isDone());
+        GroupHandle<Integer> again = taskq.submit(Group.of(squares(20)).id("g-1"));
+        assertEquals(h.get(WAIT), again.get(WAIT));
+        assertEquals(20, tasks.count("square"), "the same group id sends no member twice");
+    }
+
+    @Test
+    void aGroupReportsPartialFailure() {
+        worker();
+        List<TaskRequest<Integer>> members = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            members.add(TaskRequest.of(WorkflowTasks::failOn, 3, i));
+        }
+        GroupHandle<Integer> h = taskq.submit(Group.of(members));
+        GroupFailedException e = assertThrows(GroupFailedException.class, () -> h.get(WAIT));
+        assertEquals(List.of(3), List.copyOf(e.failures().keySet()));
+        assertEquals(java.util.Arrays.asList(0, 1, 2, null, 4), e.results());
+        assertEquals(TaskState.FAILURE, h.states().get(3));
+        assertEquals(TaskState.SUCCESS, h.states().get(4));
+    }
+
+    @Test
+    void aChordRunsItsCallbackOnceWithEveryResultInOrder() {
+        worker();
+        ChordHandle<Integer> h = taskq.submit(Chord.of(Group.of(squares(30)),
+                Signature.of(WorkflowTasks::sum, "total")));
+        int expected = IntStream.range(0, 30).map(i -> i * i).sum();
+        assertEquals(expected, h.get(WAIT));
+        assertEquals(List.of("total=" + IntStream.range(0, 30).map(i -> i * i).boxed().toList()),
+                List.copyOf(tasks.seen));
+        assertEquals(1, tasks.count("sum"));
+        assertEquals(Ids.followUp(h.id(), "chord", 0), h.callback().id());
+        assertEquals(List.of(0, 1, 4), h.header().get(WAIT).subList(0, 3));
+    }
+
+    @Test
+    void aFailedMemberRunsTheErrorPathOnceAndTheCallbackNever() {
+        worker();
+        List<TaskRequest<Integer>> members = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            members.add(TaskRequest.of(WorkflowTasks::failOn, i % 2 == 1 ? i : -1, i).queue(QUEUES[i % 4]));
+        }
+        ChordHandle<Integer> h = taskq.submit(Chord.of(Group.of(members), Signature.of(WorkflowTasks::sum, "never"))
+                .linkError(Signature.of(WorkflowTasks::onError, "chord")));
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(WAIT));
+        assertEquals("taskq.ChordError", e.error().type());
+        taskq.handle(Ids.followUp(h.callback().id(), "link_error", 0)).get(WAIT);
+        assertThrows(GroupFailedException.class, () -> h.header().get(WAIT));
+        assertEquals(1, tasks.count("onError"));
+        assertEquals(0, tasks.count("sum"));
+        String seen = tasks.seen.peek();
+        assertTrue(seen.startsWith("chord:wf.failOn:chord " + h.id() + ": member "), seen);
+        assertTrue(seen.contains("failed"), seen);
+        assertEquals(TaskState.FAILURE, h.state());
+    }
+
+    @Test
+    void aRetriedMemberCountsOnce() {
+        worker();
+        ChordHandle<String> h = taskq.submit(Chord.of(Group.of(TaskRequest.of(WorkflowTasks::flaky, 2),
+                TaskRequest.of(WorkflowTasks::start, "m")), Signature.of(WorkflowTasks::join)));
+        assertEquals("ok after 3,ma", h.get(WAIT));
+        assertEquals(3, tasks.count("flaky"));
+        assertEquals(1, tasks.count("join"));
+    }
+
+    @Test
+    void aRevokedMemberCountsAsFailed() {
+        worker();
+        ChordHandle<String> h = taskq.submit(Chord.of(Group.of(TaskRequest.of(WorkflowTasks::gated, "g"),
+                TaskRequest.of(WorkflowTasks::start, "m")), Signature.of(WorkflowTasks::join))
+                .linkError(Signature.of(WorkflowTasks::onError, "revoked")));
+        Await.until(WAIT, "gated member running", () -> tasks.count("gated") == 1);
+        h.header().members().get(0).revoke("stop");
+        Await.until(WAIT, "member revoked", () -> h.header().members().get(0).state() == TaskState.REVOKED);
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(WAIT));
+        assertEquals("taskq.ChordError", e.error().type());
+        assertTrue(e.error().message().contains("revoked"), e.error().message());
+        taskq.handle(Ids.followUp(h.callback().id(), "link_error", 0)).get(WAIT);
+        assertEquals(0, tasks.count("join"));
+    }
+
+    @Test
+    void aGroupOfChainsAndAChordOverChains() {
+        worker();
+        List<Chain<String>> chains = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            chains.add(Chain.of(TaskRequest.of(WorkflowTasks::start, "c" + i).queue(QUEUES[i]))
+                    .then(Signature.of(WorkflowTasks::append, "!").queue(QUEUES[i])));
+        }
+        GroupHandle<String> g = taskq.submit(Group.ofChains(chains));
+        assertEquals(List.of("c0a!", "c1a!", "c2a!", "c3a!"), g.get(WAIT));
+        ChordHandle<String> c = taskq.submit(Chord.of(Group.ofChains(chains), Signature.of(WorkflowTasks::join)));
+        assertEquals("c0a!,c1a!,c2a!,c3a!", c.get(WAIT));
+        assertEquals(1, tasks.count("join"));
+    }
+
+    @Test
+    void aChordOfOneMemberAndACallbackThatTakesNoResults() {
+        worker();
+        ChordHandle<Void> h = taskq.submit(Chord.of(Group.of(TaskRequest.of(WorkflowTasks::start, "x")),
+                TaskRequest.of(WorkflowTasks::ping, "after")));
+        h.get(WAIT);
+        assertEquals(List.of("after"), List.copyOf(tasks.seen));
+    }
+
+    @Test
+    void aChordInAChainRunsAfterTheStepBeforeAndTheChainGoesOnFromItsCallback() {
+        worker();
+        ChainHandle<Integer> h = taskq.submit(Chain.of(TaskRequest.of(WorkflowTasks::start, "x"))
+                .then(Chord.of(Group.of(TaskRequest.of(WorkflowTasks::square, 1), TaskRequest.of(WorkflowTasks::square, 2),
+                        TaskRequest.of(WorkflowTasks::square, 3)), Signature.of(WorkflowTasks::sum, "t").queue("q1")))
+                .then(Signature.of(WorkflowTasks::square).queue("q1")));
+        assertEquals(196, h.get(WAIT));
+        assertEquals(14, h.steps().get(1).get(WAIT));
+        assertEquals(List.of("t=[1, 4, 9]"), List.copyOf(tasks.seen));
+        assertEquals(3, tasks.count("square") - 1);
+    }
+
+    @Test
+    void aFailingMemberOfAChordInAChainStopsItAndFiresTheChainsErrorCallbackOnce() {
+        worker();
+        ChainHandle<Integer> h = taskq.submit(Chain.of(TaskRequest.of(WorkflowTasks::start, "x"))
+                .then(Chord.of(Group.of(TaskRequest.of(WorkflowTasks::failOn, 1, 1),
+                        TaskRequest.of(WorkflowTasks::failOn, 1, 2)), Signature.of(WorkflowTasks::sum, "never")))
+                .then(Signature.of(WorkflowTasks::square))
+                .linkError(Signature.of(WorkflowTasks::onError, "chain")));
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.steps().get(1).get(WAIT));
+        assertEquals("taskq.ChordError", e.error().type());
+        taskq.handle(Ids.followUp(h.steps().get(1).id(), "link_error", 0)).get(WAIT);
+        assertEquals(1, tasks.count("onError"));
+        assertEquals(0, tasks.count("sum") + tasks.count("square"));
+        assertEquals(TaskState.FAILURE, h.state());
+    }
+
+    @Test
+    void joinsCountOncePerMemberIndexAndChangeNothingOnceTheChordFired() throws InterruptedException {
+        java.time.Instant now = clock.instant();
+        List<io.taskq.spi.TaskMessage> members = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            members.add(new io.taskq.spi.TaskMessage("m" + i, "default", "t", 4, null, "{}"));
+        }
+        broker.enqueue(members);
+        List<io.taskq.spi.Delivery> d = broker.claim(new io.taskq.spi.ClaimRequest("c", List.of("default"), 4,
+                java.time.Duration.ofMinutes(1), java.time.Duration.ZERO));
+        assertEquals(4, d.size());
+        io.taskq.spi.TaskMessage cb = new io.taskq.spi.TaskMessage("cb-1", "q1", "cb", 4, null, "[");
+        io.taskq.spi.TaskMessage eb = new io.taskq.spi.TaskMessage("eb-1", "q1", "eb", 4, null, "{}");
+        io.taskq.spi.TaskRecord failed = new io.taskq.spi.TaskRecord("cb-1", "q1", "cb", TaskState.FAILURE, null,
+                io.taskq.internal.Errors.of("taskq.ChordError", "x"), 0, 0, "w", now, "chord member failed");
+        java.util.function.BiFunction<Integer, String, io.taskq.spi.ChordJoin> ok = (i, r) ->
+                new io.taskq.spi.ChordJoin("chord-1", i, 2, r, cb, "]", List.of(), null);
+        // member 0 joins, its finish goes; then a stale duplicate with another result: counted once, first kept
+        assertEquals(List.of(true), finish(d.get(0), ok.apply(0, "1")));
+        assertEquals(List.of(false), finish(d.get(0), ok.apply(0, "99")));
+        assertEquals(0, readyIn("q1"));
+        assertEquals(List.of(true), finish(d.get(1), ok.apply(1, "2")));
+        assertEquals(1, readyIn("q1"), "the join that completes the header enqueues the callback");
+        // after the chord fired, a late success and a failure change nothing
+        assertEquals(List.of(true), finish(d.get(2), ok.apply(1, "3")));
+        assertEquals(List.of(true), finish(d.get(3), new io.taskq.spi.ChordJoin("chord-1", 0, 2, null, cb, "]",
+                List.of(eb), failed)));
+        assertEquals(1, readyIn("q1"), "no error callback after the chord fired");
+        assertTrue(taskq.handle("q1", "cb-1").state() != TaskState.FAILURE, "no failure record after it fired");
+    }
+
+    private List<Boolean> finish(io.taskq.spi.Delivery d, io.taskq.spi.ChordJoin j) {
+        return broker.finishAndClaim(List.of(), clock.instant(), List.of(io.taskq.spi.Outcome.done(d, null)
+                .withChordJoin(j)), null).accepted();
+    }
+
+    private long readyIn(String queue) {
+        return broker.queueAdmin().orElseThrow().stats(queue).ready();
+    }
+}
