@@ -30,10 +30,12 @@ final class Submissions {
     private final SubmitRetry sender;
     private final int maxMessageBytes;
     private final List<GuardedListener> listeners;
+    private final LimitPlanner limits;
 
     Submissions(Taskq taskq, Broker broker, Workflows workflows, SubmitRetry sender,
-                int maxMessageBytes, List<TaskListener> listeners, ArgsRepr argsRepr) {
+                int maxMessageBytes, List<TaskListener> listeners, ArgsRepr argsRepr, LimitPlanner limits) {
         this.taskq = taskq;
+        this.limits = limits;
         this.argsRepr = argsRepr;
         this.broker = broker;
         this.workflows = workflows;
@@ -152,7 +154,8 @@ final class Submissions {
         Envelope env = new Envelope(id, r.taskName(), queue, priority, args, r.etaAt(now), r.expiresAt(now), 0,
                 r.timeLimitOrNull(), parent != null ? parent.rootId() : id,
                 parent != null ? parent.taskId() : null, def != null && def.ignoreResult(), Ids.processName(),
-                r.headers(), now.truncatedTo(ChronoUnit.MILLIS), r.softTimeLimitOrNull(), embed);
+                limits.headers(r, def, queue, args), now.truncatedTo(ChronoUnit.MILLIS), r.softTimeLimitOrNull(),
+                embed);
         String body = env.encode();
         int size = body.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxMessageBytes) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import io.taskq.internal.Json;
 import io.taskq.internal.MethodRefs;
 import io.taskq.internal.TaskDefinition;
+import io.taskq.internal.LimitSpec;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,8 @@ public final class TaskRequest<R> {
     private List<CanvasStep> errbacks = List.of();
     /** The steps after this one when it starts a {@link Chain}, in running order. */
     private List<CanvasStep> chainRest = List.of();
+    /** This call's own limits (docs/limits.md). */
+    private CallLimits limits = CallLimits.NONE;
 
     private TaskRequest(String taskName, List<Object> args, JavaType resultType, TaskDefinition definition) {
         this.taskName = taskName;
@@ -79,6 +82,7 @@ public final class TaskRequest<R> {
         c.callbacks = callbacks;
         c.errbacks = errbacks;
         c.chainRest = chainRest;
+        c.limits = limits;
         return c;
     }
 
@@ -305,13 +309,43 @@ public final class TaskRequest<R> {
     public TaskRequest<R> header(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        if (io.taskq.internal.Envelope.RESERVED.contains(name)) {
+        if (io.taskq.internal.Envelope.RESERVED.contains(name) || name.equals(LimitSpec.HEADER)) {
             throw new IllegalArgumentException("header name '" + name + "' is reserved by taskq");
         }
         TaskRequest<R> c = copy();
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
         c.headers = Collections.unmodifiableMap(h);
+        return c;
+    }
+
+    /**
+     * A rate limit for this call instead of the task's declared {@code @Task(rateLimit)}; it counts with the task's
+     * other runs (the limit {@code task:<name>}, per key if there is one). See docs/limits.md.
+     */
+    public TaskRequest<R> rateLimit(RateLimit rate) {
+        TaskRequest<R> c = copy();
+        c.limits = limits.withRate(Objects.requireNonNull(rate, "rate"));
+        return c;
+    }
+
+    /** At most {@code maxRunning} of the task's runs at once (per key), instead of its declared concurrency limit. */
+    public TaskRequest<R> concurrencyLimit(int maxRunning) {
+        if (maxRunning < 1) {
+            throw new IllegalArgumentException("concurrencyLimit must be at least 1");
+        }
+        TaskRequest<R> c = copy();
+        c.limits = limits.withMaxRunning(maxRunning);
+        return c;
+    }
+
+    /**
+     * The key this call's limits count under (a tenant id), instead of the one the task's {@code @Task(limitKey)}
+     * takes from its header or argument.
+     */
+    public TaskRequest<R> limitKey(String key) {
+        TaskRequest<R> c = copy();
+        c.limits = limits.withKey(Objects.requireNonNull(key, "key"));
         return c;
     }
 
@@ -464,6 +498,10 @@ public final class TaskRequest<R> {
 
     Map<String, String> headers() {
         return headers;
+    }
+
+    CallLimits limits() {
+        return limits;
     }
 
     boolean failsIfDuplicate() {

@@ -62,6 +62,8 @@ final class MemoryState {
         String consumer;
         Instant leaseUntil;
         String revoked;
+        /** The limits its message carries (docs/limits.md), or null. */
+        final LimitSpec limits;
 
         Job(TaskMessage m, long seq) {
             this.id = m.id();
@@ -70,6 +72,7 @@ final class MemoryState {
             this.priority = m.priority();
             this.body = m.body();
             this.seq = seq;
+            this.limits = LimitSpec.ofBody(m.body());
         }
     }
 
@@ -85,6 +88,7 @@ final class MemoryState {
         final Map<String, Stored> records = new HashMap<>();
         /** Revokes of ids not (yet) in the queue, oldest first (one TTL for all: also in expiry order). */
         final LinkedHashMap<String, Marker> revokedUnknown = new LinkedHashMap<>();
+        final MemoryLimits.QueueState limitState = new MemoryLimits.QueueState();
     }
 
     record Marker(String reason, Instant expiresAt) {
@@ -100,6 +104,7 @@ final class MemoryState {
     /** The queues enqueued to or claimed from (QueueAdmin.queues()); queues above also holds names only asked about. */
     final Set<String> registered = new TreeSet<>();
     final Map<String, List<CompletableFuture<TaskRecord>>> waiters = new HashMap<>();
+    final MemoryLimits limits = new MemoryLimits();
     long seq;
     long tokens;
     volatile boolean closed;
@@ -167,6 +172,30 @@ final class MemoryState {
     int retriesOf(Queue q, String id, Instant now) {
         TaskRecord r = liveRecord(q, id, now);
         return r == null ? 0 : r.retries();
+    }
+
+    /**
+     * Pops the first ready job that its limits let start now; a limited job that must wait goes to delayed until
+     * its limits allow, so that the jobs behind it are not held up. Null if none is left.
+     */
+    Job popAdmitted(Queue q, Instant now) {
+        while (!q.ready.isEmpty()) {
+            Job j = q.ready.pollFirst();
+            if (j.limits == null) {
+                return j;
+            }
+            Instant later = limits.admit(q.limitState, j.id, j.limits, now, id -> {
+                Job h = q.jobs.get(id);
+                return h != null && h.where == Where.IN_FLIGHT && h.leaseUntil.isAfter(now);
+            });
+            if (later == null) {
+                return j;
+            }
+            j.where = Where.DELAYED;
+            j.due = later;
+            q.delayed.add(j);
+        }
+        return null;
     }
 
     void promote(Queue q, Instant now) {

@@ -205,6 +205,16 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * Run-time changes of the limits tasks are declared with; the broker enforces the limits that messages carry
+     * (the {@code limits} header, see docs/limits.md) in its claim.
+     *
+     * @return the store, or empty if this broker enforces no limits (the default): limited tasks then run unlimited
+     */
+    default Optional<LimitStore> limitStore() {
+        return Optional.empty();
+    }
+
+    /**
      * Whether {@code failure}, thrown by one of this broker's calls, may pass if the same call is made again: a
      * timeout, a lost connection, a server still loading or without its master. Such a call may also have taken
      * effect before it failed (a reply lost after the command ran). Refusals that repeat (authentication, ACL

@@ -107,6 +107,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public Optional<LimitStore> limitStore() {
+        return delegate.limitStore();
+    }
+
+    @Override
     public Optional<WorkerRegistry> workerRegistry() {
         return delegate.workerRegistry();
     }

@@ -1,0 +1,152 @@
+package io.taskq.internal;
+
+import io.taskq.RateLimit;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The limits one message is subject to, as the {@value #HEADER} header carries them (docs/protocol.md, docs/limits.md):
+ * computed at submit from the task's declaration and the request, so that a broker's claim reads them from the
+ * message without parsing its arguments. The text is entries separated by spaces, fields by {@code |}:
+ * {@code r|<name>|<key>|<permits>|<periodMs>|<burst>} for a rate limit, {@code c|<name>|<key>|<max>} for a
+ * concurrency limit; names and keys are percent-encoded so that the text needs no JSON escaping and holds no
+ * separator (the Redis scripts match it with a pattern).
+ *
+ * @param entries the limits, rate limits first
+ */
+public record LimitSpec(List<Entry> entries) {
+    /** The envelope header that carries the limits; the envelope writes it first among the headers. */
+    public static final String HEADER = "limits";
+    /** Most limits one message may carry. */
+    static final int MAX_ENTRIES = 8;
+    private static final int MAX_FIELD = 200;
+
+    /** One limit: its name (what it counts), the key within it ("" for one counter), and either a rate or a max. */
+    public record Entry(String name, String key, RateLimit rate, int maxRunning) {
+        /** Validates the fields. */
+        public Entry {
+            if (name.isEmpty() || name.length() > MAX_FIELD || key.length() > MAX_FIELD) {
+                throw new IllegalArgumentException("a limit's name must be 1 to " + MAX_FIELD
+                        + " characters and its key at most " + MAX_FIELD + ": " + name + " / " + key);
+            }
+            if ((rate == null) == (maxRunning < 1)) {
+                throw new IllegalArgumentException("a limit is a rate or a maximum of running tasks");
+            }
+        }
+
+        /** True for a concurrency limit. */
+        public boolean isConcurrency() {
+            return rate == null;
+        }
+
+        /** Where this limit's counter lives: name and key, encoded. */
+        public String counter() {
+            return encode(name) + "|" + encode(key);
+        }
+    }
+
+    /** Validates the entries. */
+    public LimitSpec {
+        entries = List.copyOf(entries);
+        if (entries.size() > MAX_ENTRIES) {
+            throw new IllegalArgumentException("a task may be subject to at most " + MAX_ENTRIES + " limits");
+        }
+    }
+
+    /** The header text. */
+    public String text() {
+        StringBuilder b = new StringBuilder();
+        for (Entry e : entries) {
+            if (!b.isEmpty()) {
+                b.append(' ');
+            }
+            if (e.isConcurrency()) {
+                b.append("c|").append(e.counter()).append('|').append(e.maxRunning());
+            } else {
+                b.append("r|").append(e.counter()).append('|').append(e.rate().permits()).append('|')
+                        .append(e.rate().period().toMillis()).append('|').append(e.rate().burst());
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * Reads a header text.
+     *
+     * @throws IllegalArgumentException if it is not one {@link #text()} writes
+     */
+    public static LimitSpec parse(String text) {
+        List<Entry> out = new ArrayList<>();
+        for (String part : text.trim().split(" +")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            String[] f = part.split("\\|", -1);
+            try {
+                if (f[0].equals("r") && f.length == 6) {
+                    out.add(new Entry(decode(f[1]), decode(f[2]), new RateLimit(Long.parseLong(f[3]),
+                            Duration.ofMillis(Long.parseLong(f[4])), Integer.parseInt(f[5])), 0));
+                } else if (f[0].equals("c") && f.length == 4) {
+                    out.add(new Entry(decode(f[1]), decode(f[2]), null, Integer.parseInt(f[3])));
+                } else {
+                    throw new IllegalArgumentException("unknown limit entry '" + part + "'");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad number in limit entry '" + part + "'", e);
+            }
+        }
+        return new LimitSpec(out);
+    }
+
+    /** The limits of a message body, or null if it has none (or they cannot be read: then it runs unlimited). */
+    public static LimitSpec ofBody(String body) {
+        String prefix = "{\"v\":1,\"headers\":{\"" + HEADER + "\":\"";
+        if (!body.startsWith(prefix)) {
+            return null;
+        }
+        int end = body.indexOf('"', prefix.length());
+        if (end < 0) {
+            return null;
+        }
+        try {
+            return parse(body.substring(prefix.length(), end));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Percent-encodes everything but letters, digits and {@code . _ : ~ -}. */
+    static String encode(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (x & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == ':' || c == '~' || c == '-') {
+                b.append(c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return b.toString();
+    }
+
+    static String decode(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length()) {
+                out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else if (c == '%') {
+                throw new IllegalArgumentException("bad escape in '" + s + "'");
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
