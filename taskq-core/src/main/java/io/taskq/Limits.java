@@ -51,7 +51,7 @@ public final class Limits {
     }
 
     /** The run-time values in force, by limit name. */
-    public Map<String, LimitStore.Override> overrides() {
+    public Map<String, LimitStore.Setting> overrides() {
         return store().overrides();
     }
 

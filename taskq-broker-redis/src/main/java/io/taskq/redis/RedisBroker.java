@@ -16,6 +16,7 @@ import io.taskq.redis.internal.NamedLeases;
 import io.taskq.redis.internal.Partitions;
 import io.taskq.redis.internal.QueueAdministration;
 import io.taskq.redis.internal.QueueRegistry;
+import io.taskq.redis.internal.RedisLimitStore;
 import io.taskq.redis.internal.QueueScripts;
 import io.taskq.redis.internal.RedisControlBus;
 import io.taskq.redis.internal.RedisEventLog;
@@ -31,6 +32,7 @@ import io.taskq.spi.ControlBus;
 import io.taskq.spi.EventLog;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
+import io.taskq.spi.LimitStore;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
@@ -90,6 +92,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     private final Keys keys;
     private final Scripts scripts = new Scripts();
     private final Partitions partitions;
+    private final RedisLimitStore limits;
     private final Enqueuer enqueuer;
     private final Claimer claimer;
     private final Finisher finisher;
@@ -123,6 +126,8 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         this.conns = started.conns();
         this.redisVersion = started.version();
         QueueRegistry registry = new QueueRegistry(conns, keys);
+        this.limits = new RedisLimitStore(conns, keys, registry);
+        registry.whenListed(limits::copyTo);
         this.calls = new QueueScripts(scripts, conns, keys, config);
         this.enqueuer = new Enqueuer(calls, conns, partitions, registry, config.maxMessageBytes());
         this.claimer = new Claimer(calls, conns, partitions, registry, config, this::checkOpen);
@@ -311,6 +316,12 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     @Override
     public Optional<ResultBackend> resultBackend() {
         return Optional.of(this);
+    }
+
+    /** The limits' run-time values, in the queues' limits hashes. */
+    @Override
+    public Optional<LimitStore> limitStore() {
+        return Optional.of(limits);
     }
 
     /** This broker: it offers named leases. */

@@ -20,6 +20,8 @@ import java.util.List;
 public record LimitSpec(List<Entry> entries) {
     /** The envelope header that carries the limits; the envelope writes it first among the headers. */
     public static final String HEADER = "limits";
+    /** How a message that carries limits begins (the envelope writes the header first). */
+    public static final String BODY_PREFIX = "{\"v\":1,\"headers\":{\"" + HEADER + "\":\"";
     /** Most limits one message may carry. */
     static final int MAX_ENTRIES = 8;
     private static final int MAX_FIELD = 200;
@@ -103,7 +105,7 @@ public record LimitSpec(List<Entry> entries) {
 
     /** The limits of a message body, or null if it has none (or they cannot be read: then it runs unlimited). */
     public static LimitSpec ofBody(String body) {
-        String prefix = "{\"v\":1,\"headers\":{\"" + HEADER + "\":\"";
+        String prefix = BODY_PREFIX;
         if (!body.startsWith(prefix)) {
             return null;
         }
@@ -118,8 +120,8 @@ public record LimitSpec(List<Entry> entries) {
         }
     }
 
-    /** Percent-encodes everything but letters, digits and {@code . _ : ~ -}. */
-    static String encode(String s) {
+    /** Percent-encodes everything but letters, digits and {@code . _ : ~ -}: how names and keys are written. */
+    public static String encode(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (x & 0xff);
@@ -134,7 +136,8 @@ public record LimitSpec(List<Entry> entries) {
         return b.toString();
     }
 
-    static String decode(String s) {
+    /** The inverse of {@link #encode}. */
+    public static String decode(String s) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

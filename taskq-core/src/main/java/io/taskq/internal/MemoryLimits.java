@@ -21,7 +21,7 @@ final class MemoryLimits implements LimitStore {
     /** How long a task waits for a concurrency slot before it is tried again. */
     static final long CONCURRENCY_RETRY_MS = 100;
 
-    private final Map<String, Override> overrides = new LinkedHashMap<>();
+    private final Map<String, Setting> overrides = new LinkedHashMap<>();
 
     /** One queue's counters. */
     static final class QueueState {
@@ -30,32 +30,32 @@ final class MemoryLimits implements LimitStore {
         final Map<String, Set<String>> holders = new HashMap<>();
     }
 
-    @java.lang.Override
+    @Override
     public synchronized void setRate(String name, RateLimit rate) {
-        Override o = overrides.get(name);
-        overrides.put(name, new Override(rate, o == null ? 0 : o.maxRunning()));
+        Setting o = overrides.get(name);
+        overrides.put(name, new Setting(rate, o == null ? 0 : o.maxRunning()));
     }
 
-    @java.lang.Override
+    @Override
     public synchronized void setConcurrency(String name, int maxRunning) {
         if (maxRunning < 1) {
             throw new IllegalArgumentException("maxRunning must be at least 1");
         }
-        Override o = overrides.get(name);
-        overrides.put(name, new Override(o == null ? null : o.rate(), maxRunning));
+        Setting o = overrides.get(name);
+        overrides.put(name, new Setting(o == null ? null : o.rate(), maxRunning));
     }
 
-    @java.lang.Override
+    @Override
     public synchronized void clear(String name) {
         overrides.remove(name);
     }
 
-    @java.lang.Override
-    public synchronized Map<String, Override> overrides() {
+    @Override
+    public synchronized Map<String, Setting> overrides() {
         return Map.copyOf(overrides);
     }
 
-    private synchronized Override override(String name) {
+    private synchronized Setting override(String name) {
         return overrides.get(name);
     }
 
@@ -107,13 +107,13 @@ final class MemoryLimits implements LimitStore {
             return true;
         }
         h.removeIf(other -> other.equals(id) || !running.test(other));
-        Override o = override(e.name());
+        Setting o = override(e.name());
         int max = o != null && o.maxRunning() > 0 ? o.maxRunning() : e.maxRunning();
         return h.size() < max;
     }
 
     private RateLimit rate(LimitSpec.Entry e) {
-        Override o = override(e.name());
+        Setting o = override(e.name());
         return o != null && o.rate() != null ? o.rate() : e.rate();
     }
 }

@@ -13,9 +13,9 @@ import java.util.Map;
 public interface LimitStore {
 
     /** A limit's run-time values: a rate instead of the declared one (or null), a maximum (or 0 for the declared). */
-    record Override(RateLimit rate, int maxRunning) {
+    record Setting(RateLimit rate, int maxRunning) {
         /** Validates the fields. */
-        public Override {
+        public Setting {
             if (maxRunning < 0) {
                 throw new IllegalArgumentException("maxRunning must not be negative");
             }
@@ -32,5 +32,5 @@ public interface LimitStore {
     void clear(String name);
 
     /** The run-time values in force, by limit name. */
-    Map<String, Override> overrides();
+    Map<String, Setting> overrides();
 }

@@ -160,7 +160,7 @@ public abstract class LimitsContractTest extends TaskqFixture<LimitTasks> {
             taskq.submit(TaskRequest.of(LimitTasks::slow, "x" + i));
         }
         taskq.limits().setRate(Limits.task("lim.slow"), RateLimit.parse("3/s").withBurst(3));
-        assertEquals(Map.of(Limits.task("lim.slow"), new LimitStore.Override(RateLimit.parse("3/s").withBurst(3), 0)),
+        assertEquals(Map.of(Limits.task("lim.slow"), new LimitStore.Setting(RateLimit.parse("3/s").withBurst(3), 0)),
                 taskq.limits().overrides());
         assertEquals(3, claim(3).size(), "a burst of 3 at the changed rate");
         taskq.limits().clear(Limits.task("lim.slow"));

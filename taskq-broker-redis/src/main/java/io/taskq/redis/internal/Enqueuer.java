@@ -6,6 +6,7 @@ import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.IntegerListOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.taskq.redis.internal.Partitions.Where;
+import io.taskq.internal.LimitSpec;
 import io.taskq.redis.internal.Scripts.Name;
 import io.taskq.spi.TaskMessage;
 import java.util.ArrayList;
@@ -82,7 +83,13 @@ public final class Enqueuer {
             JobFrame.checkSize(m, maxMessageBytes); // all of the batch or none of it
         }
         for (TaskMessage m : messages) {
-            registry.register(m.queue(), partitions.of(m.queue())); // listed before its first task: found by id
+            int n = partitions.of(m.queue());
+            if (n > 1 && m.body().startsWith(LimitSpec.BODY_PREFIX)) {
+                throw new IllegalArgumentException("task " + m.id() + " (" + m.task() + ") carries limits, but queue '"
+                        + m.queue() + "' is spread over " + n + " partitions: a limit is counted in one queue's slot"
+                        + " (docs/limits.md); send limited tasks to an unpartitioned queue");
+            }
+            registry.register(m.queue(), n); // listed before its first task: found by id
         }
         Boolean[] out = new Boolean[messages.size()];
         List<EnqueueSlice> slices = slices(messages);

@@ -53,6 +53,19 @@ public final class Keys {
         return partitions == 1 ? queue : queue + "#" + Math.floorMod(id.hashCode(), partitions);
     }
 
+    /**
+     * The limits hash of a queue (partition): the state of the limits its tasks carry and their run-time values,
+     * in the queue's slot; the claim scripts take it as their last key (see lib-claim.lua).
+     */
+    public String limits(String queue) {
+        return base(queue) + ":lim";
+    }
+
+    /** The limits' run-time values in force for the prefix (see {@code RedisLimitStore}). */
+    public String limitOverrides() {
+        return "{" + prefix + "}:limits";
+    }
+
     /** The key of a named lease. */
     public String lease(String name) {
         return "{" + prefix + "}:lease:" + name;
