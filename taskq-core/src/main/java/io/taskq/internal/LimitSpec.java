@@ -5,7 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The limits one message is subject to, as the {@value #HEADER} header carries them (docs/protocol.md, docs/limits.md):
@@ -56,6 +58,19 @@ public record LimitSpec(List<Entry> entries) {
         if (entries.size() > MAX_ENTRIES) {
             throw new IllegalArgumentException("a task may be subject to at most " + MAX_ENTRIES + " limits");
         }
+    }
+
+    /**
+     * Custom headers without the limits header: a follow-up (callback, chain step) carries its parent's headers but
+     * not its limits, which count the parent's task.
+     */
+    public static Map<String, String> without(Map<String, String> headers) {
+        if (!headers.containsKey(HEADER)) {
+            return headers;
+        }
+        Map<String, String> out = new LinkedHashMap<>(headers);
+        out.remove(HEADER);
+        return out;
     }
 
     /** The header text. */
