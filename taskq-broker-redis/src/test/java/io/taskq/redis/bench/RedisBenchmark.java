@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <pre>mvn -q -pl taskq-broker-redis -am test-compile exec:java -Dexec.skip=false -Dexec.classpathScope=test \
  *   -Dexec.mainClass=io.taskq.redis.bench.RedisBenchmark [-Dexec.args="redis://host:port/db"]</pre>
  *
- * A second argument picks scenarios: any of one,batch,process,limited,noprefetch,prefetch,latency,rt (comma-separated). Every scenario
+ * A second argument picks scenarios: any of one,batch,process,limited,noprefetch,prefetch,latency,rt
+ * (comma-separated). Every scenario
  * uses its own key prefix, deleted afterwards. Prints one line per measurement. {@code -Dbench.events=false} turns the
  * task events off, to measure what they cost.
  */
