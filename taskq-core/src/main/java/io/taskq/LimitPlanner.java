@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.taskq.internal.LimitSpec;
 import io.taskq.internal.TaskDefinition;
 import io.taskq.internal.TaskLimits;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +58,49 @@ final class LimitPlanner {
         if (maxRunning > 0) {
             entries.add(new LimitSpec.Entry(name, key, null, maxRunning));
         }
-        if (entries.isEmpty()) {
+        LimitSpec.Unique unique = unique(r, declared, call, args);
+        if (entries.isEmpty() && unique == null) {
             return r.headers();
         }
         Map<String, String> h = new LinkedHashMap<>(r.headers());
-        h.put(LimitSpec.HEADER, new LimitSpec(entries).text());
+        h.put(LimitSpec.HEADER, new LimitSpec(entries, unique).text());
         return h;
+    }
+
+    /**
+     * A unique task's key and mode: the request's key, else the task name with a digest of its arguments (those
+     * {@code @Task(uniqueArgs)} names, or all), so that the key stays short whatever the arguments hold.
+     */
+    private static LimitSpec.Unique unique(TaskRequest<?> r, TaskLimits declared, CallLimits call, ArrayNode args) {
+        Uniqueness u = call.unique() != null ? call.unique() : declared.unique();
+        if (u == null && call.uniqueKey() != null) {
+            u = Uniqueness.untilFinished();
+        }
+        if (u == null) {
+            return null;
+        }
+        String key = call.uniqueKey();
+        if (key == null) {
+            ArrayNode chosen = args;
+            if (!declared.uniqueArgs().isEmpty()) {
+                chosen = args.arrayNode();
+                for (int i : declared.uniqueArgs()) {
+                    chosen.add(i < args.size() ? args.get(i) : args.nullNode());
+                }
+            }
+            String digest = sha256(r.taskName() + "\u0000" + chosen);
+            key = r.taskName().length() <= 120 ? r.taskName() + ":" + digest.substring(0, 32) : digest;
+        }
+        return new LimitSpec.Unique(key, u.mode(), u.window() == null ? 0 : u.window().toMillis());
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
     }
 
     /** The key of a per-key limit from the request: its header or argument as declared; "" for none. */

@@ -91,4 +91,14 @@ public @interface Task {
      * request may give its key itself ({@link TaskRequest#limitKey}).
      */
     String limitKey() default "";
+
+    /**
+     * Makes the task unique in its queue: {@code queued}, {@code started} or {@code finished} (how long it holds its
+     * uniqueness key, see {@link Uniqueness.Mode}), or a duration ({@code "10m"}) for a window after the submit;
+     * empty for none. A submit of a duplicate answers with the existing task's handle. See docs/limits.md.
+     */
+    String uniqueUntil() default "";
+
+    /** The arguments (positions from 0) that make a unique task's key, with its name; empty for all of them. */
+    int[] uniqueArgs() default {};
 }

@@ -350,6 +350,30 @@ public final class TaskRequest<R> {
     }
 
     /**
+     * Makes this task unique in its queue for as long as {@code unique} says, instead of its
+     * {@code @Task(uniqueUntil)}: a submit while another task holds the same key answers with that task's handle
+     * ({@link TaskHandle#created()} false; {@link #failIfDuplicate()} makes it throw). See docs/limits.md.
+     */
+    public TaskRequest<R> unique(Uniqueness unique) {
+        TaskRequest<R> c = copy();
+        c.limits = limits.withUnique(Objects.requireNonNull(unique, "unique"), limits.uniqueKey());
+        return c;
+    }
+
+    /**
+     * The uniqueness key of this task instead of its name and arguments (at most 200 characters); the task is unique
+     * {@code until finished} unless it or this request says otherwise.
+     */
+    public TaskRequest<R> uniqueKey(String key) {
+        if (key.isEmpty() || key.length() > 200) {
+            throw new IllegalArgumentException("a uniqueness key has 1 to 200 characters");
+        }
+        TaskRequest<R> c = copy();
+        c.limits = limits.withUnique(limits.unique(), key);
+        return c;
+    }
+
+    /**
      * Adds a callback (Celery's {@code link}): when this task succeeds, the worker enqueues {@code callback} with the
      * result appended to its arguments, atomically with the task's success, exactly once; its parent is this task.
      * Not on a retry, a failure or a revoke. See docs/workflows.md.

@@ -4,6 +4,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.taskq.DeadLetter;
 import io.taskq.DeadLetterFilter;
 import io.taskq.QueueStats;
+import io.taskq.internal.LimitSpec;
 import io.taskq.redis.internal.BrokerConfig;
 import io.taskq.redis.internal.BrokerStartup;
 import io.taskq.redis.internal.Claimer;
@@ -316,6 +317,16 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     @Override
     public Optional<ResultBackend> resultBackend() {
         return Optional.of(this);
+    }
+
+    /** The holder's id from the queue's uniqueness hash (checked live by the enqueue that declined the message). */
+    @Override
+    public Optional<String> uniqueHolder(String queue, String key) {
+        checkOpen();
+        String v = conns.commands().hget(keys.uniques(queue),
+                LimitSpec.encode(key));
+        int bar = v == null ? -1 : v.lastIndexOf('|', v.lastIndexOf('|') - 1);
+        return bar < 0 ? Optional.empty() : Optional.of(v.substring(0, bar));
     }
 
     /** The limits' run-time values, in the queues' limits hashes. */

@@ -42,13 +42,15 @@ local function job_limits(job)
   return string.match(job, LIMITS_HEADER, j + 1)
 end
 
--- The entries of a limits header: rate and concurrency limits; nil if one is malformed (the message then runs
+-- The entries of a limits header: rate and concurrency limits (a uniqueness entry is skipped); nil if one is malformed (the message then runs
 -- unlimited, as a message without the header would: only a writer other than taskq's can send one).
 local function limit_entries(spec)
   local rates, concs = {}, {}
   for e in string.gmatch(spec, '[^ ]+') do
     local name, key, p, per, b = string.match(e, '^r|([^|]+)|([^|]*)|(%d+)|(%d+)|(%d+)$')
-    if name then
+    if string.sub(e, 1, 2) == 'u|' then
+      -- a unique task's key: the enqueue's, nothing for the claim
+    elseif name then
       rates[#rates + 1] = { name = name, ctr = name .. '|' .. key, p = tonumber(p), per = tonumber(per),
         b = tonumber(b) }
     else

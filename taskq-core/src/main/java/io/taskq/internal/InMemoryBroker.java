@@ -439,6 +439,18 @@ public final class InMemoryBroker implements MemoryBroker {
         return Optional.of(this);
     }
 
+    @Override
+    public Optional<String> uniqueHolder(String queue, String key) {
+        s.lock.lock();
+        try {
+            Queue q = s.queues.get(queue);
+            MemoryState.UniqueHold h = q == null ? null : q.uniques.get(key);
+            return h != null && s.holds(q, h, s.clock.instant()) ? Optional.of(h.id()) : Optional.empty();
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
     /** The limits' run-time values, kept with the broker's other state. */
     @Override
     public Optional<LimitStore> limitStore() {

@@ -1,6 +1,7 @@
 package io.taskq.internal;
 
 import io.taskq.RateLimit;
+import io.taskq.Uniqueness;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,9 +18,13 @@ import java.util.Map;
  * concurrency limit; names and keys are percent-encoded so that the text needs no JSON escaping and holds no
  * separator (the Redis scripts match it with a pattern).
  *
+ * A unique task's key and mode follow as {@code u|<key>|<mode>|<windowMs>}, mode {@code q} (while queued), {@code s}
+ * (until started), {@code f} (until finished) or {@code w} (a window).
+ *
  * @param entries the limits, rate limits first
+ * @param unique  the task's uniqueness, or null
  */
-public record LimitSpec(List<Entry> entries) {
+public record LimitSpec(List<Entry> entries, Unique unique) {
     /** The envelope header that carries the limits; the envelope writes it first among the headers. */
     public static final String HEADER = "limits";
     /** How a message that carries limits begins (the envelope writes the header first). */
@@ -50,6 +55,41 @@ public record LimitSpec(List<Entry> entries) {
         public String counter() {
             return encode(name) + "|" + encode(key);
         }
+    }
+
+    /** A unique task's key (in its queue), mode and window (ms, 0 unless the mode is a window). */
+    public record Unique(String key, Uniqueness.Mode mode, long windowMs) {
+        /** Validates the fields. */
+        public Unique {
+            if (key.isEmpty() || key.length() > MAX_FIELD) {
+                throw new IllegalArgumentException("a uniqueness key has 1 to " + MAX_FIELD + " characters");
+            }
+        }
+
+        String text() {
+            return "u|" + encode(key) + "|" + switch (mode) {
+                case WHILE_QUEUED -> "q";
+                case UNTIL_STARTED -> "s";
+                case UNTIL_FINISHED -> "f";
+                case WINDOW -> "w";
+            } + "|" + windowMs;
+        }
+
+        static Unique parse(String[] f) {
+            Uniqueness.Mode mode = switch (f[2]) {
+                case "q" -> Uniqueness.Mode.WHILE_QUEUED;
+                case "s" -> Uniqueness.Mode.UNTIL_STARTED;
+                case "f" -> Uniqueness.Mode.UNTIL_FINISHED;
+                case "w" -> Uniqueness.Mode.WINDOW;
+                default -> throw new IllegalArgumentException("unknown uniqueness mode '" + f[2] + "'");
+            };
+            return new Unique(decode(f[1]), mode, Long.parseLong(f[3]));
+        }
+    }
+
+    /** Limits without uniqueness. */
+    public LimitSpec(List<Entry> entries) {
+        this(entries, null);
     }
 
     /** Validates the entries. */
@@ -87,6 +127,9 @@ public record LimitSpec(List<Entry> entries) {
                         .append(e.rate().period().toMillis()).append('|').append(e.rate().burst());
             }
         }
+        if (unique != null) {
+            b.append(b.isEmpty() ? "" : " ").append(unique.text());
+        }
         return b.toString();
     }
 
@@ -97,6 +140,7 @@ public record LimitSpec(List<Entry> entries) {
      */
     public static LimitSpec parse(String text) {
         List<Entry> out = new ArrayList<>();
+        Unique unique = null;
         for (String part : text.trim().split(" +")) {
             if (part.isEmpty()) {
                 continue;
@@ -108,6 +152,8 @@ public record LimitSpec(List<Entry> entries) {
                             Duration.ofMillis(Long.parseLong(f[4])), Integer.parseInt(f[5])), 0));
                 } else if (f[0].equals("c") && f.length == 4) {
                     out.add(new Entry(decode(f[1]), decode(f[2]), null, Integer.parseInt(f[3])));
+                } else if (f[0].equals("u") && f.length == 4 && unique == null) {
+                    unique = Unique.parse(f);
                 } else {
                     throw new IllegalArgumentException("unknown limit entry '" + part + "'");
                 }
@@ -115,7 +161,7 @@ public record LimitSpec(List<Entry> entries) {
                 throw new IllegalArgumentException("bad number in limit entry '" + part + "'", e);
             }
         }
-        return new LimitSpec(out);
+        return new LimitSpec(out, unique);
     }
 
     /** The limits of a message body, or null if it has none (or they cannot be read: then it runs unlimited). */

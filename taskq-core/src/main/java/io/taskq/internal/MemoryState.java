@@ -4,6 +4,7 @@ import io.taskq.DeadLetter;
 import io.taskq.TaskError;
 import io.taskq.TaskState;
 import io.taskq.spi.Delivery;
+import io.taskq.Uniqueness;
 import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskRecord;
 import java.time.Clock;
@@ -89,6 +90,12 @@ final class MemoryState {
         /** Revokes of ids not (yet) in the queue, oldest first (one TTL for all: also in expiry order). */
         final LinkedHashMap<String, Marker> revokedUnknown = new LinkedHashMap<>();
         final MemoryLimits.QueueState limitState = new MemoryLimits.QueueState();
+        /** Uniqueness keys and the tasks that took them (docs/limits.md#unique-tasks). */
+        final Map<String, UniqueHold> uniques = new HashMap<>();
+    }
+
+    /** A uniqueness key's holder: its id, the mode it took the key with, and the end of a window. */
+    record UniqueHold(String id, Uniqueness.Mode mode, Instant until) {
     }
 
     record Marker(String reason, Instant expiresAt) {
@@ -140,6 +147,9 @@ final class MemoryState {
             return true;
         }
         Job j = new Job(m, ++seq);
+        if (j.limits != null && j.limits.unique() != null && !takeUnique(q, j, now)) {
+            return false;
+        }
         q.jobs.put(j.id, j);
         if (m.eta() != null && m.eta().isAfter(now)) {
             j.where = Where.DELAYED;
@@ -150,6 +160,28 @@ final class MemoryState {
             q.ready.add(j);
         }
         return true;
+    }
+
+    /** Takes the job's uniqueness key unless a live task holds it: false if one does (a duplicate). */
+    private boolean takeUnique(Queue q, Job j, Instant now) {
+        LimitSpec.Unique u = j.limits.unique();
+        UniqueHold h = q.uniques.get(u.key());
+        if (h != null && !h.id().equals(j.id) && holds(q, h, now)) {
+            return false;
+        }
+        q.uniques.put(u.key(), new UniqueHold(j.id, u.mode(), now.plusMillis(u.windowMs())));
+        return true;
+    }
+
+    /** Whether a holder still holds its key: the lock ends with the state its mode names (checked, never released). */
+    boolean holds(Queue q, UniqueHold h, Instant now) {
+        Job held = q.jobs.get(h.id());
+        return switch (h.mode()) {
+            case WINDOW -> now.isBefore(h.until());
+            case UNTIL_FINISHED -> held != null;
+            case WHILE_QUEUED -> held != null && held.where != Where.IN_FLIGHT;
+            case UNTIL_STARTED -> held != null && (held.where != Where.IN_FLIGHT || !held.started);
+        };
     }
 
     TaskRecord liveRecord(Queue q, String id, Instant now) {

@@ -2,7 +2,10 @@ package io.taskq.internal;
 
 import io.taskq.RateLimit;
 import io.taskq.Task;
+import io.taskq.Uniqueness;
 import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,10 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param maxRunning  the concurrency limit, or 0
  * @param keyHeader   the custom header the key comes from, or null
  * @param keyArg      the argument the key comes from, or -1
+ * @param unique      how long the task holds its uniqueness key, or null if it is not unique
+ * @param uniqueArgs  the arguments that make the uniqueness key (empty: all)
  */
-public record TaskLimits(RateLimit rate, int maxRunning, String keyHeader, int keyArg) {
+public record TaskLimits(RateLimit rate, int maxRunning, String keyHeader, int keyArg, Uniqueness unique,
+                         List<Integer> uniqueArgs) {
     /** No limits. */
-    public static final TaskLimits NONE = new TaskLimits(null, 0, null, -1);
+    public static final TaskLimits NONE = new TaskLimits(null, 0, null, -1, null, List.of());
 
     private static final Map<Method, TaskLimits> CACHE = new ConcurrentHashMap<>();
 
@@ -67,9 +73,32 @@ public record TaskLimits(RateLimit rate, int maxRunning, String keyHeader, int k
         if (!key.isEmpty() && rate == null && t.concurrencyLimit() == 0) {
             throw new IllegalArgumentException(where + " limitKey needs a rateLimit or a concurrencyLimit");
         }
-        if (rate == null && t.concurrencyLimit() == 0) {
+        Uniqueness unique = unique(t, method, where);
+        if (rate == null && t.concurrencyLimit() == 0 && unique == null) {
             return NONE;
         }
-        return new TaskLimits(rate, t.concurrencyLimit(), header, arg);
+        List<Integer> uniqueArgs = Arrays.stream(t.uniqueArgs()).boxed().toList();
+        return new TaskLimits(rate, t.concurrencyLimit(), header, arg, unique, uniqueArgs);
+    }
+
+    private static Uniqueness unique(Task t, Method method, String where) {
+        for (int i : t.uniqueArgs()) {
+            if (i < 0 || i >= method.getParameterCount()) {
+                throw new IllegalArgumentException(where + " uniqueArgs: " + i + " is not an argument of the method ("
+                        + method.getParameterCount() + " argument(s))");
+            }
+        }
+        if (t.uniqueUntil().isBlank()) {
+            if (t.uniqueArgs().length > 0) {
+                throw new IllegalArgumentException(where + " uniqueArgs needs uniqueUntil");
+            }
+            return null;
+        }
+        try {
+            return Uniqueness.parse(t.uniqueUntil());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + " uniqueUntil '" + t.uniqueUntil()
+                    + "' is neither queued, started, finished nor a duration", e);
+        }
     }
 }

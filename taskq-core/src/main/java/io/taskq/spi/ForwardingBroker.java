@@ -76,6 +76,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public Optional<String> uniqueHolder(String queue, String key) {
+        return delegate.uniqueHolder(queue, key);
+    }
+
+    @Override
     public Map<String, TaskLocation> locate(Collection<String> ids) {
         return delegate.locate(ids);
     }

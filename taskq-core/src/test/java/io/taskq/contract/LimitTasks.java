@@ -38,6 +38,11 @@ public class LimitTasks {
         ran("pair");
     }
 
+    @Task(name = "lim.report", queue = "lim", uniqueUntil = "finished", uniqueArgs = 0)
+    public void report(String customer, int attempt) {
+        ran("report");
+    }
+
     @Task(name = "lim.free", queue = "lim")
     public void free(int n) {
         ran("free");

@@ -10,6 +10,7 @@ import io.taskq.TaskHandle;
 import io.taskq.TaskRequest;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
+import io.taskq.Uniqueness;
 import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.LimitStore;
@@ -220,6 +221,72 @@ public abstract class LimitsContractTest extends TaskqFixture<LimitTasks> {
         Await.until(WAIT, "the second limited", () -> tasks.count("slow") >= 2);
         clock.advance(Duration.ofSeconds(1));
         Await.until(WAIT, "the third limited", () -> tasks.count("slow") == 3);
+    }
+
+    private TaskHandle<Void> unique(String customer, Uniqueness u) {
+        return taskq.submit(TaskRequest.of(LimitTasks::free, customer.length()).uniqueKey("report:" + customer)
+                .unique(u));
+    }
+
+    @Test
+    void aUniqueTaskUntilFinishedAnswersADuplicateWithTheExistingHandle() {
+        TaskHandle<Void> first = taskq.submit(TaskRequest.of(LimitTasks::report, "acme", 1));
+        TaskHandle<Void> dup = taskq.submit(TaskRequest.of(LimitTasks::report, "acme", 2));
+        assertTrue(first.created());
+        assertEquals(first.id(), dup.id(), "the key is the name and the first argument");
+        assertTrue(!dup.created());
+        assertTrue(taskq.submit(TaskRequest.of(LimitTasks::report, "globex", 1)).created());
+        assertThrows(io.taskq.DuplicateTaskException.class,
+                () -> taskq.submit(TaskRequest.of(LimitTasks::report, "acme", 3).failIfDuplicate()));
+        List<Delivery> running = claim(10);
+        assertEquals(2, running.size());
+        assertEquals(first.id(), taskq.submit(TaskRequest.of(LimitTasks::report, "acme", 4)).id(), "still running");
+        done(running.stream().filter(d -> d.id().equals(first.id())).findFirst().orElseThrow());
+        TaskHandle<Void> next = taskq.submit(TaskRequest.of(LimitTasks::report, "acme", 5));
+        assertTrue(next.created(), "finished: the key is free");
+        assertTrue(!next.id().equals(first.id()));
+    }
+
+    @Test
+    void whileQueuedTheKeyIsFreeOnceAWorkerTakesTheTask() {
+        TaskHandle<Void> first = unique("acme", Uniqueness.whileQueued());
+        assertEquals(first.id(), unique("acme", Uniqueness.whileQueued()).id());
+        assertEquals(1, claim(10).size());
+        TaskHandle<Void> second = unique("acme", Uniqueness.whileQueued());
+        assertTrue(second.created());
+        assertTrue(!second.id().equals(first.id()));
+    }
+
+    @Test
+    void untilStartedAHeldTaskKeepsItsKeyAndAStartedOneFreesIt() throws Exception {
+        TaskHandle<Void> first = unique("acme", Uniqueness.untilStarted());
+        List<Delivery> held = broker.claim(new ClaimRequest("c-1", List.of("lim"), 1, LEASE, Duration.ZERO, 0));
+        assertEquals(1, held.size(), "claimed, held, not started");
+        assertEquals(first.id(), unique("acme", Uniqueness.untilStarted()).id());
+        broker.markStarted(held, clock.instant());
+        assertTrue(unique("acme", Uniqueness.untilStarted()).created());
+    }
+
+    @Test
+    void aWindowHoldsTheKeyForItsTimeWhateverTheTaskDoes() {
+        TaskHandle<Void> first = unique("acme", Uniqueness.forWindow(Duration.ofMinutes(1)));
+        done(claim(10).get(0));
+        assertEquals(first.id(), unique("acme", Uniqueness.forWindow(Duration.ofMinutes(1))).id(), "finished, in"
+                + " the window");
+        clock.advance(Duration.ofMinutes(1));
+        assertTrue(unique("acme", Uniqueness.forWindow(Duration.ofMinutes(1))).created());
+    }
+
+    @Test
+    void aUniqueTaskWithACountdownHoldsItsKeyWhileDelayed() {
+        TaskHandle<Void> first = taskq.submit(TaskRequest.of(LimitTasks::free, 1).uniqueKey("nightly")
+                .countdown(Duration.ofMinutes(5)));
+        TaskHandle<Void> dup = taskq.submit(TaskRequest.of(LimitTasks::free, 2).uniqueKey("nightly")
+                .eta(clock.instant().plus(Duration.ofMinutes(1))));
+        assertEquals(first.id(), dup.id());
+        assertEquals(List.of(), claim(10));
+        clock.advance(Duration.ofMinutes(5));
+        assertEquals(List.of(first.id()), ids(claim(10)));
     }
 
     @Test

@@ -48,11 +48,23 @@ public final class RateLimitsExample {
         }
     }
 
+    /** Reports: one per customer at a time. */
+    public static class ReportTasks {
+        /** Builds a customer's monthly report; a second request while one is under way gets the same task. */
+        @Task(name = "report.monthly", queue = "reports", uniqueUntil = "finished", uniqueArgs = 0)
+        public void monthly(String customer, String requestedBy) {
+        }
+    }
+
     /** Runs the example. */
     public static void main(String[] args) {
         Duration wait = Duration.ofSeconds(30);
         MailTasks tasks = new MailTasks();
-        try (Taskq taskq = ExampleEnvironment.taskqBuilder().tasks(tasks).build()) {
+        try (Taskq taskq = ExampleEnvironment.taskqBuilder().tasks(tasks, new ReportTasks()).build()) {
+            TaskHandle<Void> first = taskq.submit(TaskRequest.of(ReportTasks::monthly, "acme", "ada"));
+            TaskHandle<Void> again = taskq.submit(TaskRequest.of(ReportTasks::monthly, "acme", "bob"));
+            System.out.println("monthly report for acme, asked twice: one task "
+                    + (first.id().equals(again.id()) && !again.created()));
             taskq.startWorker(WorkerOptions.builder().concurrency(16).queues("mail", "crm", "reports").build());
             List<TaskHandle<Void>> syncs = new ArrayList<>();
             for (int i = 0; i < 10; i++) {

@@ -95,6 +95,7 @@ class ExamplesTest {
     @Test
     void rateLimits() throws Exception {
         String out = run(() -> RateLimitsExample.main(new String[0]));
+        assertTrue(out.contains("asked twice: one task true"), out);
         assertTrue(out.contains("synced 20 accounts"), out);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("at most (\\d+) ran at once").matcher(out);
         assertTrue(m.find() && Integer.parseInt(m.group(1)) <= 5, out);

@@ -61,6 +61,14 @@ public final class Keys {
         return base(queue) + ":lim";
     }
 
+    /**
+     * The uniqueness keys of a queue (partition): key → the holder's id, mode and window end; the enqueue script
+     * takes it as its last key (see enqueue.lua).
+     */
+    public String uniques(String queue) {
+        return base(queue) + ":uniq";
+    }
+
     /** The limits' run-time values in force for the prefix (see {@code RedisLimitStore}). */
     public String limitOverrides() {
         return "{" + prefix + "}:limits";
