@@ -62,27 +62,46 @@ local function limit_entries(spec)
   return rates, concs
 end
 
--- The ids this claim let start (not in the active ZSET yet): holders of the slots they took.
-local taken_now
+-- Per call: each concurrency counter's live holders, read and checked once (then kept up to date as the call
+-- takes slots, so that the ids it claims count before they reach the active ZSET), which of them changed, and the
+-- run-time maxima and rates read.
+local conc_live, conc_dirty, limit_values
 
--- Whether every concurrency limit has a free slot: its live holders are the ids in the active ZSET with a lease
--- that has not expired, so that a dead worker's slots come back when its lease does, and a finished task's at once.
-local function slots_free(id, concs)
-  for _, c in ipairs(concs) do
-    local max = tonumber(redis.call('HGET', K_LIM, 'm|' .. c.name)) or c.max
-    local raw = redis.call('HGET', K_LIM, 'h|' .. c.ctr)
-    local live = {}
-    if raw then
-      local ok, held = pcall(cjson.decode, raw)
-      if ok and type(held) == 'table' and #held > 0 then
-        local leases = zmscore(K_ACTIVE, held)
-        for i, h in ipairs(held) do
-          if h ~= id and (taken_now[h] or (leases[i] and tonumber(leases[i]) > NOW)) then live[#live + 1] = h end
-        end
+-- A counter's live holders: the ids in its list with a lease in the active ZSET that has not expired, so that a dead
+-- worker's slots come back when its lease does, and a finished task's at once.
+local function live_holders(ctr)
+  local live = conc_live[ctr]
+  if live then return live end
+  live = {}
+  local raw = redis.call('HGET', K_LIM, 'h|' .. ctr)
+  if raw then
+    local ok, held = pcall(cjson.decode, raw)
+    if ok and type(held) == 'table' and #held > 0 then
+      local leases = zmscore(K_ACTIVE, held)
+      for i, h in ipairs(held) do
+        if leases[i] and tonumber(leases[i]) > NOW then live[#live + 1] = h end
       end
     end
-    if #live >= max then return false end
-    c.live = live
+  end
+  conc_live[ctr] = live
+  return live
+end
+
+-- A run-time value of the limits hash ("m|<name>", "o|<name>"), read once per call.
+local function limit_value(field)
+  local v = limit_values[field]
+  if v == nil then
+    v = redis.call('HGET', K_LIM, field)
+    limit_values[field] = v
+  end
+  return v
+end
+
+-- Whether every concurrency limit has a free slot.
+local function slots_free(concs)
+  for _, c in ipairs(concs) do
+    local max = tonumber(limit_value('m|' .. c.name)) or c.max
+    if #live_holders(c.ctr) >= max then return false end
   end
   return true
 end
@@ -99,7 +118,7 @@ local function take_rates(id, rates)
   local tats = hmget(K_LIM, fields)
   local start = nowUs
   for i, r in ipairs(rates) do
-    local o = redis.call('HGET', K_LIM, 'o|' .. r.name)
+    local o = limit_value('o|' .. r.name)
     if o then
       local p, per, b = string.match(o, '^(%d+)|(%d+)|(%d+)$')
       if p then r.p, r.per, r.b = tonumber(p), tonumber(per), tonumber(b) end
@@ -132,12 +151,13 @@ local function limits_admit(id, spec)
   for _, r in ipairs(rates) do
     if r.p < 1 or r.per < 1 or r.b < 1 then return nil end
   end
-  if not slots_free(id, concs) then return NOW + CONCURRENCY_RETRY_MS end
+  if not slots_free(concs) then return NOW + CONCURRENCY_RETRY_MS end
   local at = take_rates(id, rates)
   if at then return at end
   for _, c in ipairs(concs) do
-    c.live[#c.live + 1] = id
-    redis.call('HSET', K_LIM, 'h|' .. c.ctr, cjson.encode(c.live))
+    local live = live_holders(c.ctr)
+    live[#live + 1] = id
+    conc_dirty[c.ctr] = true
   end
   return nil
 end
@@ -148,17 +168,19 @@ local function hold_back(ids, jobs)
   if #KEYS % 13 ~= 1 then return 0 end -- a caller without the limits key (none today) runs everything
   K_LIM = KEYS[#KEYS]
   local later, earliest = {}, nil
-  taken_now = {}
+  conc_live, conc_dirty, limit_values = {}, {}, {}
   for i, id in ipairs(ids) do
     local spec = jobs[i] and job_limits(jobs[i])
     local at = spec and limits_admit(id, spec)
-    if spec and not at then taken_now[id] = true end
     if at then
       jobs[i] = nil
       later[#later + 1] = fmt(at)
       later[#later + 1] = id
       if not earliest or at < earliest then earliest = at end
     end
+  end
+  for ctr in pairs(conc_dirty) do
+    redis.call('HSET', K_LIM, 'h|' .. ctr, cjson.encode(conc_live[ctr]))
   end
   if not earliest then return 0 end
   multi('ZADD', K_DELAYED, later)
