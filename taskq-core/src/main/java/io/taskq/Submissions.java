@@ -5,6 +5,7 @@ import io.taskq.internal.ArgsRepr;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.GuardedListener;
 import io.taskq.internal.Ids;
+import io.taskq.internal.LimitSpec;
 import io.taskq.internal.Embed;
 import io.taskq.internal.SubmitRetry;
 import io.taskq.internal.TaskDefinition;
@@ -30,10 +31,12 @@ final class Submissions {
     private final SubmitRetry sender;
     private final int maxMessageBytes;
     private final List<GuardedListener> listeners;
+    private final LimitPlanner limits;
 
     Submissions(Taskq taskq, Broker broker, Workflows workflows, SubmitRetry sender,
-                int maxMessageBytes, List<TaskListener> listeners, ArgsRepr argsRepr) {
+                int maxMessageBytes, List<TaskListener> listeners, ArgsRepr argsRepr, LimitPlanner limits) {
         this.taskq = taskq;
+        this.limits = limits;
         this.argsRepr = argsRepr;
         this.broker = broker;
         this.workflows = workflows;
@@ -66,12 +69,14 @@ final class Submissions {
         List<String> duplicates = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             TaskMessage m = messages.get(i);
+            String holder = created.get(i) ? null : uniqueHolder(m);
             // A generated id is known to nobody else: if the broker knew it, this submit put it there (a client
             // library that re-sent the command after a reconnect, say), so only an explicit id can be a duplicate.
-            boolean made = created.get(i) || requests.get(i).id().isEmpty();
-            handles.add(new TaskHandle<>(m.id(), m.queue(), requests.get(i).resultType(), taskq, made));
+            boolean made = holder == null && (created.get(i) || requests.get(i).id().isEmpty());
+            String id = holder != null ? holder : m.id();
+            handles.add(new TaskHandle<>(id, m.queue(), requests.get(i).resultType(), taskq, made));
             if (!made && requests.get(i).failsIfDuplicate()) {
-                duplicates.add(m.queue() + "/" + m.id());
+                duplicates.add(m.queue() + "/" + id);
             }
         }
         sent(prepared, handles, now);
@@ -80,6 +85,18 @@ final class Submissions {
                     duplicates.stream().map(d -> d.substring(d.indexOf('/') + 1)).toList(), handles);
         }
         return handles;
+    }
+
+    /**
+     * The task that holds a unique message's key, when the broker declined the message for it (docs/limits.md): the
+     * submit answers with that task's handle. Null for a message that is not unique, or whose key its own id holds.
+     */
+    private String uniqueHolder(TaskMessage m) {
+        LimitSpec spec = LimitSpec.ofBody(m.body());
+        if (spec == null || spec.unique() == null) {
+            return null;
+        }
+        return broker.uniqueHolder(m.queue(), spec.unique().key()).filter(h -> !h.equals(m.id())).orElse(null);
     }
 
     /**
@@ -152,7 +169,8 @@ final class Submissions {
         Envelope env = new Envelope(id, r.taskName(), queue, priority, args, r.etaAt(now), r.expiresAt(now), 0,
                 r.timeLimitOrNull(), parent != null ? parent.rootId() : id,
                 parent != null ? parent.taskId() : null, def != null && def.ignoreResult(), Ids.processName(),
-                r.headers(), now.truncatedTo(ChronoUnit.MILLIS), r.softTimeLimitOrNull(), embed);
+                limits.headers(r, def, queue, args), now.truncatedTo(ChronoUnit.MILLIS), r.softTimeLimitOrNull(),
+                embed);
         String body = env.encode();
         int size = body.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxMessageBytes) {

@@ -71,4 +71,34 @@ public @interface Task {
 
     /** When true, a successful result is not stored (state tracking ends at STARTED). */
     boolean ignoreResult() default false;
+
+    /**
+     * A rate limit across all workers, as {@link RateLimit#parse} reads it ({@code "100/s"}, {@code "10/m"}); empty
+     * for none. A task over its limit stays queued until the limit allows it, without holding up other tasks; with
+     * {@link #limitKey()} the limit counts per key (per tenant). See docs/limits.md.
+     */
+    String rateLimit() default "";
+
+    /**
+     * At most this many of the task's runs at once across all workers (per key with {@link #limitKey()}); 0 for no
+     * limit. A slot held by a worker that died comes back when its lease expires. See docs/limits.md.
+     */
+    int concurrencyLimit() default 0;
+
+    /**
+     * Where the key of a per-key limit comes from: {@code "header:<name>"} (a custom header, e.g. the tenant) or
+     * {@code "arg:<index>"} (an argument, by position from 0); empty for one limit over all of the task's runs. A
+     * request may give its key itself ({@link TaskRequest#limitKey}).
+     */
+    String limitKey() default "";
+
+    /**
+     * Makes the task unique in its queue: {@code queued}, {@code started} or {@code finished} (how long it holds its
+     * uniqueness key, see {@link Uniqueness.Mode}), or a duration ({@code "10m"}) for a window after the submit;
+     * empty for none. A submit of a duplicate answers with the existing task's handle. See docs/limits.md.
+     */
+    String uniqueUntil() default "";
+
+    /** The arguments (positions from 0) that make a unique task's key, with its name; empty for all of them. */
+    int[] uniqueArgs() default {};
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import io.taskq.internal.Json;
 import io.taskq.internal.MethodRefs;
 import io.taskq.internal.TaskDefinition;
+import io.taskq.internal.LimitSpec;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,8 @@ public final class TaskRequest<R> {
     private List<CanvasStep> chainRest = List.of();
     /** The chord whose header this request (or the chain it starts) is a member of, or null. */
     private io.taskq.internal.Embed.ChordRef chord;
+    /** This call's own limits (docs/limits.md). */
+    private CallLimits limits = CallLimits.NONE;
 
     private TaskRequest(String taskName, List<Object> args, JavaType resultType, TaskDefinition definition) {
         this.taskName = taskName;
@@ -82,6 +85,7 @@ public final class TaskRequest<R> {
         c.errbacks = errbacks;
         c.chainRest = chainRest;
         c.chord = chord;
+        c.limits = limits;
         return c;
     }
 
@@ -308,13 +312,67 @@ public final class TaskRequest<R> {
     public TaskRequest<R> header(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        if (io.taskq.internal.Envelope.RESERVED.contains(name)) {
+        if (io.taskq.internal.Envelope.RESERVED.contains(name) || name.equals(LimitSpec.HEADER)) {
             throw new IllegalArgumentException("header name '" + name + "' is reserved by taskq");
         }
         TaskRequest<R> c = copy();
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
         c.headers = Collections.unmodifiableMap(h);
+        return c;
+    }
+
+    /**
+     * A rate limit for this call instead of the task's declared {@code @Task(rateLimit)}; it counts with the task's
+     * other runs (the limit {@code task:<name>}, per key if there is one). See docs/limits.md.
+     */
+    public TaskRequest<R> rateLimit(RateLimit rate) {
+        TaskRequest<R> c = copy();
+        c.limits = limits.withRate(Objects.requireNonNull(rate, "rate"));
+        return c;
+    }
+
+    /** At most {@code maxRunning} of the task's runs at once (per key), instead of its declared concurrency limit. */
+    public TaskRequest<R> concurrencyLimit(int maxRunning) {
+        if (maxRunning < 1) {
+            throw new IllegalArgumentException("concurrencyLimit must be at least 1");
+        }
+        TaskRequest<R> c = copy();
+        c.limits = limits.withMaxRunning(maxRunning);
+        return c;
+    }
+
+    /**
+     * The key this call's limits count under (a tenant id), instead of the one the task's {@code @Task(limitKey)}
+     * takes from its header or argument.
+     */
+    public TaskRequest<R> limitKey(String key) {
+        TaskRequest<R> c = copy();
+        c.limits = limits.withKey(Objects.requireNonNull(key, "key"));
+        return c;
+    }
+
+    /**
+     * Makes this task unique in its queue for as long as {@code unique} says, instead of its
+     * {@code @Task(uniqueUntil)}: a submit while another task holds the same key answers with that task's handle
+     * ({@link TaskHandle#created()} false; {@link #failIfDuplicate()} makes it throw). See docs/limits.md.
+     */
+    public TaskRequest<R> unique(Uniqueness unique) {
+        TaskRequest<R> c = copy();
+        c.limits = limits.withUnique(Objects.requireNonNull(unique, "unique"), limits.uniqueKey());
+        return c;
+    }
+
+    /**
+     * The uniqueness key of this task instead of its name and arguments (at most 200 characters); the task is unique
+     * {@code until finished} unless it or this request says otherwise.
+     */
+    public TaskRequest<R> uniqueKey(String key) {
+        if (key.isEmpty() || key.length() > 200) {
+            throw new IllegalArgumentException("a uniqueness key has 1 to 200 characters");
+        }
+        TaskRequest<R> c = copy();
+        c.limits = limits.withUnique(limits.unique(), key);
         return c;
     }
 
@@ -477,6 +535,10 @@ public final class TaskRequest<R> {
 
     Map<String, String> headers() {
         return headers;
+    }
+
+    CallLimits limits() {
+        return limits;
     }
 
     boolean failsIfDuplicate() {

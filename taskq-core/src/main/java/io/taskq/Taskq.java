@@ -72,6 +72,7 @@ public final class Taskq implements AutoCloseable {
     private final String application;
     /** Answers remote control for this taskq's workers; null when the broker has no control bus. */
     private final ControlResponder responder;
+    private final Limits limits;
     private volatile boolean closed;
 
     static {
@@ -117,7 +118,8 @@ public final class Taskq implements AutoCloseable {
         this.workflows = new Workflows(this, broker, registry, data);
         Submissions submissions = new Submissions(this, broker, workflows,
                 new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes, extensions.listeners(),
-                b.argsRepr);
+                b.argsRepr, new LimitPlanner(b.queueRateLimits));
+        this.limits = new Limits(broker.limitStore().orElse(null));
         this.submitChain = new SubmitChain(b.submitInterceptors,
                 requests -> submissions.submitAll(requests, clock.instant()));
     }
@@ -348,6 +350,14 @@ public final class Taskq implements AutoCloseable {
     }
 
     /**
+     * The limits' run-time values: change a declared rate or concurrency limit for every worker, from the next claim
+     * on (docs/limits.md).
+     */
+    public Limits limits() {
+        return limits;
+    }
+
+    /**
      * Remote control of the live workers of the broker's namespace, in every process sharing the broker: ping,
      * inspect (active, reserved, registered, stats), pause and resume a queue, change the concurrency, shut a worker
      * down, revoke (Celery's {@code app.control} and {@code inspect}). To every worker, waiting
@@ -546,6 +556,7 @@ public final class Taskq implements AutoCloseable {
         private final Map<String, RetryPolicy> retryPolicies = new LinkedHashMap<>();
         private RetryPolicy defaultRetryPolicy;
         private ArgsRepr argsRepr = ArgsRepr.OFF;
+        private final Map<String, RateLimit> queueRateLimits = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -730,6 +741,16 @@ public final class Taskq implements AutoCloseable {
         /** The clock for ETAs, expiry and backoff (tests pass a controllable one). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /**
+         * A rate limit over every task sent to {@code queue}, across all workers (the limit {@code queue:<name>},
+         * changed at run time through {@link Taskq#limits()}); see docs/limits.md.
+         */
+        public Builder queueRateLimit(String queue, RateLimit rate) {
+            io.taskq.internal.Names.check("queue", queue);
+            this.queueRateLimits.put(queue, Objects.requireNonNull(rate, "rate"));
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.taskq.DeadLetter;
 import io.taskq.DeadLetterFilter;
 import io.taskq.QueueStats;
+import io.taskq.internal.LimitSpec;
 import io.taskq.redis.internal.BrokerConfig;
 import io.taskq.redis.internal.BrokerStartup;
 import io.taskq.redis.internal.Claimer;
@@ -16,6 +17,7 @@ import io.taskq.redis.internal.NamedLeases;
 import io.taskq.redis.internal.Partitions;
 import io.taskq.redis.internal.QueueAdministration;
 import io.taskq.redis.internal.QueueRegistry;
+import io.taskq.redis.internal.RedisLimitStore;
 import io.taskq.redis.internal.QueueScripts;
 import io.taskq.redis.internal.RedisControlBus;
 import io.taskq.redis.internal.RedisEventLog;
@@ -31,6 +33,7 @@ import io.taskq.spi.ControlBus;
 import io.taskq.spi.EventLog;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
+import io.taskq.spi.LimitStore;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.RenewResult;
@@ -90,6 +93,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     private final Keys keys;
     private final Scripts scripts = new Scripts();
     private final Partitions partitions;
+    private final RedisLimitStore limits;
     private final Enqueuer enqueuer;
     private final Claimer claimer;
     private final Finisher finisher;
@@ -123,6 +127,8 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
         this.conns = started.conns();
         this.redisVersion = started.version();
         QueueRegistry registry = new QueueRegistry(conns, keys);
+        this.limits = new RedisLimitStore(conns, keys, registry);
+        registry.whenListed(limits::copyTo);
         this.calls = new QueueScripts(scripts, conns, keys, config);
         this.enqueuer = new Enqueuer(calls, conns, partitions, registry, config.maxMessageBytes());
         this.claimer = new Claimer(calls, conns, partitions, registry, config, this::checkOpen);
@@ -320,6 +326,22 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     @Override
     public Optional<ResultBackend> resultBackend() {
         return Optional.of(this);
+    }
+
+    /** The holder's id from the queue's uniqueness hash (checked live by the enqueue that declined the message). */
+    @Override
+    public Optional<String> uniqueHolder(String queue, String key) {
+        checkOpen();
+        String v = conns.commands().hget(keys.uniques(queue),
+                LimitSpec.encode(key));
+        int bar = v == null ? -1 : v.lastIndexOf('|', v.lastIndexOf('|') - 1);
+        return bar < 0 ? Optional.empty() : Optional.of(v.substring(0, bar));
+    }
+
+    /** The limits' run-time values, in the queues' limits hashes. */
+    @Override
+    public Optional<LimitStore> limitStore() {
+        return Optional.of(limits);
     }
 
     /** This broker: it offers named leases. */

@@ -64,6 +64,45 @@ do
     end
   end
 end
+-- Unique tasks (docs/limits.md#unique-tasks): a message whose limits header (its first, see lib-claim.lua) has a
+-- "u|<key>|<mode>|<windowMs>" entry is enqueued only if no live task of the queue holds the key in K_UNIQ (the
+-- last key; field key -> "<id>|<mode>|<untilMs>"). A holder is live by its mode, checked here and never released:
+-- q while it is ready or delayed, s also while claimed but not started, f while it has a job field, w until untilMs.
+local K_UNIQ = #KEYS == 14 and KEYS[14] or nil
+local uniq_taken = {}
+
+local function unique_of(v)
+  if not K_UNIQ or not v then return nil end
+  local from = 1
+  if pre then
+    local _, j = job_header(v)
+    if not j then return nil end
+    from = j + 1
+  end
+  local spec = string.match(v, '^{"v":1,"headers":{"limits":"([^"]*)"', from)
+  if not spec then return nil end
+  local key, mode, win = string.match(' ' .. spec, ' u|([^| ]+)|([qsfw])|(%d+)')
+  if not key then return nil end
+  return { key = key, mode = mode, win = tonumber(win) }
+end
+
+local function unique_held(u, id)
+  local taken = uniq_taken[u.key]
+  if taken then return taken ~= id end
+  local v = redis.call('HGET', K_UNIQ, u.key)
+  if not v then return false end
+  local hid, mode, untilMs = string.match(v, '^(.*)|([qsfw])|(%d+)$')
+  if not hid or hid == id then return false end
+  if mode == 'w' then return tonumber(untilMs) > NOW end
+  if mode == 'f' then return redis.call('HEXISTS', K_JOB, hid) == 1 end
+  if redis.call('ZSCORE', K_READY, hid) or redis.call('ZSCORE', K_DELAYED, hid) then return true end
+  if mode == 's' and redis.call('ZSCORE', K_ACTIVE, hid) then
+    local _, _, _, _, started = parse_att(redis.call('HGET', K_ATT, hid) or nil)
+    return started == 0
+  end
+  return false
+end
+
 local known = known_ids(ids)
 local last
 if not pre then last = redis.call('INCRBY', K_SEQ, ARGV[A0 + 1]) end
@@ -84,10 +123,16 @@ for i = 1, n do
   end
   left = left - 1
   local id = ids[i]
-  local new = admit(known, i, id, task)
+  local u = unique_of(pre and ARGV[a + 2] or ARGV[a + 1])
+  local new = nil
+  if not (u and unique_held(u, id)) then new = admit(known, i, id, task) end
   if new == nil then
     out[i] = 0
   else
+    if u and new then
+      uniq_taken[u.key] = id
+      redis.call('HSET', K_UNIQ, u.key, id .. '|' .. u.mode .. '|' .. fmt(NOW + u.win))
+    end
     if new then
       local score
       jobs[nj + 1] = id

@@ -24,6 +24,171 @@ local function redis_ms(soft)
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- Limits (docs/limits.md). A message's limits are its envelope's first header, "limits" (LimitSpec in the core
+-- writes it there), so the claim finds them with one anchored match and never parses the message: entries
+-- "r|<name>|<key>|<permits>|<periodMs>|<burst>" and "c|<name>|<key>|<max>", names and keys percent-encoded. Their
+-- state is one hash per queue, K_LIM (the claim's last key, in the queue's slot): "t|<name>|<key>" the GCRA's
+-- theoretical arrival time (us), "g|<id>" the start time reserved for a task that had to wait, "h|<name>|<key>" the
+-- ids holding a concurrency slot (JSON), "o|<name>" and "m|<name>" the run-time rate and maximum (Taskq.limits()).
+local K_LIM
+local LIMITS_HEADER = '^{"v":1,"headers":{"limits":"([^"]*)"'
+-- How long a task waits for a concurrency slot before it is tried again (ms).
+local CONCURRENCY_RETRY_MS = 100
+
+-- The limits header of a job field, or nil (nearly always: the match fails at the first header's name).
+local function job_limits(job)
+  local _, j = job_header(job)
+  if not j then return nil end
+  return string.match(job, LIMITS_HEADER, j + 1)
+end
+
+-- The entries of a limits header: rate and concurrency limits (a uniqueness entry is skipped); nil if one is malformed (the message then runs
+-- unlimited, as a message without the header would: only a writer other than taskq's can send one).
+local function limit_entries(spec)
+  local rates, concs = {}, {}
+  for e in string.gmatch(spec, '[^ ]+') do
+    local name, key, p, per, b = string.match(e, '^r|([^|]+)|([^|]*)|(%d+)|(%d+)|(%d+)$')
+    if string.sub(e, 1, 2) == 'u|' then
+      -- a unique task's key: the enqueue's, nothing for the claim
+    elseif name then
+      rates[#rates + 1] = { name = name, ctr = name .. '|' .. key, p = tonumber(p), per = tonumber(per),
+        b = tonumber(b) }
+    else
+      name, key, p = string.match(e, '^c|([^|]+)|([^|]*)|(%d+)$')
+      if not name then return nil end
+      concs[#concs + 1] = { name = name, ctr = name .. '|' .. key, max = tonumber(p) }
+    end
+  end
+  return rates, concs
+end
+
+-- Per call: each concurrency counter's live holders, read and checked once (then kept up to date as the call
+-- takes slots, so that the ids it claims count before they reach the active ZSET), which of them changed, and the
+-- run-time maxima and rates read.
+local conc_live, conc_dirty, limit_values
+
+-- A counter's live holders: the ids in its list with a lease in the active ZSET that has not expired, so that a dead
+-- worker's slots come back when its lease does, and a finished task's at once.
+local function live_holders(ctr)
+  local live = conc_live[ctr]
+  if live then return live end
+  live = {}
+  local raw = redis.call('HGET', K_LIM, 'h|' .. ctr)
+  if raw then
+    local ok, held = pcall(cjson.decode, raw)
+    if ok and type(held) == 'table' and #held > 0 then
+      local leases = zmscore(K_ACTIVE, held)
+      for i, h in ipairs(held) do
+        if leases[i] and tonumber(leases[i]) > NOW then live[#live + 1] = h end
+      end
+    end
+  end
+  conc_live[ctr] = live
+  return live
+end
+
+-- A run-time value of the limits hash ("m|<name>", "o|<name>"), read once per call.
+local function limit_value(field)
+  local v = limit_values[field]
+  if v == nil then
+    v = redis.call('HGET', K_LIM, field)
+    limit_values[field] = v
+  end
+  return v
+end
+
+-- Whether every concurrency limit has a free slot.
+local function slots_free(concs)
+  for _, c in ipairs(concs) do
+    local max = tonumber(limit_value('m|' .. c.name)) or c.max
+    if #live_holders(c.ctr) >= max then return false end
+  end
+  return true
+end
+
+-- GCRA over every rate limit at once: the start time is the latest each allows; each limit's arrival time moves
+-- one interval past it. A start in the future is reserved ("g|<id>"), so that the task runs then without asking
+-- again and the tasks behind it queue after it. Returns nil to start now, or the reserved time (ms).
+local function take_rates(id, rates)
+  if #rates == 0 then return nil end
+  if redis.call('HDEL', K_LIM, 'g|' .. id) == 1 then return nil end
+  local nowUs = NOW * 1000
+  local fields = {}
+  for i, r in ipairs(rates) do fields[i] = 't|' .. r.ctr end
+  local tats = hmget(K_LIM, fields)
+  local start = nowUs
+  for i, r in ipairs(rates) do
+    local o = limit_value('o|' .. r.name)
+    if o then
+      local p, per, b = string.match(o, '^(%d+)|(%d+)|(%d+)$')
+      if p then r.p, r.per, r.b = tonumber(p), tonumber(per), tonumber(b) end
+    end
+    r.t = math.max(1, math.floor(r.per * 1000 / r.p))
+    r.tat = tonumber(tats[i]) or 0
+    local allow = math.max(r.tat, nowUs) - (r.b - 1) * r.t
+    if allow > start then start = allow end
+  end
+  local set = {}
+  for i, r in ipairs(rates) do
+    set[#set + 1] = fields[i]
+    set[#set + 1] = fmt(math.max(r.tat, start) + r.t)
+  end
+  local at = nil
+  if start > nowUs then
+    set[#set + 1] = 'g|' .. id
+    set[#set + 1] = fmt(start)
+    at = math.ceil(start / 1000)
+  end
+  multi('HSET', K_LIM, set)
+  return at
+end
+
+-- Whether the popped task id may start now under its limits header: nil if it may (its permits and slots are
+-- taken), else the time (ms) it comes back; it then waits in the delayed set, still queued.
+local function limits_admit(id, spec)
+  local rates, concs = limit_entries(spec)
+  if not rates then return nil end
+  for _, r in ipairs(rates) do
+    if r.p < 1 or r.per < 1 or r.b < 1 then return nil end
+  end
+  if not slots_free(concs) then return NOW + CONCURRENCY_RETRY_MS end
+  local at = take_rates(id, rates)
+  if at then return at end
+  for _, c in ipairs(concs) do
+    local live = live_holders(c.ctr)
+    live[#live + 1] = id
+    conc_dirty[c.ctr] = true
+  end
+  return nil
+end
+
+-- Moves the popped tasks their limits hold back to the delayed set: ids[i] with jobs[i] set to nil. Returns how
+-- many.
+local function hold_back(ids, jobs)
+  if #KEYS % 13 ~= 1 then return 0 end -- a caller without the limits key (none today) runs everything
+  K_LIM = KEYS[#KEYS]
+  local later, earliest = {}, nil
+  conc_live, conc_dirty, limit_values = {}, {}, {}
+  for i, id in ipairs(ids) do
+    local spec = jobs[i] and job_limits(jobs[i])
+    local at = spec and limits_admit(id, spec)
+    if at then
+      jobs[i] = nil
+      later[#later + 1] = fmt(at)
+      later[#later + 1] = id
+      if not earliest or at < earliest then earliest = at end
+    end
+  end
+  for ctr in pairs(conc_dirty) do
+    redis.call('HSET', K_LIM, 'h|' .. ctr, cjson.encode(conc_live[ctr]))
+  end
+  if not earliest then return 0 end
+  multi('ZADD', K_DELAYED, later)
+  firstDue = nil -- next_wake() reads the delayed set again
+  wake_at(earliest)
+  return #later / 2
+end
+
 -- claim: promotes due delayed tasks and reaps expired leases (both bounded), then pops up to max ready tasks by
 -- priority, leases each (active ZSET, new fencing token), counts the attempt and records RECEIVED. The first
 -- startNow claimed tasks go straight to a free slot of the worker and are marked started (see parse_att); the
@@ -88,6 +253,7 @@ local function do_claim(consumer, max, lease, wantWake, startNow, fence)
     end
   end
   check_jobs(ids, jobs, atts)
+  hold_back(ids, jobs)
   local out = { 0, -1 }
   local attSet, actSet = {}, {}
   local deadline = fmt(NOW + lease)

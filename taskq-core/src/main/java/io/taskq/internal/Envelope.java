@@ -152,7 +152,16 @@ public record Envelope(String id, String task, String queue, int priority, Array
             repr = repr.substring(0, ARGSREPR_MAX) + "...";
         }
         StringBuilder b = new StringBuilder(360 + argsJson.length() + repr.length() + 2 * id.length());
-        b.append("{\"v\":").append(VERSION).append(",\"headers\":{\"lang\":\"java\",\"task\":");
+        b.append("{\"v\":").append(VERSION).append(",\"headers\":{");
+        String limits = headers.get(LimitSpec.HEADER);
+        if (limits != null) {
+            // First, at a fixed place, so that a broker finds a message's limits without parsing it (LimitSpec).
+            string(b, LimitSpec.HEADER);
+            b.append(':');
+            string(b, limits);
+            b.append(',');
+        }
+        b.append("\"lang\":\"java\",\"task\":");
         string(b, task);
         b.append(",\"id\":");
         string(b, id);
@@ -186,6 +195,9 @@ public record Envelope(String id, String task, String queue, int priority, Array
         string(b, queue);
         b.append(",\"priority\":").append(priority);
         for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (limits != null && h.getKey().equals(LimitSpec.HEADER)) {
+                continue;
+            }
             b.append(',');
             string(b, h.getKey());
             b.append(':');
@@ -213,6 +225,9 @@ public record Envelope(String id, String task, String queue, int priority, Array
     String encodeWithTree() {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode h = f.objectNode();
+        if (headers.containsKey(LimitSpec.HEADER)) {
+            h.put(LimitSpec.HEADER, headers.get(LimitSpec.HEADER));
+        }
         h.put("lang", "java");
         h.put("task", task);
         h.put("id", id);

@@ -14,6 +14,7 @@ import io.taskq.spi.DeadLetterPage;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.FinishAndClaim;
 import io.taskq.spi.Leases;
+import io.taskq.spi.LimitStore;
 import io.taskq.spi.MemoryBroker;
 import io.taskq.spi.Outcome;
 import io.taskq.spi.ControlBus;
@@ -107,8 +108,9 @@ public final class InMemoryBroker implements MemoryBroker {
                     Queue q = s.queue(name);
                     s.reap(q, now);
                     s.promote(q, now);
-                    while (out.size() < request.max() && !q.ready.isEmpty()) {
-                        out.add(lease(q, q.ready.pollFirst(), request, out.size() < request.startNow(), now));
+                    Job j;
+                    while (out.size() < request.max() && (j = s.popAdmitted(q, now)) != null) {
+                        out.add(lease(q, j, request, out.size() < request.startNow(), now));
                     }
                     if (!q.delayed.isEmpty() && (nextDue == null || q.delayed.first().due.isBefore(nextDue))) {
                         nextDue = q.delayed.first().due;
@@ -445,6 +447,24 @@ public final class InMemoryBroker implements MemoryBroker {
     @Override
     public Optional<ResultBackend> resultBackend() {
         return Optional.of(this);
+    }
+
+    @Override
+    public Optional<String> uniqueHolder(String queue, String key) {
+        s.lock.lock();
+        try {
+            Queue q = s.queues.get(queue);
+            MemoryState.UniqueHold h = q == null ? null : q.uniques.get(key);
+            return h != null && s.holds(q, h, s.clock.instant()) ? Optional.of(h.id()) : Optional.empty();
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** The limits' run-time values, kept with the broker's other state. */
+    @Override
+    public Optional<LimitStore> limitStore() {
+        return Optional.of(s.limits);
     }
 
     /** This broker: it offers named leases. */

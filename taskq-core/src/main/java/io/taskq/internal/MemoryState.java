@@ -4,6 +4,7 @@ import io.taskq.DeadLetter;
 import io.taskq.TaskError;
 import io.taskq.TaskState;
 import io.taskq.spi.Delivery;
+import io.taskq.Uniqueness;
 import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskRecord;
 import java.time.Clock;
@@ -62,6 +63,8 @@ final class MemoryState {
         String consumer;
         Instant leaseUntil;
         String revoked;
+        /** The limits its message carries (docs/limits.md), or null. */
+        final LimitSpec limits;
 
         Job(TaskMessage m, long seq) {
             this.id = m.id();
@@ -70,6 +73,7 @@ final class MemoryState {
             this.priority = m.priority();
             this.body = m.body();
             this.seq = seq;
+            this.limits = LimitSpec.ofBody(m.body());
         }
     }
 
@@ -85,6 +89,13 @@ final class MemoryState {
         final Map<String, Stored> records = new HashMap<>();
         /** Revokes of ids not (yet) in the queue, oldest first (one TTL for all: also in expiry order). */
         final LinkedHashMap<String, Marker> revokedUnknown = new LinkedHashMap<>();
+        final MemoryLimits.QueueState limitState = new MemoryLimits.QueueState();
+        /** Uniqueness keys and the tasks that took them (docs/limits.md#unique-tasks). */
+        final Map<String, UniqueHold> uniques = new HashMap<>();
+    }
+
+    /** A uniqueness key's holder: its id, the mode it took the key with, and the end of a window. */
+    record UniqueHold(String id, Uniqueness.Mode mode, Instant until) {
     }
 
     record Marker(String reason, Instant expiresAt) {
@@ -100,6 +111,7 @@ final class MemoryState {
     /** The queues enqueued to or claimed from (QueueAdmin.queues()); queues above also holds names only asked about. */
     final Set<String> registered = new TreeSet<>();
     final Map<String, List<CompletableFuture<TaskRecord>>> waiters = new HashMap<>();
+    final MemoryLimits limits = new MemoryLimits();
     long seq;
     long tokens;
     volatile boolean closed;
@@ -135,6 +147,9 @@ final class MemoryState {
             return true;
         }
         Job j = new Job(m, ++seq);
+        if (j.limits != null && j.limits.unique() != null && !takeUnique(q, j, now)) {
+            return false;
+        }
         q.jobs.put(j.id, j);
         if (m.eta() != null && m.eta().isAfter(now)) {
             j.where = Where.DELAYED;
@@ -145,6 +160,28 @@ final class MemoryState {
             q.ready.add(j);
         }
         return true;
+    }
+
+    /** Takes the job's uniqueness key unless a live task holds it: false if one does (a duplicate). */
+    private boolean takeUnique(Queue q, Job j, Instant now) {
+        LimitSpec.Unique u = j.limits.unique();
+        UniqueHold h = q.uniques.get(u.key());
+        if (h != null && !h.id().equals(j.id) && holds(q, h, now)) {
+            return false;
+        }
+        q.uniques.put(u.key(), new UniqueHold(j.id, u.mode(), now.plusMillis(u.windowMs())));
+        return true;
+    }
+
+    /** Whether a holder still holds its key: the lock ends with the state its mode names (checked, never released). */
+    boolean holds(Queue q, UniqueHold h, Instant now) {
+        Job held = q.jobs.get(h.id());
+        return switch (h.mode()) {
+            case WINDOW -> now.isBefore(h.until());
+            case UNTIL_FINISHED -> held != null;
+            case WHILE_QUEUED -> held != null && held.where != Where.IN_FLIGHT;
+            case UNTIL_STARTED -> held != null && (held.where != Where.IN_FLIGHT || !held.started);
+        };
     }
 
     TaskRecord liveRecord(Queue q, String id, Instant now) {
@@ -167,6 +204,30 @@ final class MemoryState {
     int retriesOf(Queue q, String id, Instant now) {
         TaskRecord r = liveRecord(q, id, now);
         return r == null ? 0 : r.retries();
+    }
+
+    /**
+     * Pops the first ready job that its limits let start now; a limited job that must wait goes to delayed until
+     * its limits allow, so that the jobs behind it are not held up. Null if none is left.
+     */
+    Job popAdmitted(Queue q, Instant now) {
+        while (!q.ready.isEmpty()) {
+            Job j = q.ready.pollFirst();
+            if (j.limits == null) {
+                return j;
+            }
+            Instant later = limits.admit(q.limitState, j.id, j.limits, now, id -> {
+                Job h = q.jobs.get(id);
+                return h != null && h.where == Where.IN_FLIGHT && h.leaseUntil.isAfter(now);
+            });
+            if (later == null) {
+                return j;
+            }
+            j.where = Where.DELAYED;
+            j.due = later;
+            q.delayed.add(j);
+        }
+        return null;
     }
 
     void promote(Queue q, Instant now) {

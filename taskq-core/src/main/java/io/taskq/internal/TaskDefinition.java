@@ -50,6 +50,7 @@ public record TaskDefinition(String name, Method method, List<JavaType> paramete
             throw new IllegalArgumentException("@Task " + where + ": softTimeLimit " + t.softTimeLimit()
                     + " must be shorter than timeLimit " + t.timeLimit());
         }
+        TaskLimits.of(method); // checked at registration, like the other attributes
         method.setAccessible(true);
         return new TaskDefinition(name, method, List.copyOf(params), result, t.queue().trim(), t.priority(),
                 retryPolicy, timeLimit, softTimeLimit, t.ignoreResult());

@@ -214,6 +214,28 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * The id of the task that holds a uniqueness key in a queue (docs/limits.md#unique-tasks): asked after
+     * {@link #enqueue} declined a unique message, so that the submit answers with the existing task's handle. A broker
+     * that enforces limits enforces uniqueness in its enqueue: a message whose {@code limits} header names a key
+     * another live task of the queue holds is not enqueued ({@code false}).
+     *
+     * @return the holder's id, or empty if nobody holds the key now (or this broker keeps no uniqueness: the default)
+     */
+    default Optional<String> uniqueHolder(String queue, String key) {
+        return Optional.empty();
+    }
+
+    /**
+     * Run-time changes of the limits tasks are declared with; the broker enforces the limits that messages carry
+     * (the {@code limits} header, see docs/limits.md) in its claim.
+     *
+     * @return the store, or empty if this broker enforces no limits (the default): limited tasks then run unlimited
+     */
+    default Optional<LimitStore> limitStore() {
+        return Optional.empty();
+    }
+
+    /**
      * Whether {@code failure}, thrown by one of this broker's calls, may pass if the same call is made again: a
      * timeout, a lost connection, a server still loading or without its master. Such a call may also have taken
      * effect before it failed (a reply lost after the command ran). Refusals that repeat (authentication, ACL

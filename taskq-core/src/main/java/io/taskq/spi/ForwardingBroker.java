@@ -81,6 +81,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public Optional<String> uniqueHolder(String queue, String key) {
+        return delegate.uniqueHolder(queue, key);
+    }
+
+    @Override
     public Map<String, TaskLocation> locate(Collection<String> ids) {
         return delegate.locate(ids);
     }
@@ -109,6 +114,11 @@ public abstract class ForwardingBroker implements Broker {
     @Override
     public Optional<Leases> leases() {
         return delegate.leases();
+    }
+
+    @Override
+    public Optional<LimitStore> limitStore() {
+        return delegate.limitStore();
     }
 
     @Override

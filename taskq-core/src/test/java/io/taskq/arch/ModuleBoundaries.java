@@ -52,6 +52,9 @@ public final class ModuleBoundaries {
             new Allowed("taskq-broker-redis", "io.taskq.internal.Paging", false, "the listing cursors of"
                     + " QueueAdmin.tasks (a position per partition) are read and checked alike by both brokers, with"
                     + " the same page-size rule and messages"),
+            new Allowed("taskq-broker-redis", "io.taskq.internal.LimitSpec", false, "a message's limits header"
+                    + " (how a limited body begins, refused on a partitioned queue) and the limit names in the limits"
+                    + " hashes are written and read alike by the core's submit, the in-memory broker and the scripts"),
             new Allowed("taskq-broker-redis", "io.taskq.internal.ReadyAge", false, "QueueStats.oldestReadyAge is"
                     + " taken alike by both brokers from a message's sent_at and eta headers, parsed as the core"
                     + " parses them"),

@@ -24,7 +24,8 @@ import java.util.List;
  */
 public final class Golden {
     /** The names of all golden files. */
-    public static final List<String> FILES = List.of("envelope.json", "envelope-workflow.json", "record-received.json", "record-success.json",
+    public static final List<String> FILES = List.of("envelope.json", "envelope-workflow.json", "envelope-limits.json",
+            "record-received.json", "record-success.json",
             "record-failure.json", "dead-letter.json", "schedule-entry.json", "worker-info.json");
 
     private Golden() {

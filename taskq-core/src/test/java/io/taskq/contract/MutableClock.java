@@ -10,6 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A clock that tests move by hand; starts at the real current time so that brokers' real TTLs stay sane. */
 public final class MutableClock extends Clock {
     private final AtomicLong offsetMillis = new AtomicLong();
+    /** The real time the clock stopped at, or 0 while it runs (see {@link #stop()}). */
+    private volatile long stoppedAt;
+
+    /** Stops the clock where it is: from now on only {@link #advance} moves it (exact times for claim tests). */
+    public void stop() {
+        stoppedAt = System.currentTimeMillis();
+    }
 
     /** Moves the clock forward. */
     public void advance(Duration d) {
@@ -28,6 +35,7 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.ofEpochMilli(System.currentTimeMillis() + offsetMillis.get());
+        long base = stoppedAt;
+        return Instant.ofEpochMilli((base != 0 ? base : System.currentTimeMillis()) + offsetMillis.get());
     }
 }

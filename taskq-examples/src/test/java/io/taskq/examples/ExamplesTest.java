@@ -109,4 +109,15 @@ class ExamplesTest {
         assertTrue(out.contains("chord failed: taskq.ChordError"), out);
         assertTrue(out.contains("month: published 10000"), out);
     }
+
+    @Test
+    void rateLimits() throws Exception {
+        String out = run(() -> RateLimitsExample.main(new String[0]));
+        assertTrue(out.contains("asked twice: one task true"), out);
+        assertTrue(out.contains("synced 20 accounts"), out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("at most (\\d+) ran at once").matcher(out);
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) <= 5, out);
+        assertTrue(out.contains("mail.send now: 20/1000ms"), out);
+        assertTrue(out.contains("back to its declared rate: true"), out);
+    }
 }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -108,6 +109,11 @@ public final class MeteredBroker extends ForwardingBroker {
     @Override
     public Map<String, TaskLocation> locate(String queue, Collection<String> ids) {
         return counted("locate", () -> super.locate(queue, ids));
+    }
+
+    @Override
+    public Optional<String> uniqueHolder(String queue, String key) {
+        return counted("uniqueHolder", () -> super.uniqueHolder(queue, key));
     }
 
     private <T> T counted(String operation, Supplier<T> call) {

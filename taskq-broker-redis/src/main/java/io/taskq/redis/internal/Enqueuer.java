@@ -6,9 +6,11 @@ import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.IntegerListOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.taskq.redis.internal.Partitions.Where;
+import io.taskq.internal.LimitSpec;
 import io.taskq.redis.internal.Scripts.Name;
 import io.taskq.spi.TaskMessage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,19 +78,33 @@ public final class Enqueuer {
         }
     }
 
+    /** The enqueue script's keys: the queue's, then its uniqueness keys (see enqueue.lua). */
+    private String[] enqueueKeys(String physical) {
+        String[] q = keys.queue(physical);
+        String[] out = Arrays.copyOf(q, q.length + 1);
+        out[q.length] = keys.uniques(physical);
+        return out;
+    }
+
     /** Enqueues a batch, all or none checked for size first; whether each message was new. */
     public List<Boolean> enqueue(List<TaskMessage> messages) {
         for (TaskMessage m : messages) {
             JobFrame.checkSize(m, maxMessageBytes); // all of the batch or none of it
         }
         for (TaskMessage m : messages) {
-            registry.register(m.queue(), partitions.of(m.queue())); // listed before its first task: found by id
+            int n = partitions.of(m.queue());
+            if (n > 1 && m.body().startsWith(LimitSpec.BODY_PREFIX)) {
+                throw new IllegalArgumentException("task " + m.id() + " (" + m.task() + ") carries limits, but queue '"
+                        + m.queue() + "' is spread over " + n + " partitions: a limit is counted in one queue's slot"
+                        + " (docs/limits.md); send limited tasks to an unpartitioned queue");
+            }
+            registry.register(m.queue(), n); // listed before its first task: found by id
         }
         Boolean[] out = new Boolean[messages.size()];
         List<EnqueueSlice> slices = slices(messages);
         if (slices.size() == 1) {
             EnqueueSlice sl = slices.get(0);
-            sl.read(scripts.run(conns, Name.ENQUEUE, ENQUEUE_REPLY, keys.queue(sl.where.physical()),
+            sl.read(scripts.run(conns, Name.ENQUEUE, ENQUEUE_REPLY, enqueueKeys(sl.where.physical()),
                     enqueueArgs(sl, messages)), out);
             return List.of(out);
         }
@@ -97,14 +113,14 @@ public final class Enqueuer {
         // on a Cluster one connection per node), so the order of the batch is kept.
         for (EnqueueSlice sl : slices) {
             sl.args = enqueueArgs(sl, messages);
-            sl.reply = scripts.send(conns, Name.ENQUEUE, ENQUEUE_REPLY.get(), keys.queue(sl.where.physical()),
+            sl.reply = scripts.send(conns, Name.ENQUEUE, ENQUEUE_REPLY.get(), enqueueKeys(sl.where.physical()),
                     sl.args);
         }
         readPipelined(slices, out);
         // Refused (NOSCRIPT, READONLY: nothing ran): sent again in order, one at a time.
         for (EnqueueSlice sl : slices) {
             if (sl.reply == null) {
-                sl.read(scripts.run(conns, Name.ENQUEUE, ENQUEUE_REPLY, keys.queue(sl.where.physical()), sl.args),
+                sl.read(scripts.run(conns, Name.ENQUEUE, ENQUEUE_REPLY, enqueueKeys(sl.where.physical()), sl.args),
                         out);
             }
         }

@@ -58,6 +58,27 @@ public final class Keys {
         return base(physical) + ":chord:" + chordId;
     }
 
+    /**
+     * The limits hash of a queue (partition): the state of the limits its tasks carry and their run-time values,
+     * in the queue's slot; the claim scripts take it as their last key (see lib-claim.lua).
+     */
+    public String limits(String queue) {
+        return base(queue) + ":lim";
+    }
+
+    /**
+     * The uniqueness keys of a queue (partition): key → the holder's id, mode and window end; the enqueue script
+     * takes it as its last key (see enqueue.lua).
+     */
+    public String uniques(String queue) {
+        return base(queue) + ":uniq";
+    }
+
+    /** The limits' run-time values in force for the prefix (see {@code RedisLimitStore}). */
+    public String limitOverrides() {
+        return "{" + prefix + "}:limits";
+    }
+
     /** The key of a named lease. */
     public String lease(String name) {
         return "{" + prefix + "}:lease:" + name;

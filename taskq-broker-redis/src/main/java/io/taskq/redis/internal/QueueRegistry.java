@@ -3,6 +3,7 @@ package io.taskq.redis.internal;
 import io.lettuce.core.RedisCommandExecutionException;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,11 +19,17 @@ public final class QueueRegistry {
     private final Connections conns;
     private final String key;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private volatile BiConsumer<String, Integer> whenListed = (q, n) -> { };
 
     /** The registry of {@code keys}' prefix. */
     public QueueRegistry(Connections conns, Keys keys) {
         this.conns = conns;
         this.key = keys.queues();
+    }
+
+    /** What to do once when this instance lists a queue (the limits' run-time values are copied to it). */
+    public void whenListed(BiConsumer<String, Integer> action) {
+        this.whenListed = action;
     }
 
     /**
@@ -43,6 +50,7 @@ public final class QueueRegistry {
             conns.readOnly(); // a demoted master (Sentinel): find the new one, then write once more
             conns.commands().hset(key, queue, Integer.toString(partitions));
         }
+        whenListed.accept(queue, partitions);
         registered.add(queue);
     }
 

@@ -8,6 +8,7 @@ import io.taskq.spi.Delivery;
 import io.taskq.spi.Outcome;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -88,8 +89,9 @@ public final class QueueScripts {
     /** claim: consumer, max, lease (ms), how many to mark started now, the fence ('' = none). */
     public Call claim(String queue, String physical, String consumer, int max, long leaseMs, int startNow,
                       String fence) {
-        return call(Name.CLAIM, queue, physical, consumer, Integer.toString(max), Long.toString(leaseMs),
+        Call c = call(Name.CLAIM, queue, physical, consumer, Integer.toString(max), Long.toString(leaseMs),
                 Integer.toString(startNow), fence);
+        return new Call(c.script(), withLimits(c.keys(), physical), c.args());
     }
 
     /** started: the count, the start time, then id and token per delivery. */
@@ -194,7 +196,15 @@ public final class QueueScripts {
         args.add(Long.toString(claim.leaseMs()));
         args.add(Integer.toString(Math.max(0, claim.startNow())));
         args.add(claim.fence());
-        return followUps == null ? c : new Call(c.script(), followUps.keys(), args);
+        String[] ks = followUps == null ? c.keys() : followUps.keys();
+        return new Call(c.script(), claim.consumer() == null ? ks : withLimits(ks, physical), args);
+    }
+
+    /** The keys with the queue's limits hash last, as the claim body takes it (hold_back in lib-claim.lua). */
+    private String[] withLimits(String[] ks, String physical) {
+        String[] out = Arrays.copyOf(ks, ks.length + 1);
+        out[ks.length] = keys.limits(physical);
+        return out;
     }
 
     /** lease (a named lease, not a queue script): KEYS the lease; ARGV op, now (ms), owner, ttl (ms). */

@@ -7,6 +7,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.taskq.Task;
 import io.taskq.TaskHandle;
+import io.taskq.RateLimit;
 import io.taskq.TaskRequest;
 import io.taskq.Taskq;
 import io.taskq.Worker;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <pre>mvn -q -pl taskq-broker-redis -am test-compile exec:java -Dexec.skip=false -Dexec.classpathScope=test \
  *   -Dexec.mainClass=io.taskq.redis.bench.RedisBenchmark [-Dexec.args="redis://host:port/db"]</pre>
  *
- * A second argument picks scenarios: any of one,batch,process,noprefetch,prefetch,latency,rt,chord,chain
+ * A second argument picks scenarios: any of one,batch,process,limited,noprefetch,prefetch,latency,rt,chord,chain
  * (comma-separated; chord and chain are {@link WorkflowScenarios}). Every scenario
  * uses its own key prefix, deleted afterwards. Prints one line per measurement. {@code -Dbench.events=false} turns the
  * task events off, to measure what they cost.
@@ -115,6 +116,11 @@ public final class RedisBenchmark {
             // The default worker options: adaptive prefetch.
             process(8, -1);
             process(64, -1);
+        }
+        if (run("limited")) {
+            // Tasks whose limits never hold them back: the cost of an active limit per task (docs/limits.md).
+            processLimited(8);
+            processLimited(64);
         }
         if (run("noprefetch")) {
             // Workers that never hold a task beyond their free slots (prefetch(0), the default up to round 4).
@@ -220,10 +226,25 @@ public final class RedisBenchmark {
 
     /** @param prefetch tasks held beyond the free slots, or -1 for the default (adaptive) */
     private void process(int concurrency, int prefetch) throws Exception {
+        process(concurrency, prefetch, TaskRequest.of(BenchTasks::noop), "no-op");
+    }
+
+    /**
+     * The process scenario with tasks that carry limits which never hold one back (docs/limits.md): what an active
+     * limit costs per task (the claim's bookkeeping), against the unlimited tasks of {@code process}.
+     */
+    private void processLimited(int concurrency) throws Exception {
+        RateLimit loose = RateLimit.of(1_000_000, Duration.ofSeconds(1)).withBurst(1_000_000);
+        process(concurrency, -1, TaskRequest.of(BenchTasks::noop).rateLimit(loose), "rate-limited");
+        process(concurrency, -1, TaskRequest.of(BenchTasks::noop).rateLimit(loose).concurrencyLimit(10_000),
+                "rate- and concurrency-limited");
+    }
+
+    private void process(int concurrency, int prefetch, TaskRequest<?> request, String label) throws Exception {
         try (RedisBroker broker = broker("proc" + concurrency); Taskq t = taskq(broker)) {
             List<TaskRequest<?>> reqs = new ArrayList<>(1000);
             for (int i = 0; i < 1000; i++) {
-                reqs.add(TaskRequest.of(BenchTasks::noop));
+                reqs.add(request);
             }
             // Warm-up round (-Dbench.processWarmup=tasks, default 100,000): the same work on the same queue, drained
             // before the measurement, so that the worker's path is compiled (10,000 tasks, the warm-up up to round
@@ -248,8 +269,8 @@ public final class RedisBenchmark {
             double secs = (System.nanoTime() - start) / 1e9;
             Map<String, Long> d = diff(before, commandStats());
             w.close();
-            print("process %,d no-op tasks, concurrency %d, prefetch %s: %,.0f tasks/s (%.2f s), %.1f Redis "
-                    + "commands/task (worker loop only)", PROCESS_TASKS, concurrency,
+            print("process %,d %s tasks, concurrency %d, prefetch %s: %,.0f tasks/s (%.2f s), %.1f Redis "
+                    + "commands/task (worker loop only)", PROCESS_TASKS, label, concurrency,
                     prefetch < 0 ? "adaptive" : String.valueOf(prefetch), PROCESS_TASKS / secs, secs,
                     total(d) / (double) PROCESS_TASKS);
             print("   %s; commands/task by command: %s", cpu(d, PROCESS_TASKS), perTask(d, PROCESS_TASKS));

@@ -25,6 +25,23 @@ public class FaultTasks {
         return a;
     }
 
+    /** Whether f.limited hangs (in a child JVM, until it is killed) or runs for 50 ms. */
+    public static volatile boolean limitedHangs = true;
+    /** How many f.limited run in this JVM now, and the most at once. */
+    public static final AtomicInteger LIMITED_RUNNING = new AtomicInteger();
+    public static final AtomicInteger LIMITED_MOST = new AtomicInteger();
+
+    /** At most five at once across all workers (docs/limits.md); hangs while {@link #limitedHangs}. */
+    @Task(name = "f.limited", concurrencyLimit = 5)
+    public void limited(int n) throws InterruptedException {
+        LIMITED_MOST.accumulateAndGet(LIMITED_RUNNING.incrementAndGet(), Math::max);
+        try {
+            Thread.sleep(limitedHangs ? 600_000 : 50);
+        } finally {
+            LIMITED_RUNNING.decrementAndGet();
+        }
+    }
+
     /** Sleeps, then returns the attempt number. */
     @Task(name = "f.slow")
     public int slow(int millis) throws InterruptedException {

@@ -99,11 +99,14 @@ class QueueScriptsUnitTest {
         Call c = calls.finishClaim("q", "q", List.of(delivery("a", 7)), at, List.of(done), null,
                 new ClaimPart("w1", 3, 30_000, 1, "99"));
         assertEquals(Name.FINISH_CLAIM, c.script());
-        assertArrayEquals(keys.queue("q"), c.keys());
+        String[] withLimits = java.util.Arrays.copyOf(keys.queue("q"), 14);
+        withLimits[13] = keys.limits("q"); // the claim body's limits hash, last
+        assertArrayEquals(withLimits, c.keys());
         assertEquals(args("1", at.toString(), "a", "7", "1", "b", "9", "D", "", "", "", "", "0", "w1", "3",
                 "30000", "1", "99"), c.args());
         Call none = calls.finishClaim("q", "q", List.of(), at, List.of(), null, QueueScripts.noClaim());
         assertEquals(args("0", at.toString(), "0", "0", "", "0", "0", "0", ""), none.args());
+        assertArrayEquals(keys.queue("q"), none.keys(), "no claim: no limits key");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.taskq.internal.DataCodec;
 import io.taskq.internal.Embed;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.Ids;
+import io.taskq.internal.LimitSpec;
 import io.taskq.spi.Broker;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.TaskMessage;
@@ -114,7 +115,8 @@ final class FollowUpMessages {
             }
             Instant eta = s.countdown() == null ? null : now.plus(s.countdown());
             Envelope env = new Envelope(s.id(), s.task(), s.queue(), s.priority(), args, eta, null, 0,
-                    s.timeLimit(), parent.rootId(), d.id(), false, Ids.processName(), parent.headers(), now,
+                    s.timeLimit(), parent.rootId(), d.id(), false, Ids.processName(),
+                    LimitSpec.without(parent.headers()), now,
                     s.softTimeLimit(), embeds.get(i));
             String body = env.encode();
             int size = body.getBytes(StandardCharsets.UTF_8).length;

@@ -1,0 +1,16 @@
+package io.taskq.redis.limits;
+
+import io.taskq.redis.PerClassRedis;
+import io.taskq.redis.RedisBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The limits' load shape on a single Redis server. */
+class RedisLimitsLoadIT extends LimitsLoad {
+    @RegisterExtension
+    static final PerClassRedis server = new PerClassRedis();
+
+    @Override
+    protected RedisBroker newBroker(String prefix) {
+        return RedisBroker.builder().uri(server.url()).keyPrefix(prefix).build();
+    }
+}
