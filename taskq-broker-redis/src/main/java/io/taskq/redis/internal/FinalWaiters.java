@@ -177,12 +177,15 @@ public final class FinalWaiters {
                     continue;
                 }
                 String k = key(r.queue(), r.id());
-                // Kept before waiters are looked at: a waiter registering meanwhile finds one or the other.
-                if (submitted.remove(k) != null) {
+                // Kept before waiters are looked at, and kept before it stops counting as submitted: a waiter
+                // registering meanwhile (it looks at the kept ones first, then at the submitted ones) finds one or
+                // the other, never neither (which would cost it a read).
+                if (submitted.containsKey(k)) {
                     if (unclaimed.size() >= REMEMBERED) {
                         unclaimed.clear(); // finals nobody asked for; a later wait for one reads its record
                     }
                     unclaimed.put(k, r);
+                    submitted.remove(k);
                 }
                 List<CompletableFuture<TaskRecord>> ws = waiters.get(k);
                 if (ws != null) {
