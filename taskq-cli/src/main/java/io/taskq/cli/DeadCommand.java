@@ -87,12 +87,8 @@ final class DeadCommand extends CliCommand {
                  @Option(names = {"-n", "--limit"}, paramLabel = "N", description = LIMIT) Long limit,
                  @Option(names = {"-y", "--yes"}, description = YES) boolean yes) {
         if (id != null) {
-            if (filter.any() || all || limit != null) {
-                throw new CliFailure(ExitCode.USAGE, "dead resubmit: an ID or filter options (or --all), not both");
-            }
-            if (!taskq().resubmitDeadLetter(queue, id)) {
-                throw CliFailure.notFound("queue '" + queue + "' has no dead letter " + id);
-            }
+            idAlone("resubmit", filter, all, limit);
+            found(taskq().resubmitDeadLetter(queue, id), queue, id);
             return out().done(Views.of("queue", queue, "id", id, "resubmitted", true),
                     "resubmitted " + id + " to queue '" + queue + "'");
         }
@@ -110,20 +106,30 @@ final class DeadCommand extends CliCommand {
                @Option(names = {"-n", "--limit"}, paramLabel = "N", description = LIMIT) Long limit,
                @Option(names = {"-y", "--yes"}, description = YES) boolean yes) {
         if (id != null) {
-            if (filter.any() || all || limit != null) {
-                throw new CliFailure(ExitCode.USAGE, "dead delete: an ID or filter options (or --all), not both");
-            }
+            idAlone("delete", filter, all, limit);
             if (!out().confirm(yes, "delete dead letter " + id + " of queue '" + queue + "'")) {
                 return ExitCode.ERROR;
             }
-            if (!taskq().queueAdmin().deleteDeadLetter(queue, id)) {
-                throw CliFailure.notFound("queue '" + queue + "' has no dead letter " + id);
-            }
+            found(taskq().queueAdmin().deleteDeadLetter(queue, id), queue, id);
             return out().done(Views.of("queue", queue, "id", id, "deleted", 1),
                     "deleted dead letter " + id + " of queue '" + queue + "'");
         }
         return bulk(queue, filter, all, limit, yes, "delete", "deleted",
                 f -> taskq().deleteDeadLetters(queue, f, limitOf(limit)));
+    }
+
+    /** A command on one dead letter by ID takes no filter options, no --all and no --limit. */
+    private static void idAlone(String verb, DeadFilterOptions filter, boolean all, Long limit) {
+        if (filter.any() || all || limit != null) {
+            throw new CliFailure(ExitCode.USAGE, "dead " + verb + ": an ID or filter options (or --all), not both");
+        }
+    }
+
+    /** Exit code 3 when the queue had no dead letter with that id. */
+    private static void found(boolean found, String queue, String id) {
+        if (!found) {
+            throw CliFailure.notFound("queue '" + queue + "' has no dead letter " + id);
+        }
     }
 
     /** A command on the dead letters a filter takes: checked, confirmed, done; prints the count. */
