@@ -34,6 +34,7 @@ import java.util.function.BooleanSupplier;
  * ProbeBench drive URL PREFIX one N                 one-by-one submits from one thread (warm), no worker consuming
  * ProbeBench drive URL PREFIX bulk N                submitAll of 1,000 at a time (warm), no worker consuming
  * ProbeBench drive URL PREFIX rt SECONDS            sequential submit then result, one thread (warm)
+ * ProbeBench drive URL PREFIX phases SECONDS        the same, split: submit call, submit to start, start to result
  * </pre>
  *
  * Prints one {@code RESULT} line per measurement. System.nanoTime is CLOCK_MONOTONIC on Linux, one clock for every
@@ -114,6 +115,7 @@ public final class ProbeBench {
                 case "one" -> one(Integer.parseInt(a[1]));
                 case "bulk" -> bulk(Integer.parseInt(a[1]));
                 case "rt" -> roundTrips(Integer.parseInt(a[1]));
+                case "phases" -> phases(Integer.parseInt(a[1]));
                 default -> throw new IllegalArgumentException("unknown scenario " + a[0]);
             }
         }
@@ -234,6 +236,32 @@ public final class ProbeBench {
                 count++;
             }
             result("round-trip", count / ((System.nanoTime() - start) / 1e9), "per s");
+        }
+
+        /** Where a sequential round trip's time goes: medians and p90 of each phase, after a warm-up as long. */
+        private void phases(int seconds) {
+            awaitWorker();
+            long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < warm) {
+                taskq.submit(ProbeTasks::stamp).get(Duration.ofSeconds(10));
+            }
+            List<long[]> runs = new ArrayList<>();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < end) {
+                long t0 = System.nanoTime();
+                TaskHandle<Long> h = taskq.submit(ProbeTasks::stamp);
+                long t1 = System.nanoTime();
+                long started = h.get(Duration.ofSeconds(10));
+                long t2 = System.nanoTime();
+                runs.add(new long[] {t1 - t0, started - t0, t2 - started});
+            }
+            String[] names = {"submit-call", "submit-to-start", "start-to-result"};
+            for (int i = 0; i < names.length; i++) {
+                int k = i;
+                long[] v = runs.stream().mapToLong(r -> r[k]).sorted().toArray();
+                result("phase-" + names[i] + "-p50", v[v.length / 2] / 1e6, "ms");
+                result("phase-" + names[i] + "-p90", v[(int) (v.length * 0.9)] / 1e6, "ms");
+            }
         }
 
         private static void result(String scenario, double value, String unit) {

@@ -29,4 +29,10 @@ public final class ProbeTasks {
     public long echo(long x) {
         return x;
     }
+
+    /** Returns the clock when it started (for the phases of a round trip). */
+    @Task(name = "probe.stamp")
+    public long stamp() {
+        return System.nanoTime();
+    }
 }
