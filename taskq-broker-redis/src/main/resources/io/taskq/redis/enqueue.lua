@@ -125,7 +125,7 @@ for i = 1, n do
   local id = ids[i]
   local u = unique_of(pre and ARGV[a + 2] or ARGV[a + 1])
   local new = nil
-  if not (u and unique_held(u, id)) then new = admit(known, i, id, task) end
+  if not (u and unique_held(u, id)) then new = admit(known, i, id, task, pre and ARGV[a + 2] or ARGV[a + 1]) end
   if new == nil then
     out[i] = 0
   else

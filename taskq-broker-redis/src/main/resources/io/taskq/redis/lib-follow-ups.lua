@@ -24,7 +24,7 @@ end
 -- Whether the i-th id of a known_ids() batch is new: nil if the queue knows it (queued, delayed, running, a live
 -- record, a dead letter, or earlier in the batch); false if it was revoked before it arrived (stored REVOKED here,
 -- within the revoke marker's TTL); true if the caller writes its job.
-local function admit(k, i, id, task)
+local function admit(k, i, id, task, body)
   local live = k.resExp[i] and tonumber(k.resExp[i]) > NOW
   if k.job[i] or live or k.dead[i] or k.seen[id] then return nil end
   k.seen[id] = true
@@ -38,7 +38,7 @@ local function admit(k, i, id, task)
     end
   end
   if rev then
-    store_final(id, make_record(id, task, 'REVOKED', nil, 0, 0, nil, rev))
+    store_final(id, make_record(id, task, 'REVOKED', nil, 0, 0, nil, rev, msg_lineage(id, body)))
     return false
   end
   return true
@@ -108,7 +108,7 @@ local function enqueue_follow_ups(list, accepted)
     local last = redis.call('INCRBY', K_SEQ, fmt(#msgs))
     local jobs, ready, delayed, earliest = {}, {}, {}, nil
     for i, m in ipairs(msgs) do
-      if admit(k, i, m.id, m.task) then
+      if admit(k, i, m.id, m.task, m.body) then
         local score = fmt((9 - m.prio) * BAND + last - #msgs + i)
         jobs[#jobs + 1] = m.id
         jobs[#jobs + 1] = score .. '\n' .. m.task .. '\n' .. m.body

@@ -53,7 +53,7 @@ local function reap()
         redis.call('HDEL', K_JOB, id)
         redis.call('HDEL', K_ATT, id)
         redis.call('HDEL', K_REV, id)
-        store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), revs[i]))
+        store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), revs[i], msg_lineage(id, body)))
       elseif l > MAX_REDELIVERIES or h > held_loss_limit() then
         local prev = decode(redis.call('HGET', K_RES, id))
         local reason = 'lease expired ' .. l .. ' times: the worker died or stalled every time (poison task?)'
@@ -66,7 +66,7 @@ local function reap()
         redis.call('HDEL', K_ATT, id)
         store_final(id, make_record(id, task, 'FAILURE',
           { type = 'taskq.WorkerLost', message = reason, stackTrace = '' },
-          field(prev, 'retries') or 0, a, field(prev, 'worker'), reason))
+          field(prev, 'retries') or 0, a, field(prev, 'worker'), reason, msg_lineage(id, body)))
       else
         redis.call('HSET', K_ATT, id, att_text(a, t, l, h, 0))
         ready[#ready + 1] = score

@@ -65,6 +65,8 @@ final class MemoryState {
         String revoked;
         /** The limits its message carries (docs/limits.md), or null. */
         final LimitSpec limits;
+        /** Its message's root and parent ids, copied into its records. */
+        final Lineage lineage;
 
         Job(TaskMessage m, long seq) {
             this.id = m.id();
@@ -74,6 +76,7 @@ final class MemoryState {
             this.body = m.body();
             this.seq = seq;
             this.limits = LimitSpec.ofBody(m.body());
+            this.lineage = Lineage.ofMessage(m.body());
         }
     }
 
@@ -142,8 +145,9 @@ final class MemoryState {
         }
         Marker marker = q.revokedUnknown.remove(m.id());
         if (marker != null && now.isBefore(marker.expiresAt())) {
+            Lineage l = Lineage.ofMessage(m.body());
             store(q, new TaskRecord(m.id(), m.queue(), m.task(), TaskState.REVOKED, null, null, 0, 0, null, now,
-                    marker.reason()), now);
+                    marker.reason(), null, l.rootId(), l.parentId()), now);
             return true;
         }
         Job j = new Job(m, ++seq);
@@ -268,7 +272,7 @@ final class MemoryState {
                 addDead(q, j, reason, now);
                 store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.FAILURE, null,
                         new TaskError("taskq.WorkerLost", reason, ""), retriesOf(q, j.id, now), j.attempt,
-                        j.consumer, now, reason), now);
+                        j.consumer, now, reason, null, j.lineage.rootId(), j.lineage.parentId()), now);
             } else {
                 j.where = Where.READY;
                 q.ready.add(j);
@@ -285,7 +289,8 @@ final class MemoryState {
     }
 
     TaskRecord recordOf(Job j, TaskState state, String reason, Instant now) {
-        return new TaskRecord(j.id, j.queue, j.task, state, null, null, 0, j.attempt, j.consumer, now, reason);
+        return new TaskRecord(j.id, j.queue, j.task, state, null, null, 0, j.attempt, j.consumer, now, reason, null,
+                j.lineage.rootId(), j.lineage.parentId());
     }
 
     /** Stores a record; a final one completes the result waits of its task. */
@@ -318,8 +323,9 @@ final class MemoryState {
     /** A dead letter's record, or one made from the dead letter once its record expired. */
     TaskRecord deadRecord(Queue q, DeadLetter d, Instant now) {
         TaskRecord r = liveRecord(q, d.id(), now);
+        Lineage l = r != null ? null : Lineage.ofMessage(d.body());
         return r != null ? r : new TaskRecord(d.id(), d.queue(), d.task(), TaskState.FAILURE, null, null, 0,
-                d.attempt(), null, d.deadAt(), d.reason());
+                d.attempt(), null, d.deadAt(), d.reason(), null, l.rootId(), l.parentId());
     }
 
     static String key(String queue, String id) {
