@@ -202,6 +202,36 @@ public abstract class CanvasContractTest extends WorkflowFixture {
     }
 
     @Test
+    void revokedMembersWhoseWorkerDiedOrHandedThemBackRunTheErrorPathOnce() throws InterruptedException {
+        List<TaskRequest<Integer>> members = new ArrayList<>();
+        members.add(TaskRequest.of(WorkflowTasks::square, 0).queue("held"));
+        members.add(TaskRequest.of(WorkflowTasks::square, 1).queue("held"));
+        members.add(TaskRequest.of(WorkflowTasks::square, 2).queue("q2"));
+        ChordHandle<Integer> h = taskq.submit(Chord.of(Group.of(members), Signature.of(WorkflowTasks::sum, "never"))
+                .linkError(Signature.of(WorkflowTasks::onError, "held")));
+        List<io.taskq.spi.Delivery> held = broker.claim(new io.taskq.spi.ClaimRequest("dies", List.of("held"), 2,
+                java.time.Duration.ofSeconds(1), java.time.Duration.ZERO));
+        assertEquals(2, held.size());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(RevokeResult.SIGNALLED, h.header().members().get(i).revoke("stop"));
+        }
+        // one is handed back (a stopping worker), the other's worker dies: its lease expires with the revoke pending
+        io.taskq.spi.Delivery back = held.get(0).id().equals(h.header().members().get(0).id()) ? held.get(0)
+                : held.get(1);
+        broker.release(List.of(back));
+        clock.advance(java.time.Duration.ofSeconds(2));
+        taskq.startWorker(quickWorker("default", "q2", "held").build());
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(WAIT));
+        assertEquals("taskq.ChordError", e.error().type());
+        taskq.handle(Ids.followUp(h.callback().id(), "link_error", 0)).get(WAIT);
+        Await.until(WAIT, "members ended", () -> h.header().states().equals(List.of(TaskState.REVOKED,
+                TaskState.REVOKED, TaskState.SUCCESS)));
+        assertEquals(1, tasks.count("onError"));
+        assertEquals(0, tasks.count("sum"));
+        assertEquals(1, tasks.count("square"), "the revoked members never ran");
+    }
+
+    @Test
     void aGroupOfChainsAndAChordOverChains() {
         worker();
         List<Chain<String>> chains = new ArrayList<>();
