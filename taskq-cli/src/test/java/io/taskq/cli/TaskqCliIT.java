@@ -567,18 +567,18 @@ class TaskqCliIT {
         JsonNode burst = json("limits", "rate", "it.add", "600/m", "--burst", "20", "--yes");
         assertEquals("600/m", burst.get("rate").get("text").asText());
         assertEquals(20, burst.get("rate").get("burst").asInt());
-        ok("limits", "rate", "--queue", "ctl", "5/10s", "--yes");
+        ok("limits", "rate", "--queue", "mailq", "5/10s", "--yes");
         ok("limits", "concurrency", "it.gated", "3", "--yes");
 
         Map<String, io.taskq.spi.LimitStore.Setting> now = taskq.limits().overrides();
         assertEquals(io.taskq.RateLimit.of(600, Duration.ofMinutes(1)).withBurst(20), now.get("task:it.add").rate());
-        assertEquals(io.taskq.RateLimit.of(5, Duration.ofSeconds(10)), now.get("queue:ctl").rate());
+        assertEquals(io.taskq.RateLimit.of(5, Duration.ofSeconds(10)), now.get("queue:mailq").rate());
         assertEquals(3, now.get("task:it.gated").maxRunning());
         assertNull(now.get("task:it.gated").rate());
 
         List<String> lines = ok("limits", "list").out().lines().toList();
         assertEquals("LIMIT          RATE   BURST  MAX RUNNING", lines.get(0));
-        assertEquals(java.util.Set.of("task:it.add    600/m  20     -", "queue:ctl      5/10s  1      -",
+        assertEquals(java.util.Set.of("task:it.add    600/m  20     -", "queue:mailq    5/10s  1      -",
                 "task:it.gated  -      -      3"), java.util.Set.copyOf(lines.subList(1, lines.size())));
         JsonNode list = json("limits", "list");
         assertEquals(3, list.size());
@@ -591,8 +591,8 @@ class TaskqCliIT {
 
         assertEquals("most running of task:it.gated: 2 (was 3)",
                 ok("limits", "concurrency", "it.gated", "2", "--yes").out().strip());
-        assertEquals("cleared queue:ctl: its declared limits apply",
-                ok("limits", "clear", "--queue", "ctl", "--yes").out().strip());
+        assertEquals("cleared queue:mailq: its declared limits apply",
+                ok("limits", "clear", "--queue", "mailq", "--yes").out().strip());
         assertTrue(json("limits", "clear", "it.add", "--yes").get("cleared").asBoolean());
         CliProcess.Result none = cli("limits", "clear", "it.add", "--yes");
         assertEquals(3, none.exit(), none.toString());
