@@ -33,16 +33,25 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
     /** An embed with nothing: written as the four fields null. */
     public static final Embed NONE = new Embed(List.of(), List.of(), List.of());
 
-    /** Copies the lists. */
+    /** Copies the lists (a chain as a message carried it stays as it is: {@link ChainSteps}). */
     public Embed {
         callbacks = List.copyOf(callbacks);
         errbacks = List.copyOf(errbacks);
-        chain = List.copyOf(chain);
+        chain = copy(chain);
+    }
+
+    private static List<Step> copy(List<Step> chain) {
+        return chain instanceof ChainSteps ? chain : List.copyOf(chain);
     }
 
     /** An embed of no chord. */
     public Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain) {
         this(callbacks, errbacks, chain, null);
+    }
+
+    /** This embed with {@code steps} as the rest of its chain. */
+    public Embed withChain(List<Step> steps) {
+        return new Embed(callbacks, errbacks, steps, chord);
     }
 
     /** This embed as a member of {@code ref} (null: of none). */
@@ -76,7 +85,7 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
         public ChordRef {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(callback, "callback");
-            chain = List.copyOf(chain);
+            chain = copy(chain);
             if (size < 1 || index < 0 || index >= size) {
                 throw new IllegalArgumentException("chord member " + index + " of " + size);
             }
@@ -138,12 +147,18 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
         }
     }
 
-    /** The embed as JSON: {@code {"callbacks", "errbacks", "chain", "chord"}}, an empty list written null. */
+    /**
+     * The embed as JSON: {@code {"callbacks", "errbacks", "chain", "chord"}}, an empty list written null; a chain
+     * that is not empty goes last, where a worker finds it without reading the rest of the message
+     * ({@link ChainSteps}).
+     */
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.set("callbacks", steps(callbacks));
         o.set("errbacks", steps(errbacks));
-        o.set("chain", steps(chain));
+        if (chain.isEmpty()) {
+            o.putNull("chain");
+        }
         if (chord == null) {
             o.putNull("chord");
         } else {
@@ -154,12 +169,18 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
             c.set("callback", step(chord.callback()));
             c.set("chain", steps(chord.chain()));
         }
+        if (!chain.isEmpty()) {
+            o.set("chain", steps(chain));
+        }
         return o;
     }
 
     private static JsonNode steps(List<Step> steps) {
         if (steps.isEmpty()) {
             return JsonNodeFactory.instance.nullNode();
+        }
+        if (steps instanceof ChainSteps c) {
+            return c.toJson();
         }
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
         for (Step s : steps) {
@@ -216,6 +237,16 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
         return new Embed(list(node.get("callbacks"), "callbacks", 1, count),
                 list(node.get("errbacks"), "errbacks", 1, count), list(node.get("chain"), "chain", 1, count),
                 chord(node.get("chord"), count));
+    }
+
+    /** One signature (a chain's next step), checked as {@link #parse} checks those of an embed. */
+    static Step parseSignature(JsonNode s, String where) throws Envelope.MalformedException {
+        return parseStep(s, where, 1, new int[] {1});
+    }
+
+    /** A JSON array of signatures, checked as {@link #parse} checks an embed's. */
+    static List<Step> parseSignatures(JsonNode a, String where) throws Envelope.MalformedException {
+        return list(a, where, 1, new int[] {0});
     }
 
     private static ChordRef chord(JsonNode c, int[] count) throws Envelope.MalformedException {

@@ -275,7 +275,16 @@ public record Envelope(String id, String task, String queue, int priority, Array
      * but whitespace after it is refused.
      */
     public static Envelope decode(String text) throws MalformedException {
-        JsonNode root = oneObject(text);
+        int[] chain = ChainSteps.span(text);
+        if (chain == null) {
+            return decode(oneObject(text), null);
+        }
+        // The rest of a chain is read one step at a time (ChainSteps): the message is decoded without it.
+        ChainSteps steps = ChainSteps.parse(text, chain[0], chain[1]);
+        return decode(oneObject(text.substring(0, chain[0]) + "null" + text.substring(chain[1])), steps);
+    }
+
+    private static Envelope decode(JsonNode root, ChainSteps chain) throws MalformedException {
         JsonNode v = root.get("v");
         if (v == null || !v.isInt()) {
             throw new MalformedException("missing envelope version 'v'");
@@ -310,7 +319,8 @@ public record Envelope(String id, String task, String queue, int priority, Array
         return new Envelope(requiredText(h, "id"), requiredText(h, "task"), requiredText(h, "queue"), priority,
                 (ArrayNode) args, instant(h, "eta"), instant(h, "expires"), h.path("retries").asInt(0), timeLimit,
                 optionalText(h, "root_id"), optionalText(h, "parent_id"), h.path("ignore_result").asBoolean(false),
-                optionalText(h, "origin"), custom, instant(h, "sent_at"), softTimeLimit, Embed.parse(body.get(2)));
+                optionalText(h, "origin"), custom, instant(h, "sent_at"), softTimeLimit,
+                chain == null ? Embed.parse(body.get(2)) : Embed.parse(body.get(2)).withChain(chain));
     }
 
     /** {@code timelimit[index]}: seconds, null or absent for none; what is not a positive number is none. */

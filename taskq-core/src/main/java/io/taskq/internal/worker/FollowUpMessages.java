@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.taskq.TaskError;
 import io.taskq.TaskFailure;
+import io.taskq.internal.ChainSteps;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Embed;
 import io.taskq.internal.Envelope;
@@ -65,8 +66,19 @@ final class FollowUpMessages {
             embeds.add(new Embed(c.link(), c.linkError(), List.of()));
         }
         if (!e.chain().isEmpty()) {
-            Embed.Step next = e.chain().get(e.chain().size() - 1);
-            List<Embed.Step> rest = e.chain().subList(0, e.chain().size() - 1);
+            Embed.Step next;
+            List<Embed.Step> rest;
+            if (e.chain() instanceof ChainSteps c) {
+                try {
+                    next = c.last();
+                    rest = c.withoutLast();
+                } catch (Envelope.MalformedException ex) {
+                    return new Built(List.of(), "the rest of the chain is malformed: " + ex.getMessage());
+                }
+            } else {
+                next = e.chain().get(e.chain().size() - 1);
+                rest = e.chain().subList(0, e.chain().size() - 1);
+            }
             if (next.header().isEmpty()) {
                 steps.add(next);
                 // The chord a chain is a member of travels to its last step, which joins it.
