@@ -35,20 +35,27 @@ end
 -- marked one keeps its first mark. Returns true if id is queued so, false (nothing written) to end it as any task.
 local END_OPEN = '{"v":1,"headers":{'
 local END_MARK = END_OPEN .. '"taskq_end":'
-local function end_member(id, job, state, reason)
+-- The job field (score, task, body) of a chord member marked so, or nil for any other task (the job unchanged if it
+-- is marked already, nil too if the mark would take it over the size limit).
+local function end_marked(job, state, reason)
   local i, j = job_header(job or '')
-  if not i or string.sub(job, j + 1, j + #END_OPEN) ~= END_OPEN then return false end
-  if string.sub(job, j + 1, j + #END_MARK) ~= END_MARK then
-    if not string.find(job, '"chord":{', j + 1, true) then return false end
-    local rest = string.sub(job, j + 1 + #END_OPEN)
-    local marked = string.sub(job, 1, j) .. END_MARK
-      .. cjson.encode({ state = state, reason = head_of(reason or '', 1) })
-      .. (string.sub(rest, 1, 1) == '}' and '' or ',') .. rest
-    if #marked > MAX_BYTES then return false end
-    redis.call('HSET', K_JOB, id, marked)
-  end
+  if not i or string.sub(job, j + 1, j + #END_OPEN) ~= END_OPEN then return nil end
+  if string.sub(job, j + 1, j + #END_MARK) == END_MARK then return job end
+  if not string.find(job, '"chord":{', j + 1, true) then return nil end
+  local rest = string.sub(job, j + 1 + #END_OPEN)
+  local marked = string.sub(job, 1, j) .. END_MARK
+    .. cjson.encode({ state = state, reason = head_of(reason or '', 1) })
+    .. (string.sub(rest, 1, 1) == '}' and '' or ',') .. rest
+  if #marked > MAX_BYTES then return nil end
+  return marked
+end
+
+local function end_member(id, job, state, reason)
+  local marked = end_marked(job, state, reason)
+  if not marked then return false end
+  if marked ~= job then redis.call('HSET', K_JOB, id, marked) end
   redis.call('ZREM', K_DELAYED, id)
-  redis.call('ZADD', K_READY, string.sub(job, 1, i - 1), id)
+  redis.call('ZADD', K_READY, string.sub(job, 1, job_header(job) - 1), id)
   wake_ready()
   return true
 end

@@ -142,6 +142,11 @@ final class MemoryState {
         }
         Marker marker = q.revokedUnknown.remove(m.id());
         if (marker != null && now.isBefore(marker.expiresAt())) {
+            Job member = new Job(m, ++seq);
+            if (endAtWorker(q, member, TaskState.REVOKED, marker.reason())) {
+                q.jobs.put(member.id, member); // a chord member: a worker ends it and it joins its chord
+                return true;
+            }
             store(q, new TaskRecord(m.id(), m.queue(), m.task(), TaskState.REVOKED, null, null, 0, 0, null, now,
                     marker.reason()), now);
             return true;

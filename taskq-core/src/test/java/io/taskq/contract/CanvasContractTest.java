@@ -165,6 +165,31 @@ public abstract class CanvasContractTest extends WorkflowFixture {
     }
 
     @Test
+    void aMemberRevokedBeforeItsChordIsSentRunsTheErrorPathOnce() {
+        String early = Ids.newTaskId();
+        // revoked ahead of its submit: its queue keeps a revoke marker for the id
+        assertEquals(RevokeResult.NOT_FOUND, taskq.handle(QUEUES[1], early).revoke("cancelled early"));
+        List<TaskRequest<Integer>> members = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            members.add(TaskRequest.of(WorkflowTasks::square, i).queue(QUEUES[i]));
+        }
+        members.set(1, members.get(1).id(early));
+        worker();
+        ChordHandle<Integer> h = taskq.submit(Chord.of(Group.of(members), Signature.of(WorkflowTasks::sum, "never"))
+                .linkError(Signature.of(WorkflowTasks::onError, "revoked")));
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(WAIT));
+        assertEquals("taskq.ChordError", e.error().type());
+        assertTrue(e.error().message().contains("member 1 (task " + early + ", 'wf.square') failed: taskq.Revoked"),
+                e.error().message());
+        taskq.handle(Ids.followUp(h.callback().id(), "link_error", 0)).get(WAIT);
+        Await.until(WAIT, "members ended", () -> h.header().states().equals(
+                List.of(TaskState.SUCCESS, TaskState.REVOKED, TaskState.SUCCESS)));
+        assertEquals(1, tasks.count("onError"));
+        assertEquals(0, tasks.count("sum"));
+        assertEquals(2, tasks.count("square"), "the revoked member never runs");
+    }
+
+    @Test
     void aMemberDeadAfterLostLeasesRunsTheErrorPathOnce() throws InterruptedException {
         List<TaskRequest<Integer>> members = new ArrayList<>();
         members.add(TaskRequest.of(WorkflowTasks::square, 0).queue("doomed"));
