@@ -194,7 +194,9 @@ public final class TaskHandle<R> {
     /**
      * Revokes the task with a reason (kept in its REVOKED record) and says what happened. A handle made from an id
      * alone revokes in the queue that knows the id; if none does, nothing is remembered and the answer is
-     * {@link RevokeResult#NOT_FOUND} (to revoke an id ahead of its submit, use a handle bound to its queue).
+     * {@link RevokeResult#NOT_FOUND} (to revoke an id ahead of its submit, use a handle bound to its queue). A chord
+     * member still waiting in its queue stays there, marked, and ends REVOKED at the worker that takes it, so that its
+     * chord's error path runs ({@link RevokeResult#SIGNALLED}; docs/workflows.md).
      */
     public RevokeResult revoke(String reason) {
         Objects.requireNonNull(reason, "reason");

@@ -125,7 +125,14 @@ for i = 1, n do
   local id = ids[i]
   local u = unique_of(pre and ARGV[a + 2] or ARGV[a + 1])
   local new = nil
-  if not (u and unique_held(u, id)) then new = admit(known, i, id, task, pre and ARGV[a + 2] or ARGV[a + 1]) end
+  local score, job
+  if pre then
+    score, job = ARGV[a + 1], ARGV[a + 2]
+  else
+    score = fmt(base + i)
+    job = score .. '\n' .. task .. '\n' .. ARGV[a + 1]
+  end
+  if not (u and unique_held(u, id)) then new = admit(known, i, id, task, job) end
   if new == nil then
     out[i] = 0
   else
@@ -134,17 +141,10 @@ for i = 1, n do
       redis.call('HSET', K_UNIQ, u.key, id .. '|' .. u.mode .. '|' .. fmt(NOW + u.win))
     end
     if new then
-      local score
       jobs[nj + 1] = id
-      if pre then
-        score = ARGV[a + 1]
-        jobs[nj + 2] = ARGV[a + 2]
-      else
-        score = fmt(base + i)
-        jobs[nj + 2] = score .. '\n' .. task .. '\n' .. ARGV[a + 1]
-      end
+      jobs[nj + 2] = new == true and job or new -- a chord member revoked before it came: marked, ready
       nj = nj + 2
-      if due then
+      if due and new == true then
         delayed[nd + 1] = eta
         delayed[nd + 2] = id
         nd = nd + 2

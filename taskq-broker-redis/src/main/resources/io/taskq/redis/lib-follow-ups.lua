@@ -23,8 +23,10 @@ end
 
 -- Whether the i-th id of a known_ids() batch is new: nil if the queue knows it (queued, delayed, running, a live
 -- record, a dead letter, or earlier in the batch); false if it was revoked before it arrived (stored REVOKED here,
--- within the revoke marker's TTL); true if the caller writes its job.
-local function admit(k, i, id, task, body)
+-- within the revoke marker's TTL); true if the caller writes its job. A chord member revoked before it arrived is
+-- admitted marked (end_marked, lib-reap.lua), so that a worker ends it and it joins its chord: then the marked job
+-- field is returned for the caller to write, ready (job: the field the caller would write).
+local function admit(k, i, id, task, job)
   local live = k.resExp[i] and tonumber(k.resExp[i]) > NOW
   if k.job[i] or live or k.dead[i] or k.seen[id] then return nil end
   k.seen[id] = true
@@ -38,7 +40,9 @@ local function admit(k, i, id, task, body)
     end
   end
   if rev then
-    store_final(id, make_record(id, task, 'REVOKED', nil, 0, 0, nil, rev, msg_lineage(id, body)))
+    local marked = end_marked(job, 'REVOKED', rev)
+    if marked then return marked end
+    store_final(id, make_record(id, task, 'REVOKED', nil, 0, 0, nil, rev, msg_lineage(id, job)))
     return false
   end
   return true
@@ -108,11 +112,13 @@ local function enqueue_follow_ups(list, accepted)
     local last = redis.call('INCRBY', K_SEQ, fmt(#msgs))
     local jobs, ready, delayed, earliest = {}, {}, {}, nil
     for i, m in ipairs(msgs) do
-      if admit(k, i, m.id, m.task, m.body) then
-        local score = fmt((9 - m.prio) * BAND + last - #msgs + i)
+      local score = fmt((9 - m.prio) * BAND + last - #msgs + i)
+      local job = score .. '\n' .. m.task .. '\n' .. m.body
+      local new = admit(k, i, m.id, m.task, job)
+      if new then
         jobs[#jobs + 1] = m.id
-        jobs[#jobs + 1] = score .. '\n' .. m.task .. '\n' .. m.body
-        local due = m.eta ~= '' and tonumber(m.eta) > NOW and tonumber(m.eta) or nil
+        jobs[#jobs + 1] = new == true and job or new
+        local due = new == true and m.eta ~= '' and tonumber(m.eta) > NOW and tonumber(m.eta) or nil
         if due then
           delayed[#delayed + 1] = m.eta
           delayed[#delayed + 1] = m.id

@@ -26,6 +26,40 @@ local function first_due(key)
   return first, first >= 0 and first <= NOW
 end
 
+-- A chord member that the broker would end without a worker (revoked while it waits, revoked while its worker died,
+-- dead after too many lost leases) would never join its chord: only a worker builds a join, and on a Cluster the
+-- chord's state is in another slot than this queue's. So it stays queued instead, ready in its place, its message
+-- marked with a first header taskq_end ({"state": state, "reason": reason}); the worker that takes it ends it so
+-- without running it and joins the chord (BrokerEnd in the core, docs/workflows.md#members-the-broker-ends). Only
+-- a message in taskq's form with a chord in its embed is marked (a plain find, on rare paths: a revoke, a reap); a
+-- marked one keeps its first mark. Returns true if id is queued so, false (nothing written) to end it as any task.
+local END_OPEN = '{"v":1,"headers":{'
+local END_MARK = END_OPEN .. '"taskq_end":'
+-- The job field (score, task, body) of a chord member marked so, or nil for any other task (the job unchanged if it
+-- is marked already, nil too if the mark would take it over the size limit).
+local function end_marked(job, state, reason)
+  local i, j = job_header(job or '')
+  if not i or string.sub(job, j + 1, j + #END_OPEN) ~= END_OPEN then return nil end
+  if string.sub(job, j + 1, j + #END_MARK) == END_MARK then return job end
+  if not string.find(job, '"chord":{', j + 1, true) then return nil end
+  local rest = string.sub(job, j + 1 + #END_OPEN)
+  local marked = string.sub(job, 1, j) .. END_MARK
+    .. cjson.encode({ state = state, reason = head_of(reason or '', 1) })
+    .. (string.sub(rest, 1, 1) == '}' and '' or ',') .. rest
+  if #marked > MAX_BYTES then return nil end
+  return marked
+end
+
+local function end_member(id, job, state, reason)
+  local marked = end_marked(job, state, reason)
+  if not marked then return false end
+  if marked ~= job then redis.call('HSET', K_JOB, id, marked) end
+  redis.call('ZREM', K_DELAYED, id)
+  redis.call('ZADD', K_READY, string.sub(job, 1, job_header(job) - 1), id)
+  wake_ready()
+  return true
+end
+
 local function reap()
   -- The earliest entry first: when nothing is expired (nearly always) that one read is all, and it is the
   -- deadline next_wake() needs.
@@ -48,19 +82,26 @@ local function reap()
       -- because of another task is not that task's fault.
       if s == 1 then l = l + 1 else h = h + 1 end
       local score, task, body = split_job(jobs[i])
-      if revs[i] then
+      local reason
+      if not revs[i] and (l > MAX_REDELIVERIES or h > held_loss_limit()) then
+        reason = 'lease expired ' .. l .. ' times: the worker died or stalled every time (poison task?)'
+        if l <= MAX_REDELIVERIES then
+          reason = 'lease expired ' .. h .. ' times before the task started: its workers died or stalled while'
+            .. ' they held it'
+        end
+      end
+      local ends = revs[i] or reason
+      if ends and end_member(id, jobs[i], revs[i] and 'REVOKED' or 'FAILURE', ends) then
+        if revs[i] then redis.call('HDEL', K_REV, id) end
+        redis.call('HSET', K_ATT, id, att_text(a, t, l, h, 0))
+      elseif revs[i] then
         local prev = decode(redis.call('HGET', K_RES, id))
         redis.call('HDEL', K_JOB, id)
         redis.call('HDEL', K_ATT, id)
         redis.call('HDEL', K_REV, id)
         store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), revs[i], msg_lineage(id, body)))
-      elseif l > MAX_REDELIVERIES or h > held_loss_limit() then
+      elseif reason then
         local prev = decode(redis.call('HGET', K_RES, id))
-        local reason = 'lease expired ' .. l .. ' times: the worker died or stalled every time (poison task?)'
-        if l <= MAX_REDELIVERIES then
-          reason = 'lease expired ' .. h .. ' times before the task started: its workers died or stalled while'
-            .. ' they held it'
-        end
         add_dead(id, task, reason, a, priority_of(score), body)
         redis.call('HDEL', K_JOB, id)
         redis.call('HDEL', K_ATT, id)

@@ -18,6 +18,10 @@ for i, id in ipairs(ids) do
     local prev = decode(redis.call('HGET', K_RES, id))
     local rev = redis.call('HGET', K_REV, id)
     local score, task = split_job(job)
+    if rev and end_member(id, job, 'REVOKED', rev) then
+      rev = nil -- a chord member: queued again, marked, for a worker to end it and join its chord
+      redis.call('HDEL', K_REV, id)
+    end
     if rev then
       redis.call('HDEL', K_JOB, id)
       redis.call('HDEL', K_ATT, id)

@@ -27,6 +27,8 @@ if redis.call('ZSCORE', K_ACTIVE, id) then
   redis.call('HSET', K_REV, id, reason)
   return 'SIGNALLED'
 end
+-- A queued chord member stays queued, marked, for a worker to end it and join its chord (end_member, lib-reap.lua).
+if end_member(id, job, 'REVOKED', reason) then return 'SIGNALLED' end
 redis.call('ZREM', K_READY, id)
 redis.call('ZREM', K_DELAYED, id)
 local a = parse_att(redis.call('HGET', K_ATT, id))

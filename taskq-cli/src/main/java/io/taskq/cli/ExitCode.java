@@ -8,7 +8,7 @@ final class ExitCode {
     static final int ERROR = 1;
     /** The command line is wrong, or a destructive command lacks --yes where it cannot ask. */
     static final int USAGE = 2;
-    /** The task, dead letter or schedule entry asked for does not exist. */
+    /** The task, dead letter, schedule entry or run-time limit asked for does not exist. */
     static final int NOT_FOUND = 3;
 
     private ExitCode() {

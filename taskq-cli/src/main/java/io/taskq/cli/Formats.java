@@ -78,6 +78,23 @@ final class Formats {
         return n == 0 ? "" : n + unit;
     }
 
+    /**
+     * A rate as {@code RateLimit.parse} reads it, in the largest unit that divides its period: {@code 20/s},
+     * {@code 600/m}, {@code 5/10s}, {@code 3/1500ms}. The burst is not part of the text.
+     */
+    static String rate(io.taskq.RateLimit rate) {
+        long ms = rate.period().toMillis();
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L, 1L};
+        String[] units = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) {
+                long n = ms / sizes[i];
+                return rate.permits() + "/" + (n == 1 ? "" : Long.toString(n)) + units[i];
+            }
+        }
+        throw new IllegalStateException("unreachable: every period is a whole number of ms");
+    }
+
     /** How long ago {@code then} was, seen at {@code now}: {@code 3s ago}, or {@code in 5m} for a future time. */
     static String ago(Instant then, Instant now) {
         if (then == null) {

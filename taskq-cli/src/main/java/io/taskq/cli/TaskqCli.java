@@ -29,17 +29,18 @@ import picocli.CommandLine.Spec;
  * ({@code list}, {@code resubmit}, {@code delete}, {@code purge}), {@code purge}, {@code inspect} ({@code ping},
  * {@code active}, {@code reserved}, {@code registered}, {@code stats}), {@code control} ({@code pause},
  * {@code resume}, {@code concurrency}, {@code shutdown}), {@code schedule} ({@code list}, {@code show}, {@code add},
- * {@code edit}, {@code enable}, {@code disable}, {@code delete}, {@code run}, {@code audit}), {@code events},
+ * {@code edit}, {@code enable}, {@code disable}, {@code delete}, {@code run}, {@code audit}), {@code limits}
+ * ({@code list}, {@code rate}, {@code concurrency}, {@code clear}), {@code events},
  * {@code generate-completion} and {@code help}; one class per command or command group, each listed in the
  * {@code subcommands} of this class.
  */
 @Command(name = "taskq", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = TaskqCli.Version.class, sortOptions = false, usageHelpAutoWidth = true,
         description = "Looks at and steers a taskq environment: its workers, queues, tasks, dead letters,"
-                + " schedule and event stream.",
+                + " schedule, limits and event stream.",
         subcommands = {WorkersCommand.class, QueuesCommand.class, TaskCommand.class, RevokeCommand.class,
                 TasksCommand.class, DeadCommand.class, PurgeCommand.class, InspectCommand.class,
-                ControlCommand.class, ScheduleCommand.class, EventsCommand.class,
+                ControlCommand.class, ScheduleCommand.class, LimitsCommand.class, EventsCommand.class,
                 AutoComplete.GenerateCompletion.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
                 "1:failed (Redis unreachable, credentials refused, an error of the API, not confirmed, a worker"
                         + " replied to control with an error or did not reply)",
                 "2:wrong command line, or a destructive command without --yes and no terminal to ask",
-                "3:the task, dead letter or schedule entry does not exist"})
+                "3:the task, dead letter, schedule entry or run-time limit does not exist"})
 public final class TaskqCli implements Runnable {
     private static final String[] ENVIRONMENT = {
         "  TASKQ_REDIS_URL       redis://[user:password@]host:port/db, rediss://...",

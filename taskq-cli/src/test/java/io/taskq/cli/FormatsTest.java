@@ -40,6 +40,15 @@ class FormatsTest {
     }
 
     @Test
+    void ratesAreWrittenAsTheyAreReadInTheLargestWholeUnit() {
+        for (String text : List.of("20/s", "600/m", "5/10s", "3/1500ms", "1/d", "7/2h", "100/ms")) {
+            assertEquals(text, Formats.rate(io.taskq.RateLimit.parse(text)), text);
+        }
+        assertEquals("2/m", Formats.rate(io.taskq.RateLimit.parse("2/60s")));
+        assertEquals("10/s", Formats.rate(io.taskq.RateLimit.parse("10/s").withBurst(5)));
+    }
+
+    @Test
     void cellsAreOneLineAndDashForNothing() {
         assertEquals("-", Formats.cell(null));
         assertEquals("-", Formats.cell(" "));

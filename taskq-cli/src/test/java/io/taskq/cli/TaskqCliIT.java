@@ -593,6 +593,54 @@ class TaskqCliIT {
         assertEquals("purged 0 ready task(s) of queue 'topurge'", ok("purge", "topurge", "--yes").out().strip());
     }
 
+    @Test
+    void setsListsAndClearsTheLimitsRunTimeValuesForEveryWorker() throws IOException {
+        CliProcess.Result refused = cli("limits", "rate", "it.add", "20/s");
+        assertEquals(2, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("set the rate of task:it.add to 20/s on every worker"), refused.toString());
+        assertFalse(taskq.limits().overrides().containsKey("task:it.add"));
+
+        assertEquals("rate of task:it.add: 20/s (was the declared rate)",
+                ok("limits", "rate", "it.add", "20/s", "--yes").out().strip());
+        JsonNode burst = json("limits", "rate", "it.add", "600/m", "--burst", "20", "--yes");
+        assertEquals("600/m", burst.get("rate").get("text").asText());
+        assertEquals(20, burst.get("rate").get("burst").asInt());
+        ok("limits", "rate", "--queue", "mailq", "5/10s", "--yes");
+        ok("limits", "concurrency", "it.gated", "3", "--yes");
+
+        Map<String, io.taskq.spi.LimitStore.Setting> now = taskq.limits().overrides();
+        assertEquals(io.taskq.RateLimit.of(600, Duration.ofMinutes(1)).withBurst(20), now.get("task:it.add").rate());
+        assertEquals(io.taskq.RateLimit.of(5, Duration.ofSeconds(10)), now.get("queue:mailq").rate());
+        assertEquals(3, now.get("task:it.gated").maxRunning());
+        assertNull(now.get("task:it.gated").rate());
+
+        List<String> lines = ok("limits", "list").out().lines().toList();
+        assertEquals("LIMIT          RATE   BURST  MAX RUNNING", lines.get(0));
+        assertEquals(java.util.Set.of("task:it.add    600/m  20     -", "queue:mailq    5/10s  1      -",
+                "task:it.gated  -      -      3"), java.util.Set.copyOf(lines.subList(1, lines.size())));
+        JsonNode list = json("limits", "list");
+        assertEquals(3, list.size());
+        for (JsonNode l : list) {
+            if (l.get("limit").asText().equals("task:it.gated")) {
+                assertTrue(l.get("rate").isNull(), l.toString());
+                assertEquals(3, l.get("maxRunning").asInt());
+            }
+        }
+
+        assertEquals("most running of task:it.gated: 2 (was 3)",
+                ok("limits", "concurrency", "it.gated", "2", "--yes").out().strip());
+        assertEquals("cleared queue:mailq: its declared limits apply",
+                ok("limits", "clear", "--queue", "mailq", "--yes").out().strip());
+        assertTrue(json("limits", "clear", "it.add", "--yes").get("cleared").asBoolean());
+        CliProcess.Result none = cli("limits", "clear", "it.add", "--yes");
+        assertEquals(3, none.exit(), none.toString());
+        assertTrue(none.err().contains("no run-time values for task:it.add"), none.toString());
+        assertEquals(Map.of("task:it.gated", new io.taskq.spi.LimitStore.Setting(null, 2)),
+                taskq.limits().overrides());
+        ok("limits", "clear", "it.gated", "--yes");
+        assertTrue(taskq.limits().overrides().isEmpty());
+    }
+
     private static JsonNode queue(String name) throws IOException {
         for (JsonNode q : json("queues")) {
             if (q.get("queue").asText().equals(name)) {

@@ -35,7 +35,7 @@ class TaskqCliTest {
                 "schedule edit", "schedule enable", "schedule disable", "schedule delete", "schedule run",
                 "schedule audit", "dead delete", "purge", "inspect ping", "inspect active", "inspect reserved",
                 "inspect registered", "inspect stats", "control pause", "control resume", "control concurrency",
-                "control shutdown");
+                "control shutdown", "limits list", "limits rate", "limits concurrency", "limits clear");
         for (String path : paths) {
             Run r = run(Map.of(), (path + " --help").split(" "));
             assertEquals(0, r.exit(), path);
@@ -43,7 +43,7 @@ class TaskqCliTest {
             assertTrue(r.out().contains("Exit codes:"), path);
         }
         assertTrue(cmd.getSubcommands().keySet().containsAll(List.of("workers", "dead", "schedule", "events", "purge",
-                "inspect", "control")));
+                "inspect", "control", "limits")));
         Run top = run(Map.of(), "--help");
         assertTrue(top.out().contains("TASKQ_REDIS_URL") && top.out().contains("--env-file"), top.out());
         assertTrue(top.out().contains("generate-completion"), top.out());
@@ -65,6 +65,45 @@ class TaskqCliTest {
         Run noRedis = run(Map.of(), "--json", "queues");
         assertEquals(2, noRedis.exit());
         assertTrue(noRedis.err().contains("no Redis configured"), noRedis.err());
+    }
+
+    @Test
+    void limitChangesThatAreNoChangeAreUsageErrorsWithTheReason() {
+        Map<String, String> env = Map.of("TASKQ_REDIS_URL", "redis://127.0.0.1:1/0");
+        Run badRate = run(env, "limits", "rate", "mail.send", "20/x", "--yes");
+        assertEquals(2, badRate.exit(), badRate.err());
+        assertTrue(badRate.err().contains("'20/x' is not a rate limit (use e.g. 100/s, 10/m, 5/10s)"), badRate.err());
+        assertTrue(badRate.err().contains("taskq limits rate"), badRate.err());
+        Run badBurst = run(env, "limits", "rate", "mail.send", "20/s", "--burst", "0", "--yes");
+        assertEquals(2, badBurst.exit(), badBurst.err());
+        assertTrue(badBurst.err().contains("burst must be at least 1"), badBurst.err());
+        Run tooFast = run(env, "limits", "rate", "--queue", "mail", "2000/ms", "--yes");
+        assertEquals(2, tooFast.exit(), tooFast.err());
+        assertTrue(tooFast.err().contains("at most one start per microsecond"), tooFast.err());
+        Run both = run(env, "limits", "rate", "--queue", "mail", "mail.send", "20/s");
+        assertEquals(2, both.exit(), both.err());
+        assertTrue(both.err().contains("give only the rate"), both.err());
+        Run noRate = run(env, "limits", "rate", "mail.send");
+        assertEquals(2, noRate.exit(), noRate.err());
+        assertEquals(2, run(env, "limits", "rate", " ", "20/s").exit());
+        Run zero = run(env, "limits", "concurrency", "report.build", "0");
+        assertEquals(2, zero.exit(), zero.err());
+        assertTrue(zero.err().contains("N must be at least 1, was 0"), zero.err());
+        assertEquals(2, run(env, "limits", "concurrency", "report.build", "many").exit());
+        assertEquals(2, run(env, "limits", "clear").exit());
+        assertEquals(2, run(env, "limits", "clear", "mail.send", "--queue", "mail").exit());
+        assertEquals(2, run(env, "limits").exit());
+    }
+
+    @Test
+    void aLimitsJsonViewHasTheRateAsTextAndParts() {
+        Map<String, Object> v = LimitsCommand.view("task:mail.send",
+                new io.taskq.spi.LimitStore.Setting(io.taskq.RateLimit.parse("20/s").withBurst(5), 0));
+        assertEquals("{\"limit\":\"task:mail.send\",\"rate\":{\"text\":\"20/s\",\"permits\":20,"
+                + "\"period\":\"PT1S\",\"burst\":5},\"maxRunning\":null}", Output.toJson(v, false));
+        assertEquals("{\"limit\":\"task:report.build\",\"rate\":null,\"maxRunning\":2}",
+                Output.toJson(LimitsCommand.view("task:report.build", new io.taskq.spi.LimitStore.Setting(null, 2)),
+                        false));
     }
 
     @Test

@@ -57,7 +57,7 @@ public record Envelope(String id, String task, String queue, int priority, Array
     /** Header names taskq uses itself; custom headers may not use them. */
     public static final Set<String> RESERVED = Set.of("lang", "task", "id", "shadow", "eta", "expires", "group",
             "group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr", "origin",
-            "ignore_result", "queue", "priority", "sent_at");
+            "ignore_result", "queue", "priority", "sent_at", BrokerEnd.HEADER);
 
     private static final int ARGSREPR_MAX = 200;
 

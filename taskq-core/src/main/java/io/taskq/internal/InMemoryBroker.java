@@ -321,7 +321,7 @@ public final class InMemoryBroker implements MemoryBroker {
                 }
                 j.attempt--;
                 j.token = ++s.tokens;
-                if (j.revoked != null) {
+                if (j.revoked != null && !s.endAtWorker(q, j, TaskState.REVOKED, j.revoked)) {
                     q.jobs.remove(j.id);
                     s.store(q, s.recordOf(j, TaskState.REVOKED, j.revoked, now), now);
                     continue;
@@ -363,6 +363,10 @@ public final class InMemoryBroker implements MemoryBroker {
             if (j.where == Where.IN_FLIGHT) {
                 j.revoked = reason;
                 return RevokeResult.SIGNALLED;
+            }
+            if (s.endAtWorker(q, j, TaskState.REVOKED, reason)) {
+                s.changed.signalAll();
+                return RevokeResult.SIGNALLED; // a chord member: ended by the worker that takes it
             }
             (j.where == Where.READY ? q.ready : q.delayed).remove(j);
             q.jobs.remove(id);

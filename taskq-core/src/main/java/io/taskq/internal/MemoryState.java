@@ -63,8 +63,8 @@ final class MemoryState {
         String consumer;
         Instant leaseUntil;
         String revoked;
-        /** The limits its message carries (docs/limits.md), or null. */
-        final LimitSpec limits;
+        /** The limits its message carries (docs/limits.md), or null (also once a broker marked its end). */
+        LimitSpec limits;
         /** Its message's root and parent ids, copied into its records. */
         final Lineage lineage;
 
@@ -145,7 +145,12 @@ final class MemoryState {
         }
         Marker marker = q.revokedUnknown.remove(m.id());
         if (marker != null && now.isBefore(marker.expiresAt())) {
-            Lineage l = Lineage.ofMessage(m.body());
+            Job member = new Job(m, ++seq);
+            if (endAtWorker(q, member, TaskState.REVOKED, marker.reason())) {
+                q.jobs.put(member.id, member); // a chord member: a worker ends it and it joins its chord
+                return true;
+            }
+            Lineage l = member.lineage;
             store(q, new TaskRecord(m.id(), m.queue(), m.task(), TaskState.REVOKED, null, null, 0, 0, null, now,
                     marker.reason(), null, l.rootId(), l.parentId()), now);
             return true;
@@ -261,14 +266,19 @@ final class MemoryState {
             j.started = false;
             j.token = ++tokens;
             if (j.revoked != null) {
-                q.jobs.remove(j.id);
-                store(q, recordOf(j, TaskState.REVOKED, j.revoked, now), now);
+                if (!endAtWorker(q, j, TaskState.REVOKED, j.revoked)) {
+                    q.jobs.remove(j.id);
+                    store(q, recordOf(j, TaskState.REVOKED, j.revoked, now), now);
+                }
             } else if (j.lost > MAX_REDELIVERIES || j.heldLost > heldLossLimit()) {
-                q.jobs.remove(j.id);
                 String reason = j.lost > MAX_REDELIVERIES
                         ? "lease expired " + j.lost + " times: the worker died or stalled every time (poison task?)"
                         : "lease expired " + j.heldLost + " times before the task started: its workers died or"
                         + " stalled while they held it";
+                if (endAtWorker(q, j, TaskState.FAILURE, reason)) {
+                    continue;
+                }
+                q.jobs.remove(j.id);
                 addDead(q, j, reason, now);
                 store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.FAILURE, null,
                         new TaskError("taskq.WorkerLost", reason, ""), retriesOf(q, j.id, now), j.attempt,
@@ -278,6 +288,28 @@ final class MemoryState {
                 q.ready.add(j);
             }
         }
+    }
+
+    /**
+     * A chord member that the broker would end without a worker (revoked, or dead after lost leases) stays queued
+     * instead, ready, its message marked with the end ({@link BrokerEnd}), so that the worker that takes it ends it
+     * and joins its chord (docs/workflows.md#members-the-broker-ends). False, changing nothing, for any other task.
+     */
+    boolean endAtWorker(Queue q, Job j, TaskState state, String reason) {
+        String marked = new BrokerEnd(state, reason == null ? "" : reason).mark(j.body);
+        if (marked == null) {
+            return false;
+        }
+        j.body = marked;
+        j.limits = null; // it runs nothing: nothing to hold it back for (on Redis the mark comes before the limits)
+        j.revoked = null;
+        if (j.where == Where.DELAYED) {
+            q.delayed.remove(j);
+            j.due = null;
+        }
+        j.where = Where.READY;
+        q.ready.add(j);
+        return true;
     }
 
     /**

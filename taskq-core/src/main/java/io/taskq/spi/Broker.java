@@ -107,7 +107,10 @@ public interface Broker extends AutoCloseable {
 
     /**
      * Revokes a task: removes it if it waits, signals its worker if it runs, remembers it if it is unknown (for the
-     * broker's revoke marker retention, so that a task submitted later with this id is revoked on arrival).
+     * broker's revoke marker retention, so that a task submitted later with this id is revoked on arrival). A
+     * waiting chord member is not removed but marked with its end ({@code taskq_end} header, see
+     * docs/workflows.md#members-the-broker-ends) and left for a worker to end it, which joins the chord
+     * ({@link RevokeResult#SIGNALLED}); a broker ends a chord member whose leases it takes back the same way.
      */
     RevokeResult revoke(String queue, String id, String reason);
 

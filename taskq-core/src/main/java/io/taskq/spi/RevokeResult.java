@@ -4,7 +4,11 @@ package io.taskq.spi;
 public enum RevokeResult {
     /** The task was queued or delayed; it was removed and is now REVOKED. */
     REMOVED,
-    /** The task is running; its worker will interrupt it at the next lease renewal. */
+    /**
+     * The task is running; its worker will interrupt it at the next lease renewal. Or it is a chord member still
+     * waiting in its queue: it stays there, marked, and the worker that takes it ends it REVOKED without running it,
+     * so that its chord's error path runs (docs/workflows.md#members-the-broker-ends).
+     */
     SIGNALLED,
     /** The task had already finished; nothing changed. */
     ALREADY_FINISHED,

@@ -16,6 +16,7 @@ import io.taskq.TaskFailedException;
 import io.taskq.TaskRequest;
 import io.taskq.TaskState;
 import io.taskq.internal.Ids;
+import io.taskq.spi.RevokeResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -129,6 +130,130 @@ public abstract class CanvasContractTest extends WorkflowFixture {
         assertTrue(e.error().message().contains("revoked"), e.error().message());
         taskq.handle(Ids.followUp(h.callback().id(), "link_error", 0)).get(WAIT);
         assertEquals(0, tasks.count("join"));
+    }
+
+    @Test
+    void membersRevokedWhileTheyWaitRunTheErrorPathOnceAndTheCallbackNever() {
+        List<TaskRequest<Integer>> members = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            members.add(TaskRequest.of(WorkflowTasks::square, i).queue(QUEUES[i]));
+        }
+        members.set(2, members.get(2).countdown(java.time.Duration.ofHours(1)));
+        ChordHandle<Integer> h = taskq.submit(Chord.of(Group.of(members), Signature.of(WorkflowTasks::sum, "never"))
+                .linkError(Signature.of(WorkflowTasks::onError, "revoked")));
+        // no worker yet: member 1 waits ready, member 2 delayed; a revoke leaves them for a worker to end
+        String ready = h.header().members().get(1).id();
+        String delayed = h.header().members().get(2).id();
+        assertEquals(RevokeResult.SIGNALLED, h.header().members().get(1).revoke("stop"));
+        assertEquals(RevokeResult.SIGNALLED, h.header().members().get(2).revoke("stop"));
+        worker();
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(WAIT));
+        assertEquals("taskq.ChordError", e.error().type());
+        String m = e.error().message();
+        assertTrue(m.contains("member 1 (task " + ready + ", 'wf.square') failed: taskq.Revoked")
+                || m.contains("member 2 (task " + delayed + ", 'wf.square') failed: taskq.Revoked"), m);
+        taskq.handle(Ids.followUp(h.callback().id(), "link_error", 0)).get(WAIT);
+        Await.until(WAIT, "revoked members ended", () -> h.header().states().get(1) == TaskState.REVOKED
+                && h.header().states().get(2) == TaskState.REVOKED);
+        Await.until(WAIT, "other members done", () -> tasks.count("square") == 2);
+        assertEquals(1, tasks.count("onError"));
+        assertEquals(0, tasks.count("sum"));
+        assertEquals(TaskState.FAILURE, h.state());
+        assertEquals(2, tasks.count("square"), "a revoked member never runs");
+        assertEquals(List.of(TaskState.SUCCESS, TaskState.REVOKED, TaskState.REVOKED, TaskState.SUCCESS),
+                h.header().states());
+    }
+
+    @Test
+    void aMemberRevokedBeforeItsChordIsSentRunsTheErrorPathOnce() {
+        String early = Ids.newTaskId();
+        // revoked ahead of its submit: its queue keeps a revoke marker for the id
+        assertEquals(RevokeResult.NOT_FOUND, taskq.handle(QUEUES[1], early).revoke("cancelled early"));
+        List<TaskRequest<Integer>> members = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            members.add(TaskRequest.of(WorkflowTasks::square, i).queue(QUEUES[i]));
+        }
+        members.set(1, members.get(1).id(early));
+        worker();
+        ChordHandle<Integer> h = taskq.submit(Chord.of(Group.of(members), Signature.of(WorkflowTasks::sum, "never"))
+                .linkError(Signature.of(WorkflowTasks::onError, "revoked")));
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(WAIT));
+        assertEquals("taskq.ChordError", e.error().type());
+        assertTrue(e.error().message().contains("member 1 (task " + early + ", 'wf.square') failed: taskq.Revoked"),
+                e.error().message());
+        taskq.handle(Ids.followUp(h.callback().id(), "link_error", 0)).get(WAIT);
+        Await.until(WAIT, "members ended", () -> h.header().states().equals(
+                List.of(TaskState.SUCCESS, TaskState.REVOKED, TaskState.SUCCESS)));
+        assertEquals(1, tasks.count("onError"));
+        assertEquals(0, tasks.count("sum"));
+        assertEquals(2, tasks.count("square"), "the revoked member never runs");
+    }
+
+    @Test
+    void aMemberDeadAfterLostLeasesRunsTheErrorPathOnce() throws InterruptedException {
+        List<TaskRequest<Integer>> members = new ArrayList<>();
+        members.add(TaskRequest.of(WorkflowTasks::square, 0).queue("doomed"));
+        for (int i = 1; i < 4; i++) {
+            members.add(TaskRequest.of(WorkflowTasks::square, i).queue(QUEUES[i]));
+        }
+        ChordHandle<Integer> h = taskq.submit(Chord.of(Group.of(members), Signature.of(WorkflowTasks::sum, "never"))
+                .linkError(Signature.of(WorkflowTasks::onError, "lost")));
+        String victim = h.header().members().get(0).id();
+        // the member's workers die while it runs, lease after lease, until the broker gives up on it
+        io.taskq.spi.ClaimRequest claim = new io.taskq.spi.ClaimRequest("dies", List.of("doomed"), 1,
+                java.time.Duration.ofSeconds(1), java.time.Duration.ZERO);
+        boolean ended = false;
+        for (int n = 0; n < 40 && !ended; n++) {
+            List<io.taskq.spi.Delivery> d = broker.claim(claim);
+            assertEquals(List.of(victim), d.stream().map(io.taskq.spi.Delivery::id).toList());
+            ended = d.get(0).body().startsWith("{\"v\":1,\"headers\":{\"taskq_end\":");
+            clock.advance(java.time.Duration.ofSeconds(2));
+        }
+        assertTrue(ended, "the broker marked the member's end");
+        assertTrue(h.header().members().get(0).state() != TaskState.FAILURE, "not dead without a worker");
+        taskq.startWorker(quickWorker("default", "q1", "q2", "q3", "doomed").build());
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(WAIT));
+        assertEquals("taskq.ChordError", e.error().type());
+        assertTrue(e.error().message().contains("member 0 (task " + victim + ", 'wf.square') failed: taskq.WorkerLost:"
+                + " lease expired"), e.error().message());
+        taskq.handle(Ids.followUp(h.callback().id(), "link_error", 0)).get(WAIT);
+        Await.until(WAIT, "member dead", () -> h.header().members().get(0).state() == TaskState.FAILURE);
+        assertEquals(1, tasks.count("onError"));
+        assertEquals(0, tasks.count("sum"));
+        Await.until(WAIT, "other members done", () -> tasks.count("square") == 3);
+        assertTrue(broker.queueAdmin().orElseThrow().deadLetter("doomed", victim).isPresent(), "dead-lettered");
+        assertEquals(TaskState.FAILURE, h.state());
+        assertEquals(3, tasks.count("square"), "the dead member never ran at the worker");
+    }
+
+    @Test
+    void revokedMembersWhoseWorkerDiedOrHandedThemBackRunTheErrorPathOnce() throws InterruptedException {
+        List<TaskRequest<Integer>> members = new ArrayList<>();
+        members.add(TaskRequest.of(WorkflowTasks::square, 0).queue("held"));
+        members.add(TaskRequest.of(WorkflowTasks::square, 1).queue("held"));
+        members.add(TaskRequest.of(WorkflowTasks::square, 2).queue("q2"));
+        ChordHandle<Integer> h = taskq.submit(Chord.of(Group.of(members), Signature.of(WorkflowTasks::sum, "never"))
+                .linkError(Signature.of(WorkflowTasks::onError, "held")));
+        List<io.taskq.spi.Delivery> held = broker.claim(new io.taskq.spi.ClaimRequest("dies", List.of("held"), 2,
+                java.time.Duration.ofSeconds(1), java.time.Duration.ZERO));
+        assertEquals(2, held.size());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(RevokeResult.SIGNALLED, h.header().members().get(i).revoke("stop"));
+        }
+        // one is handed back (a stopping worker), the other's worker dies: its lease expires with the revoke pending
+        io.taskq.spi.Delivery back = held.get(0).id().equals(h.header().members().get(0).id()) ? held.get(0)
+                : held.get(1);
+        broker.release(List.of(back));
+        clock.advance(java.time.Duration.ofSeconds(2));
+        taskq.startWorker(quickWorker("default", "q2", "held").build());
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> h.get(WAIT));
+        assertEquals("taskq.ChordError", e.error().type());
+        taskq.handle(Ids.followUp(h.callback().id(), "link_error", 0)).get(WAIT);
+        Await.until(WAIT, "members ended", () -> h.header().states().equals(List.of(TaskState.REVOKED,
+                TaskState.REVOKED, TaskState.SUCCESS)));
+        assertEquals(1, tasks.count("onError"));
+        assertEquals(0, tasks.count("sum"));
+        assertEquals(1, tasks.count("square"), "the revoked members never ran");
     }
 
     @Test

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskq.Chain;
 import io.taskq.ChainHandle;
+import io.taskq.RateLimit;
 import io.taskq.Signature;
 import io.taskq.TaskRequest;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.scheduler.Scheduler;
+import io.taskq.spi.LimitStore;
 import io.taskq.spi.MemoryBroker;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -173,6 +176,56 @@ class DashboardApiTest {
         assertTrue(run.hasNonNull("id"));
         assertEquals(200, local.change("DELETE", "/api/schedules/r", null).status);
         assertEquals(404, local.get("/api/schedules/r").status);
+    }
+
+    @Test
+    void limitsAreListedSetAndClearedWithTheReasonForBadInput() throws IOException {
+        JsonNode empty = local.json("/api/limits");
+        assertTrue(empty.get("available").asBoolean());
+        assertEquals(0, empty.get("overrides").size());
+
+        FakeExchange badRate = local.change("POST", "/api/limits/rate", "{\"task\":\"dash.add\",\"rate\":\"20/x\"}");
+        assertEquals(400, badRate.status);
+        assertTrue(badRate.json().get("error").asText().contains("'20/x' is not a rate limit"), badRate.text());
+        assertEquals(400, local.change("POST", "/api/limits/rate", "{\"rate\":\"20/s\"}").status);
+        assertEquals(400, local.change("POST", "/api/limits/rate",
+                "{\"task\":\"dash.add\",\"queue\":\"default\",\"rate\":\"20/s\"}").status);
+        assertEquals(400, local.change("POST", "/api/limits/rate",
+                "{\"task\":\"dash.add\",\"rate\":\"20/s\",\"burst\":\"lots\"}").status);
+        assertEquals(400, local.change("POST", "/api/limits/rate",
+                "{\"task\":\"dash.add\",\"rate\":\"20/s\",\"burst\":0}").status);
+        assertEquals(400, local.change("POST", "/api/limits/concurrency", "{\"task\":\"dash.add\",\"max\":0}")
+                .status);
+        assertEquals(400, local.change("POST", "/api/limits/concurrency", "{\"queue\":\"default\",\"max\":2}")
+                .status);
+        assertTrue(taskq.limits().overrides().isEmpty(), "nothing set by a bad request");
+
+        JsonNode rate = local.change("POST", "/api/limits/rate",
+                "{\"task\":\"dash.add\",\"rate\":\"600/m\",\"burst\":\"20\"}").json();
+        assertEquals("task:dash.add", rate.get("limit").asText());
+        assertEquals(60_000, rate.get("rate").get("periodMillis").asLong());
+        assertEquals(20, rate.get("rate").get("burst").asInt());
+        assertEquals(200, local.change("POST", "/api/limits/rate", "{\"queue\":\"default\",\"rate\":\"5/10s\"}")
+                .status);
+        assertEquals(3, local.change("POST", "/api/limits/concurrency", "{\"task\":\"dash.tick\",\"max\":3}")
+                .json().get("maxRunning").asInt());
+        assertEquals(Map.of("task:dash.add", new LimitStore.Setting(RateLimit.of(600, Duration.ofMinutes(1))
+                        .withBurst(20), 0), "queue:default", new LimitStore.Setting(RateLimit.parse("5/10s"), 0),
+                "task:dash.tick", new LimitStore.Setting(null, 3)), taskq.limits().overrides());
+        JsonNode listed = local.json("/api/limits").get("overrides");
+        assertEquals(3, listed.size());
+        for (JsonNode o : listed) {
+            if (o.get("limit").asText().equals("queue:default")) {
+                assertEquals("queue", o.get("kind").asText());
+                assertEquals("default", o.get("name").asText());
+                assertTrue(o.get("maxRunning").isNull());
+            }
+        }
+
+        assertTrue(local.change("POST", "/api/limits/clear", "{\"queue\":\"default\"}").json().get("cleared")
+                .asBoolean());
+        assertEquals(404, local.change("POST", "/api/limits/clear", "{\"queue\":\"default\"}").status);
+        assertEquals(java.util.Set.of("task:dash.add", "task:dash.tick"), taskq.limits().overrides().keySet());
     }
 
     @Test

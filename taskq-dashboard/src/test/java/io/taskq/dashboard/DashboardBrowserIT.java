@@ -3,6 +3,7 @@ package io.taskq.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskq.RateLimit;
 import io.taskq.TaskHandle;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
@@ -11,6 +12,7 @@ import io.taskq.WorkerOptions;
 import io.taskq.redis.PerClassRedis;
 import io.taskq.redis.RedisBackend;
 import io.taskq.scheduler.Scheduler;
+import io.taskq.spi.LimitStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in a real browser (headless Chromium), over a real Redis with real workers and a running
  * scheduler, as an operator uses it: log in, find a task, resubmit a dead letter, create a cron schedule and see it
- * fire, pause a queue. It writes a screenshot of every page to docs/dashboard/ (docs/dashboard.md shows them).
+ * fire, pause a queue, set and clear limits. It writes a screenshot of every page to docs/dashboard/ (docs/dashboard.md shows them).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
@@ -265,6 +267,47 @@ class DashboardBrowserIT {
     }
 
     @Test
+    @Order(7)
+    void setsAndClearsALimit() throws InterruptedException {
+        open("#/limits");
+        element(By.id("limit-rate-form"));
+        new Select(browser.findElement(By.id("limit-kind"))).selectByValue("task");
+        browser.findElement(By.id("limit-target")).sendKeys("dash.add");
+        browser.findElement(By.id("limit-rate")).sendKeys("20/x");
+        browser.findElement(By.id("limit-set-rate")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "is not a rate limit"));
+        assertTrue(taskq.limits().overrides().isEmpty(), "a bad rate changes nothing");
+        WebElement rate = browser.findElement(By.id("limit-rate"));
+        rate.clear();
+        rate.sendKeys("600/m");
+        browser.findElement(By.id("limit-burst")).sendKeys("20");
+        browser.findElement(By.id("limit-set-rate")).click();
+        element(By.cssSelector("tr[data-limit='task:dash.add']"));
+        act(() -> new Select(browser.findElement(By.id("limit-kind"))).selectByValue("queue"));
+        element(By.id("limit-target")).sendKeys("mail");
+        browser.findElement(By.id("limit-rate")).sendKeys("5/10s");
+        browser.findElement(By.id("limit-set-rate")).click();
+        element(By.cssSelector("tr[data-limit='queue:mail']"));
+        element(By.id("limit-max-task")).sendKeys("dash.tick");
+        browser.findElement(By.id("limit-max")).sendKeys("2");
+        browser.findElement(By.id("limit-set-max")).click();
+        WebElement row = element(By.cssSelector("tr[data-limit='task:dash.tick']"));
+        assertTrue(row.getText().contains("2"), row.getText());
+        assertEquals(java.util.Map.of(
+                        "task:dash.add", new LimitStore.Setting(RateLimit.of(600, Duration.ofMinutes(1)).withBurst(20), 0),
+                        "queue:mail", new LimitStore.Setting(RateLimit.of(5, Duration.ofSeconds(10)), 0),
+                        "task:dash.tick", new LimitStore.Setting(null, 2)),
+                taskq.limits().overrides());
+        assertTrue(element(By.cssSelector("tr[data-limit='task:dash.add']")).getText().contains("600/m"));
+        shot("limits");
+        By clear = By.cssSelector("tr[data-limit='queue:mail'] button[data-action='clear']");
+        act(() -> browser.findElement(clear).click());
+        waiting().until(ExpectedConditions.alertIsPresent()).accept();
+        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-limit='queue:mail']")));
+        assertEquals(java.util.Set.of("task:dash.add", "task:dash.tick"), taskq.limits().overrides().keySet());
+    }
+
+    @Test
     @Order(20)
     void followsAWorkflowFromAStepToItsRootAndRevokesIt() throws InterruptedException {
         io.taskq.ChainHandle<Object> h = taskq.submit(io.taskq.Chain.of(io.taskq.TaskRequest.named("dash.add", 1, 1))
@@ -280,8 +323,8 @@ class DashboardBrowserIT {
         waiting().until(d -> d.findElement(By.tagName("main")).getText().contains("Workflow " + root));
         assertEquals(3, browser.findElement(By.tagName("main")).findElements(By.cssSelector("tbody tr")).size());
         open("#/task/" + second);
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.confirm = () => true;");
         act(() -> element(By.id("revoke-workflow")).click());
+        waiting().until(ExpectedConditions.alertIsPresent()).accept();
         Await.until("the delayed step revoked", () -> taskq.handle(h.id()).state() == TaskState.REVOKED);
     }
 }

@@ -9,9 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
 import io.taskq.scheduler.Scheduler;
+import io.taskq.spi.LimitStore;
 import io.taskq.spi.MemoryBroker;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,10 +183,19 @@ class DashboardSecurityTest {
         assertEquals(io.taskq.TaskState.PENDING, taskq.handle(queued).state(), "the workflow is not revoked");
         assertEquals(403, viewer.change("POST", "/api/schedules", "{\"name\":\"x\",\"task\":\"dash.tick\","
                 + "\"spec\":{\"kind\":\"cron\",\"expression\":\"* * * * *\"}}").status);
+        taskq.limits().setRate(io.taskq.Limits.task("dash.add"), io.taskq.RateLimit.parse("5/s"));
+        assertEquals(403, viewer.change("POST", "/api/limits/rate", "{\"task\":\"dash.add\",\"rate\":\"1/d\"}")
+                .status);
+        assertEquals(403, viewer.change("POST", "/api/limits/concurrency", "{\"task\":\"dash.add\",\"max\":1}")
+                .status);
+        assertEquals(403, viewer.change("POST", "/api/limits/clear", "{\"task\":\"dash.add\"}").status);
         assertTrue(taskq.queueAdmin().deadLetter("default", dead).isPresent(), "the dead letter is still there");
         assertTrue(scheduler.entries().isEmpty());
+        assertEquals(Map.of("task:dash.add", new LimitStore.Setting(io.taskq.RateLimit.parse("5/s"), 0)),
+                taskq.limits().overrides());
         // Reading is allowed.
         assertEquals(200, viewer.get("/api/dead?queue=default").status);
+        assertEquals("task:dash.add", viewer.json("/api/limits").get("overrides").get(0).get("limit").asText());
     }
 
     @Test
@@ -206,6 +217,12 @@ class DashboardSecurityTest {
         assertTrue(taskq.queueAdmin().deadLetter("default", dead).isPresent(), "nothing changed yet");
         FakeExchange ok = admin.change("POST", path, body, ex -> ex.header("Origin", "http://127.0.0.1:5555"));
         assertEquals(200, ok.status, ok.text());
+
+        String rate = "{\"task\":\"dash.add\",\"rate\":\"1/d\"}";
+        assertEquals(403, admin.change("POST", "/api/limits/rate", rate, ex -> ex.header("X-Taskq-Csrf", null)).status);
+        assertEquals(403, admin.change("POST", "/api/limits/rate", rate,
+                ex -> ex.header("Origin", "http://evil.example")).status);
+        assertTrue(taskq.limits().overrides().isEmpty(), "no limit changed");
     }
 
     @Test

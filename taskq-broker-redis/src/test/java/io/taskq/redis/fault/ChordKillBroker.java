@@ -15,23 +15,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Test only: a broker that SIGKILLs its own JVM at a precise point of the {@code killAt}-th report carrying chord
  * joins ({@link ChordCrashTest}): {@code join} after the joins reached Redis but before the finishes (its outcomes
  * are sent once with a stale token, so only the joins take effect), {@code finish} right after the finish returned,
- * {@code during} while the call is in flight (the kill races the joins and the finish).
+ * {@code during} while the call is in flight (the kill races the joins and the finish), {@code before} before the
+ * call is sent. A mode ending in {@code -failure} counts only the reports that carry a failed member's join.
  */
 final class ChordKillBroker extends ForwardingBroker {
     private final String mode;
     private final int killAt;
     private final AtomicInteger reports = new AtomicInteger();
 
+    private final boolean failuresOnly;
+
     ChordKillBroker(Broker delegate, String mode, int killAt) {
         super(delegate);
-        this.mode = mode;
+        this.failuresOnly = mode.endsWith("-failure");
+        this.mode = failuresOnly ? mode.substring(0, mode.length() - "-failure".length()) : mode;
         this.killAt = killAt;
     }
 
     @Override
     public FinishAndClaim finishAndClaim(List<Delivery> started, Instant startedAt, List<Outcome> outcomes,
                                          ClaimRequest next) {
-        boolean joins = outcomes.stream().anyMatch(o -> o.chordJoin() != null);
+        boolean joins = outcomes.stream().anyMatch(o -> o.chordJoin() != null
+                && !(failuresOnly && o.chordJoin().succeeded()));
         if (!joins || reports.incrementAndGet() != killAt) {
             return super.finishAndClaim(started, startedAt, outcomes, next);
         }
@@ -47,6 +52,7 @@ final class ChordKillBroker extends ForwardingBroker {
                 super.finishAndClaim(List.of(), startedAt, stale, null);
                 killSelf(true);
             }
+            case "before" -> killSelf(true);
             case "finish" -> {
                 super.finishAndClaim(started, startedAt, outcomes, null);
                 killSelf(true);

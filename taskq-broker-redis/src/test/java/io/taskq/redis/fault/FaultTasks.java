@@ -116,6 +116,12 @@ public class FaultTasks {
         return n * n;
     }
 
+    /** A chord's error callback: counts its runs under "chord-error". */
+    @Task(name = "f.chordError")
+    public void chordError(io.taskq.TaskFailure failure) {
+        RUNS.computeIfAbsent("chord-error", k -> new AtomicInteger()).incrementAndGet();
+    }
+
     /** A chord callback: counts its runs under "chord-callback" and sums the results. */
     @Task(name = "f.chordSum")
     public int chordSum(java.util.List<Integer> values) {

@@ -3,6 +3,7 @@ package io.taskq.internal.worker;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskq.TaskContext;
+import io.taskq.internal.BrokerEnd;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Envelope;
 import io.taskq.internal.Errors;
@@ -57,6 +58,10 @@ final class Invocation {
         }
         Envelope env = a.envelope;
         MDC.put(WorkerEngine.MDC_TASK_NAME, env.task());
+        Outcome ended = endedByBroker(a);
+        if (ended != null) {
+            return ended;
+        }
         Optional<TaskRegistry.Registered> registered = ctx.registry.find(env.task());
         if (registered.isEmpty()) {
             return outcomes.dead(a, Errors.of("taskq.UnknownTask", "no task named '" + env.task()
@@ -92,6 +97,27 @@ final class Invocation {
             return outcomes.dead(a, Errors.of("taskq.MalformedMessage", e.getMessage()), 0);
         }
         return null;
+    }
+
+    /**
+     * The end a broker marked on a chord member it could not end itself ({@link BrokerEnd}): the member is revoked
+     * or dead-lettered here, without running, and its outcome carries the chord's join; null for any other message.
+     */
+    private Outcome endedByBroker(Attempt a) {
+        BrokerEnd end;
+        try {
+            end = BrokerEnd.of(a.delivery.body());
+        } catch (Envelope.MalformedException e) {
+            return outcomes.dead(a, Errors.of("taskq.MalformedMessage", e.getMessage()), 0);
+        }
+        if (end == null) {
+            return null;
+        }
+        log.info("task {} was ended by the broker ({}: {}); not run", a.id(), end.state(), end.reason());
+        if (end.state() == io.taskq.TaskState.REVOKED) {
+            return outcomes.revoked(a, end.reason());
+        }
+        return outcomes.dead(a, Errors.of("taskq.WorkerLost", end.reason()), a.envelope.retries());
     }
 
     private Outcome invoke(Attempt a, TaskRegistry.Registered task, Object[] args) {

@@ -29,6 +29,7 @@ public final class DashboardApp implements AutoCloseable {
         new ClusterApi(config, feed).register(router);
         new TasksApi(config, feed).register(router);
         new DeadLettersApi(config).register(router);
+        new LimitsApi(config).register(router);
         if (config.scheduler() != null) {
             new SchedulesApi(config).register(router);
         }

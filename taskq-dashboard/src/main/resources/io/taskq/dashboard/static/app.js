@@ -95,7 +95,7 @@ function badge(text, cls) { return h('span', { cls: 'badge ' + (cls || text) }, 
 function admin() { return state.session && state.session.role === 'ADMIN'; }
 
 function table(headers, rows, empty) {
-  const head = h('tr', {}, headers.map(x => h('th', { cls: /^(ready|delayed|running|dead|runs|conc|active|#)/i.test(x) ? 'num' : null }, x)));
+  const head = h('tr', {}, headers.map(x => h('th', { cls: /^(ready|delayed|running|dead|runs|conc|active|burst|most|#)/i.test(x) ? 'num' : null }, x)));
   const body = rows.length ? rows : [h('tr', {}, h('td', { colspan: headers.length, cls: 'muted' }, empty || 'nothing'))];
   return h('table', {}, h('thead', {}, head), h('tbody', {}, body));
 }
@@ -441,6 +441,49 @@ pages.schedules = async function () {
   return out;
 };
 
+// A rate as RateLimit.parse reads it, in the largest unit that divides its period: 20/s, 600/m, 5/10s.
+function rateText(r) {
+  for (const [size, unit] of [[86400000, 'd'], [3600000, 'h'], [60000, 'm'], [1000, 's'], [1, 'ms']]) {
+    if (r.periodMillis % size === 0) {
+      const n = r.periodMillis / size;
+      return r.permits + '/' + (n === 1 ? '' : n) + unit;
+    }
+  }
+  return r.permits + '/' + r.periodMillis + 'ms';
+}
+
+pages.limits = async function () {
+  const l = await api('GET', 'limits');
+  const out = [h('h1', {}, 'Limits'), h('p', { cls: 'muted' }, 'The run-time values every worker applies from its next claim, instead of the declared @Task(rateLimit, concurrencyLimit) or a queue\'s rate (docs/limits.md). A change adjusts a declared limit: a task declared without one gets none.')];
+  if (!l.available) return out.concat(h('p', { cls: 'muted' }, 'The broker enforces no limits.'));
+  const rows = l.overrides.map(o => h('tr', { 'data-limit': o.limit }, td(h('span', { cls: 'mono' }, o.limit)), td(badge(o.kind, 'q')), td(o.name),
+    td(o.rate ? rateText(o.rate) : '-'), td(o.rate ? o.rate.burst : '-', 'num'), td(o.maxRunning === null ? '-' : o.maxRunning, 'num'),
+    admin() ? td(h('button', { cls: 'danger', 'data-action': 'clear', onclick: () => { if (confirm('Clear the run-time values of ' + o.limit + '? Its declared limits apply again.')) act('clear ' + o.limit, () => api('POST', 'limits/clear', { [o.kind]: o.name })); } }, 'clear')) : td('')));
+  out.push(table(['Limit', 'Kind', 'Name', 'Rate', 'Burst', 'Most running', ''], rows, 'no run-time values: the declared limits apply'));
+  if (!admin()) return out.concat(h('p', { cls: 'muted', id: 'limits-read-only' }, 'Changing a limit needs the admin role.'));
+  const kind = h('select', { name: 'kind', id: 'limit-kind' }, h('option', { value: 'task' }, 'task'), h('option', { value: 'queue' }, 'queue'));
+  const rateForm = h('form', { cls: 'toolbar', id: 'limit-rate-form' }, field('Limit of', kind),
+    field('Task or queue name', h('input', { name: 'target', id: 'limit-target', required: true, size: 24 })),
+    field('Rate (20/s, 600/m, 5/10s)', h('input', { name: 'rate', id: 'limit-rate', required: true, size: 10 })),
+    field('Burst (optional)', h('input', { name: 'burst', id: 'limit-burst', size: 5, placeholder: '1' })),
+    h('button', { type: 'submit', id: 'limit-set-rate' }, 'Set rate'));
+  rateForm.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const e = rateForm.elements;
+    act('rate of ' + e.kind.value + ' ' + e.target.value, () => api('POST', 'limits/rate', { [e.kind.value]: e.target.value, rate: e.rate.value, burst: e.burst.value || null }));
+  });
+  const maxForm = h('form', { cls: 'toolbar', id: 'limit-max-form' },
+    field('Task name', h('input', { name: 'task', id: 'limit-max-task', required: true, size: 24 })),
+    field('Most running at once', h('input', { name: 'max', id: 'limit-max', required: true, size: 5, type: 'number', min: 1 })),
+    h('button', { type: 'submit', id: 'limit-set-max' }, 'Set concurrency'));
+  maxForm.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const e = maxForm.elements;
+    act('concurrency of task ' + e.task.value, () => api('POST', 'limits/concurrency', { task: e.task.value, max: e.max.value }));
+  });
+  return out.concat(h('h2', {}, 'Set a rate'), rateForm, h('h2', {}, 'Set a concurrency maximum'), maxForm);
+};
+
 function field(label, input) { return h('label', {}, label, input); }
 
 // The fields of each schedule kind; the form shows the chosen kind's only.
@@ -531,12 +574,15 @@ async function route(quiet) {
   const [page, arg] = path.split('/');
   const params = new URLSearchParams(query || '');
   const render = pages[page] || pages.overview;
-  if (!quiet) state.editing = false;
+  // Only the newest call renders: a live refresh still loading when the user moves to another page must not
+  // replace that page (nor re-render it under the user's hands).
+  const seq = state.seq = (state.seq || 0) + 1;
+  if (!quiet) { state.editing = false; clearTimeout(state.refreshTimer); }
   state.page = pages[page] ? page : 'overview';
   document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.dataset.page === state.page || (page === 'task' && a.dataset.page === 'tasks')));
   try {
     const content = await render(params, arg ? decodeURIComponent(arg) : null);
-    if (quiet && state.editing) return;
+    if (seq !== state.seq || (quiet && state.editing)) return;
     const main = document.getElementById('main');
     // A live refresh keeps what the user chose in the page's fields (a queue picked, a filter typed).
     const kept = quiet ? Array.from(main.querySelectorAll('input[id], select[id]')).map(e => [e.id, e.value]) : [];
@@ -547,7 +593,7 @@ async function route(quiet) {
     }
     document.body.dataset.page = state.page;
   } catch (e) {
-    if (state.session) document.getElementById('main').replaceChildren(h('h1', {}, 'Could not load the page'), h('p', { cls: 'error', id: 'page-error' }, e.message));
+    if (state.session && seq === state.seq) document.getElementById('main').replaceChildren(h('h1', {}, 'Could not load the page'), h('p', { cls: 'error', id: 'page-error' }, e.message));
   }
 }
 

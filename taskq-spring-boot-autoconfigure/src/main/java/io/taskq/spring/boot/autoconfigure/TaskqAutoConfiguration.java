@@ -1,6 +1,7 @@
 package io.taskq.spring.boot.autoconfigure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskq.RateLimit;
 import io.taskq.SubmitInterceptor;
 import io.taskq.TaskInterceptor;
 import io.taskq.TaskListener;
@@ -26,7 +27,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The {@link Taskq} client with the application's {@code @Task} beans, the broker (in memory unless
  * {@link TaskqRedisAutoConfiguration} made a Redis one), the event stream's publishing from {@code taskq.events.*},
- * the worker options from {@code taskq.worker.*} and the workers' lifecycle. Every bean backs off when the application defines its own.
+ * the queues' rate limits from {@code taskq.limits.*}, the worker options from {@code taskq.worker.*} and the workers'
+ * lifecycle. Every bean backs off when the application defines its own.
  */
 @AutoConfiguration(after = TaskqRedisAutoConfiguration.class)
 @EnableConfigurationProperties(TaskqProperties.class)
@@ -78,6 +80,7 @@ public class TaskqAutoConfiguration {
         interceptors.orderedStream().forEach(b::interceptor);
         submitInterceptors.orderedStream().forEach(b::submitInterceptor);
         listeners.orderedStream().forEach(b::listener);
+        properties.getLimits().getQueueRates().forEach((queue, rate) -> b.queueRateLimit(queue, rate(queue, rate)));
         String application = environment.getProperty("spring.application.name");
         if (application != null && !application.isBlank()) {
             b.applicationName(application);
@@ -91,6 +94,15 @@ public class TaskqAutoConfiguration {
             b.objectMapper(mapper);
         }
         return b.build();
+    }
+
+    /** A queue's rate from {@code taskq.limits.queue-rates}; a bad one fails the start, naming the property. */
+    private static RateLimit rate(String queue, String text) {
+        try {
+            return RateLimit.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("taskq.limits.queue-rates." + queue + ": " + e.getMessage(), e);
+        }
     }
 
     /** The options of the worker this instance starts, from {@code taskq.worker.*}. */

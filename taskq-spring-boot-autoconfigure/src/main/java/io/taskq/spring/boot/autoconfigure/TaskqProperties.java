@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -34,6 +36,8 @@ public class TaskqProperties {
     private final Metrics metrics = new Metrics();
 
     private final Events events = new Events();
+
+    private final Limits limits = new Limits();
 
     /** What this instance runs besides submitting. */
     public Set<TaskqRole> getRoles() {
@@ -78,6 +82,11 @@ public class TaskqProperties {
     /** The event stream. */
     public Events getEvents() {
         return events;
+    }
+
+    /** Rate limits configured for queues. */
+    public Limits getLimits() {
+        return limits;
     }
 
     /** The Redis connection; without a URL (or cluster nodes) taskq runs on its in-memory broker. */
@@ -534,6 +543,27 @@ public class TaskqProperties {
         /** Sets the publish buffer's size. */
         public void setBuffer(int buffer) {
             this.buffer = buffer;
+        }
+    }
+
+    /** Rate limits this application configures (docs/limits.md); the tasks' own are declared with {@code @Task}. */
+    public static class Limits {
+        /**
+         * A rate over every task this application sends to a queue, whatever its task, across all workers
+         * (Taskq.Builder.queueRateLimit): queue name to rate, as @Task(rateLimit) writes it (100/s, 600/m, 5/10s).
+         * Worked out when a task is submitted, so every application that submits to the queue needs it; changed at
+         * run time with Taskq.limits(), taskq limits rate --queue or the dashboard.
+         */
+        private Map<String, String> queueRates = new LinkedHashMap<>();
+
+        /** The queues' rates, by queue name. */
+        public Map<String, String> getQueueRates() {
+            return queueRates;
+        }
+
+        /** Sets the queues' rates, by queue name. */
+        public void setQueueRates(Map<String, String> queueRates) {
+            this.queueRates = new LinkedHashMap<>(queueRates);
         }
     }
 }

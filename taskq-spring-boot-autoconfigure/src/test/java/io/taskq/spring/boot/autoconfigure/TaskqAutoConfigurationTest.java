@@ -17,6 +17,9 @@ import io.taskq.WorkerInfo;
 import io.taskq.Worker;
 import io.taskq.SubmitInterceptor;
 import io.taskq.Task;
+import io.taskq.TaskHandle;
+import io.taskq.TaskRequest;
+import io.taskq.TaskState;
 import io.taskq.TaskInterceptor;
 import io.taskq.TaskListener;
 import io.taskq.Taskq;
@@ -205,6 +208,23 @@ class TaskqAutoConfigurationTest {
         });
         runner.withPropertyValues("taskq.events.buffer=0").run(context -> assertThat(context).hasFailed()
                 .getFailure().hasStackTraceContaining("the event buffer must hold at least one event"));
+    }
+
+    @Test
+    void queueRatesFromPropertiesHoldBackTheQueuesTasksAndABadRateFailsTheStart() {
+        runner.withPropertyValues("taskq.worker.queues=mail", "taskq.limits.queue-rates.mail=1/h").run(context -> {
+            Taskq taskq = context.getBean(Taskq.class);
+            List<TaskHandle<Object>> sent = List.of(taskq.submit(TaskRequest.named("test.greet", "a").queue("mail")),
+                    taskq.submit(TaskRequest.named("test.greet", "b").queue("mail")));
+            Await.until(WAIT, "one ran, the other waits for the queue's rate", () ->
+                    sent.stream().filter(h -> h.state() == TaskState.SUCCESS).count() == 1
+                            && taskq.stats("mail").delayed() == 1);
+            assertThat(sent.stream().map(TaskHandle::state)).containsExactlyInAnyOrder(TaskState.SUCCESS,
+                    TaskState.PENDING);
+        });
+        runner.withPropertyValues("taskq.limits.queue-rates.mail=fast").run(context -> assertThat(context)
+                .hasFailed().getFailure().hasStackTraceContaining(
+                        "taskq.limits.queue-rates.mail: 'fast' is not a rate limit"));
     }
 
     @Test
