@@ -67,6 +67,12 @@ final class LimitPlanner {
                 key(declared, headers, args)), null);
     }
 
+    /** Whether a follow-up of {@code def}'s task sent to {@code queue} would carry limits (followUpHeaders). */
+    boolean limitsFollowUp(TaskDefinition def, String queue) {
+        TaskLimits declared = def == null ? TaskLimits.NONE : TaskLimits.of(def.method());
+        return declared.rate() != null || declared.maxRunning() > 0 || queueRates.containsKey(queue);
+    }
+
     private static List<LimitSpec.Entry> entries(String task, String queue, RateLimit rate, RateLimit queueRate,
                                                  int maxRunning, String key) {
         List<LimitSpec.Entry> entries = new ArrayList<>(3);

@@ -118,7 +118,7 @@ public final class Taskq implements AutoCloseable {
                 Thread::new)).orElse(null);
         this.responder = broker.controlBus().map(bus -> new ControlResponder(bus, () -> workers, registry::names,
                 clock)).orElse(null);
-        this.workflows = new Workflows(this, broker, registry, data);
+        this.workflows = new Workflows(this, broker, registry, data, limitPlanner);
         Submissions submissions = new Submissions(this, broker, workflows,
                 new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes, extensions.listeners(),
                 b.argsRepr, limitPlanner);

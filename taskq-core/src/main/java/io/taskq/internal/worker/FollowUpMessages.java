@@ -129,6 +129,9 @@ final class FollowUpMessages {
                         + " bytes, over the limit of " + maxMessageBytes);
             }
             String refused = broker.followUpRefusal(d.queue(), d.id(), s.queue(), s.id()).orElse(null);
+            if (refused == null && body.startsWith(LimitSpec.BODY_PREFIX)) {
+                refused = broker.limitsRefusal(s.queue()).map(why -> "it carries limits, but " + why).orElse(null);
+            }
             if (refused != null) {
                 return new Built(List.of(), "follow-up " + s.id() + " (task '" + s.task() + "') cannot be enqueued"
                         + " with this task's outcome: " + refused);
