@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
  * SIGKILLs one of them every {@link #KILL_EVERY_MS} ms and starts a replacement: a task at 1,000 starts a second,
  * a task at 10 a second for each of 100 tenants, and a task with at most 5 running at once. A producer keeps a
  * backlog of each waiting throughout (five seconds of starts of the rate-limited ones), so the limit is what bounds
- * the starts. The outcomes come from what the tasks
- * recorded in Redis ({@link Records}): starts per window, and run intervals (ending at the task's end, or at the
- * kill of its JVM).
+ * the starts. The outcomes come from what the tasks recorded in Redis ({@link Records}): starts per window, and run
+ * intervals (ending at the task's end, or at the kill of its JVM). The three tasks share one queue (docs/limits.md
+ * says why).
  */
 abstract class LimitsLoad {
     private static final long WARM_UP_US = 5_000_000;
