@@ -47,8 +47,36 @@ final class LimitPlanner {
         RateLimit rate = call.rate() != null ? call.rate() : declared.rate();
         int maxRunning = call.maxRunning() > 0 ? call.maxRunning() : declared.maxRunning();
         String key = call.key() != null ? call.key() : key(declared, r.headers(), args);
+        return withLimits(r.headers(), entries(r.taskName(), queue, rate, queueRate, maxRunning, key),
+                unique(r, declared, call, args));
+    }
+
+    /**
+     * A follow-up's headers, with the limits header added if it is subject to any: its task's declared limits
+     * ({@code def} null when this process does not have the task) keyed from its complete arguments, and its
+     * queue's rate. A follow-up has no call limits and no uniqueness: its id is fixed at submit.
+     */
+    Map<String, String> followUpHeaders(TaskDefinition def, String task, String queue, Map<String, String> headers,
+                                        ArrayNode args) {
+        TaskLimits declared = def == null ? TaskLimits.NONE : TaskLimits.of(def.method());
+        RateLimit queueRate = queueRates.isEmpty() ? null : queueRates.get(queue);
+        if (declared == TaskLimits.NONE && queueRate == null) {
+            return headers;
+        }
+        return withLimits(headers, entries(task, queue, declared.rate(), queueRate, declared.maxRunning(),
+                key(declared, headers, args)), null);
+    }
+
+    /** Whether a follow-up of {@code def}'s task sent to {@code queue} would carry limits (followUpHeaders). */
+    boolean limitsFollowUp(TaskDefinition def, String queue) {
+        TaskLimits declared = def == null ? TaskLimits.NONE : TaskLimits.of(def.method());
+        return declared.rate() != null || declared.maxRunning() > 0 || queueRates.containsKey(queue);
+    }
+
+    private static List<LimitSpec.Entry> entries(String task, String queue, RateLimit rate, RateLimit queueRate,
+                                                 int maxRunning, String key) {
         List<LimitSpec.Entry> entries = new ArrayList<>(3);
-        String name = taskLimit(r.taskName());
+        String name = taskLimit(task);
         if (rate != null) {
             entries.add(new LimitSpec.Entry(name, key, rate, 0));
         }
@@ -58,11 +86,15 @@ final class LimitPlanner {
         if (maxRunning > 0) {
             entries.add(new LimitSpec.Entry(name, key, null, maxRunning));
         }
-        LimitSpec.Unique unique = unique(r, declared, call, args);
+        return entries;
+    }
+
+    private static Map<String, String> withLimits(Map<String, String> headers, List<LimitSpec.Entry> entries,
+                                                  LimitSpec.Unique unique) {
         if (entries.isEmpty() && unique == null) {
-            return r.headers();
+            return headers;
         }
-        Map<String, String> h = new LinkedHashMap<>(r.headers());
+        Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(LimitSpec.HEADER, new LimitSpec(entries, unique).text());
         return h;
     }

@@ -116,17 +116,20 @@ public final class Taskq implements AutoCloseable {
         if (publisher != null) {
             listeners.add(publisher);
         }
+        LimitPlanner limitPlanner = new LimitPlanner(b.queueRateLimits);
         this.extensions = WorkerExtensions.of(registry, b.interceptors, listeners, b.retryPolicies,
                 b.defaultRetryPolicy).withWorkerEvents(publisher != null ? publisher::publish : e -> { })
-                .withArgsRepr(b.argsRepr);
+                .withArgsRepr(b.argsRepr).withFollowUpLimits((task, queue, headers, args) ->
+                        limitPlanner.followUpHeaders(registry.find(task).map(TaskRegistry.Registered::definition)
+                                .orElse(null), task, queue, headers, args));
         this.events = eventLog.map(l -> new LogEvents(l, publisher != null ? publisher::dropped : () -> 0,
                 Thread::new)).orElse(null);
         this.responder = broker.controlBus().map(bus -> new ControlResponder(bus, () -> workers, registry::names,
                 clock)).orElse(null);
-        this.workflows = new Workflows(this, broker, registry, data);
+        this.workflows = new Workflows(this, broker, registry, data, limitPlanner);
         Submissions submissions = new Submissions(this, broker, workflows,
                 new SubmitRetry(broker, b.submitRetryTimeout), b.maxMessageBytes, extensions.listeners(),
-                b.argsRepr, new LimitPlanner(b.queueRateLimits));
+                b.argsRepr, limitPlanner);
         this.limits = new Limits(broker.limitStore().orElse(null));
         this.submitChain = new SubmitChain(b.submitInterceptors,
                 requests -> submissions.submitAll(requests, clock.instant()));

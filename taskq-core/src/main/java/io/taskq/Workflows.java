@@ -24,8 +24,10 @@ final class Workflows {
     private final Broker broker;
     private final TaskRegistry registry;
     private final DataCodec data;
+    private final LimitPlanner limits;
 
-    Workflows(Taskq taskq, Broker broker, TaskRegistry registry, DataCodec data) {
+    Workflows(Taskq taskq, Broker broker, TaskRegistry registry, DataCodec data, LimitPlanner limits) {
+        this.limits = limits;
         this.taskq = taskq;
         this.broker = broker;
         this.registry = registry;
@@ -189,6 +191,14 @@ final class Workflows {
             throw new IllegalArgumentException("task '" + to.task() + "' cannot follow a task of queue '"
                     + fromQueue + "': " + why);
         });
+        // a follow-up carries the limits its task declares (docs/limits.md#follow-ups): known here if registered
+        if (limits.limitsFollowUp(registry.find(to.task()).map(TaskRegistry.Registered::definition).orElse(null),
+                to.queue())) {
+            broker.limitsRefusal(to.queue()).ifPresent(why -> {
+                throw new IllegalArgumentException("task '" + to.task() + "' carries limits as a follow-up, but "
+                        + why);
+            });
+        }
     }
 
     /** The request's task definition: its own (a method reference) or the registered one of its name, if any. */

@@ -267,6 +267,12 @@ public final class RedisBroker implements Broker, QueueAdmin, ResultBackend, Lea
     }
 
     @Override
+    public java.util.Optional<String> limitsRefusal(String queue) {
+        int n = partitions.of(queue);
+        return n > 1 ? java.util.Optional.of(Enqueuer.limitsRefusal(queue, n)) : java.util.Optional.empty();
+    }
+
+    @Override
     public java.util.Optional<String> followUpRefusal(String fromQueue, String fromId, String toQueue, String toId) {
         String from = keys.base(partitions.partitionOf(fromQueue, fromId));
         String to = keys.base(partitions.partitionOf(toQueue, toId));

@@ -86,11 +86,8 @@ local function unique_of(v)
   return { key = key, mode = mode, win = tonumber(win) }
 end
 
-local function unique_held(u, id)
-  local taken = uniq_taken[u.key]
-  if taken then return taken ~= id end
-  local v = redis.call('HGET', K_UNIQ, u.key)
-  if not v then return false end
+-- Whether a stored holder ("<id>|<mode>|<untilMs>") still holds its key against a task other than id.
+local function holds(v, id)
   local hid, mode, untilMs = string.match(v, '^(.*)|([qsfw])|(%d+)$')
   if not hid or hid == id then return false end
   if mode == 'w' then return tonumber(untilMs) > NOW end
@@ -101,6 +98,27 @@ local function unique_held(u, id)
     return started == 0
   end
   return false
+end
+
+local function unique_held(u, id)
+  local taken = uniq_taken[u.key]
+  if taken then return taken ~= id end
+  local v = redis.call('HGET', K_UNIQ, u.key)
+  return v and holds(v, id) or false
+end
+
+-- A key whose holder ended stays stored until a task with the same key comes; so that keys that never repeat do
+-- not pile up, a call that took a key checks a few others at random and deletes those that no longer hold (not
+-- this call's: their tasks are written after the loop). Each such call removes up to UNIQ_SAMPLE and adds its own,
+-- so the hash stays within a small multiple of the keys that still hold.
+local UNIQ_SAMPLE = 8
+local function trim_uniques()
+  local s = redis.call('HRANDFIELD', K_UNIQ, UNIQ_SAMPLE, 'WITHVALUES')
+  local gone = {}
+  for i = 1, #s, 2 do
+    if not uniq_taken[s[i]] and not holds(s[i + 1], nil) then gone[#gone + 1] = s[i] end
+  end
+  if #gone > 0 then redis.call('HDEL', K_UNIQ, unpack(gone)) end
 end
 
 local known = known_ids(ids)
@@ -159,6 +177,7 @@ for i = 1, n do
   end
   a = a + W
 end
+if next(uniq_taken) then trim_uniques() end
 multi('HSET', K_JOB, jobs)
 multi('ZADD', K_READY, ready)
 multi('ZADD', K_DELAYED, delayed)

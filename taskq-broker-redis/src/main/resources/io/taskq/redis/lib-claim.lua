@@ -42,24 +42,35 @@ local function job_limits(job)
   return string.match(job, LIMITS_HEADER, j + 1)
 end
 
--- The entries of a limits header: rate and concurrency limits (a uniqueness entry is skipped); nil if one is malformed (the message then runs
--- unlimited, as a message without the header would: only a writer other than taskq's can send one).
+-- The entries of a limits header: rate and concurrency limits (a uniqueness entry is checked and skipped); nil if
+-- one is malformed (the claim dead-letters such a message first, see limits_fault).
 local function limit_entries(spec)
   local rates, concs = {}, {}
   for e in string.gmatch(spec, '[^ ]+') do
     local name, key, p, per, b = string.match(e, '^r|([^|]+)|([^|]*)|(%d+)|(%d+)|(%d+)$')
-    if string.sub(e, 1, 2) == 'u|' then
+    if name then
+      p, per, b = tonumber(p), tonumber(per), tonumber(b)
+      if p < 1 or per < 1 or b < 1 then return nil end
+      rates[#rates + 1] = { name = name, ctr = name .. '|' .. key, p = p, per = per, b = b }
+    elseif string.match(e, '^u|[^|]+|%a+|%d+$') then
       -- a unique task's key: the enqueue's, nothing for the claim
-    elseif name then
-      rates[#rates + 1] = { name = name, ctr = name .. '|' .. key, p = tonumber(p), per = tonumber(per),
-        b = tonumber(b) }
     else
       name, key, p = string.match(e, '^c|([^|]+)|([^|]*)|(%d+)$')
-      if not name then return nil end
+      if not name or tonumber(p) < 1 then return nil end
       concs[#concs + 1] = { name = name, ctr = name .. '|' .. key, max = tonumber(p) }
     end
   end
   return rates, concs
+end
+
+-- check_jobs' check of a popped job's limits header: a header that taskq's submit would not write (another
+-- client's) dead-letters the task with the reason rather than let it run unlimited.
+local function limits_fault(job)
+  local spec = job_limits(job)
+  if spec and not limit_entries(spec) then
+    return 'malformed limits header ' .. cjson.encode(string.sub(spec, 1, 200)), 'taskq.MalformedEntry'
+  end
+  return nil
 end
 
 -- Per call: each concurrency counter's live holders, read and checked once (then kept up to date as the call
@@ -147,10 +158,7 @@ end
 -- taken), else the time (ms) it comes back; it then waits in the delayed set, still queued.
 local function limits_admit(id, spec)
   local rates, concs = limit_entries(spec)
-  if not rates then return nil end
-  for _, r in ipairs(rates) do
-    if r.p < 1 or r.per < 1 or r.b < 1 then return nil end
-  end
+  if not rates then return nil end -- limits_fault dead-lettered it before
   if not slots_free(concs) then return NOW + CONCURRENCY_RETRY_MS end
   local at = take_rates(id, rates)
   if at then return at end
@@ -252,7 +260,7 @@ local function do_claim(consumer, max, lease, wantWake, startNow, fence)
       end
     end
   end
-  check_jobs(ids, jobs, atts)
+  check_jobs(ids, jobs, atts, limits_fault)
   hold_back(ids, jobs)
   local out = { 0, -1 }
   local attSet, actSet = {}, {}

@@ -28,7 +28,8 @@ end
 -- the dead letter, never into a reply) and a malformed attempts field. The checks use what the caller read anyway
 -- (no command per task), and nothing here can fail on what it reads, so a caller that runs it before its own writes
 -- for these ids cannot stop half way because of them.
-local function check_jobs(ids, jobs, atts)
+-- fault (optional): a further check of a job, returning its reason and kind when the job cannot run.
+local function check_jobs(ids, jobs, atts, fault)
   local bad = {}
   for i, id in ipairs(ids) do
     local job, att = jobs[i], atts[i]
@@ -40,6 +41,8 @@ local function check_jobs(ids, jobs, atts)
       elseif att and not parse_att(att) then
         reason = 'malformed attempts field ' .. cjson.encode(head_of(att, 1)) .. ' (not attempts:token:lostLeases[:heldLosses:started])'
         kind = 'taskq.MalformedEntry'
+      elseif fault then
+        reason, kind = fault(job)
       end
       if reason then
         local hi, hj = job_header(job)

@@ -377,6 +377,16 @@ public final class InMemoryBroker implements MemoryBroker {
         }
     }
 
+    /** Uniqueness keys kept (those that no longer hold included until trimmed), for tests. */
+    int uniqueKeys(String queueName) {
+        s.lock.lock();
+        try {
+            return s.queue(queueName).uniques.size();
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
     /** Revoke markers kept (expired ones included until trimmed), for tests. */
     int revokeMarkers(String queueName) {
         s.lock.lock();

@@ -164,7 +164,12 @@ public record LimitSpec(List<Entry> entries, Unique unique) {
         return new LimitSpec(out, unique);
     }
 
-    /** The limits of a message body, or null if it has none (or they cannot be read: then it runs unlimited). */
+    /**
+     * The limits of a message body, or null if it has none.
+     *
+     * @throws IllegalArgumentException if its limits header is not one {@link #text()} writes (another client's):
+     *                                  the claim dead-letters such a message rather than run it unlimited
+     */
     public static LimitSpec ofBody(String body) {
         String prefix = BODY_PREFIX;
         if (!body.startsWith(prefix)) {
@@ -174,10 +179,13 @@ public record LimitSpec(List<Entry> entries, Unique unique) {
         if (end < 0) {
             return null;
         }
+        String text = body.substring(prefix.length(), end);
         try {
-            return parse(body.substring(prefix.length(), end));
+            return parse(text);
         } catch (IllegalArgumentException e) {
-            return null;
+            StringBuilder quoted = new StringBuilder("malformed limits header ");
+            JsonText.string(quoted, text.length() > 200 ? text.substring(0, 200) : text);
+            throw new IllegalArgumentException(quoted + ": " + e.getMessage(), e);
         }
     }
 

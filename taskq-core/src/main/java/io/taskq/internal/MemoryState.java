@@ -65,6 +65,8 @@ final class MemoryState {
         String revoked;
         /** The limits its message carries (docs/limits.md), or null (also once a broker marked its end). */
         LimitSpec limits;
+        /** Why its limits header cannot be read (its claim dead-letters it), or null (also once marked). */
+        String limitsFault;
         /** Its message's root and parent ids, copied into its records. */
         final Lineage lineage;
 
@@ -75,7 +77,15 @@ final class MemoryState {
             this.priority = m.priority();
             this.body = m.body();
             this.seq = seq;
-            this.limits = LimitSpec.ofBody(m.body());
+            LimitSpec spec = null;
+            String fault = null;
+            try {
+                spec = LimitSpec.ofBody(m.body());
+            } catch (IllegalArgumentException e) {
+                fault = e.getMessage();
+            }
+            this.limits = spec;
+            this.limitsFault = fault;
             this.lineage = Lineage.ofMessage(m.body());
         }
     }
@@ -93,8 +103,11 @@ final class MemoryState {
         /** Revokes of ids not (yet) in the queue, oldest first (one TTL for all: also in expiry order). */
         final LinkedHashMap<String, Marker> revokedUnknown = new LinkedHashMap<>();
         final MemoryLimits.QueueState limitState = new MemoryLimits.QueueState();
-        /** Uniqueness keys and the tasks that took them (docs/limits.md#unique-tasks). */
-        final Map<String, UniqueHold> uniques = new HashMap<>();
+        /**
+         * Uniqueness keys and the tasks that took them (docs/limits.md#unique-tasks), in the order they were last
+         * checked (trimUniques).
+         */
+        final LinkedHashMap<String, UniqueHold> uniques = new LinkedHashMap<>();
     }
 
     /** A uniqueness key's holder: its id, the mode it took the key with, and the end of a window. */
@@ -171,6 +184,9 @@ final class MemoryState {
         return true;
     }
 
+    /** How many other uniqueness keys each key taken checks. */
+    private static final int UNIQUE_SAMPLE = 8;
+
     /** Takes the job's uniqueness key unless a live task holds it: false if one does (a duplicate). */
     private boolean takeUnique(Queue q, Job j, Instant now) {
         LimitSpec.Unique u = j.limits.unique();
@@ -179,7 +195,28 @@ final class MemoryState {
             return false;
         }
         q.uniques.put(u.key(), new UniqueHold(j.id, u.mode(), now.plusMillis(u.windowMs())));
+        trimUniques(q, u.key(), now);
         return true;
+    }
+
+    /**
+     * As the Redis enqueue does (trim_uniques in enqueue.lua): each key taken checks a few others, the longest
+     * unchecked first, deletes those that no longer hold and puts the others last, so that keys that never repeat do
+     * not pile up.
+     */
+    private void trimUniques(Queue q, String taken, Instant now) {
+        List<Map.Entry<String, UniqueHold>> still = new ArrayList<>();
+        Iterator<Map.Entry<String, UniqueHold>> it = q.uniques.entrySet().iterator();
+        for (int i = 0; i < UNIQUE_SAMPLE && it.hasNext(); i++) {
+            Map.Entry<String, UniqueHold> e = it.next();
+            if (!e.getKey().equals(taken)) {
+                it.remove();
+                if (holds(q, e.getValue(), now)) {
+                    still.add(e);
+                }
+            }
+        }
+        still.forEach(e -> q.uniques.put(e.getKey(), e.getValue()));
     }
 
     /** Whether a holder still holds its key: the lock ends with the state its mode names (checked, never released). */
@@ -222,6 +259,15 @@ final class MemoryState {
     Job popAdmitted(Queue q, Instant now) {
         while (!q.ready.isEmpty()) {
             Job j = q.ready.pollFirst();
+            if (j.limitsFault != null) {
+                // as the Redis claim does (limits_fault in lib-claim.lua): never run it unlimited
+                q.jobs.remove(j.id);
+                addDead(q, j, j.limitsFault, now);
+                store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.FAILURE, null,
+                        new TaskError("taskq.MalformedEntry", j.limitsFault, ""), 0, j.attempt, null, now,
+                        j.limitsFault, null, j.lineage.rootId(), j.lineage.parentId()), now);
+                continue;
+            }
             if (j.limits == null) {
                 return j;
             }
@@ -302,6 +348,7 @@ final class MemoryState {
         }
         j.body = marked;
         j.limits = null; // it runs nothing: nothing to hold it back for (on Redis the mark comes before the limits)
+        j.limitsFault = null;
         j.revoked = null;
         if (j.where == Where.DELAYED) {
             q.delayed.remove(j);

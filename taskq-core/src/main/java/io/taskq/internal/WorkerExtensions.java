@@ -21,10 +21,11 @@ import java.util.Map;
  * @param workerEvents  where a worker's own events go (online, heartbeat, offline): the event stream's publisher,
  *                      or nowhere
  * @param argsRepr      how the arguments are shown in STARTED events and remote-control listings
+ * @param followUpLimits the limits of the workflows' follow-ups the workers send
  */
 public record WorkerExtensions(List<TaskInterceptor> interceptors, List<TaskListener> listeners,
                                Map<String, RetryPolicy> retryPolicies, Consumer<Event> workerEvents,
-                               ArgsRepr argsRepr) {
+                               ArgsRepr argsRepr, FollowUpLimits followUpLimits) {
 
     /** Copies the collections. */
     public WorkerExtensions {
@@ -33,22 +34,28 @@ public record WorkerExtensions(List<TaskInterceptor> interceptors, List<TaskList
         retryPolicies = Map.copyOf(retryPolicies);
         Objects.requireNonNull(workerEvents, "workerEvents");
         Objects.requireNonNull(argsRepr, "argsRepr");
+        Objects.requireNonNull(followUpLimits, "followUpLimits");
     }
 
     /** Extensions whose workers' own events go nowhere. */
     public WorkerExtensions(List<TaskInterceptor> interceptors, List<TaskListener> listeners,
                             Map<String, RetryPolicy> retryPolicies) {
-        this(interceptors, listeners, retryPolicies, e -> { }, ArgsRepr.OFF);
+        this(interceptors, listeners, retryPolicies, e -> { }, ArgsRepr.OFF, FollowUpLimits.NONE);
     }
 
     /** A copy whose workers send their own events (online, heartbeat, offline) to {@code sink}. */
     public WorkerExtensions withWorkerEvents(Consumer<Event> sink) {
-        return new WorkerExtensions(interceptors, listeners, retryPolicies, sink, argsRepr);
+        return new WorkerExtensions(interceptors, listeners, retryPolicies, sink, argsRepr, followUpLimits);
     }
 
     /** A copy whose workers show the arguments as {@code repr} says. */
     public WorkerExtensions withArgsRepr(ArgsRepr repr) {
-        return new WorkerExtensions(interceptors, listeners, retryPolicies, workerEvents, repr);
+        return new WorkerExtensions(interceptors, listeners, retryPolicies, workerEvents, repr, followUpLimits);
+    }
+
+    /** A copy whose workers give the follow-ups they send the limits {@code limits} works out. */
+    public WorkerExtensions withFollowUpLimits(FollowUpLimits limits) {
+        return new WorkerExtensions(interceptors, listeners, retryPolicies, workerEvents, argsRepr, limits);
     }
 
     /**

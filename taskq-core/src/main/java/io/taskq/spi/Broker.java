@@ -147,6 +147,16 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * Why this broker cannot enforce limits ({@code limits} header, docs/limits.md) on tasks sent to {@code queue},
+     * or empty if it can. Taskq asks before it submits a workflow whose follow-up would be limited (refusing the
+     * submit) and before a worker sends a limited follow-up (dead-lettering the task with the reason), as the
+     * broker's enqueue refuses a limited task there. By default every queue can; a partitioned Redis queue cannot.
+     */
+    default Optional<String> limitsRefusal(String queue) {
+        return Optional.empty();
+    }
+
+    /**
      * Why this broker cannot run chords ({@link Outcome#chordJoin()}), or empty if it can. Taskq asks before it
      * submits a chord, and a worker before it sends a chord member's outcome (dead-lettering the member with the
      * reason instead of an outcome whose join would be ignored). By default a broker runs none.

@@ -81,6 +81,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public Optional<String> limitsRefusal(String queue) {
+        return delegate.limitsRefusal(queue);
+    }
+
+    @Override
     public Optional<String> uniqueHolder(String queue, String key) {
         return delegate.uniqueHolder(queue, key);
     }

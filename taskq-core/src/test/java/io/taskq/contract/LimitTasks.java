@@ -18,6 +18,19 @@ public class LimitTasks {
         runs.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
     }
 
+    /** Returns the tenant that its chain's next step (or its callback) counts under. */
+    @Task(name = "lim.source", queue = "lim")
+    public String source(String tenant) {
+        ran("source");
+        return tenant;
+    }
+
+    /** A follow-up limited per tenant, the tenant being the previous task's result (its last argument). */
+    @Task(name = "lim.step", queue = "lim", rateLimit = "1/s", limitKey = "arg:1")
+    public void step(int n, String tenant) {
+        ran("step-" + tenant);
+    }
+
     @Task(name = "lim.slow", queue = "lim", rateLimit = "1/s")
     public void slow(String label) {
         ran("slow");

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskq.Chain;
+import io.taskq.DeadLetter;
 import io.taskq.Limits;
 import io.taskq.RateLimit;
+import io.taskq.Signature;
 import io.taskq.TaskHandle;
 import io.taskq.TaskRequest;
 import io.taskq.TaskState;
@@ -15,6 +18,7 @@ import io.taskq.spi.ClaimRequest;
 import io.taskq.spi.Delivery;
 import io.taskq.spi.LimitStore;
 import io.taskq.spi.Outcome;
+import io.taskq.spi.TaskMessage;
 import io.taskq.spi.TaskRecord;
 import java.time.Duration;
 import java.util.List;
@@ -221,6 +225,44 @@ public abstract class LimitsContractTest extends TaskqFixture<LimitTasks> {
         Await.until(WAIT, "the second limited", () -> tasks.count("slow") >= 2);
         clock.advance(Duration.ofSeconds(1));
         Await.until(WAIT, "the third limited", () -> tasks.count("slow") == 3);
+    }
+
+    @Test
+    void aChainStepOrACallbackOfARateLimitedTaskIsRateLimitedByTheKeyItsResultGives() {
+        clock.advance(Duration.ZERO);
+        taskq.submit(Chain.of(TaskRequest.of(LimitTasks::source, "acme")).then(Signature.of(LimitTasks::step, 1)));
+        taskq.submit(Chain.of(TaskRequest.of(LimitTasks::source, "acme")).then(Signature.of(LimitTasks::step, 2)));
+        taskq.submit(TaskRequest.of(LimitTasks::source, "acme").link(Signature.of(LimitTasks::step, 3)));
+        taskq.submit(TaskRequest.of(LimitTasks::source, "globex").link(Signature.of(LimitTasks::step, 4)));
+        taskq.startWorker(quickWorker("lim").build());
+        Await.until(WAIT, "one step per tenant, two of acme's waiting", () -> tasks.count("source") == 4
+                && tasks.count("step-acme") == 1 && tasks.count("step-globex") == 1
+                && broker.queueAdmin().orElseThrow().stats("lim").delayed() == 2);
+        clock.advance(Duration.ofSeconds(1));
+        Await.until(WAIT, "acme's second step", () -> tasks.count("step-acme") >= 2);
+        assertEquals(1, broker.queueAdmin().orElseThrow().stats("lim").delayed(), "acme's third waits");
+        clock.advance(Duration.ofSeconds(1));
+        Await.until(WAIT, "acme's third step", () -> tasks.count("step-acme") == 3);
+        assertEquals(1, tasks.count("step-globex"));
+    }
+
+    @Test
+    void aMalformedLimitsHeaderDeadLettersTheTaskWithTheReason() {
+        List<String> specs = List.of("r|task:x||0|1000|1", "r|task:x|k|ten|1000|1", "c|task:x||0", "z|what",
+                "r|task:x||1|1000");
+        for (int i = 0; i < specs.size(); i++) {
+            String body = "{\"v\":1,\"headers\":{\"limits\":\"" + specs.get(i) + "\"},\"id\":\"bad-" + i
+                    + "\",\"task\":\"lim.free\",\"args\":[1]}";
+            assertEquals(List.of(true), broker.enqueue(List.of(new TaskMessage("bad-" + i, "lim", "lim.free", 0, null,
+                    body))));
+        }
+        String good = taskq.submit(TaskRequest.of(LimitTasks::free, 1)).id();
+        assertEquals(List.of(good), ids(claim(10)), "the malformed ones are not claimed, the one behind them is");
+        for (int i = 0; i < specs.size(); i++) {
+            DeadLetter d = broker.queueAdmin().orElseThrow().deadLetter("lim", "bad-" + i).orElseThrow();
+            assertTrue(d.reason().startsWith("malformed limits header \"" + specs.get(i) + "\""), d.reason());
+            assertEquals(TaskState.FAILURE, taskq.handle("lim", "bad-" + i).state());
+        }
     }
 
     private TaskHandle<Void> unique(String customer, Uniqueness u) {

@@ -49,7 +49,9 @@ class LimitSpecTest {
         assertEquals(s, LimitSpec.parse(s.text()));
         assertThrows(IllegalArgumentException.class, () -> LimitSpec.parse("x|y"));
         assertNull(LimitSpec.ofBody("{\"v\":1,\"headers\":{\"lang\":\"java\"}}"));
-        assertNull(LimitSpec.ofBody(LimitSpec.BODY_PREFIX + "r|bad\""), "unreadable: unlimited");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> LimitSpec.ofBody(LimitSpec.BODY_PREFIX + "r|bad\""), "unreadable: the claim dead-letters it");
+        assertEquals("malformed limits header \"r|bad\": unknown limit entry 'r|bad'", bad.getMessage());
         assertEquals(Map.of("a", "b"), LimitSpec.without(Map.of("a", "b", LimitSpec.HEADER, "x")));
     }
 

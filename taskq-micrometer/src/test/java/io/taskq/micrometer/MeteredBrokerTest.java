@@ -123,7 +123,7 @@ class MeteredBrokerTest {
             if (Modifier.isStatic(m.getModifiers())
                     || List.of("queueAdmin", "eventLog", "workerRegistry", "controlBus", "resultBackend", "leases",
                     "limitStore", // capabilities
-                    "isTransient", "followUpRefusal", "chordRefusal", // local answers, no call to the broker's server
+                    "isTransient", "followUpRefusal", "chordRefusal", "limitsRefusal", // local answers, no call to the broker's server
                     "close").contains(m.getName())) {
                 continue;
             }

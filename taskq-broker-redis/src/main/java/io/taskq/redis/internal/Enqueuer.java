@@ -86,6 +86,12 @@ public final class Enqueuer {
         return out;
     }
 
+    /** Why a limited task cannot go to {@code queue} of {@code n} partitions (n > 1). */
+    public static String limitsRefusal(String queue, int n) {
+        return "queue '" + queue + "' is spread over " + n + " partitions: a limit is counted in one queue's slot"
+                + " (docs/limits.md); send limited tasks to an unpartitioned queue";
+    }
+
     /** Enqueues a batch, all or none checked for size first; whether each message was new. */
     public List<Boolean> enqueue(List<TaskMessage> messages) {
         for (TaskMessage m : messages) {
@@ -94,9 +100,8 @@ public final class Enqueuer {
         for (TaskMessage m : messages) {
             int n = partitions.of(m.queue());
             if (n > 1 && m.body().startsWith(LimitSpec.BODY_PREFIX)) {
-                throw new IllegalArgumentException("task " + m.id() + " (" + m.task() + ") carries limits, but queue '"
-                        + m.queue() + "' is spread over " + n + " partitions: a limit is counted in one queue's slot"
-                        + " (docs/limits.md); send limited tasks to an unpartitioned queue");
+                throw new IllegalArgumentException("task " + m.id() + " (" + m.task() + ") carries limits, but "
+                        + limitsRefusal(m.queue(), n));
             }
             registry.register(m.queue(), n); // listed before its first task: found by id
         }

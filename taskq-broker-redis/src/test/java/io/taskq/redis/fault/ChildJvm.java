@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Starts a {@link ChildWorker} in a JVM of its own, for the tests that kill workers, and waits until it runs. */
-final class ChildJvm {
+/**
+ * Starts a worker in a JVM of its own ({@link ChildWorker}, or another main class that prints READY when its worker
+ * runs), for the tests that kill workers, and waits until it runs.
+ */
+public final class ChildJvm {
     private ChildJvm() {
     }
 
@@ -24,11 +27,21 @@ final class ChildJvm {
      */
     static Process startWorker(String redisUrl, String prefix, List<String> jvmOptions, String... args)
             throws Exception {
+        List<String> all = new ArrayList<>(List.of(redisUrl, prefix));
+        all.addAll(List.of(args));
+        return start(ChildWorker.class, jvmOptions, all);
+    }
+
+    /**
+     * Starts {@code main} (on this JVM's class path) with {@code jvmOptions} and {@code args} and waits until it
+     * prints READY (at most 60 s).
+     */
+    public static Process start(Class<?> main, List<String> jvmOptions, List<String> args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of(ChildWorker.class.getName(), redisUrl, prefix));
-        cmd.addAll(List.of(args));
+        cmd.add(main.getName());
+        cmd.addAll(args);
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Boolean> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {

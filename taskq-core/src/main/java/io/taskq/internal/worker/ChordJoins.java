@@ -9,9 +9,11 @@ import io.taskq.TaskState;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Embed;
 import io.taskq.internal.Envelope;
+import io.taskq.internal.FollowUpLimits;
 import io.taskq.internal.Errors;
 import io.taskq.internal.Ids;
 import io.taskq.internal.Json;
+import io.taskq.internal.LimitSpec;
 import io.taskq.spi.Broker;
 import io.taskq.spi.ChordJoin;
 import io.taskq.spi.Delivery;
@@ -40,8 +42,10 @@ final class ChordJoins {
     private final Clock clock;
     private final DataCodec data;
     private final String workerId;
+    private final FollowUpLimits limits;
 
-    ChordJoins(Broker broker, Clock clock, DataCodec data, String workerId) {
+    ChordJoins(Broker broker, Clock clock, DataCodec data, String workerId, FollowUpLimits limits) {
+        this.limits = limits;
         this.broker = broker;
         this.clock = clock;
         this.data = data;
@@ -120,7 +124,10 @@ final class ChordJoins {
         }
         Instant eta = s.countdown() == null ? null : now.plus(s.countdown());
         Envelope env = new Envelope(s.id(), s.task(), s.queue(), s.priority(), args, eta, null, 0, s.timeLimit(),
-                parent.rootId(), d.id(), false, Ids.processName(), parent.headers(), now, s.softTimeLimit(), embed);
+                parent.rootId(), d.id(), false, Ids.processName(),
+                // a callback keyed by its results list has them only in Redis: it counts under the placeholder
+                limits.headers(s.task(), s.queue(), LimitSpec.without(parent.headers()), args), now,
+                s.softTimeLimit(), embed);
         return new TaskMessage(s.id(), s.queue(), s.task(), s.priority(), eta, env.encode());
     }
 }

@@ -9,6 +9,7 @@ import io.taskq.internal.ChainSteps;
 import io.taskq.internal.DataCodec;
 import io.taskq.internal.Embed;
 import io.taskq.internal.Envelope;
+import io.taskq.internal.FollowUpLimits;
 import io.taskq.internal.Ids;
 import io.taskq.internal.LimitSpec;
 import io.taskq.spi.Broker;
@@ -26,7 +27,8 @@ import java.util.List;
  * and the next step of its chain, each with the result appended to its arguments; on a final failure its error
  * callbacks, each with a {@link TaskFailure}. Each message's id is the one fixed at submit, its parent the finished
  * task, its root the finished task's root, its custom headers the finished task's (a tenant, the trace context that
- * the tracing submit interceptor put there: a workflow's steps stay in its submitter's trace). Before the outcome is sent, every message is checked against the worker's
+ * the tracing submit interceptor put there: a workflow's steps stay in its submitter's trace), its limits those its
+ * task and queue declare, worked out here from its complete arguments ({@link FollowUpLimits}). Before the outcome is sent, every message is checked against the worker's
  * message limit and {@link Broker#followUpRefusal}: a broker refuses a whole call with a follow-up it cannot take,
  * so the worker dead-letters the task with the reason instead.
  */
@@ -35,9 +37,11 @@ final class FollowUpMessages {
     private final Clock clock;
     private final DataCodec data;
     private final int maxMessageBytes;
+    private final FollowUpLimits limits;
 
-    FollowUpMessages(Broker broker, Clock clock, DataCodec data, int maxMessageBytes) {
+    FollowUpMessages(Broker broker, Clock clock, DataCodec data, int maxMessageBytes, FollowUpLimits limits) {
         this.broker = broker;
+        this.limits = limits;
         this.clock = clock;
         this.data = data;
         this.maxMessageBytes = maxMessageBytes;
@@ -128,7 +132,7 @@ final class FollowUpMessages {
             Instant eta = s.countdown() == null ? null : now.plus(s.countdown());
             Envelope env = new Envelope(s.id(), s.task(), s.queue(), s.priority(), args, eta, null, 0,
                     s.timeLimit(), parent.rootId(), d.id(), false, Ids.processName(),
-                    LimitSpec.without(parent.headers()), now,
+                    limits.headers(s.task(), s.queue(), LimitSpec.without(parent.headers()), args), now,
                     s.softTimeLimit(), embeds.get(i));
             String body = env.encode();
             int size = body.getBytes(StandardCharsets.UTF_8).length;
@@ -137,6 +141,9 @@ final class FollowUpMessages {
                         + " bytes, over the limit of " + maxMessageBytes);
             }
             String refused = broker.followUpRefusal(d.queue(), d.id(), s.queue(), s.id()).orElse(null);
+            if (refused == null && body.startsWith(LimitSpec.BODY_PREFIX)) {
+                refused = broker.limitsRefusal(s.queue()).map(why -> "it carries limits, but " + why).orElse(null);
+            }
             if (refused != null) {
                 return new Built(List.of(), "follow-up " + s.id() + " (task '" + s.task() + "') cannot be enqueued"
                         + " with this task's outcome: " + refused);

@@ -113,8 +113,8 @@ public final class WorkerEngine implements Worker {
         this.reporter = new OutcomeReporter(ctx, new BrokerBatcher(broker, ticker, ctx.threads,
                 "taskq-report-" + id, claimLoop));
         Outcomes outcomes = new Outcomes(clock, id, new RetryDecider(extensions),
-                new FollowUpMessages(broker, clock, data, options.maxMessageBytes()),
-                new ChordJoins(broker, clock, data, id));
+                new FollowUpMessages(broker, clock, data, options.maxMessageBytes(), extensions.followUpLimits()),
+                new ChordJoins(broker, clock, data, id, extensions.followUpLimits()));
         this.leases = new LeaseKeeper(ctx, slots, outcomes, reporter, this::completeAbandoned);
         this.runner = new AttemptRunner(ctx, slots, new Invocation(ctx, data, outcomes, reporter, leases,
                 new InvocationChain(extensions.interceptors())), reporter);
