@@ -127,7 +127,7 @@ public final class TaskHandle<R> {
         TaskProgress progress = t.state() == TaskState.STARTED
                 ? TaskProgress.of(t.progress(), t.updatedAt(), mapper).orElse(null) : null;
         return new TaskInfo(id, queue, t.task(), t.state(), t.retries(), t.attempt(), t.worker(), t.updatedAt(),
-                t.error(), t.reason(), progress);
+                t.error(), t.reason(), progress, t.rootId(), t.parentId());
     }
 
     /** True once the task is SUCCESS, FAILURE or REVOKED. */

@@ -19,14 +19,31 @@ import java.util.Optional;
  * @param reason    why the task was revoked or dead-lettered, if it was
  * @param progress  the progress the running attempt reported last ({@link TaskContext#updateState}), while it is
  *                  STARTED; null otherwise
+ * @param rootId    the id of the first task of the workflow the task belongs to (Celery's {@code root_id}): null
+ *                  when the task is its own root (a task submitted by itself, or a workflow's first task), or when
+ *                  it has no record yet (a task waiting in its queue); see {@link #root()}
+ * @param parentId  the id of the task whose finish sent this one (a chain's step before, the task a callback
+ *                  follows), null for a task submitted by a client or with no record yet
  */
 public record TaskInfo(String id, String queue, String task, TaskState state, int retries, int attempt,
-                       String worker, Instant updatedAt, TaskError error, String reason, TaskProgress progress) {
+                       String worker, Instant updatedAt, TaskError error, String reason, TaskProgress progress,
+                       String rootId, String parentId) {
+
+    /** A snapshot without lineage. */
+    public TaskInfo(String id, String queue, String task, TaskState state, int retries, int attempt, String worker,
+                    Instant updatedAt, TaskError error, String reason, TaskProgress progress) {
+        this(id, queue, task, state, retries, attempt, worker, updatedAt, error, reason, progress, null, null);
+    }
 
     /** A snapshot without progress. */
     public TaskInfo(String id, String queue, String task, TaskState state, int retries, int attempt, String worker,
                     Instant updatedAt, TaskError error, String reason) {
         this(id, queue, task, state, retries, attempt, worker, updatedAt, error, reason, null);
+    }
+
+    /** The workflow's root as far as the record tells: {@link #rootId()}, or this task's own id when that is null. */
+    public String root() {
+        return rootId != null ? rootId : id;
     }
 
     /** The error of the last failed attempt. */

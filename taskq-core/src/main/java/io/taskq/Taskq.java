@@ -10,6 +10,7 @@ import io.taskq.internal.InMemoryBroker;
 import io.taskq.internal.SubmitRetry;
 import io.taskq.internal.TaskRegistry;
 import io.taskq.internal.WorkerExtensions;
+import io.taskq.internal.WorkflowOps;
 import io.taskq.internal.events.EventPublisher;
 import io.taskq.internal.events.LogEvents;
 import io.taskq.internal.events.PublisherAccess;
@@ -21,6 +22,7 @@ import io.taskq.spi.EventLog;
 import io.taskq.spi.QueueAdmin;
 import io.taskq.spi.ResultBackend;
 import io.taskq.spi.TaskLocation;
+import io.taskq.spi.TaskSummary;
 import io.taskq.spi.WorkerRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +53,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Taskq implements AutoCloseable {
     /** The system property that names the application when {@link Builder#applicationName} does not. */
     public static final String APP_PROPERTY = "taskq.app";
+
+    /**
+     * Pages of {@link QueueAdmin#MAX_PAGE} tasks that {@link #workflow(String)} reads at most per queue and place
+     * (there is no index by root id).
+     */
+    public static final int WORKFLOW_PAGES = 10;
 
     private final Broker broker;
     private final ResultBackend results;
@@ -430,6 +438,35 @@ public final class Taskq implements AutoCloseable {
     /** Deletes a queue's dead letters; returns how many there were. */
     public long purgeDeadLetters(String queue) {
         return queueAdmin().purgeDeadLetters(queue);
+    }
+
+    /**
+     * The tasks of a workflow: every task whose root is {@code rootId} ({@link TaskInfo#root()}: the first task of
+     * a chain, of a task and its callbacks; the root itself included) that some queue holds queued, delayed or
+     * running, or whose record or dead letter is still kept, in every queue, each once, in that order of places.
+     * There is no index by root: each queue's places are read page by page ({@link QueueAdmin#tasks}) and at most
+     * {@value #WORKFLOW_PAGES} pages of {@value QueueAdmin#MAX_PAGE} per queue and place, so on
+     * a queue holding more a task of the workflow beyond them is not listed. See docs/workflows.md#lineage.
+     *
+     * @throws UnsupportedOperationException if there is no queue administration ({@link #queueAdmin()})
+     */
+    public List<TaskSummary> workflow(String rootId) {
+        return WorkflowOps.list(queueAdmin(), rootId);
+    }
+
+    /**
+     * Revokes a workflow as a whole: every task of {@link #workflow(String)} that is queued or delayed is removed,
+     * every running one interrupted (so it sends nothing after it), and the listing is read again until a pass finds
+     * no task it has not revoked yet (a step that finished meanwhile may have sent the next), at most
+     * {@value io.taskq.internal.WorkflowOps#REVOKE_PASSES} passes. Tasks not sent yet are not remembered (unlike
+     * {@link ChainHandle#revoke()}, which knows the chain's ids): they are stopped by revoking the task before them.
+     *
+     * @param reason kept in the REVOKED records
+     * @return how many tasks were removed or signalled
+     * @throws UnsupportedOperationException if there is no queue administration ({@link #queueAdmin()})
+     */
+    public long revokeWorkflow(String rootId, String reason) {
+        return WorkflowOps.revoke(broker, queueAdmin(), rootId, reason);
     }
 
     /** Names of the tasks registered here. */

@@ -33,7 +33,8 @@ end
 -- One page of the tasks in one place, by rank in the place's sorted set (bounded: O(log n + count) reads, never a
 -- scan): place Q ready, D delayed, R active (leases), F resx (final records; the expired ones not trimmed yet are
 -- the lowest scores and are skipped by rank), X dead. rev '1' = highest score first. Returns {total, then per task:
--- id, score, task ('' unknown), priority (-1 unknown), live record JSON (''), dead-letter info ('' unless X)}; for
+-- id, score, task ('' unknown), priority (-1 unknown), live record JSON (''), dead-letter info ('' unless X), the
+-- root_id header of the message the queue holds ('' for none or F, X: their records say; a plain match)}; for
 -- X the info is {task, priority, reason, attempt} without the body (an entry longer than any a script writes is
 -- not read), and total counts the tasks of the place (F: live records only).
 local function list_page(place, rev, offset, count)
@@ -65,8 +66,9 @@ local function list_page(place, rev, offset, count)
   for i, id in ipairs(ids) do
     local rec = recs[i]
     if rec and resExp[i] and tonumber(resExp[i]) <= NOW then rec = false end
-    local task, prio, info = '', -1, ''
+    local task, prio, info, root = '', -1, '', ''
     if jobs[i] then
+      root = header_text(jobs[i], '"root_id"') or ''
       local hi, hj = job_header(jobs[i])
       if hi then
         task = string.sub(jobs[i], hi + 1, hj - 1)
@@ -88,6 +90,7 @@ local function list_page(place, rev, offset, count)
     out[#out + 1] = prio
     out[#out + 1] = rec or ''
     out[#out + 1] = info
+    out[#out + 1] = root
   end
   return out
 end

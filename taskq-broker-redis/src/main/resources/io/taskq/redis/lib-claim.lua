@@ -282,7 +282,7 @@ local function do_claim(consumer, max, lease, wantWake, startNow, fence)
       end
       local prev = decode(recs[i])
       store_later(id, make_record(id, task, 'RECEIVED', field(prev, 'error'), field(prev, 'retries') or 0, a,
-        consumer, nil))
+        consumer, nil, msg_lineage(id, jobs[i])))
       out[#out + 1] = id
       out[#out + 1] = a
       out[#out + 1] = token

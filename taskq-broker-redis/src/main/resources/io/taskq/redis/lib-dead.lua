@@ -59,7 +59,7 @@ local function check_jobs(ids, jobs, atts, fault)
         local a = parse_att(att) or 0
         add_dead(id, task, reason, a, priority_of(score), body, size)
         store_final(id, make_record(id, task, 'FAILURE', { type = kind, message = reason, stackTrace = '' }, 0, a,
-          nil, reason))
+          nil, reason, msg_lineage(id, job)))
         bad[#bad + 1] = id
         jobs[i] = nil
       end

@@ -42,7 +42,7 @@ local function admit(k, i, id, task, job)
   if rev then
     local marked = end_marked(job, 'REVOKED', rev)
     if marked then return marked end
-    store_final(id, make_record(id, task, 'REVOKED', nil, 0, 0, nil, rev))
+    store_final(id, make_record(id, task, 'REVOKED', nil, 0, 0, nil, rev, msg_lineage(id, job)))
     return false
   end
   return true

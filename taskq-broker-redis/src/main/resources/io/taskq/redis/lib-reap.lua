@@ -99,7 +99,7 @@ local function reap()
         redis.call('HDEL', K_JOB, id)
         redis.call('HDEL', K_ATT, id)
         redis.call('HDEL', K_REV, id)
-        store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), revs[i]))
+        store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), revs[i], msg_lineage(id, body)))
       elseif reason then
         local prev = decode(redis.call('HGET', K_RES, id))
         add_dead(id, task, reason, a, priority_of(score), body)
@@ -107,7 +107,7 @@ local function reap()
         redis.call('HDEL', K_ATT, id)
         store_final(id, make_record(id, task, 'FAILURE',
           { type = 'taskq.WorkerLost', message = reason, stackTrace = '' },
-          field(prev, 'retries') or 0, a, field(prev, 'worker'), reason))
+          field(prev, 'retries') or 0, a, field(prev, 'worker'), reason, msg_lineage(id, body)))
       else
         redis.call('HSET', K_ATT, id, att_text(a, t, l, h, 0))
         ready[#ready + 1] = score

@@ -2,18 +2,40 @@
 -- records: building, decoding, final records (stored, announced, trimmed).
 -- The TaskRecord JSON (fields as io.taskq.spi.TaskRecord), written by concatenation: claims write one per task,
 -- and cjson.encode of a whole table (with its float formatting of the two counters) cost several times more.
-local function make_record(id, task, state, err, retries, attempt, worker, reason)
+-- lineage: the JSON text of the record's rootId and parentId fields (msg_lineage), or nil for none.
+local function make_record(id, task, state, err, retries, attempt, worker, reason, lineage)
   return '{"id":' .. json_str(id) .. ',"queue":' .. name_json(QUEUE) .. ',"task":' .. name_json(task)
     .. ',"state":"' .. state .. '","result":null,"error":' .. (err and cjson.encode(err) or 'null')
     .. ',"retries":' .. int_text(retries or 0) .. ',"attempt":' .. int_text(attempt or 0) .. ',"worker":'
-    .. name_json(worker) .. ',"updatedAt":' .. name_json(NOW_ISO) .. ',"reason":' .. json_str(reason) .. '}'
+    .. name_json(worker) .. ',"updatedAt":' .. name_json(NOW_ISO) .. ',"reason":' .. json_str(reason)
+    .. (lineage or '') .. '}'
+end
+
+-- A message header's string value, found without decoding the message: the first occurrence of the name (taskq
+-- writes the headers before the body, and a name inside a string value is escaped), anchored there; a value that
+-- is null, empty or holds escapes counts as none. Same rule as io.taskq.internal.Lineage.
+local function header_text(msg, name)
+  local at = string.find(msg, name, 1, true)
+  if not at then return nil end
+  return string.match(msg, '^%s*:%s*"([^"\\]+)"', at + #name)
+end
+
+-- The record fields rootId and parentId (as make_record appends them) of the task whose message (or job field) is
+-- msg: rootId only when it is not the task's own id (absent means "its own root"), each only when known.
+local function msg_lineage(id, msg)
+  if not msg then return nil end
+  local root, parent = header_text(msg, '"root_id"'), header_text(msg, '"parent_id"')
+  local s = ''
+  if root and root ~= id then s = ',"rootId":' .. json_str(root) end
+  if parent then s = s .. ',"parentId":' .. json_str(parent) end
+  return s
 end
 
 -- A stored record (io.taskq.spi.TaskRecord as JSON), or nil if there is none or it is not one: only the record's
 -- fields, each of its type (counts as non-negative integers), so that whatever a script reads from it, and its
 -- re-encoding, cannot fail. A damaged record counts as none (the next write replaces it).
 local REC_TEXT = { id = true, queue = true, task = true, state = true, result = true, worker = true,
-  updatedAt = true, reason = true }
+  updatedAt = true, reason = true, rootId = true, parentId = true }
 local ERR_TEXT = { type = true, message = true, stackTrace = true }
 local function count_ok(x)
   return type(x) == 'number' and x >= 0 and x <= 2147483647 and x == math.floor(x)

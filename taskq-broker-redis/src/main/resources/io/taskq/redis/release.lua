@@ -26,7 +26,7 @@ for i, id in ipairs(ids) do
       redis.call('HDEL', K_JOB, id)
       redis.call('HDEL', K_ATT, id)
       redis.call('HDEL', K_REV, id)
-      store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), rev))
+      store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), rev, msg_lineage(id, job)))
     else
       redis.call('HSET', K_ATT, id, att_text(a, o.t, o.l, o.h, 0))
       redis.call('ZADD', K_READY, score, id)

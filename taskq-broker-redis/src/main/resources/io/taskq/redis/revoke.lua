@@ -36,6 +36,6 @@ local prev = decode(redis.call('HGET', K_RES, id))
 local _, task = split_job(job)
 redis.call('HDEL', K_JOB, id)
 redis.call('HDEL', K_ATT, id)
-store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), reason))
+store_final(id, make_record(id, task, 'REVOKED', nil, 0, a, field(prev, 'worker'), reason, msg_lineage(id, job)))
 flush_published()
 return 'REMOVED'

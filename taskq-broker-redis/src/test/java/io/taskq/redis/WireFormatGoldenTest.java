@@ -92,6 +92,21 @@ class WireFormatGoldenTest {
     }
 
     @Test
+    void aFollowUpsRecordCarriesItsLineage() throws Exception {
+        String step = "9c2e4f6a-8b0d-3c1e-a2f4-6b8d0e2f4a6c";
+        String message = Golden.compact("envelope.json").replace("\"id\":\"" + ID, "\"id\":\"" + step)
+                .replace("\"parent_id\":null", "\"parent_id\":\"" + ID + "\"");
+        try (RedisBroker broker = broker("g4")) {
+            assertEquals(List.of(true), broker.enqueue(List.of(new TaskMessage(step, "email", "email.send", 4, null,
+                    message))));
+            assertEquals(1, broker.claim(new ClaimRequest(WORKER, List.of("email"), 1, Duration.ofSeconds(30),
+                    Duration.ZERO)).size());
+            // claim.lua: the lineage taken from the message's root_id and parent_id headers (msg_lineage)
+            Golden.assertJsonEquals(Golden.tree("record-lineage.json"), hget("{g4:email}:res", step));
+        }
+    }
+
+    @Test
     void aDeadLetter() throws Exception {
         try (RedisBroker broker = broker("g2")) {
             Delivery d = enqueueAndClaim(broker);

@@ -113,6 +113,8 @@ final class Views {
         m.put("updatedAt", t.updatedAt());
         m.put("reason", t.reason());
         m.put("error", error(t.error()));
+        m.put("rootId", t.root());
+        m.put("parentId", t.parentId());
         m.put("result", json(result));
         return m;
     }
@@ -143,6 +145,8 @@ final class Views {
         m.put("worker", r == null ? null : r.worker());
         m.put("reason", r == null ? null : r.reason());
         m.put("error", r == null ? null : error(r.error()));
+        m.put("rootId", s.root());
+        m.put("parentId", r == null ? null : r.parentId());
         return m;
     }
 

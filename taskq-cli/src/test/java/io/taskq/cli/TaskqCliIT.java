@@ -12,6 +12,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.taskq.Chain;
+import io.taskq.ChainHandle;
+import io.taskq.Signature;
 import io.taskq.Task;
 import io.taskq.TaskHandle;
 import io.taskq.TaskRequest;
@@ -266,6 +269,41 @@ class TaskqCliIT {
         assertTrue(h.info().reason().contains("not needed") && h.info().reason().contains("cli:alice"),
                 h.info().reason());
         assertEquals(3, cli("revoke", "no-such-task").exit());
+    }
+
+    @Test
+    void listsAndRevokesAWorkflowByItsRoot() throws IOException {
+        ChainHandle<Object> h = taskq.submit(Chain.of(TaskRequest.named("it.add", 1, 1))
+                .then(Signature.named("it.add", 5).countdown(Duration.ofHours(1))));
+        String root = h.steps().get(0).id();
+        await("the second step delayed", () -> taskq.workflow(root).size() == 2);
+        JsonNode listed = json("tasks", "--root", root);
+        assertEquals(root, listed.get("root").asText());
+        assertEquals(2, listed.get("tasks").size());
+        JsonNode delayed = listed.get("tasks").get(0);
+        assertEquals(h.id(), delayed.get("id").asText());
+        assertEquals("delayed", delayed.get("place").asText());
+        assertEquals(root, delayed.get("rootId").asText());
+        JsonNode first = listed.get("tasks").get(1);
+        assertEquals("finished", first.get("place").asText());
+        assertEquals(root, first.get("rootId").asText());
+        assertTrue(ok("tasks", "--root", root).out().contains("delayed"));
+
+        CliProcess.Result unconfirmed = cli("revoke", "--root", root);
+        assertEquals(2, unconfirmed.exit(), unconfirmed.toString());
+        assertTrue(unconfirmed.err().contains("--yes"), unconfirmed.toString());
+        assertEquals(TaskState.PENDING, h.state(), "nothing revoked unconfirmed");
+        JsonNode revoked = json("revoke", "--root", root, "--yes", "--reason", "wrong order");
+        assertEquals(1, revoked.get("revoked").asInt());
+        assertEquals(TaskState.REVOKED, h.state());
+        String reason = taskq.handle(h.id()).info().reason();
+        assertTrue(reason.contains("wrong order") && reason.contains("cli:alice"), reason);
+        JsonNode shown = json("task", h.id());
+        assertEquals(root, shown.get("rootId").asText(), "the REVOKED record keeps the lineage");
+        assertEquals(root, shown.get("parentId").asText());
+        assertEquals(3, cli("tasks", "--root", "no-such-root").exit());
+        assertEquals(3, cli("revoke", "--root", "no-such-root", "--yes").exit());
+        assertEquals(2, cli("revoke", h.id(), "--root", root).exit());
     }
 
     @Test

@@ -57,6 +57,10 @@ class TaskqCliTest {
         assertEquals(2, run(Map.of(), "nope").exit());
         assertEquals(2, run(Map.of(), "tasks", "q", "--state", "somewhere").exit());
         assertEquals(2, run(Map.of(), "task").exit());
+        assertEquals(2, run(Map.of(), "tasks").exit(), "a queue or --root");
+        assertEquals(2, run(Map.of(), "tasks", "q", "--root", "r").exit(), "not both");
+        assertEquals(2, run(Map.of(), "revoke").exit(), "an id or --root");
+        assertEquals(2, run(Map.of(), "revoke", "id", "--root", "r").exit(), "not both");
         assertEquals(2, run(Map.of(), "workers", "--wait", "soon").exit());
         Run noRedis = run(Map.of(), "--json", "queues");
         assertEquals(2, noRedis.exit());

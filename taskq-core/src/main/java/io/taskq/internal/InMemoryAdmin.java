@@ -119,7 +119,7 @@ final class InMemoryAdmin implements QueueAdmin {
 
     private TaskSummary summary(Queue q, Job j, TaskLocation.Place place, Instant at, Instant now) {
         TaskRecord r = s.liveRecord(q, j.id, now);
-        return new TaskSummary(j.id, j.queue, place, j.task, j.priority, at, r);
+        return new TaskSummary(j.id, j.queue, place, j.task, j.priority, at, r, j.lineage.rootId());
     }
 
     @Override

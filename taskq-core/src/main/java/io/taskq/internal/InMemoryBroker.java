@@ -139,7 +139,8 @@ public final class InMemoryBroker implements MemoryBroker {
         j.leaseUntil = now.plus(request.lease());
         j.started = started;
         s.store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.RECEIVED, null, s.previousError(q, j.id, now),
-                s.retriesOf(q, j.id, now), j.attempt, j.consumer, now, null), now);
+                s.retriesOf(q, j.id, now), j.attempt, j.consumer, now, null, null, j.lineage.rootId(),
+                j.lineage.parentId()), now);
         return new Delivery(j.id, j.queue, j.task, j.priority, j.body, j.attempt, j.token);
     }
 
@@ -157,7 +158,8 @@ public final class InMemoryBroker implements MemoryBroker {
                     s.store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.STARTED, null,
                             prev == null ? null : prev.error(), prev == null ? 0 : prev.retries(), j.attempt,
                             j.consumer, at, null,
-                            prev != null && prev.state() == TaskState.STARTED ? prev.progress() : null), at);
+                            prev != null && prev.state() == TaskState.STARTED ? prev.progress() : null,
+                            j.lineage.rootId(), j.lineage.parentId()), at);
                 }
             }
         } finally {

@@ -84,6 +84,14 @@ public final class JsonText {
             b.append(",\"progress\":");
             string(b, r.progress());
         }
+        if (r.rootId() != null) {
+            b.append(",\"rootId\":");
+            string(b, r.rootId());
+        }
+        if (r.parentId() != null) {
+            b.append(",\"parentId\":");
+            string(b, r.parentId());
+        }
         return b.append('}').toString();
     }
 
@@ -141,6 +149,8 @@ public final class JsonText {
         String updatedAt;
         String reason;
         String progress;
+        String rootId;
+        String parentId;
 
         /** Reads one field's value; false if the field is unknown or its value of the wrong type. */
         boolean read(String f, JsonParser p, JsonToken v) throws IOException {
@@ -155,6 +165,8 @@ public final class JsonText {
                 case "updatedAt" -> updatedAt = s = text(p, v);
                 case "reason" -> reason = s = text(p, v);
                 case "progress" -> progress = s = text(p, v);
+                case "rootId" -> rootId = s = text(p, v);
+                case "parentId" -> parentId = s = text(p, v);
                 case "retries", "attempt" -> {
                     if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
                             || p.getIntValue() < 0) {
@@ -194,7 +206,7 @@ public final class JsonText {
                 return null;
             }
             return new TaskRecord(id, queue, task, st, result, error, retries, attempt, worker, at, reason,
-                    progress);
+                    progress, rootId, parentId);
         }
     }
 

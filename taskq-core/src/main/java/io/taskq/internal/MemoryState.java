@@ -67,6 +67,8 @@ final class MemoryState {
         LimitSpec limits;
         /** Why its limits header cannot be read (its claim dead-letters it), or null (also once marked). */
         String limitsFault;
+        /** Its message's root and parent ids, copied into its records. */
+        final Lineage lineage;
 
         Job(TaskMessage m, long seq) {
             this.id = m.id();
@@ -84,6 +86,7 @@ final class MemoryState {
             }
             this.limits = spec;
             this.limitsFault = fault;
+            this.lineage = Lineage.ofMessage(m.body());
         }
     }
 
@@ -160,8 +163,9 @@ final class MemoryState {
                 q.jobs.put(member.id, member); // a chord member: a worker ends it and it joins its chord
                 return true;
             }
+            Lineage l = member.lineage;
             store(q, new TaskRecord(m.id(), m.queue(), m.task(), TaskState.REVOKED, null, null, 0, 0, null, now,
-                    marker.reason()), now);
+                    marker.reason(), null, l.rootId(), l.parentId()), now);
             return true;
         }
         Job j = new Job(m, ++seq);
@@ -261,7 +265,7 @@ final class MemoryState {
                 addDead(q, j, j.limitsFault, now);
                 store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.FAILURE, null,
                         new TaskError("taskq.MalformedEntry", j.limitsFault, ""), 0, j.attempt, null, now,
-                        j.limitsFault), now);
+                        j.limitsFault, null, j.lineage.rootId(), j.lineage.parentId()), now);
                 continue;
             }
             if (j.limits == null) {
@@ -324,7 +328,7 @@ final class MemoryState {
                 addDead(q, j, reason, now);
                 store(q, new TaskRecord(j.id, j.queue, j.task, TaskState.FAILURE, null,
                         new TaskError("taskq.WorkerLost", reason, ""), retriesOf(q, j.id, now), j.attempt,
-                        j.consumer, now, reason), now);
+                        j.consumer, now, reason, null, j.lineage.rootId(), j.lineage.parentId()), now);
             } else {
                 j.where = Where.READY;
                 q.ready.add(j);
@@ -364,7 +368,8 @@ final class MemoryState {
     }
 
     TaskRecord recordOf(Job j, TaskState state, String reason, Instant now) {
-        return new TaskRecord(j.id, j.queue, j.task, state, null, null, 0, j.attempt, j.consumer, now, reason);
+        return new TaskRecord(j.id, j.queue, j.task, state, null, null, 0, j.attempt, j.consumer, now, reason, null,
+                j.lineage.rootId(), j.lineage.parentId());
     }
 
     /** Stores a record; a final one completes the result waits of its task. */
@@ -397,8 +402,9 @@ final class MemoryState {
     /** A dead letter's record, or one made from the dead letter once its record expired. */
     TaskRecord deadRecord(Queue q, DeadLetter d, Instant now) {
         TaskRecord r = liveRecord(q, d.id(), now);
+        Lineage l = r != null ? null : Lineage.ofMessage(d.body());
         return r != null ? r : new TaskRecord(d.id(), d.queue(), d.task(), TaskState.FAILURE, null, null, 0,
-                d.attempt(), null, d.deadAt(), d.reason());
+                d.attempt(), null, d.deadAt(), d.reason(), null, l.rootId(), l.parentId());
     }
 
     static String key(String queue, String id) {

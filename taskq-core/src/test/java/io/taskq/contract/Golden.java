@@ -25,7 +25,7 @@ import java.util.List;
 public final class Golden {
     /** The names of all golden files. */
     public static final List<String> FILES = List.of("envelope.json", "envelope-workflow.json", "envelope-limits.json",
-            "record-received.json", "record-success.json",
+            "record-received.json", "record-lineage.json", "record-success.json",
             "record-failure.json", "dead-letter.json", "schedule-entry.json", "worker-info.json");
 
     private Golden() {

@@ -66,7 +66,8 @@ class ProtocolGoldenTest {
 
     @Test
     void theRecordWritersWriteTheGoldenRecords() throws Exception {
-        for (String name : new String[] {"record-received.json", "record-success.json", "record-failure.json"}) {
+        for (String name : new String[] {"record-received.json", "record-lineage.json", "record-success.json",
+                "record-failure.json"}) {
             TaskRecord r = Json.mapper().readValue(Golden.text(name), TaskRecord.class);
             String golden = Golden.compact(name);
             assertEquals(golden, JsonText.record(r), name);
@@ -77,6 +78,10 @@ class ProtocolGoldenTest {
                 "{\"messageId\":\"m-4f1c\",\"accepted\":true}", null, 0, 1, "4242@app-1#1",
                 Instant.parse("2026-11-21T17:43:35.012Z"), null);
         assertEquals(Golden.compact("record-success.json"), JsonText.record(success));
+        TaskRecord ownRoot = success.withLineage(ID, null);
+        assertEquals(null, ownRoot.rootId(), "a root that is the task's own id is not written");
+        assertEquals(ID, ownRoot.root());
+        assertEquals(Golden.compact("record-success.json"), JsonText.record(ownRoot));
     }
 
     @Test

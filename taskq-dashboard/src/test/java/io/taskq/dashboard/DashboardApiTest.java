@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskq.Chain;
+import io.taskq.ChainHandle;
 import io.taskq.RateLimit;
+import io.taskq.Signature;
+import io.taskq.TaskRequest;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
@@ -94,6 +98,32 @@ class DashboardApiTest {
         assertEquals(0, local.json("/api/tasks?queue=default&state=failure").get("tasks").size());
         assertEquals(400, local.get("/api/tasks?queue=default&state=sleeping").status);
         assertEquals(404, local.get("/api/tasks/no-such-id").status);
+    }
+
+    @Test
+    void aWorkflowIsListedByItsRootShownInTheDetailAndRevokedAsAWhole() throws Exception {
+        taskq.startWorker(WorkerOptions.builder().queues("default").build());
+        ChainHandle<Object> h = taskq.submit(Chain.of(TaskRequest.named("dash.add", 1, 1))
+                .then(Signature.named("dash.add", 5).countdown(Duration.ofHours(1))));
+        String root = h.steps().get(0).id();
+        Await.until("the second step delayed", () -> taskq.workflow(root).size() == 2);
+        JsonNode listed = local.json("/api/tasks?root=" + root);
+        assertEquals(root, listed.get("root").asText());
+        assertEquals(2, listed.get("tasks").size());
+        assertEquals(h.id(), listed.get("tasks").get(0).get("id").asText());
+        assertEquals(root, listed.get("tasks").get(0).get("rootId").asText());
+        JsonNode first = local.json("/api/tasks/" + root);
+        assertEquals(root, first.get("rootId").asText(), "a root is its own root");
+        assertTrue(first.get("parentId").isNull());
+
+        JsonNode revoked = local.change("POST", "/api/workflows/" + root + "/revoke", null).json();
+        assertEquals(1, revoked.get("revoked").asInt());
+        assertEquals(TaskState.REVOKED, taskq.handle(h.id()).state());
+        JsonNode step = local.json("/api/tasks/" + h.id());
+        assertEquals(root, step.get("rootId").asText());
+        assertEquals(root, step.get("parentId").asText());
+        assertTrue(step.get("reason").asText().contains("workflow revoked in the dashboard"), step.toString());
+        assertEquals(0, local.json("/api/tasks?root=no-such-root").get("tasks").size());
     }
 
     @Test

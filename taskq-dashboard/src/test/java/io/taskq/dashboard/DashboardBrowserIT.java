@@ -306,4 +306,25 @@ class DashboardBrowserIT {
         waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-limit='queue:mail']")));
         assertEquals(java.util.Set.of("task:dash.add", "task:dash.tick"), taskq.limits().overrides().keySet());
     }
+
+    @Test
+    @Order(20)
+    void followsAWorkflowFromAStepToItsRootAndRevokesIt() throws InterruptedException {
+        io.taskq.ChainHandle<Object> h = taskq.submit(io.taskq.Chain.of(io.taskq.TaskRequest.named("dash.add", 1, 1))
+                .then(io.taskq.Signature.named("dash.add", 5))
+                .then(io.taskq.Signature.named("dash.add", 7).countdown(Duration.ofHours(1))));
+        String root = h.steps().get(0).id();
+        String second = h.steps().get(1).id();
+        Await.until("the last step delayed", () -> taskq.workflow(root).size() == 3);
+        open("#/task/" + second);
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("task-parent"), root));
+        assertTrue(element(By.id("task-root")).getText().contains(root));
+        act(() -> element(By.linkText("(all its tasks)")).click());
+        waiting().until(d -> d.findElement(By.tagName("main")).getText().contains("Workflow " + root));
+        assertEquals(3, browser.findElement(By.tagName("main")).findElements(By.cssSelector("tbody tr")).size());
+        open("#/task/" + second);
+        act(() -> element(By.id("revoke-workflow")).click());
+        waiting().until(ExpectedConditions.alertIsPresent()).accept();
+        Await.until("the delayed step revoked", () -> taskq.handle(h.id()).state() == TaskState.REVOKED);
+    }
 }

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskq.Chain;
+import io.taskq.ChainHandle;
+import io.taskq.Signature;
 import io.taskq.TaskHandle;
+import io.taskq.TaskRequest;
 import io.taskq.TaskState;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
@@ -84,6 +88,27 @@ class DashboardRedisIT {
         assertEquals("[20,22]", t.get("args").get("value").asText());
         assertTrue(t.get("timeline").get("complete").asBoolean());
         assertTrue(t.get("timeline").toString().contains("task-sent"), t.toString());
+    }
+
+    @Test
+    void aChainIsListedByItsRootWithItsLineageAndRevokedAsAWhole() throws Exception {
+        ChainHandle<Object> h = taskq.submit(Chain.of(TaskRequest.named("dash.add", 1, 1))
+                .then(Signature.named("dash.add", 5))
+                .then(Signature.named("dash.add", 7).countdown(Duration.ofHours(1))));
+        String root = h.steps().get(0).id();
+        String second = h.steps().get(1).id();
+        Await.until("the last step delayed", () -> taskq.workflow(root).size() == 3);
+        JsonNode listed = admin.json("/api/tasks?root=" + root);
+        assertEquals(3, listed.get("tasks").size());
+        JsonNode middle = admin.json("/api/tasks/" + second);
+        assertEquals("SUCCESS", middle.get("state").asText());
+        assertEquals(root, middle.get("rootId").asText());
+        assertEquals(root, middle.get("parentId").asText(), "read back from the record the Redis worker wrote");
+        assertEquals(1, admin.change("POST", "/api/workflows/" + root + "/revoke", null).json().get("revoked")
+                .asInt());
+        JsonNode last = admin.json("/api/tasks/" + h.id());
+        assertEquals("REVOKED", last.get("state").asText());
+        assertEquals(second, last.get("parentId").asText(), "revoke.lua took the lineage from the message");
     }
 
     @Test

@@ -178,6 +178,9 @@ class DashboardSecurityTest {
         assertEquals(403, viewer.change("POST", "/api/dead/default/resubmit", "{\"id\":\"" + dead + "\"}").status);
         assertEquals(403, viewer.change("POST", "/api/dead/default/delete", "{\"id\":\"" + dead + "\"}").status);
         assertEquals(403, viewer.change("POST", "/api/workers/pause", "{\"queue\":\"default\"}").status);
+        String queued = taskq.submit(io.taskq.TaskRequest.named("dash.add", 3, 4).queue("parked")).id();
+        assertEquals(403, viewer.change("POST", "/api/workflows/" + queued + "/revoke", null).status);
+        assertEquals(io.taskq.TaskState.PENDING, taskq.handle(queued).state(), "the workflow is not revoked");
         assertEquals(403, viewer.change("POST", "/api/schedules", "{\"name\":\"x\",\"task\":\"dash.tick\","
                 + "\"spec\":{\"kind\":\"cron\",\"expression\":\"* * * * *\"}}").status);
         taskq.limits().setRate(io.taskq.Limits.task("dash.add"), io.taskq.RateLimit.parse("5/s"));
@@ -204,6 +207,10 @@ class DashboardSecurityTest {
         String body = "{\"id\":\"" + dead + "\"}";
         String path = "/api/dead/default/resubmit";
         FakeExchange noToken = admin.change("POST", path, body, ex -> ex.header("X-Taskq-Csrf", null));
+        String queued = taskq.submit(io.taskq.TaskRequest.named("dash.add", 3, 4).queue("parked")).id();
+        assertEquals(403, admin.change("POST", "/api/workflows/" + queued + "/revoke", null,
+                ex -> ex.header("X-Taskq-Csrf", null)).status, "a workflow revoke needs the token too");
+        assertEquals(io.taskq.TaskState.PENDING, taskq.handle(queued).state());
         assertEquals(403, noToken.status, noToken.text());
         assertEquals(403, admin.change("POST", path, body, ex -> ex.header("X-Taskq-Csrf", "forged")).status);
         assertEquals(403, admin.change("POST", path, body, ex -> ex.header("Origin", "http://evil.example")).status);

@@ -42,6 +42,9 @@ public final class TaskListing {
     private record Entry(double score, int partition, int rank, TaskSummary summary) {
     }
 
+    /** Values per task in a page of {@code inspect list}. */
+    private static final int FIELDS = 7;
+
     /** One page; {@code partitions} are the physical queues of {@code queue}, in partition order. */
     public TaskPage page(String queue, List<String> partitions, TaskLocation.Place place, TaskPage.Order order,
                          int limit, String cursor) {
@@ -70,8 +73,8 @@ public final class TaskListing {
                         args.get(p)); // NOSCRIPT or READONLY: it did not run
             }
             totals[p] = (Long) r.get(0);
-            for (int i = 1, rank = 0; i + 6 <= r.size(); i += 6, rank++) {
-                entries.add(entry(queue, place, p, rank, r.subList(i, i + 6)));
+            for (int i = 1, rank = 0; i + FIELDS <= r.size(); i += FIELDS, rank++) {
+                entries.add(entry(queue, place, p, rank, r.subList(i, i + FIELDS)));
             }
         }
         Comparator<Entry> byScore = Comparator.comparingDouble(Entry::score);
@@ -106,6 +109,7 @@ public final class TaskListing {
         long priority = (Long) v.get(3);
         String json = (String) v.get(4);
         String info = (String) v.get(5);
+        String root = (String) v.get(6);
         double score = Double.parseDouble(scoreText);
         TaskRecord rec = json.isEmpty() ? null : TaskLocator.record(queue, id, json);
         if (rec == null && place == TaskLocation.Place.DEAD) {
@@ -116,6 +120,6 @@ public final class TaskListing {
         }
         Instant at = place == TaskLocation.Place.QUEUED ? null : Instant.ofEpochMilli((long) score);
         return new Entry(score, partition, rank, new TaskSummary(id, queue, place, task,
-                priority < 0 ? null : (int) priority, at, rec));
+                priority < 0 ? null : (int) priority, at, rec, root.isEmpty() ? null : root));
     }
 }

@@ -48,7 +48,8 @@ final class Outcomes {
         Envelope next = env.nextRetry(now, at);
         Delivery d = a.delivery;
         return Outcome.retry(d, new TaskRecord(d.id(), d.queue(), env.task(), TaskState.RETRY, null, v.error(),
-                next.retries(), d.attempt(), workerId, clock.instant(), null), at, next.encode());
+                next.retries(), d.attempt(), workerId, clock.instant(), null, null, env.rootId(), env.parentId()), at,
+                next.encode());
     }
 
     /** The attempt cannot run or its result cannot be stored: dead-lettered with {@code error} as the reason. */
@@ -74,8 +75,10 @@ final class Outcomes {
         if (chordRefused != null) {
             reason = reason + "; the chord is not joined: " + chordRefused;
         }
+        Envelope env = a.envelope;
         return Outcome.dead(d, new TaskRecord(d.id(), d.queue(), task, TaskState.FAILURE, null, error, retries,
-                d.attempt(), workerId, clock.instant(), reason), reason).withFollowUps(errbacks.messages())
+                d.attempt(), workerId, clock.instant(), reason, null, env == null ? null : env.rootId(),
+                env == null ? null : env.parentId()), reason).withFollowUps(errbacks.messages())
                 .withChordJoin(chordRefused == null ? chords.failure(a.envelope, d, error) : null);
     }
 
@@ -110,7 +113,7 @@ final class Outcomes {
     private TaskRecord record(Attempt a, TaskState state, String result, String reason) {
         Delivery d = a.delivery;
         return new TaskRecord(d.id(), d.queue(), a.envelope.task(), state, result, null, a.envelope.retries(),
-                d.attempt(), workerId, clock.instant(), reason);
+                d.attempt(), workerId, clock.instant(), reason, null, a.envelope.rootId(), a.envelope.parentId());
     }
 
     /** The outcome of a held task revoked before it started (its message not decoded yet, maybe not decodable). */

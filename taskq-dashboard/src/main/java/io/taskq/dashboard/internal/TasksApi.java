@@ -36,6 +36,7 @@ final class TasksApi {
         r.get("/api/tasks", this::list);
         r.get("/api/tasks/{id}", this::detail);
         r.post("/api/tasks/{id}/revoke", this::revoke);
+        r.post("/api/workflows/{root}/revoke", this::revokeWorkflow);
     }
 
     /**
@@ -45,6 +46,9 @@ final class TasksApi {
      * for matches, and {@code next} goes on where it stopped.
      */
     private Object list(Call c) {
+        if (c.query("root") != null) {
+            return workflow(c.query("root"));
+        }
         QueueAdmin admin = config.taskq().queueAdmin();
         String queue = c.query("queue");
         if (queue == null) {
@@ -75,6 +79,23 @@ final class TasksApi {
             pages++;
         } while (filtered && cursor != null && found.size() < limit && pages < SCAN_PAGES);
         return DashboardJson.of("queue", queue, "state", state, "tasks", found, "next", cursor, "scanned", scanned);
+    }
+
+    /**
+     * {@code GET /api/tasks?root=R}: the tasks of the workflow whose root is R in every queue and place
+     * ({@code Taskq.workflow}, bounded by {@code Taskq.WORKFLOW_PAGES} pages per queue and place): {@code {root,
+     * tasks, pages}}.
+     */
+    private Object workflow(String root) {
+        return DashboardJson.of("root", root, "tasks", config.taskq().workflow(root), "pages",
+                io.taskq.Taskq.WORKFLOW_PAGES);
+    }
+
+    /** {@code POST /api/workflows/{root}/revoke}: revokes the workflow's waiting and running tasks; says how many. */
+    private Object revokeWorkflow(Call c) {
+        String root = c.param("root");
+        long revoked = config.taskq().revokeWorkflow(root, "workflow revoked in the dashboard by " + c.actor());
+        return DashboardJson.of("root", root, "revoked", revoked);
     }
 
     private static TaskLocation.Place place(String state) {
@@ -111,6 +132,8 @@ final class TasksApi {
                         : DashboardJson.of("state", info.progress().state(), "meta",
                         DashboardJson.embed(info.progress().metaJson()), "updatedAt", info.progress().updatedAt()),
                 "dead", dead != null, "timeline", timeline);
+        view.put("rootId", info.root());
+        view.put("parentId", info.parentId());
         view.put("argsHidden", !seesArgs);
         view.put("args", seesArgs ? args(info.queue(), id, timeline, dead) : null);
         return view;

@@ -282,6 +282,7 @@ function purge(s) {
 }
 
 pages.tasks = async function (params) {
+  if (params.get('root')) return workflowTasks(params.get('root'));
   const names = await queueNames();
   const queue = params.get('queue') || names[0] || '';
   const st = params.get('state') || 'queued';
@@ -326,12 +327,14 @@ pages.task = async function (params, id) {
   const fields = h('dl', { cls: 'fields', id: 'task-fields' },
     ...[['Id', t.id], ['Task', t.task], ['Queue', t.queue], ['State', badge(t.state)], ['Attempts', t.attempt], ['Retries', t.retries],
       ['Worker', t.worker || '-'], ['Updated', t.updatedAt ? t.updatedAt + ' (' + ago(t.updatedAt) + ')' : '-'], ['Reason', t.reason || '-'],
-      ['Dead letter', t.dead ? 'yes' : 'no']].flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+      ['Dead letter', t.dead ? 'yes' : 'no']].flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ...lineageFields(t));
   const out = [h('h1', {}, 'Task ' + t.id), fields];
   if (admin()) {
     const tools = h('div', { cls: 'toolbar' });
     if (t.dead) tools.append(h('button', { onclick: () => act('resubmit', () => api('POST', 'dead/' + encodeURIComponent(t.queue) + '/resubmit', { id: t.id })) }, 'Resubmit dead letter'));
     if (!['SUCCESS', 'FAILURE', 'REVOKED'].includes(t.state)) tools.append(h('button', { cls: 'danger', onclick: () => { if (confirm('Revoke ' + t.id + '?')) act('revoke', () => api('POST', 'tasks/' + encodeURIComponent(t.id) + '/revoke?' + q({ queue: t.queue }))); } }, 'Revoke'));
+    tools.append(revokeWorkflowButton(t.rootId));
     out.push(tools);
   }
   out.push(h('h2', {}, 'Arguments'), t.argsHidden ? h('p', { cls: 'muted', id: 'args-hidden' }, 'Hidden from read-only users.')
@@ -348,6 +351,35 @@ pages.task = async function (params, id) {
       + ' events the stream keeps' + (tl.complete ? '' : ' (it holds more: a long stream\'s middle is not searched)') + '; the stream keeps a bounded history, so older events are gone.'));
   return out;
 };
+
+// ---------------------------------------------------------------- lineage (docs/workflows.md#lineage)
+
+// The task's workflow root and parent, as links (the root to its workflow's listing).
+function lineageFields(t) {
+  const root = t.rootId || t.id;
+  return [h('dt', {}, 'Workflow root'), h('dd', { id: 'task-root' }, root === t.id ? 'this task ' : link('#/task/' + encodeURIComponent(root), root), ' ',
+    link('#/tasks?' + q({ root }), '(all its tasks)')),
+    h('dt', {}, 'Parent'), h('dd', { id: 'task-parent' }, t.parentId ? link('#/task/' + encodeURIComponent(t.parentId), t.parentId) : '-')];
+}
+
+function revokeWorkflowButton(root) {
+  return h('button', { cls: 'danger', id: 'revoke-workflow', onclick: () => {
+    if (confirm('Revoke every queued, delayed or running task of workflow ' + root + '?')) {
+      act('revoke workflow', () => api('POST', 'workflows/' + encodeURIComponent(root) + '/revoke'));
+    }
+  } }, 'Revoke workflow');
+}
+
+// The tasks page filtered by a workflow's root: every queue and place (Taskq.workflow).
+async function workflowTasks(root) {
+  const page = await api('GET', 'tasks?' + q({ root }));
+  const rows = page.tasks.map(t => h('tr', {}, td(link('#/task/' + encodeURIComponent(t.id) + '?queue=' + encodeURIComponent(t.queue), t.id)),
+    td(t.task || '?'), td(t.queue), td(t.record ? badge(t.record.state) : badge(t.place.toLowerCase())),
+    td(t.record && t.record.parentId ? link('#/task/' + encodeURIComponent(t.record.parentId), t.record.parentId) : '')));
+  return [h('h1', {}, 'Workflow ' + root), h('p', {}, link('#/tasks', 'all tasks')),
+    table(['Id', 'Task', 'Queue', 'State', 'Parent'], rows, 'no task of this workflow is kept'),
+    h('p', { cls: 'muted' }, 'Each queue\'s places are read up to ' + page.pages + ' pages; a task beyond them is not listed.')];
+}
 
 pages.dead = async function (params) {
   const names = await queueNames();

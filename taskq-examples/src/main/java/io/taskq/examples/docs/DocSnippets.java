@@ -1,5 +1,6 @@
 package io.taskq.examples.docs;
 
+import java.util.List;
 import java.util.Map;
 import io.taskq.TaskContext;
 import io.taskq.DeadLetterFilter;
@@ -32,6 +33,7 @@ import io.taskq.scheduler.SchedulerListener;
 import io.taskq.scheduler.spi.ScheduleStore;
 import io.taskq.spi.Broker;
 import io.taskq.spi.DeadLetterPage;
+import io.taskq.spi.TaskSummary;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,6 +112,13 @@ public final class DocSnippets {
         node7.setConcurrency(16);                                        // pool_grow
         node7.resume("email");                                           // add_consumer
         taskq.control().revoke(taskId);                                  // through the broker
+    }
+
+    /** docs/workflows.md#lineage: a workflow listed and revoked by its root. */
+    static long lineage(Taskq taskq, String rootId) {
+        List<TaskSummary> tasks = taskq.workflow(rootId);              // queued, delayed, running, finished, dead
+        long revoked = taskq.revokeWorkflow(rootId, "order cancelled"); // waiting ones removed, running ones interrupted
+        return revoked + tasks.size();
     }
 
     /** docs/events.md: reading the event stream by position, and following it. */
