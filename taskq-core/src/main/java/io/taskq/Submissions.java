@@ -167,7 +167,7 @@ final class Submissions {
         Embed embed = workflows.embed(r, id, queue);
         TaskContext parent = CurrentTask.get();
         Envelope env = new Envelope(id, r.taskName(), queue, priority, args, r.etaAt(now), r.expiresAt(now), 0,
-                r.timeLimitOrNull(), parent != null ? parent.rootId() : id,
+                r.timeLimitOrNull(), parent != null ? parent.rootId() : r.root() != null ? r.root() : id,
                 parent != null ? parent.taskId() : null, def != null && def.ignoreResult(), Ids.processName(),
                 limits.headers(r, def, queue, args), now.truncatedTo(ChronoUnit.MILLIS), r.softTimeLimitOrNull(),
                 embed);

@@ -60,6 +60,8 @@ public final class TaskRequest<R> {
     private io.taskq.internal.Embed.ChordRef chord;
     /** This call's own limits (docs/limits.md). */
     private CallLimits limits = CallLimits.NONE;
+    /** The workflow root it joins (a group's id, for its members), or null: its own id, or its parent task's root. */
+    private String root;
 
     private TaskRequest(String taskName, List<Object> args, JavaType resultType, TaskDefinition definition) {
         this.taskName = taskName;
@@ -85,6 +87,7 @@ public final class TaskRequest<R> {
         c.errbacks = errbacks;
         c.chainRest = chainRest;
         c.chord = chord;
+        c.root = root;
         c.limits = limits;
         return c;
     }
@@ -430,6 +433,16 @@ public final class TaskRequest<R> {
 
     io.taskq.internal.Embed.ChordRef chord() {
         return chord;
+    }
+
+    TaskRequest<R> withRoot(String workflowRoot) {
+        TaskRequest<R> c = copy();
+        c.root = workflowRoot;
+        return c;
+    }
+
+    String root() {
+        return root;
     }
 
     private static List<CanvasStep> append(List<CanvasStep> list, CanvasStep step) {

@@ -84,7 +84,7 @@ final class Workflows {
             List<TaskRequest<?>> batch = new ArrayList<>(Math.min(Group.BATCH, members.size() - from));
             for (int i = from; i < Math.min(members.size(), from + Group.BATCH); i++) {
                 TaskRequest<?> m = members.get(i);
-                m = m.id().isPresent() ? m : m.id(Ids.followUp(id, "group", i));
+                m = (m.id().isPresent() ? m : m.id(Ids.followUp(id, "group", i))).withRoot(id);
                 if (chordCallback != null) {
                     m = m.withChord(new Embed.ChordRef(id, i, members.size(), chordCallback, List.of()));
                 }

@@ -94,6 +94,33 @@ public abstract class LineageContractTest extends WorkflowFixture {
     }
 
     @Test
+    void aChordSubmittedByAClientHasItsGroupsIdAsRoot() {
+        worker();
+        io.taskq.ChordHandle<Integer> h = taskq.submit(Chord.of(Group.of(TaskRequest.of(WorkflowTasks::square, 2),
+                TaskRequest.of(WorkflowTasks::square, 3)), Signature.of(WorkflowTasks::sum, "t")));
+        assertEquals(13, h.get(WAIT));
+        String root = h.header().id();
+        List<TaskSummary> all = taskq.workflow(root);
+        assertEquals(3, all.size(), "two members and the callback: " + all);
+        for (TaskSummary s : all) {
+            assertEquals(root, s.record().rootId(), s.id());
+        }
+        assertNull(record(h.header().members().get(0)).parentId(), "a member submitted by a client has no parent");
+        assertEquals(root, record(h.callback()).rootId());
+    }
+
+    @Test
+    void aFailedChordsCallbackRecordCarriesTheRootAndTheFailedMemberAsParent() {
+        worker();
+        io.taskq.ChordHandle<Integer> h = taskq.submit(Chord.of(Group.of(TaskRequest.of(WorkflowTasks::square, 2),
+                TaskRequest.of(WorkflowTasks::failOn, 3, 3)), Signature.of(WorkflowTasks::sum, "t")));
+        Await.until(WAIT, "the callback's FAILURE record", () -> h.state() == TaskState.FAILURE);
+        TaskRecord r = record(h.callback());
+        assertEquals(h.header().id(), r.rootId());
+        assertEquals(h.header().members().get(1).id(), r.parentId());
+    }
+
+    @Test
     void theListingFindsQueuedRunningAndFinishedTasksOfTheWorkflow() {
         worker();
         ChainHandle<String> h = taskq.submit(Chain.of(TaskRequest.of(WorkflowTasks::start, "x"))

@@ -86,8 +86,10 @@ final class ChordJoins {
         for (Embed.Step e : cb.linkError()) {
             errbacks.add(message(e, d, env, new Embed(e.link(), e.linkError(), List.of()), failure, e.immutable()));
         }
+        // Its lineage as if the failed member had sent it, as the member that completes a chord sends the callback.
         TaskRecord rec = new TaskRecord(cb.id(), cb.queue(), cb.task(), TaskState.FAILURE, null, chordError, 0, 0,
-                workerId, clock.instant(), "chord member " + c.index() + " failed");
+                workerId, clock.instant(), "chord member " + c.index() + " failed", null,
+                env.rootId() != null ? env.rootId() : d.id(), d.id());
         Template t = callbackTemplate(env, d, c);
         return new ChordJoin(c.id(), c.index(), c.size(), null, t.before(), t.after(), errbacks, rec);
     }
