@@ -27,6 +27,8 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
     public static final int MAX_SIGNATURES = 1000;
     /** How deep signatures may nest (a chain step's callbacks are at depth 2). */
     public static final int MAX_DEPTH = 3;
+    /** A signature's priority when it names none. */
+    private static final int DEFAULT_PRIORITY = 4;
     /** The longest countdown a step may have: beyond it its time would pass {@code TaskRequest.LATEST} soon. */
     private static final double MAX_SECONDS = 1e9;
 
@@ -189,34 +191,42 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
         return a;
     }
 
+    /**
+     * One signature, without the fields that hold their defaults (no keyword arguments, priority 4, no countdown or
+     * time limits, no callbacks, not a chord, not immutable), as {@link #parse} reads them: a chain carries every
+     * step still to come in each message, so each byte of a step is paid once per step before it.
+     */
     private static ObjectNode step(Step s) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("task", s.task());
         o.set("args", s.args());
-        o.putObject("kwargs");
         ObjectNode opt = o.putObject("options");
         opt.put("task_id", s.id());
         opt.put("queue", s.queue());
-        opt.put("priority", s.priority());
+        if (s.priority() != DEFAULT_PRIORITY) {
+            opt.put("priority", s.priority());
+        }
         seconds(opt, "countdown", s.countdown());
         seconds(opt, "time_limit", s.timeLimit());
         seconds(opt, "soft_time_limit", s.softTimeLimit());
-        opt.set("link", steps(s.link()));
-        opt.set("link_error", steps(s.linkError()));
-        if (s.header().isEmpty()) {
-            o.putNull("subtask_type");
-        } else {
+        if (!s.link().isEmpty()) {
+            opt.set("link", steps(s.link()));
+        }
+        if (!s.linkError().isEmpty()) {
+            opt.set("link_error", steps(s.linkError()));
+        }
+        if (!s.header().isEmpty()) {
             o.put("subtask_type", "chord");
             o.set("header", steps(s.header()));
         }
-        o.put("immutable", s.immutable());
+        if (s.immutable()) {
+            o.put("immutable", true);
+        }
         return o;
     }
 
     private static void seconds(ObjectNode o, String field, Duration d) {
-        if (d == null) {
-            o.putNull(field);
-        } else {
+        if (d != null) {
             o.put(field, d.toMillis() / 1000.0);
         }
     }
@@ -320,7 +330,7 @@ public record Embed(List<Step> callbacks, List<Step> errbacks, List<Step> chain,
         String id = text(opt, "task_id", where);
         String queue = text(opt, "queue", where);
         JsonNode p = opt.get("priority");
-        int priority = p == null || p.isNull() ? 4 : p.isInt() ? p.intValue() : -1;
+        int priority = p == null || p.isNull() ? DEFAULT_PRIORITY : p.isInt() ? p.intValue() : -1;
         if (priority < 0 || priority > 9) {
             throw malformed("signature " + where + ": priority must be an integer 0..9, was " + p);
         }
