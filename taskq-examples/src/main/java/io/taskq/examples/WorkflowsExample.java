@@ -9,9 +9,13 @@ import io.taskq.TaskHandle;
 import io.taskq.TaskRequest;
 import io.taskq.Taskq;
 import io.taskq.WorkerOptions;
+import io.taskq.spi.TaskSummary;
 import java.time.Duration;
 
-/** Workflows (docs/workflows.md): a chain whose steps pass results on, a callback, an error callback. */
+/**
+ * Workflows (docs/workflows.md): a chain whose steps pass results on, a callback, an error callback, and the
+ * workflow listed by its root (lineage).
+ */
 public final class WorkflowsExample {
     private WorkflowsExample() {
     }
@@ -69,6 +73,12 @@ public final class WorkflowsExample {
                     .link(Signature.of(Billing::mail, "ceo@acme.example"))
                     .linkError(Signature.of(Billing::alert, "billing-team")));
             System.out.println("chain " + h.id() + ": " + h.get(wait).text());
+            // Lineage: every task of the chain has its first step as root, and the task before it as parent.
+            String root = h.steps().get(0).id();
+            for (TaskSummary t : taskq.workflow(root)) {
+                System.out.println("  " + t.task() + " root " + (t.root().equals(root) ? "the first step" : t.root())
+                        + (t.record() != null && t.record().parentId() != null ? ", after another step" : ""));
+            }
 
             TaskHandle<Invoice> failing = taskq.submit(TaskRequest.of(Billing::broken, "o-18")
                     .linkError(Signature.of(Billing::alert, "billing-team")));

@@ -111,6 +111,22 @@ class ExamplesTest {
     }
 
     @Test
+    void workflows() throws Exception {
+        String out = run(() -> WorkflowsExample.main(new String[0]));
+        assertTrue(out.contains(": o-17: 4200 cents"), out);
+        assertTrue(out.contains("billing.price root the first step"), out);
+        assertTrue(out.contains("billing.report root the first step, after another step"), out);
+    }
+
+    @Test
+    void progressAndSoftTimeLimit() throws Exception {
+        String out = run(() -> ProgressExample.main(new String[0]));
+        assertTrue(out.contains("convert PROGRESS "), out);
+        assertTrue(out.contains("converted 20 files"), out);
+        assertTrue(out.contains("indexed some documents before the soft limit, then returned"), out);
+    }
+
+    @Test
     void rateLimits() throws Exception {
         String out = run(() -> RateLimitsExample.main(new String[0]));
         assertTrue(out.contains("asked twice: one task true"), out);
