@@ -10,9 +10,16 @@ import io.taskq.Taskq;
 import io.taskq.Worker;
 import io.taskq.WorkerOptions;
 import io.taskq.redis.RedisBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +44,11 @@ import java.util.function.BooleanSupplier;
  * ProbeBench drive URL PREFIX phases SECONDS        the same, split: submit call, submit to start, start to result
  * </pre>
  *
+ * <p>{@code -Dprobe.dump=DIR} (latency): the producer writes every measured probe to {@code DIR/probes.txt}
+ * (submitted, submit call returned, started; nanoseconds) and {@code DIR/producer-start.txt}, the worker
+ * {@code DIR/worker-start.txt}: each JVM's start on the monotonic clock, so that their {@code -Xlog:gc,safepoint}
+ * logs (uptime-stamped) line up with the probes ({@code bench/side-by-side/tail.py} does it).
+ *
  * Prints one {@code RESULT} line per measurement. System.nanoTime is CLOCK_MONOTONIC on Linux, one clock for every
  * process of the host, so a time taken by the producer JVM and one taken by the worker JVM can be subtracted.
  */
@@ -56,6 +68,7 @@ public final class ProbeBench {
         if (args[0].equals("worker")) {
             worker(url, prefix, Integer.parseInt(args[3]));
         } else {
+            dumpJvmStart("producer-start.txt");
             Driver d = new Driver(url, prefix);
             try {
                 d.run(Arrays.copyOfRange(args, 3, args.length));
@@ -63,6 +76,38 @@ public final class ProbeBench {
                 d.close();
             }
             System.exit(0);
+        }
+    }
+
+    /**
+     * What the probes cost this worker JVM over its life (warm-up included): CPU of the whole process (JIT compiler
+     * and GC threads too), CPU of its Java threads, and bytes allocated by its live threads, each per probe run.
+     * Steadier than tasks/s on a busy machine, and what an A/B of two builds compares.
+     */
+    private static void costs() {
+        long n = Math.max(1, ProbeTasks.RUN.get());
+        long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = threads.getAllThreadIds();
+        long cpu = Arrays.stream(threads.getThreadCpuTime(ids)).filter(t -> t > 0).sum();
+        long bytes = Arrays.stream(threads.getThreadAllocatedBytes(ids)).filter(b -> b > 0).sum();
+        System.out.printf(Locale.ROOT, "COSTS probes=%d process-cpu-us=%.1f java-threads-cpu-us=%.1f alloc-bytes=%d"
+                + " (per probe)%n", n, process / 1e3 / n, cpu / 1e3 / n, bytes / n);
+    }
+
+    /** Writes this JVM's start on the monotonic clock (ns) to the dump directory, if one is set. */
+    static void dumpJvmStart(String file) {
+        String dir = System.getProperty("probe.dump");
+        if (dir == null) {
+            return;
+        }
+        long uptimeNanos = TimeUnit.MILLISECONDS.toNanos(ManagementFactory.getRuntimeMXBean().getUptime());
+        try {
+            Files.createDirectories(Path.of(dir));
+            Files.writeString(Path.of(dir, file), Long.toString(System.nanoTime() - uptimeNanos) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -82,12 +127,14 @@ public final class ProbeBench {
         Worker w = taskq.startWorker(WorkerOptions.builder().concurrency(concurrency).build());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            costs();
             w.close();
             taskq.close();
             conn.close();
             client.shutdown();
             stop.countDown();
         }));
+        dumpJvmStart("worker-start.txt");
         System.out.println("worker " + w.id() + " ready, concurrency " + concurrency);
         stop.await();
     }
@@ -172,19 +219,44 @@ public final class ProbeBench {
             drain(4 * rate * Math.max(5, seconds / 2));
             redis.del(out);
             int n = rate * seconds;
-            paced(rate, n);
+            Map<Long, Long> returned = paced(rate, n);
             drain(n);
-            long[] lat = redis.lrange(out, 0, -1).stream().mapToLong(r -> {
+            List<long[]> probes = redis.lrange(out, 0, -1).stream().map(r -> {
                 String[] p = r.split(" ");
-                return Long.parseLong(p[0]) - Long.parseLong(p[1]);
-            }).sorted().toArray();
+                long submitted = Long.parseLong(p[1]);
+                return new long[] {submitted, returned.get(submitted), Long.parseLong(p[0])};
+            }).sorted(Comparator.comparingLong(p -> p[0])).toList();
             String what = "latency-" + rate + "/s";
-            result(what + "-p50", lat[lat.length / 2] / 1e6, "ms");
-            result(what + "-p99", lat[(int) (lat.length * 0.99)] / 1e6, "ms");
-            result(what + "-p99.9", lat[(int) (lat.length * 0.999)] / 1e6, "ms");
+            percentiles(what, probes.stream().mapToLong(p -> p[2] - p[0]).sorted().toArray());
+            percentiles(what + "-submit-call", probes.stream().mapToLong(p -> p[1] - p[0]).sorted().toArray());
+            dumpProbes(probes);
         }
 
-        private void paced(int perSecond, int n) {
+        private static void percentiles(String what, long[] sorted) {
+            result(what + "-p50", sorted[sorted.length / 2] / 1e6, "ms");
+            result(what + "-p99", sorted[(int) (sorted.length * 0.99)] / 1e6, "ms");
+            result(what + "-p99.9", sorted[(int) (sorted.length * 0.999)] / 1e6, "ms");
+        }
+
+        private static void dumpProbes(List<long[]> probes) {
+            String dir = System.getProperty("probe.dump");
+            if (dir == null) {
+                return;
+            }
+            StringBuilder b = new StringBuilder();
+            for (long[] p : probes) {
+                b.append(p[0]).append(' ').append(p[1]).append(' ').append(p[2]).append('\n');
+            }
+            try {
+                Files.writeString(Path.of(dir, "probes.txt"), b);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Submits n probes at the rate; the submit call's return time by the probe's argument (its submit time). */
+        private Map<Long, Long> paced(int perSecond, int n) {
+            Map<Long, Long> returned = new HashMap<>(2 * n);
             long interval = 1_000_000_000L / perSecond;
             long next = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -192,9 +264,12 @@ public final class ProbeBench {
                 while ((now = System.nanoTime()) < next) {
                     LockSupport.parkNanos(next - now);
                 }
-                taskq.submit(ProbeTasks::probe, System.nanoTime());
+                long submitted = System.nanoTime();
+                taskq.submit(ProbeTasks::probe, submitted);
+                returned.put(submitted, System.nanoTime());
                 next += interval;
             }
+            return returned;
         }
 
         private void one(int n) {

@@ -2,6 +2,7 @@ package io.taskq.redis.bench.probe;
 
 import io.lettuce.core.api.sync.RedisCommands;
 import io.taskq.Task;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The probe tasks of {@link ProbeBench}: {@code probe} reads the clock and pushes one short record with the worker's
@@ -17,11 +18,15 @@ public final class ProbeTasks {
         this.out = out;
     }
 
+    /** Probes run in this JVM. */
+    static final AtomicLong RUN = new AtomicLong();
+
     /** Records when it started and the producer's clock at submit: {@code "<start> <submitted>"}. */
     @Task(name = "probe.run", ignoreResult = true)
     public void probe(long submittedNanos) {
         long start = System.nanoTime();
         redis.rpush(out, start + " " + submittedNanos);
+        RUN.incrementAndGet();
     }
 
     /** Returns its argument. */
