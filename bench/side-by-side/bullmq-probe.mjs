@@ -1,6 +1,7 @@
 // The probe workload of ProbeBench (taskq-broker-redis tests, io.taskq.redis.bench.probe) on BullMQ, so that both
-// run the same tasks on the same Redis: every task reads the monotonic clock and does one RPUSH with the worker's
-// own Redis connection (shared by its concurrent jobs). Results of probes are not kept (removeOnComplete).
+// (and Sidekiq, sidekiq-probe.rb) run the same tasks on the same Redis: every task reads the monotonic clock and does
+// one RPUSH with the worker's own Redis connection (shared by its concurrent jobs). Results of probes are not kept
+// (removeOnComplete).
 //
 //   node bullmq-probe.mjs worker URL PREFIX CONCURRENCY         runs a worker until killed
 //   node bullmq-probe.mjs drive URL PREFIX process WARMUP N     warm-up jobs, then N added while paused, resumed
