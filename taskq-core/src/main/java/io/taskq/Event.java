@@ -135,7 +135,12 @@ public final class Event {
     public String toJson() {
         String j = json;
         if (j == null) {
-            StringBuilder b = new StringBuilder(64 + names.length * 32).append("{\"type\":");
+            // Sized for the text without escapes, so that the builder is not grown (copied) on the way.
+            int size = 48 + type.length();
+            for (int i = 0; i < names.length; i++) {
+                size += names[i].length() + values[i].length() + 6;
+            }
+            StringBuilder b = new StringBuilder(size).append("{\"type\":");
             JsonText.string(b, type);
             b.append(",\"ts\":").append(timestamp.toEpochMilli()).append(",\"fields\":{");
             for (int i = 0; i < names.length; i++) {

@@ -4,18 +4,19 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.output.StreamReadOutput;
 import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandKeyword;
+import io.lettuce.core.protocol.CommandType;
 import io.taskq.Event;
 import io.taskq.EventPage;
 import io.taskq.spi.EventLog;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The event stream of one key prefix: a Redis STREAM at {@code {<prefix>}:events} (the prefix's own slot, so a
@@ -71,11 +72,15 @@ public final class RedisEventLog implements EventLog {
         for (int from = 0; from < events.size(); from += PER_ENTRY) {
             List<Event> run = events.subList(from, Math.min(events.size(), from + PER_ENTRY));
             perEntry = perEntry * 0.8 + run.size() * 0.2;
-            Map<String, String> body = new LinkedHashMap<>(4);
-            body.put(EventEntries.F_COUNT, Integer.toString(run.size()));
-            body.put(EventEntries.F_EVENTS, EventEntries.encode(run));
             long entries = Math.max(1, (long) Math.ceil(maxLength / perEntry));
-            sent.add(conns.async().xadd(key, new XAddArgs().maxlen(entries).approximateTrimming(), body));
+            // XADD <key> MAXLEN ~ <entries> * n <count> events <run>, as xadd() sends it, but with the run as
+            // bytes: encoded here at once, where the text codec would write tens of KB one character at a time
+            // on the connection's I/O thread, which every command shares.
+            CommandArgs<String, String> args = new CommandArgs<>(KeyCodec.INSTANCE).addKey(key)
+                    .add(CommandKeyword.MAXLEN).add("~").add(entries).add("*")
+                    .add(EventEntries.F_COUNT).add(Integer.toString(run.size()))
+                    .add(EventEntries.F_EVENTS).add(EventEntries.encode(run).getBytes(StandardCharsets.UTF_8));
+            sent.add(conns.async().dispatch(CommandType.XADD, new StatusOutput<>(StringCodec.UTF8), args));
         }
         for (RedisFuture<String> f : sent) {
             join(f);

@@ -5,8 +5,12 @@ import io.taskq.TaskEvent;
 import io.taskq.internal.IsoInstants;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * A {@link TaskEvent} as an entry of the event stream: Celery's type names where the meaning is the same, and flat
@@ -38,46 +42,106 @@ public final class TaskEventFields {
 
     /** The event to publish. */
     public static Event of(TaskEvent e) {
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put(Event.F_ID, e.taskId());
-        put(f, Event.F_NAME, e.taskName());
-        f.put(Event.F_QUEUE, e.queue());
-        put(f, Event.F_WORKER, e.workerId());
+        Fields f = new Fields();
+        f.add(Event.F_ID, e.taskId());
+        f.add(Event.F_NAME, e.taskName());
+        f.add(Event.F_QUEUE, e.queue());
+        f.add(Event.F_WORKER, e.workerId());
         if (e.workerId() != null) {
-            f.put("attempt", Integer.toString(e.attempt()));
+            f.add("attempt", Integer.toString(e.attempt()));
         }
         if (e.retries() != null) {
-            f.put("retries", Integer.toString(e.retries()));
+            f.add("retries", Integer.toString(e.retries()));
         }
-        put(f, "root_id", e.rootId());
-        put(f, "parent_id", e.parentId());
-        put(f, "sent_at", e.sentAt());
-        put(f, "eta", e.eta());
-        put(f, "wait_ms", e.waitTime());
-        put(f, "runtime_ms", e.runtime());
-        put(f, "error_type", e.errorType());
-        if (e.errorMessage() != null) {
-            String m = e.errorMessage();
-            f.put("error_message", m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m);
-        }
-        put(f, "retry_at", e.retryAt());
-        put(f, "reason", e.reason());
-        put(f, "progress_state", e.progressState());
-        if (e.progressMeta() != null) {
-            String m = e.progressMeta();
-            f.put("progress_meta", m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m);
-        }
-        put(f, Event.F_ARGS, e.args());
+        f.add("root_id", e.rootId());
+        f.add("parent_id", e.parentId());
+        f.add("sent_at", e.sentAt());
+        f.add("eta", e.eta());
+        f.add("wait_ms", e.waitTime());
+        f.add("runtime_ms", e.runtime());
+        f.add("error_type", e.errorType());
+        f.add("error_message", cut(e.errorMessage()));
+        f.add("retry_at", e.retryAt());
+        f.add("reason", e.reason());
+        f.add("progress_state", e.progressState());
+        f.add("progress_meta", cut(e.progressMeta()));
+        f.add(Event.F_ARGS, e.args());
         return Event.of(type(e.kind()), e.timestamp(), f);
     }
 
-    private static void put(Map<String, String> f, String name, Object value) {
-        if (value instanceof Duration d) {
-            f.put(name, Long.toString(d.toMillis()));
-        } else if (value instanceof Instant t) {
-            f.put(name, IsoInstants.format(t));
-        } else if (value instanceof String text) {
-            f.put(name, text);
+    private static String cut(String m) {
+        return m == null || m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE) + "...";
+    }
+
+    /**
+     * The fields of one event in order, as two arrays: {@link Event#of} copies them into its own arrays, so a
+     * {@code LinkedHashMap} (an entry, a hash and maybe a resize per field, four events per task on the task
+     * threads) would be built only to be read once. A full read-only map; the names are distinct by construction.
+     */
+    static final class Fields extends AbstractMap<String, String> {
+        /** Room for every field {@link #of} may add. */
+        private static final int MAX = 20;
+        private final String[] names = new String[MAX];
+        private final String[] values = new String[MAX];
+        private int size;
+
+        /** Adds a field unless {@code value} is null: text as it is, durations in ms, instants as ISO-8601. */
+        void add(String name, Object value) {
+            String text;
+            if (value instanceof String s) {
+                text = s;
+            } else if (value instanceof Duration d) {
+                text = Long.toString(d.toMillis());
+            } else if (value instanceof Instant t) {
+                text = IsoInstants.format(t);
+            } else {
+                return;
+            }
+            names[size] = name;
+            values[size++] = text;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public void forEach(BiConsumer<? super String, ? super String> action) {
+            for (int i = 0; i < size; i++) {
+                action.accept(names[i], values[i]);
+            }
+        }
+
+        @Override
+        public Set<Entry<String, String>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, String>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < size;
+                        }
+
+                        @Override
+                        public Entry<String, String> next() {
+                            if (next >= size) {
+                                throw new NoSuchElementException();
+                            }
+                            int i = next++;
+                            return new SimpleImmutableEntry<>(names[i], values[i]);
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return size;
+                }
+            };
         }
     }
 }
