@@ -91,11 +91,21 @@ class EnvelopeReaderTest {
         } catch (Exception e) {
             stream = e.getClass().getName() + ": " + e.getMessage();
         }
-        assertEquals(tree, stream, text);
-        if (tree instanceof Envelope t) {
-            assertEquals(t.args().toString(), ((Envelope) stream).args().toString(), text);
-            assertEquals(t.embed().chain().getClass(), ((Envelope) stream).embed().chain().getClass(), text);
+        if (tree instanceof Envelope t && stream instanceof Envelope s) {
+            // A chain's steps after the next are compared as their text: they are not read yet, and may be malformed.
+            assertEquals(withoutChain(t), withoutChain(s), text);
+            assertEquals(t.encode(), s.encode(), text);
+            assertEquals(t.args().toString(), s.args().toString(), text);
+            assertEquals(t.embed().chain().getClass(), s.embed().chain().getClass(), text);
+        } else {
+            assertEquals(tree, stream, text);
         }
+    }
+
+    private static Envelope withoutChain(Envelope e) {
+        return new Envelope(e.id(), e.task(), e.queue(), e.priority(), e.args(), e.eta(), e.expires(), e.retries(),
+                e.timeLimit(), e.rootId(), e.parentId(), e.ignoreResult(), e.origin(), e.headers(), e.sentAt(),
+                e.softTimeLimit(), e.embed().withChain(List.of()));
     }
 
     @Test
@@ -110,9 +120,8 @@ class EnvelopeReaderTest {
     @Test
     void everyTruncationAndTextAfterIsJudgedAsTheTreeDid() throws Exception {
         List<String> all = messages();
-        // Without and with custom headers, arguments of every type, callbacks, a chord, a chain, two golden files.
-        for (String m : List.of(all.get(0), all.get(5), all.get(9), all.get(17), all.get(23), all.get(30),
-                all.get(32))) {
+        // Custom headers and arguments of every type; a chord; a chain; the golden file with callbacks and a chain.
+        for (String m : List.of(all.get(5), all.get(17), all.get(23), all.get(32))) {
             for (int i = 0; i < m.length(); i++) {
                 assertDecodesAsTree(m.substring(0, i));
                 assertDecodesAsTree(m.substring(0, i) + "}" + m.substring(i));
