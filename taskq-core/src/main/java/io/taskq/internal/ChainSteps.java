@@ -19,6 +19,11 @@ import java.util.List;
  * worker's path uses {@link #last()} and {@link #withoutLast()} only. Immutable.
  */
 public final class ChainSteps extends AbstractList<Embed.Step> {
+    /** Reads exactly one JSON value (text after it refused); built once, as each message reads its next step. */
+    private static final com.fasterxml.jackson.databind.ObjectReader ONE_VALUE = Json.mapper().reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final char[] CLOSINGS = {'}', ']', '}', ']'};
+
     private final String elements;
     private Embed.Step last;
     private List<Embed.Step> all;
@@ -82,6 +87,9 @@ public final class ChainSteps extends AbstractList<Embed.Step> {
      * layout, which is decoded as a whole).
      */
     static int[] span(String text) {
+        if (chainEnd(text, -1) < 0) {
+            return null; // the common case, a message without a chain: no need to parse up to its embed
+        }
         int from;
         try (com.fasterxml.jackson.core.JsonParser p = Json.mapper().createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT || !toField(p, "body")
@@ -100,17 +108,27 @@ public final class ChainSteps extends AbstractList<Embed.Step> {
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }
+        int to = chainEnd(text, from);
+        return to < 0 ? null : new int[] {from, to};
+    }
+
+    /**
+     * Where a chain array that is the message's last value ends: after its {@code ]}, followed only by the embed's,
+     * the body's and the envelope's closings ({@code ]}]}} and whitespace) after {@code from}; -1 if the text does
+     * not end so.
+     */
+    private static int chainEnd(String text, int from) {
         int i = text.length() - 1;
-        for (char closing : new char[] {'}', ']', '}', ']'}) {
+        for (char closing : CLOSINGS) {
             while (i > from && Character.isWhitespace(text.charAt(i))) {
                 i--;
             }
             if (i <= from || text.charAt(i) != closing) {
-                return null;
+                return -1;
             }
             i--;
         }
-        return new int[] {from, i + 2};
+        return i + 2;
     }
 
     /** Skips the object's fields up to {@code name}; false if it has none of that name. */
@@ -158,9 +176,7 @@ public final class ChainSteps extends AbstractList<Embed.Step> {
 
     private static JsonNode readOne(String json) throws Envelope.MalformedException {
         try {
-            return Json.mapper().reader()
-                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .readTree(json);
+            return ONE_VALUE.readTree(json);
         } catch (java.io.IOException e) {
             throw malformed("not JSON: " + e.getMessage());
         }

@@ -1,17 +1,12 @@
 package io.taskq.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -60,10 +55,6 @@ public record Envelope(String id, String task, String queue, int priority, Array
             "ignore_result", "queue", "priority", "sent_at", BrokerEnd.HEADER);
 
     private static final int ARGSREPR_MAX = 200;
-
-    /** Reads one value and stops: what follows it is checked by {@link #decode}, for a message of its own. */
-    private static final com.fasterxml.jackson.databind.ObjectReader ONE_VALUE = Json.mapper().reader()
-            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Thrown when text is not a valid envelope; the message says what is wrong. */
     public static final class MalformedException extends Exception {
@@ -277,129 +268,11 @@ public record Envelope(String id, String task, String queue, int priority, Array
     public static Envelope decode(String text) throws MalformedException {
         int[] chain = ChainSteps.span(text);
         if (chain == null) {
-            return decode(oneObject(text), null);
+            return EnvelopeReader.read(text, null);
         }
         // The rest of a chain is read one step at a time (ChainSteps): the message is decoded without it.
         ChainSteps steps = ChainSteps.parse(text, chain[0], chain[1]);
-        return decode(oneObject(text.substring(0, chain[0]) + "null" + text.substring(chain[1])), steps);
-    }
-
-    private static Envelope decode(JsonNode root, ChainSteps chain) throws MalformedException {
-        JsonNode v = root.get("v");
-        if (v == null || !v.isInt()) {
-            throw new MalformedException("missing envelope version 'v'");
-        }
-        if (v.intValue() != VERSION) {
-            throw new MalformedException("unsupported envelope version " + v.intValue() + " (this taskq reads "
-                    + VERSION + ")");
-        }
-        JsonNode h = root.get("headers");
-        if (h == null || !h.isObject()) {
-            throw new MalformedException("missing 'headers' object");
-        }
-        JsonNode body = root.get("body");
-        if (body == null || !body.isArray() || body.size() != 3) {
-            throw new MalformedException("'body' must be an array of [args, kwargs, embed]");
-        }
-        JsonNode args = body.get(0);
-        if (!args.isArray()) {
-            throw new MalformedException("'body[0]' (args) must be an array");
-        }
-        if (!body.get(1).isObject() || body.get(1).size() > 0) {
-            throw new MalformedException("keyword arguments are not supported by Java tasks");
-        }
-        Map<String, String> custom = customHeaders(h);
-        JsonNode tl = h.get("timelimit");
-        Duration timeLimit = limit(tl, 0);
-        Duration softTimeLimit = limit(tl, 1);
-        int priority = h.path("priority").asInt(4);
-        if (priority < 0 || priority > 9) {
-            throw new MalformedException("priority must be 0..9, was " + priority);
-        }
-        return new Envelope(requiredText(h, "id"), requiredText(h, "task"), requiredText(h, "queue"), priority,
-                (ArrayNode) args, instant(h, "eta"), instant(h, "expires"), h.path("retries").asInt(0), timeLimit,
-                optionalText(h, "root_id"), optionalText(h, "parent_id"), h.path("ignore_result").asBoolean(false),
-                optionalText(h, "origin"), custom, instant(h, "sent_at"), softTimeLimit,
-                chain == null ? Embed.parse(body.get(2)) : Embed.parse(body.get(2)).withChain(chain));
-    }
-
-    /** {@code timelimit[index]}: seconds, null or absent for none; what is not a positive number is none. */
-    private static Duration limit(JsonNode timelimit, int index) {
-        JsonNode v = timelimit != null && timelimit.isArray() ? timelimit.get(index) : null;
-        if (v == null || !v.isNumber() || !(v.doubleValue() > 0) || v.doubleValue() > 1e9) {
-            return null;
-        }
-        return Duration.ofMillis((long) (v.doubleValue() * 1000));
-    }
-
-    /** The one JSON object the text holds, or why it holds something else. */
-    private static JsonNode oneObject(String text) throws MalformedException {
-        JsonNode root;
-        try (JsonParser p = Json.mapper().createParser(text)) {
-            try {
-                root = ONE_VALUE.readTree(p);
-            } catch (JsonProcessingException e) {
-                throw new MalformedException("not JSON: " + e.getOriginalMessage());
-            }
-            // Exactly one value: a decoder that stopped after it would run whatever envelope came first and
-            // ignore the rest, so text after it is refused.
-            JsonToken after;
-            try {
-                after = p.nextToken();
-            } catch (JsonProcessingException e) {
-                after = JsonToken.NOT_AVAILABLE;
-            }
-            if (after != null) {
-                throw new MalformedException("text after the JSON value at offset "
-                        + p.currentTokenLocation().getCharOffset() + " (only whitespace may follow it)");
-            }
-        } catch (java.io.IOException e) {
-            throw new MalformedException("not JSON: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new MalformedException("not a JSON object");
-        }
-        return root;
-    }
-
-    /** The headers taskq does not reserve, each a string (they travel with the task to interceptors). */
-    private static Map<String, String> customHeaders(JsonNode h) throws MalformedException {
-        Map<String, String> custom = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!RESERVED.contains(e.getKey())) {
-                if (!e.getValue().isTextual()) {
-                    throw new MalformedException("custom header '" + e.getKey() + "' must be a string");
-                }
-                custom.put(e.getKey(), e.getValue().textValue());
-            }
-        }
-        return custom;
-    }
-
-    private static String requiredText(JsonNode h, String field) throws MalformedException {
-        JsonNode n = h.get(field);
-        if (n == null || !n.isTextual() || n.textValue().isEmpty()) {
-            throw new MalformedException("missing header '" + field + "'");
-        }
-        return n.textValue();
-    }
-
-    private static String optionalText(JsonNode h, String field) {
-        JsonNode n = h.get(field);
-        return n == null || !n.isTextual() ? null : n.textValue();
-    }
-
-    private static Instant instant(JsonNode h, String field) throws MalformedException {
-        String text = optionalText(h, field);
-        if (text == null) {
-            return null;
-        }
-        Instant t = time(text);
-        if (t == null) {
-            throw new MalformedException("header '" + field + "' is not an ISO-8601 time: " + text);
-        }
-        return t;
+        return EnvelopeReader.read(text.substring(0, chain[0]) + "null" + text.substring(chain[1]), steps);
     }
 
     /**
