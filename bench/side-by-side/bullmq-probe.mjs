@@ -5,7 +5,8 @@
 //
 //   node bullmq-probe.mjs worker URL PREFIX CONCURRENCY         runs a worker until killed
 //   node bullmq-probe.mjs drive URL PREFIX process WARMUP N     warm-up jobs, then N added while paused, resumed
-//   node bullmq-probe.mjs drive URL PREFIX latency RATE SECONDS paced adds, add-to-start percentiles
+//   node bullmq-probe.mjs drive URL PREFIX latency RATE SECONDS [WARM] paced adds, add-to-start percentiles
+//                                                               after WARM s (default 5) at four times the rate
 //   node bullmq-probe.mjs drive URL PREFIX one N                one-by-one adds (warm), queue paused
 //   node bullmq-probe.mjs drive URL PREFIX bulk N               addBulk of 1,000 at a time (warm), queue paused
 //   node bullmq-probe.mjs drive URL PREFIX rt SECONDS           sequential add then waitUntilFinished
@@ -79,7 +80,7 @@ async function drive(scenario, args) {
       break;
     }
     case 'latency': {
-      const [rate, seconds] = args.map(Number);
+      const [rate, seconds, warmSeconds] = args.map(Number);
       const paced = async (perSecond, n) => {
         const interval = 1e9 / perSecond;
         let next = Number(now());
@@ -90,7 +91,7 @@ async function drive(scenario, args) {
           next += interval;
         }
       };
-      const warm = 4 * rate * Math.max(5, Math.floor(seconds / 2));
+      const warm = 4 * rate * (warmSeconds || Math.max(5, Math.floor(seconds / 2)));
       await paced(4 * rate, warm);
       await drain(warm);
       await redis.del(out);

@@ -7,7 +7,8 @@
 #
 #   bench/side-by-side/run.sh [ROUNDS]   (default 3; env PORT=6420, SYSTEMS="taskq bullmq sidekiq" (a subset runs
 #                                        only those), BULLMQ_VERSION=6.7.0, IOREDIS_VERSION=5 (a peer dependency of
-#                                        BullMQ 6), WORK=/tmp/taskq-side-by-side)
+#                                        BullMQ 6), WORK=/tmp/taskq-side-by-side, SCENARIOS="latency 200 10 30;rt 5"
+#                                        (';'-separated) in place of the default list)
 #
 # Needs a JDK 17 and Maven (taskq), Node.js with npm (bullmq comes from the npm registry), and redis-server. Sidekiq
 # is optional: it runs when ruby can load Sidekiq (Debian 12: apt-get install ruby ruby-sidekiq, Sidekiq 6.4 with
@@ -103,8 +104,8 @@ if [ ${#order[@]} -eq 0 ]; then
 fi
 for round in $(seq 1 "$rounds"); do
   echo "== round $round of $rounds (${order[*]})"
-  for scenario in "process 2000 20000" "process 60000 20000" "latency 200 10" "latency 2000 10" \
-      "one 20000" "bulk 200000" "rt 5"; do
+  IFS=';' read -r -a scenarios <<<"${SCENARIOS:-process 2000 20000;process 60000 20000;latency 200 10;latency 2000 10;one 20000;bulk 200000;rt 5}"
+  for scenario in "${scenarios[@]}"; do
     for system in "${order[@]}"; do
       case "$system:$scenario" in
         taskq:process*) run_one taskq 8 taskq-c8 $scenario; run_one taskq 64 taskq-c64 $scenario ;;

@@ -7,7 +7,8 @@
 #
 #   ruby sidekiq-probe.rb worker URL PREFIX CONCURRENCY         runs a Sidekiq server process until killed (TERM)
 #   ruby sidekiq-probe.rb drive URL PREFIX process WARMUP N     warm-up jobs, then N held back, released at once
-#   ruby sidekiq-probe.rb drive URL PREFIX latency RATE SECONDS paced pushes, push-to-start percentiles
+#   ruby sidekiq-probe.rb drive URL PREFIX latency RATE SECONDS [WARM] paced pushes, push-to-start percentiles
+#                                                                 after WARM s (default 5) at four times the rate
 #   ruby sidekiq-probe.rb drive URL PREFIX one N                Sidekiq::Client.push one by one (warm), not consumed
 #   ruby sidekiq-probe.rb drive URL PREFIX bulk N               Sidekiq::Client.push_bulk of 1,000 (warm), not consumed
 #
@@ -119,7 +120,7 @@ def drive(url, scenario, args)
     starts = redis.lrange(OUT, 0, -1).map { |r| Integer(r.split(" ")[0]) }.sort
     result("process-#{n}-after-#{warmup}", n / ((starts[-1] - starts[0]) / 1e9), "tasks/s")
   when "latency"
-    rate, seconds = args.map { |a| Integer(a) }
+    rate, seconds, warm_seconds = args.map { |a| Integer(a) }
     paced = lambda do |per_second, n|
       interval = 1_000_000_000 / per_second
       nxt = now
@@ -131,7 +132,7 @@ def drive(url, scenario, args)
         nxt += interval
       end
     end
-    warm = 4 * rate * [5, seconds / 2].max
+    warm = 4 * rate * (warm_seconds || [5, seconds / 2].max)
     paced.call(4 * rate, warm)
     drain.call(warm)
     redis.del(OUT)

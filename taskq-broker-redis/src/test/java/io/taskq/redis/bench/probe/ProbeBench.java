@@ -38,7 +38,8 @@ import java.util.function.BooleanSupplier;
  * <pre>
  * ProbeBench worker URL PREFIX CONCURRENCY          runs a worker until killed
  * ProbeBench drive URL PREFIX process WARMUP N      warm-up tasks, then N queued while paused, released at once
- * ProbeBench drive URL PREFIX latency RATE SECONDS  paced submits, submit-to-start percentiles (after a warm-up)
+ * ProbeBench drive URL PREFIX latency RATE SECONDS [WARM]  paced submits, submit-to-start percentiles, after WARM
+ *                                                   seconds (default 5) at four times the rate
  * ProbeBench drive URL PREFIX one N                 one-by-one submits from one thread (warm), no worker consuming
  * ProbeBench drive URL PREFIX bulk N                submitAll of 1,000 at a time (warm), no worker consuming
  * ProbeBench drive URL PREFIX rt SECONDS            sequential submit then result, one thread (warm)
@@ -159,7 +160,8 @@ public final class ProbeBench {
         void run(String[] a) throws InterruptedException {
             switch (a[0]) {
                 case "process" -> process(Integer.parseInt(a[1]), Integer.parseInt(a[2]));
-                case "latency" -> latency(Integer.parseInt(a[1]), Integer.parseInt(a[2]));
+                case "latency" -> latency(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
+                        a.length > 3 ? Integer.parseInt(a[3]) : Math.max(5, Integer.parseInt(a[2]) / 2));
                 case "one" -> one(Integer.parseInt(a[1]));
                 case "bulk" -> bulk(Integer.parseInt(a[1]));
                 case "rt" -> roundTrips(Integer.parseInt(a[1]));
@@ -212,12 +214,12 @@ public final class ProbeBench {
             result("process-" + n + "-after-" + warmup, n / secs, "tasks/s");
         }
 
-        private void latency(int rate, int seconds) {
+        private void latency(int rate, int seconds, int warmup) {
             awaitWorker();
-            // The same path, twice as long at four times the rate first, so that the JIT has compiled what is
-            // measured (a cold JVM's first seconds measure compilation).
-            paced(4 * rate, 4 * rate * Math.max(5, seconds / 2));
-            drain(4 * rate * Math.max(5, seconds / 2));
+            // The same path at four times the rate first, so that the JIT has compiled what is measured (a cold
+            // JVM's first seconds measure compilation; 5 s, the default, is not enough for a JVM on 2 cores).
+            paced(4 * rate, 4 * rate * warmup);
+            drain(4 * rate * warmup);
             redis.del(out);
             int n = rate * seconds;
             Map<Long, Long> returned = paced(rate, n);
