@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # taskq beside BullMQ and Sidekiq on the same machine and the same Redis, alternating runs (docs/performance.md,
-# "taskq beside BullMQ"). The workload is ProbeBench's (taskq-broker-redis tests, io.taskq.redis.bench.probe) and its
-# twins bullmq-probe.mjs and sidekiq-probe.rb: producer and worker in separate processes, every task one RPUSH with
+# "taskq beside BullMQ and Sidekiq"). The workload is ProbeBench's (taskq-broker-redis tests,
+# io.taskq.redis.bench.probe) and its twins bullmq-probe.mjs and sidekiq-probe.rb: producer and worker in separate processes, every task one RPUSH with
 # the worker's own client. Systems: taskq-c8 and taskq-c64 (worker concurrency), bullmq-c50, sidekiq-c8 (8 threads);
 # the order of the systems rotates every round. Sidekiq has no job results, so it has no "rt" run.
 #

@@ -29,9 +29,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * The side-by-side workload of docs/performance.md ("taskq beside BullMQ"): every task is a probe whose body reads
- * the monotonic clock and does one RPUSH with the worker's own Redis connection, so each task costs one real Redis
- * round trip as real tasks do. Producer ("drive") and worker are separate JVMs; {@code bench/side-by-side/run.sh}
+ * The side-by-side workload of docs/performance.md ("taskq beside BullMQ and Sidekiq"): every task is a probe
+ * whose body reads the monotonic clock and does one RPUSH with the worker's own Redis connection, so each task
+ * costs one real Redis round trip as real tasks do. Producer ("drive") and worker are separate JVMs; {@code bench/side-by-side/run.sh}
  * starts them, alternating with the same workload on BullMQ ({@code bench/side-by-side/bullmq-probe.mjs}) and on
  * Sidekiq ({@code bench/side-by-side/sidekiq-probe.rb}).
  *
