@@ -153,15 +153,14 @@ public abstract class CanvasContractTest extends WorkflowFixture {
         assertTrue(m.contains("member 1 (task " + ready + ", 'wf.square') failed: taskq.Revoked")
                 || m.contains("member 2 (task " + delayed + ", 'wf.square') failed: taskq.Revoked"), m);
         taskq.handle(Ids.followUp(h.callback().id(), "link_error", 0)).get(WAIT);
-        Await.until(WAIT, "revoked members ended", () -> h.header().states().get(1) == TaskState.REVOKED
-                && h.header().states().get(2) == TaskState.REVOKED);
-        Await.until(WAIT, "other members done", () -> tasks.count("square") == 2);
+        // The other members' methods may have returned before their outcomes are reported: await the states.
+        List<TaskState> expected = List.of(TaskState.SUCCESS, TaskState.REVOKED, TaskState.REVOKED,
+                TaskState.SUCCESS);
+        Await.until(WAIT, "members ended", () -> h.header().states().equals(expected));
         assertEquals(1, tasks.count("onError"));
         assertEquals(0, tasks.count("sum"));
         assertEquals(TaskState.FAILURE, h.state());
         assertEquals(2, tasks.count("square"), "a revoked member never runs");
-        assertEquals(List.of(TaskState.SUCCESS, TaskState.REVOKED, TaskState.REVOKED, TaskState.SUCCESS),
-                h.header().states());
     }
 
     @Test
