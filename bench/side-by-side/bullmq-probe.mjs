@@ -7,12 +7,15 @@
 //   node bullmq-probe.mjs drive URL PREFIX process WARMUP N     warm-up jobs, then N added while paused, resumed
 //   node bullmq-probe.mjs drive URL PREFIX latency RATE SECONDS [WARM] paced adds, add-to-start percentiles
 //                                                               after WARM s (default 5) at four times the rate
+//                                                               (env PROBE_DUMP=DIR: DIR/probes.txt as ProbeBench's
+//                                                               -Dprobe.dump, for tail.py)
 //   node bullmq-probe.mjs drive URL PREFIX one N                one-by-one adds (warm), queue paused
 //   node bullmq-probe.mjs drive URL PREFIX bulk N               addBulk of 1,000 at a time (warm), queue paused
 //   node bullmq-probe.mjs drive URL PREFIX rt SECONDS           sequential add then waitUntilFinished
 //
 // process.hrtime.bigint() is CLOCK_MONOTONIC on Linux, the same clock as Java's System.nanoTime, one for every
 // process of the host.
+import { writeFileSync } from 'node:fs';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 
@@ -81,13 +84,16 @@ async function drive(scenario, args) {
     }
     case 'latency': {
       const [rate, seconds, warmSeconds] = args.map(Number);
+      const returned = new Map(); // submit time -> the add's return, for PROBE_DUMP
       const paced = async (perSecond, n) => {
         const interval = 1e9 / perSecond;
         let next = Number(now());
         for (let i = 0; i < n; i++) {
           const wait = next - Number(now());
           if (wait > 1e6) await new Promise((r) => setTimeout(r, Math.floor(wait / 1e6)));
-          await queue.add('probe', { t: String(now()) }, opts);
+          const t = String(now());
+          await queue.add('probe', { t }, opts);
+          returned.set(t, String(now()));
           next += interval;
         }
       };
@@ -95,10 +101,16 @@ async function drive(scenario, args) {
       await paced(4 * rate, warm);
       await drain(warm);
       await redis.del(out);
+      returned.clear();
       const n = rate * seconds;
       await paced(rate, n);
       await drain(n);
-      const lat = (await redis.lrange(out, 0, -1)).map((r) => {
+      const records = await redis.lrange(out, 0, -1);
+      if (process.env.PROBE_DUMP) {
+        const lines = records.map((r) => r.split(' ')).map(([s, t]) => `${t} ${returned.get(t)} ${s}\n`);
+        writeFileSync(`${process.env.PROBE_DUMP}/probes.txt`, lines.join(''));
+      }
+      const lat = records.map((r) => {
         const [s, t] = r.split(' ');
         return Number(BigInt(s) - BigInt(t));
       }).sort((a, b) => a - b);

@@ -9,6 +9,8 @@
 #   ruby sidekiq-probe.rb drive URL PREFIX process WARMUP N     warm-up jobs, then N held back, released at once
 #   ruby sidekiq-probe.rb drive URL PREFIX latency RATE SECONDS [WARM] paced pushes, push-to-start percentiles
 #                                                                 after WARM s (default 5) at four times the rate
+#                                                                 (env PROBE_DUMP=DIR: DIR/probes.txt as ProbeBench's
+#                                                                 -Dprobe.dump, for tail.py)
 #   ruby sidekiq-probe.rb drive URL PREFIX one N                Sidekiq::Client.push one by one (warm), not consumed
 #   ruby sidekiq-probe.rb drive URL PREFIX bulk N               Sidekiq::Client.push_bulk of 1,000 (warm), not consumed
 #
@@ -121,6 +123,7 @@ def drive(url, scenario, args)
     result("process-#{n}-after-#{warmup}", n / ((starts[-1] - starts[0]) / 1e9), "tasks/s")
   when "latency"
     rate, seconds, warm_seconds = args.map { |a| Integer(a) }
+    returned = {} # submit time -> the push's return, for PROBE_DUMP
     paced = lambda do |per_second, n|
       interval = 1_000_000_000 / per_second
       nxt = now
@@ -128,7 +131,9 @@ def drive(url, scenario, args)
         while (wait = nxt - now).positive?
           sleep(wait / 1e9)
         end
-        push_one.call(QUEUE, now)
+        t = now
+        push_one.call(QUEUE, t)
+        returned[t] = now
         nxt += interval
       end
     end
@@ -136,10 +141,15 @@ def drive(url, scenario, args)
     paced.call(4 * rate, warm)
     drain.call(warm)
     redis.del(OUT)
+    returned.clear
     n = rate * seconds
     paced.call(rate, n)
     drain.call(n)
-    lat = redis.lrange(OUT, 0, -1).map { |r| s, t = r.split(" "); Integer(s) - Integer(t) }.sort
+    records = redis.lrange(OUT, 0, -1).map { |r| r.split(" ").map { |x| Integer(x) } }
+    if ENV["PROBE_DUMP"]
+      File.write(File.join(ENV["PROBE_DUMP"], "probes.txt"), records.map { |s, t| "#{t} #{returned[t]} #{s}\n" }.join)
+    end
+    lat = records.map { |s, t| s - t }.sort
     result("latency-#{rate}/s-p50", lat[lat.size / 2] / 1e6, "ms")
     result("latency-#{rate}/s-p99", lat[(lat.size * 0.99).floor] / 1e6, "ms")
     result("latency-#{rate}/s-p99.9", lat[(lat.size * 0.999).floor] / 1e6, "ms")

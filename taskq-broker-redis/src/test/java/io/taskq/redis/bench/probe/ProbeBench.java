@@ -117,6 +117,9 @@ public final class ProbeBench {
         return prefix + ":probe:out";
     }
 
+    /** {@code -Dprobe.events=false}: producer and worker publish no task events (to measure what they cost). */
+    private static final boolean EVENTS = !"false".equals(System.getProperty("probe.events"));
+
     private static RedisBroker broker(String url, String prefix) {
         return RedisBroker.builder().uri(url).keyPrefix(prefix).build();
     }
@@ -124,7 +127,7 @@ public final class ProbeBench {
     private static void worker(String url, String prefix, int concurrency) throws InterruptedException {
         RedisClient client = RedisClient.create(url);
         StatefulRedisConnection<String, String> conn = client.connect();
-        Taskq taskq = Taskq.builder().broker(broker(url, prefix))
+        Taskq taskq = Taskq.builder().broker(broker(url, prefix)).events(EVENTS)
                 .tasks(new ProbeTasks(conn.sync(), outKey(prefix))).build();
         Worker w = taskq.startWorker(WorkerOptions.builder().concurrency(concurrency).build());
         CountDownLatch stop = new CountDownLatch(1);
@@ -153,7 +156,7 @@ public final class ProbeBench {
             client = RedisClient.create(url);
             conn = client.connect();
             redis = conn.sync();
-            taskq = Taskq.builder().broker(broker(url, prefix)).tasks(new ProbeTasks(null, null)).build();
+            taskq = Taskq.builder().broker(broker(url, prefix)).events(EVENTS).tasks(new ProbeTasks(null, null)).build();
             out = outKey(prefix);
         }
 
