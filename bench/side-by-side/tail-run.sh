@@ -27,11 +27,13 @@ one_run() { # system dir
   mkdir -p "$d"
   redis-cli -p "$port" flushall >/dev/null
   local log="-Xlog:safepoint:file=$d/worker-safepoints.log:uptimenanos"
+  # Each started in the background by itself, so that $! is the worker's own pid and the kill below ends it.
   case "$system" in
-    taskq) java -Dprobe.dump="$d" "$log" -cp "$cp" io.taskq.redis.bench.probe.ProbeBench worker "$url" "$prefix" 8 ;;
-    bullmq) node "$work/bullmq-probe.mjs" worker "$url" "$prefix" 50 ;;
-    sidekiq) ruby bench/side-by-side/sidekiq-probe.rb worker "$url" "$prefix" 8 ;;
-  esac >"$d/worker.log" 2>&1 &
+    taskq) java -Dprobe.dump="$d" "$log" -cp "$cp" io.taskq.redis.bench.probe.ProbeBench worker "$url" "$prefix" 8 \
+      >"$d/worker.log" 2>&1 & ;;
+    bullmq) node "$work/bullmq-probe.mjs" worker "$url" "$prefix" 50 >"$d/worker.log" 2>&1 & ;;
+    sidekiq) ruby bench/side-by-side/sidekiq-probe.rb worker "$url" "$prefix" 8 >"$d/worker.log" 2>&1 & ;;
+  esac
   wp=$!
   perf record -q -k mono -e sched:sched_switch -a -o "$d/perf.data" -- sleep $((warm + seconds + 30)) >/dev/null 2>&1 &
   pp=$!
